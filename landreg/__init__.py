@@ -1,0 +1,79 @@
+"""landreg — registry and analysis of business land (næringsareal) in the Trondheim region.
+
+The geospatial core: the plot model, registry storage (GeoPackage), validation,
+import/export and the ``landreg`` command line.  It never imports the web
+(``api``) or map (``maps``) layers.
+"""
+
+from __future__ import annotations
+
+from landreg.crs import REGION_EXTENT_25832, STORAGE_CRS, STORAGE_EPSG
+from landreg.errors import (
+    CRSError,
+    EntityNotFoundError,
+    InvalidGeometryError,
+    LandregError,
+    PlotEndedError,
+    PlotNotFoundError,
+    Problem,
+    RegistryFormatError,
+    UnsupportedFormatError,
+    ValidationError,
+    VersionConflictError,
+)
+from landreg.io import export_plots, import_plots, read_plots, write_plots
+from landreg.model import (
+    BusinessArea,
+    Decision,
+    Plot,
+    PlotAttributes,
+    PlotStatus,
+    PriceObservation,
+    RoadProject,
+    plot_json_schema,
+)
+from landreg.registry import GeoPackageRegistry, PlotQuery, PlotRegistry, open_registry, summarize_registry
+from landreg.settings import LandregSettings, get_settings
+from landreg.units import daa_from_m2, m2_from_daa
+from landreg.validation import validate_plots
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "REGION_EXTENT_25832",
+    "STORAGE_CRS",
+    "STORAGE_EPSG",
+    "BusinessArea",
+    "CRSError",
+    "Decision",
+    "EntityNotFoundError",
+    "GeoPackageRegistry",
+    "InvalidGeometryError",
+    "LandregError",
+    "LandregSettings",
+    "Plot",
+    "PlotAttributes",
+    "PlotEndedError",
+    "PlotNotFoundError",
+    "PlotQuery",
+    "PlotRegistry",
+    "PlotStatus",
+    "PriceObservation",
+    "Problem",
+    "RegistryFormatError",
+    "RoadProject",
+    "UnsupportedFormatError",
+    "ValidationError",
+    "VersionConflictError",
+    "daa_from_m2",
+    "export_plots",
+    "get_settings",
+    "import_plots",
+    "m2_from_daa",
+    "open_registry",
+    "plot_json_schema",
+    "read_plots",
+    "summarize_registry",
+    "validate_plots",
+    "write_plots",
+]

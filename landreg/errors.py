@@ -1,0 +1,125 @@
+"""Exception hierarchy of the landreg core.
+
+Every error raised on purpose by landreg derives from :class:`LandregError` and
+also from the nearest built-in exception, so callers may catch either.  The
+core never speaks HTTP: ``api/errors.py`` maps these classes to status codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class LandregError(Exception):
+    """Root of every error raised by landreg."""
+
+
+class ConfigurationError(LandregError, ValueError):
+    """A setting, manifest entry or path is missing or malformed."""
+
+
+class PlotNotFoundError(LandregError, LookupError):
+    """No plot with the requested id (or code) exists in the registry."""
+
+
+class EntityNotFoundError(LandregError, LookupError):
+    """A business area, decision or road project was not found."""
+
+
+class VersionConflictError(LandregError):
+    """An update was based on a version that is no longer current.
+
+    Attributes
+    ----------
+    plot_id : str
+        The plot the update was for.
+    expected_version : int
+        The version the caller based its change on.
+    current_version : int
+        The version stored in the registry now.
+    """
+
+    def __init__(self, plot_id: str, expected_version: int, current_version: int) -> None:
+        self.plot_id = plot_id
+        self.expected_version = expected_version
+        self.current_version = current_version
+        super().__init__(
+            f"plot {plot_id!r}: the change was based on version {expected_version}, "
+            f"but the registry holds version {current_version}; reload the plot and "
+            "apply the change again"
+        )
+
+
+class PlotEndedError(LandregError, ValueError):
+    """A change was attempted on a plot that has already ended (has ``valid_to``)."""
+
+
+class InvalidGeometryError(LandregError, ValueError):
+    """A geometry is missing, invalid, empty, not polygonal or out of the region."""
+
+
+class CRSError(LandregError, ValueError):
+    """A coordinate reference system is missing, unknown or mixed."""
+
+
+class UnsupportedFormatError(LandregError, ValueError):
+    """A file format that landreg cannot read or write was requested."""
+
+
+class RegistryFormatError(LandregError, ValueError):
+    """A file opened as a registry is not a landreg GeoPackage registry."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in one record.
+
+    Attributes
+    ----------
+    record : str
+        Which record: its id or code when known, else ``"row N"`` (0-based).
+    field : str
+        The field (attribute) the problem is in; ``"geometry"`` for geometry.
+    message : str
+        What was wrong and what was expected.
+    """
+
+    record: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.record}: {self.field}: {self.message}"
+
+
+class ValidationError(LandregError, ValueError):
+    """One or more records failed validation; nothing was written.
+
+    Attributes
+    ----------
+    problems : list of Problem
+        Every problem found, not only the first.
+    """
+
+    def __init__(self, problems: list[Problem], *, context: str = "") -> None:
+        self.problems = list(problems)
+        head = f"{context}: " if context else ""
+        n_records = len({p.record for p in self.problems})
+        lines = [f"{head}{len(self.problems)} problem(s) in {n_records} record(s); nothing was written"]
+        lines += [f"  - {p}" for p in self.problems[:50]]
+        if len(self.problems) > 50:
+            lines.append(f"  ... and {len(self.problems) - 50} more")
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class _ProblemList:
+    """Collects problems while validating a batch (internal helper)."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, record: str, field_name: str, message: str) -> None:
+        self.items.append(Problem(record, field_name, message))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)

@@ -1,0 +1,54 @@
+"""Municipalities (kommuner) of Trøndelag, 2024 numbering (Kartverket, CC BY 4.0).
+
+Numbers and names as in Kartverket's administrative units (see ``layers/layers.toml``
+and the README's data section).  ``REGION_MUNICIPALITY_NOS`` are the ten members of
+Trondheimsregionen.
+"""
+
+from __future__ import annotations
+
+TRONDELAG_MUNICIPALITIES: dict[str, str] = {
+    "5001": "Trondheim - Tråante",
+    "5006": "Steinkjer",
+    "5007": "Namsos - Nåavmesjenjaelmie",
+    "5014": "Frøya",
+    "5020": "Osen",
+    "5021": "Oppdal",
+    "5022": "Rennebu",
+    "5025": "Rosse - Røros",
+    "5026": "Holtålen",
+    "5027": "Midtre Gauldal",
+    "5028": "Melhus",
+    "5029": "Skaun",
+    "5031": "Malvik",
+    "5032": "Selbu",
+    "5033": "Tydal",
+    "5034": "Meråker",
+    "5035": "Stjørdal",
+    "5036": "Frosta",
+    "5037": "Levanger",
+    "5038": "Verdal",
+    "5041": "Snåase - Snåsa",
+    "5042": "Lierne",
+    "5043": "Raarvihke - Røyrvik",
+    "5044": "Namsskogan",
+    "5045": "Grong",
+    "5046": "Høylandet",
+    "5047": "Overhalla",
+    "5049": "Flatanger",
+    "5052": "Leka",
+    "5053": "Inderøy",
+    "5054": "Indre Fosen",
+    "5055": "Heim",
+    "5056": "Hitra",
+    "5057": "Ørland",
+    "5058": "Åfjord",
+    "5059": "Orkland",
+    "5060": "Nærøysund",
+    "5061": "Rindal",
+}
+
+REGION_MUNICIPALITY_NOS: frozenset[str] = frozenset(
+    {"5001", "5027", "5028", "5029", "5031", "5032", "5035", "5036", "5054", "5059"}
+)
+

@@ -1,0 +1,140 @@
+"""Conversion between plot models, table rows and GeoDataFrames."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import types
+import typing
+from collections.abc import Iterable, Sequence
+from enum import Enum
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landreg.crs import STORAGE_CRS
+from landreg.gpkg.geometry import decode_geometries
+from landreg.model.plot import JSON_FIELDS, PLOT_FIELDS, Plot
+
+_SQL_TYPES = {str: "TEXT", float: "REAL", int: "INTEGER", bool: "BOOLEAN", dt.date: "DATE", dt.datetime: "DATETIME"}
+
+
+def _sql_type(annotation: Any) -> str:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _sql_type(args[0])
+    if origin in (list, dict):
+        return "TEXT"
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return "TEXT"
+    return _SQL_TYPES.get(annotation, "TEXT")
+
+
+#: (name, GeoPackage type) of every plot column, in table order.
+PLOT_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (name, "TEXT" if name in JSON_FIELDS else _sql_type(Plot.model_fields[name].annotation)) for name in PLOT_FIELDS
+)
+BOOL_FIELDS = frozenset(n for n, t in PLOT_COLUMNS if t == "BOOLEAN")
+NUMERIC_FIELDS = frozenset(n for n, t in PLOT_COLUMNS if t in ("REAL", "INTEGER"))
+
+
+def format_datetime(value: dt.datetime) -> str:
+    """GeoPackage DATETIME text in UTC with milliseconds: ``YYYY-MM-DDTHH:MM:SS.SSSZ``."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    value = value.astimezone(dt.UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def parse_datetime(text: str | None) -> dt.datetime | None:
+    """Parse a stored DATETIME back to an aware UTC datetime."""
+    if text is None:
+        return None
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def to_storage_value(name: str, value: Any) -> Any:
+    """One model value as stored in SQLite."""
+    if value is None:
+        return None
+    if name in JSON_FIELDS:
+        return json.dumps(_jsonable(value), ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, dt.datetime):
+        return format_datetime(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json", exclude_none=True)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def from_storage_value(name: str, value: Any) -> Any:
+    """One stored SQLite value as a plain Python value for frames and models."""
+    if value is None:
+        return None
+    if name in JSON_FIELDS:
+        return json.loads(value)
+    if name in BOOL_FIELDS:
+        return bool(value)
+    return value
+
+
+def attributes_to_row(values: dict[str, Any]) -> list[Any]:
+    """Values of every plot column (in :data:`PLOT_COLUMNS` order) for SQL parameters."""
+    return [to_storage_value(name, values.get(name)) for name, _ in PLOT_COLUMNS]
+
+
+def rows_to_frame(
+    rows: Sequence[Sequence[Any]], columns: Sequence[str], *, geometry_column: str = "geom"
+) -> gpd.GeoDataFrame:
+    """Build a GeoDataFrame (EPSG:25832) from SQL rows that include a geometry blob column."""
+    names = list(columns)
+    gi = names.index(geometry_column)
+    blobs = [r[gi] for r in rows]
+    data: dict[str, list[Any]] = {}
+    for j, name in enumerate(names):
+        if j == gi:
+            continue
+        col = [r[j] for r in rows]
+        if name in JSON_FIELDS or name in BOOL_FIELDS:
+            col = [from_storage_value(name, v) for v in col]
+        if name in NUMERIC_FIELDS:
+            data[name] = pd.Series(col, dtype="int64" if name == "version" else "float64")
+        else:
+            data[name] = pd.Series(col, dtype=object)
+    frame = pd.DataFrame(data, columns=[n for n in names if n != geometry_column])
+    geoms = decode_geometries(blobs) if rows else np.empty(0, dtype=object)
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=STORAGE_CRS), crs=STORAGE_CRS)
+
+
+def frame_to_plots(frame: gpd.GeoDataFrame) -> list[Plot]:
+    """Rows of a plot frame (storage form) as :class:`Plot` models."""
+    out: list[Plot] = []
+    fields = [c for c in frame.columns if c in Plot.model_fields and c != "geometry"]
+    for rec, geom in zip(frame[fields].to_dict(orient="records"), frame.geometry.values, strict=True):
+        clean = {k: v for k, v in rec.items() if v is not None and not (isinstance(v, float) and np.isnan(v))}
+        out.append(Plot.model_validate({**clean, "geometry": geom}))
+    return out
+
+
+def empty_plot_frame(extra: Iterable[str] = ()) -> gpd.GeoDataFrame:
+    """An empty plot frame with every column, in EPSG:25832."""
+    cols = [n for n, _ in PLOT_COLUMNS] + list(extra)
+    return gpd.GeoDataFrame({c: [] for c in cols}, geometry=gpd.GeoSeries([], crs=STORAGE_CRS), crs=STORAGE_CRS)
