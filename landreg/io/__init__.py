@@ -1,5 +1,40 @@
-"""Import and export of plots."""
-def import_plots(*a, **k): ...
-def export_plots(*a, **k): ...
-def read_plots(*a, **k): ...
-def write_plots(*a, **k): ...
+"""Import and export of plots: GeoJSON, GeoPackage, Shapefile, CSV and GeoParquet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from landreg.io.formats import FileFormat, detect_format
+from landreg.io.read import read_plots
+from landreg.io.write import write_plots
+
+
+def import_plots(registry: Any, path: str | Path, *, actor: str, fmt: str | None = None, layer: str | None = None,
+                 crs: Any = None, repair: bool = False, progress: Callable[[int], None] | None = None) -> list[str]:
+    """Read a file and add its plots to ``registry``, all or nothing.
+
+    Returns
+    -------
+    list of str
+        Ids of the added plots.
+
+    Raises
+    ------
+    ValidationError
+        Listing every bad record (with its row, code and field); nothing is written.
+    """
+    frame = read_plots(path, fmt=fmt, layer=layer, crs=crs)
+    return registry.add_plots(frame, actor=actor, repair=repair, progress=progress, context=Path(path).name)
+
+
+def export_plots(registry: Any, path: str | Path, *, query: Any = None, fmt: str | None = None, crs: Any = None,
+                 **criteria: Any) -> int:
+    """Write the plots matching ``query`` (or keyword criteria) to ``path``; returns how many."""
+    frame = registry.query_plots(query, **criteria)
+    write_plots(frame, path, fmt=fmt, crs=crs)
+    return len(frame)
+
+
+__all__ = ["FileFormat", "detect_format", "export_plots", "import_plots", "read_plots", "write_plots"]

@@ -1,0 +1,230 @@
+"""Registry commands: init, import, export, query, show, history, end, schema, summary."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from landreg.cli.common import handle_errors, open_from_cli, progress_bar, registry_option, resolve_registry_path
+from landreg.settings import LandregSettings
+
+_TABLE_COLUMNS = ["code", "name", "municipality_name", "status", "zoning", "readiness", "area_daa",
+                  "price_min_nok_m2", "price_max_nok_m2", "plot_id"]
+
+
+@click.command("init")
+@registry_option
+@click.option("--layers", "layers_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder with layers.toml (default: $LANDREG_LAYERS_DIR or ./layers).")
+@click.option("--force", is_flag=True, help="Replace an existing registry file.")
+@handle_errors
+def init_cmd(registry_path: Path | None, layers_dir: Path | None, force: bool) -> None:
+    """Build a registry from the bundled layers and print its summary."""
+    from landreg.layers.build import build_registry_from_layers
+    from landreg.registry import GeoPackageRegistry, summarize_registry
+
+    settings = LandregSettings()
+    path = resolve_registry_path(registry_path)
+    layers_dir = layers_dir or settings.layers_dir
+    tmp = path.with_name(path.name + ".building")
+    with GeoPackageRegistry.create(tmp, overwrite=True) as reg:
+        build_registry_from_layers(reg, layers_dir=layers_dir, actor="landreg init")
+        summary = summarize_registry(reg)
+    if path.exists() and not force:
+        tmp.unlink()
+        raise FileExistsError(f"{path} already exists; use --force to rebuild it")
+    tmp.replace(path)
+    click.echo(f"registry {path}")
+    click.echo(summary.to_text())
+
+
+@click.command("import")
+@registry_option
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", default=None, help="geojson, gpkg, shapefile, shapefile-zip, csv, geoparquet.")
+@click.option("--layer", default=None, help="Layer to read from a GeoPackage.")
+@click.option("--crs", default=None, help="CRS of the file when it declares none (e.g. EPSG:25832).")
+@click.option("--repair", is_flag=True, help="Repair invalid geometries instead of rejecting them.")
+@click.option("--actor", default=None, help="Name recorded in the history.")
+@handle_errors
+def import_cmd(registry_path: Path | None, source: Path, fmt: str | None, layer: str | None, crs: str | None,
+               repair: bool, actor: str | None) -> None:
+    """Import plots from SOURCE, all or nothing."""
+    from landreg.io import read_plots
+
+    with open_from_cli(registry_path, create=True) as reg:
+        frame = read_plots(source, fmt=fmt, layer=layer, crs=crs)
+        with progress_bar(len(frame), "import") as bar:
+            ids = reg.add_plots(frame, actor=actor or LandregSettings().actor, repair=repair, progress=bar.update,
+                                context=source.name)
+    click.echo(f"imported {len(ids)} plots from {source.name}")
+
+
+def _query_options(func):  # noqa: ANN001, ANN202
+    opts = [
+        click.option("--municipality", "municipality_no", default=None, help="Kommunenummer(s), comma-separated."),
+        click.option("--status", default=None, help="available, reserved, sold, locked, planned (comma-separated)."),
+        click.option("--zoning", default=None, help="Zoning purpose(s), comma-separated."),
+        click.option("--readiness", default=None, help="raw, zoned, serviced, build_ready."),
+        click.option("--area", "business_area_id", default=None, help="Business area id(s)."),
+        click.option("--min-daa", type=float, default=None, help="Smallest area in decares."),
+        click.option("--max-daa", type=float, default=None, help="Largest area in decares."),
+        click.option("--max-price", type=float, default=None, help="Highest price, NOK/m²."),
+        click.option("--min-price", type=float, default=None, help="Lowest price, NOK/m²."),
+        click.option("--bbox", default=None, help="minx,miny,maxx,maxy in EPSG:25832."),
+        click.option("--include-ended", is_flag=True, help="Include ended plots."),
+        click.option("--as-of", default=None, help="Read the registry as recorded at this time (ISO 8601)."),
+        click.option("--limit", type=int, default=None),
+    ]
+    for opt in reversed(opts):
+        func = opt(func)
+    return func
+
+
+def _build_query(kw: dict):  # noqa: ANN202
+    import datetime as dt
+
+    from landreg.registry import PlotQuery
+
+    min_daa, max_daa = kw.pop("min_daa"), kw.pop("max_daa")
+    as_of = kw.pop("as_of")
+    return PlotQuery.build(
+        **kw,
+        min_area_m2=None if min_daa is None else min_daa * 1000,
+        max_area_m2=None if max_daa is None else max_daa * 1000,
+        as_of=None if as_of is None else dt.datetime.fromisoformat(as_of.replace("Z", "+00:00")),
+        min_price_nok_m2=kw.pop("min_price"),
+        max_price_nok_m2=kw.pop("max_price"),
+    )
+
+
+@click.command("query")
+@registry_option
+@_query_options
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the result to a file (format from the suffix).")
+@click.option("--json", "as_json", is_flag=True, help="Print GeoJSON (CRS84) instead of a table.")
+@handle_errors
+def query_cmd(registry_path: Path | None, output: Path | None, as_json: bool, **kw: object) -> None:
+    """List plots matching the filters (areas shown in decares)."""
+    from landreg.io.geojson import frame_to_feature_collection
+    from landreg.io.write import write_plots
+
+    query = _build_query(dict(kw))
+    with open_from_cli(registry_path) as reg:
+        frame = reg.query_plots(query)
+    if output is not None:
+        write_plots(frame, output)
+        click.echo(f"wrote {len(frame)} plots to {output}")
+    elif as_json:
+        click.echo(json.dumps(frame_to_feature_collection(frame.to_crs("OGC:CRS84")), ensure_ascii=False))
+    else:
+        frame["area_daa"] = (frame["area_m2"] / 1000).round(1)
+        click.echo(frame[_TABLE_COLUMNS].to_string(index=False) if len(frame) else "no plots match")
+        click.echo(f"{len(frame)} plots, {frame['area_m2'].sum() / 1000:,.1f} daa")
+
+
+@click.command("export")
+@registry_option
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", default=None, help="Format (default from the suffix).")
+@click.option("--crs", default=None, help="Output CRS (default CRS84 for GeoJSON, EPSG:25832 otherwise).")
+@_query_options
+@handle_errors
+def export_cmd(registry_path: Path | None, target: Path, fmt: str | None, crs: str | None, **kw: object) -> None:
+    """Export plots matching the filters to TARGET."""
+    from landreg.io import export_plots
+
+    with open_from_cli(registry_path) as reg:
+        n = export_plots(reg, target, query=_build_query(dict(kw)), fmt=fmt, crs=crs)
+    click.echo(f"exported {n} plots to {target}")
+
+
+def _resolve(reg, ref: str):  # noqa: ANN001, ANN202
+    from landreg.errors import PlotNotFoundError
+
+    try:
+        return reg.get_plot(ref)
+    except PlotNotFoundError:
+        return reg.get_plot_by_code(ref)
+
+
+@click.command("show")
+@registry_option
+@click.argument("plot")
+@handle_errors
+def show_cmd(registry_path: Path | None, plot: str) -> None:
+    """Show one plot (by id or code) with all its fields."""
+    with open_from_cli(registry_path) as reg:
+        p = _resolve(reg, plot)
+        prices = reg.price_history(p.plot_id)
+    data = p.model_dump(mode="json")
+    data["area_daa"] = round(p.area_daa, 2)
+    width = max(len(k) for k in data)
+    for key, value in data.items():
+        click.echo(f"{key:<{width}}  {json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value}")
+    if len(prices):
+        click.echo(f"price history ({len(prices)} observations):")
+        click.echo(prices.drop(columns=["plot_id", "recorded_at", "recorded_by"]).to_string(index=False))
+
+
+@click.command("history")
+@registry_option
+@click.argument("plot")
+@handle_errors
+def history_cmd(registry_path: Path | None, plot: str) -> None:
+    """Every version of a plot (by id or code): who changed what, when, before and after."""
+    with open_from_cli(registry_path) as reg:
+        p = _resolve(reg, plot)
+        hist = reg.plot_history(p.plot_id)
+    for rec in hist.to_dict(orient="records"):
+        click.echo(f"v{rec['version']}  {rec['recorded_at']}  {rec['op']:<6}  by {rec['actor']}"
+                   + (f"  ({rec['note']})" if rec["note"] else ""))
+        for f in rec["changed_fields"]:
+            before = (rec["before"] or {}).get(f)
+            after = (rec["after"] or {}).get(f)
+            click.echo(f"      {f}: {before!r} -> {after!r}" if f != "geometry" else "      geometry changed")
+
+
+@click.command("end")
+@registry_option
+@click.argument("plot")
+@click.option("--version", "expected_version", type=int, required=True, help="The version you are ending.")
+@click.option("--reason", default=None, help="Why the plot ends (recorded in history).")
+@click.option("--actor", default=None)
+@handle_errors
+def end_cmd(registry_path: Path | None, plot: str, expected_version: int, reason: str | None,
+            actor: str | None) -> None:
+    """End a plot (it is kept with valid_to set, never deleted)."""
+    with open_from_cli(registry_path) as reg:
+        p = _resolve(reg, plot)
+        ended = reg.end_plot(p.plot_id, expected_version=expected_version, actor=actor or LandregSettings().actor,
+                             reason=reason)
+    click.echo(f"ended {ended.code} ({ended.plot_id}) at {ended.valid_to.isoformat()}; version {ended.version}")
+
+
+@click.command("schema")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def schema_cmd(output: Path | None) -> None:
+    """Print (or write) the JSON Schema of a plot."""
+    from landreg.model import plot_json_schema
+
+    text = json.dumps(plot_json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@click.command("summary")
+@registry_option
+@handle_errors
+def summary_cmd(registry_path: Path | None) -> None:
+    """Summarise the registry: plots and decares by status and municipality."""
+    from landreg.registry import summarize_registry
+
+    with open_from_cli(registry_path) as reg:
+        click.echo(summarize_registry(reg).to_text())

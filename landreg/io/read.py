@@ -1,0 +1,118 @@
+"""Reading plots from exchange files into GeoDataFrames (any declared CRS)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+
+from landreg.crs import parse_crs
+from landreg.errors import CRSError, Problem, UnsupportedFormatError, ValidationError
+from landreg.io.formats import SHAPEFILE_NAMES_REVERSED, FileFormat, detect_format
+from landreg.io.geojson import read_geojson
+
+_WKT_COLUMNS = ("wkt", "geometry", "geom", "WKT")
+_LONLAT_COLUMNS = (("lon", "lat"), ("longitude", "latitude"), ("lng", "lat"))
+
+
+def read_plots(path: str | Path, *, fmt: str | None = None, layer: str | None = None,
+               crs: Any = None) -> gpd.GeoDataFrame:
+    """Read plots (or any features) from GeoJSON, GeoPackage, Shapefile (or zipped), CSV or GeoParquet.
+
+    Parameters
+    ----------
+    path : str or Path
+    fmt : str, optional
+        Format name (see :class:`~landreg.io.formats.FileFormat`); default from the suffix.
+    layer : str, optional
+        Layer of a GeoPackage (default ``plots`` when present, else the only layer).
+    crs : optional
+        CRS of the coordinates when the file declares none (CSV with WKT);
+        overrides a GeoJSON ``crs`` member.  Lon/lat CSV columns are EPSG:4326.
+
+    Returns
+    -------
+    GeoDataFrame
+        In the file's CRS; never without one.
+
+    Raises
+    ------
+    FileNotFoundError, UnsupportedFormatError, CRSError, ValidationError
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such file: {path}")
+    kind = detect_format(path, fmt)
+    if kind is FileFormat.GEOJSON:
+        return read_geojson(path, crs=crs)
+    if kind is FileFormat.CSV:
+        return _read_csv(path, crs=crs)
+    if kind is FileFormat.GEOPARQUET:
+        frame = gpd.read_parquet(path)
+    else:
+        frame = _read_ogr(path, kind, layer)
+        if kind in (FileFormat.SHAPEFILE, FileFormat.SHAPEFILE_ZIP):
+            frame = frame.rename(columns=SHAPEFILE_NAMES_REVERSED)
+    if frame.crs is None:
+        if crs is None:
+            raise CRSError(f"{path.name} declares no CRS (missing .prj?); give the CRS explicitly")
+        frame = frame.set_crs(parse_crs(crs, where=path.name))
+    return frame
+
+
+def _read_ogr(path: Path, kind: FileFormat, layer: str | None) -> gpd.GeoDataFrame:
+    if kind is FileFormat.GPKG and layer is None:
+        names = [name for name, geom_type in pyogrio.list_layers(path) if geom_type is not None]
+        layer = "plots" if "plots" in names else (names[0] if len(names) == 1 else None)
+        if layer is None:
+            raise UnsupportedFormatError(f"{path.name} has several layers {names}; name the one to read")
+    target = str(path)
+    if kind is FileFormat.SHAPEFILE_ZIP:
+        target = f"/vsizip/{path}"
+    try:
+        return pyogrio.read_dataframe(target, layer=layer)
+    except pyogrio.errors.DataSourceError as exc:
+        raise UnsupportedFormatError(f"{path.name}: cannot be read as {kind.value} ({exc})") from exc
+    except pyogrio.errors.DataLayerError as exc:
+        raise UnsupportedFormatError(f"{path.name}: no layer {layer!r} ({exc})") from exc
+
+
+def _read_csv(path: Path, *, crs: Any) -> gpd.GeoDataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    table = table.astype(object).where(table.notna(), None)
+    wkt_col = next((c for c in _WKT_COLUMNS if c in table.columns), None)
+    if wkt_col is not None:
+        if crs is None:
+            prj = path.with_suffix(".prj")
+            if not prj.exists():
+                raise CRSError(
+                    f"{path.name}: WKT geometries need a CRS; give it explicitly or put a {prj.name} beside the file"
+                )
+            crs = prj.read_text(encoding="utf-8")
+        problems, geoms = [], []
+        for i, text in enumerate(table[wkt_col]):
+            try:
+                geoms.append(None if text is None else shapely.from_wkt(text))
+            except shapely.errors.GEOSException as exc:
+                problems.append(Problem(f"row {i}", wkt_col, f"not valid WKT: {exc}"))
+                geoms.append(None)
+        if problems:
+            raise ValidationError(problems, context=path.name)
+        return gpd.GeoDataFrame(table.drop(columns=[wkt_col]), geometry=geoms, crs=parse_crs(crs, where=path.name))
+    for lon, lat in _LONLAT_COLUMNS:
+        if lon in table.columns and lat in table.columns:
+            try:
+                x = pd.to_numeric(table[lon])
+                y = pd.to_numeric(table[lat])
+            except ValueError as exc:
+                raise ValidationError([Problem(path.name, f"{lon}/{lat}", f"not numbers: {exc}")], context="import") from exc
+            pts = gpd.points_from_xy(x, y)
+            return gpd.GeoDataFrame(table.drop(columns=[lon, lat]), geometry=pts, crs=parse_crs(crs or "EPSG:4326"))
+    raise ValidationError(
+        [Problem(path.name, "geometry", f"no geometry column; expected one of {list(_WKT_COLUMNS)} or lon/lat columns")],
+        context="import",
+    )

@@ -1,0 +1,101 @@
+"""Writing plot frames to exchange files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pyogrio
+
+from landreg.crs import STORAGE_CRS, parse_crs
+from landreg.errors import Problem, ValidationError
+from landreg.io.formats import SHAPEFILE_NAMES, FileFormat, detect_format
+from landreg.io.geojson import write_geojson
+
+_DBF_TEXT_LIMIT = 254
+
+
+def _flatten(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Lists and dicts as JSON text, so every OGR format can hold them."""
+    out = frame.copy()
+    for col in out.columns:
+        if col == out.geometry.name or out[col].dtype != object:
+            continue
+        if out[col].map(lambda v: isinstance(v, (list, dict))).any():
+            out[col] = out[col].map(
+                lambda v: json.dumps(v, ensure_ascii=False, separators=(",", ":")) if isinstance(v, (list, dict)) else v
+            )
+    return out
+
+
+def write_plots(frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None = None, crs: Any = None,
+                layer: str = "plots") -> Path:
+    """Write a plot frame to GeoJSON, GeoPackage, Shapefile (``.zip`` = zipped), CSV (WKT) or GeoParquet.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        With a CRS (registry results are EPSG:25832).
+    crs : optional
+        Output CRS; default CRS84 for GeoJSON and EPSG:25832 for the others.
+    layer : str
+        Layer name in a GeoPackage.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    path = Path(path)
+    kind = detect_format(path, fmt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if kind is FileFormat.GEOJSON:
+        write_geojson(frame, path, crs=crs)
+        return path
+    target = STORAGE_CRS if crs is None else parse_crs(crs)
+    out = _flatten(frame.to_crs(target))
+    if kind is FileFormat.GPKG:
+        pyogrio.write_dataframe(out, path, layer=layer, driver="GPKG", dataset_options={"VERSION": "1.3"})
+    elif kind is FileFormat.GEOPARQUET:
+        out.to_parquet(path)
+    elif kind is FileFormat.CSV:
+        table = out.drop(columns=out.geometry.name)
+        table.insert(0, "wkt", out.geometry.to_wkt())
+        table.to_csv(path, index=False, encoding="utf-8")
+        path.with_suffix(".prj").write_text(target.to_wkt(), encoding="utf-8")
+    else:
+        _write_shapefile(out, path, zipped=kind is FileFormat.SHAPEFILE_ZIP)
+    return path
+
+
+def _write_shapefile(frame: gpd.GeoDataFrame, path: Path, *, zipped: bool) -> None:
+    renamed = frame.rename(columns=SHAPEFILE_NAMES)
+    problems = []
+    for col in renamed.columns:
+        if col == renamed.geometry.name:
+            continue
+        if len(col) > 10:
+            problems.append(Problem("all records", col, "name is longer than the 10 characters a Shapefile allows"))
+        if renamed[col].dtype == object:
+            for i, v in enumerate(renamed[col]):
+                if isinstance(v, str) and len(v.encode("utf-8")) > _DBF_TEXT_LIMIT:
+                    problems.append(Problem(f"row {i}", col, f"text of {len(v)} characters does not fit a Shapefile "
+                                            f"field ({_DBF_TEXT_LIMIT} bytes); export to GeoPackage instead"))
+    if problems:
+        raise ValidationError(problems, context=f"export to {path.name}")
+    if not zipped:
+        pyogrio.write_dataframe(renamed, path, driver="ESRI Shapefile", encoding="UTF-8")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        shp = Path(tmp) / (path.stem + ".shp")
+        pyogrio.write_dataframe(renamed, shp, driver="ESRI Shapefile", encoding="UTF-8")
+        partial = path.with_name(path.name + ".partial")
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for f in sorted(Path(tmp).iterdir()):
+                zf.write(f, f.name)
+        shutil.move(partial, path)
