@@ -257,6 +257,7 @@ def test_file_is_a_standard_geopackage(loaded, registry_path):
     assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 10300
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
     layers = dict(pyogrio.list_layers(registry_path))
     assert layers["plots"] == "MultiPolygon"
     via_gdal = gpd.read_file(registry_path, layer="plots")
