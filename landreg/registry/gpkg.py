@@ -247,9 +247,9 @@ class GeoPackageRegistry(EntityStore, PriceStore):
             self._conn.executemany(_INSERT_PLOT, plot_rows)
             hist_rows = []
             for k, row in enumerate(plot_rows):
-                if history is None:
+                if history is None:  # an add: the version's own columns are the "after" state
                     changed = sorted(c for c in INPUT_FIELDS if chunk[k].get(c) not in (None, [], {}))
-                    before, after = None, {c: row[1 + _COLS.index(c)] for c in changed}
+                    before, after = None, None
                 else:
                     changed, before, after = history[start + k]
                 hist_rows.append(row + [op.value, actor, now_text, None, _dumps(changed), _dumps(before), _dumps(after), note])
@@ -534,6 +534,11 @@ class GeoPackageRegistry(EntityStore, PriceStore):
         frame = rows_to_frame(rows, ["geom", *_COLS, *_HIST])
         for col in ("changed_fields", "before", "after"):
             frame[col] = [json.loads(v) if v is not None else None for v in frame[col]]
+        # Rows written by an add or a split/merge child store no "after": it is the row itself.
+        frame["after"] = [
+            after if after is not None else {c: row[1 + _COLS.index(c)] for c in changed if c in _COLS}
+            for after, changed, row in zip(frame["after"], frame["changed_fields"], rows, strict=True)
+        ]
         return frame
 
 

@@ -283,3 +283,12 @@ def test_open_rejects_other_files(tmp_path):
         open_registry(other)
     with pytest.raises(FileNotFoundError):
         open_registry(tmp_path / "missing.gpkg")
+
+
+def test_history_of_an_add_shows_the_added_values(loaded, plots):
+    reg, ids = loaded
+    first = reg.plot_history(ids[0]).iloc[0]
+    assert first["op"] == "add" and first["before"] is None
+    assert first["after"]["code"] == plots.loc[0, "code"]
+    assert first["after"]["utilities"] == '["water","sewer","power"]'
+    assert "status" in first["changed_fields"]

@@ -1,0 +1,1 @@
+"""Benchmarks: each compares landreg against a baseline measured in the same run."""

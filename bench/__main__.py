@@ -1,0 +1,15 @@
+"""``python -m bench`` (``make bench``): run every benchmark and rewrite bench/RESULTS.md."""
+
+from __future__ import annotations
+
+from bench import bench_registry
+
+
+def main() -> None:
+    for module in (bench_registry,):
+        print(f"running {module.__name__} …", flush=True)
+        print(module._report(module.run()))
+
+
+if __name__ == "__main__":
+    main()
