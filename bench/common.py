@@ -37,9 +37,11 @@ def write_section(name: str, text: str) -> Path:
     RESULTS_DIR.mkdir(exist_ok=True)
     path = RESULTS_DIR / f"{name}.md"
     path.write_text(text.rstrip() + "\n", encoding="utf-8")
-    parts = ["# Benchmark results\n",
-             "Written by `make bench`. Each benchmark measures landreg and its baseline in the same run on the "
-             "same machine; the ratios are what to compare, absolute times on shared 2-core machines are noisy.\n"]
+    parts = [
+        "# Benchmark results\n",
+        "Written by `make bench`. Each benchmark measures landreg and its baseline in the same run on the "
+        "same machine; the ratios are what to compare, absolute times on shared 2-core machines are noisy.\n",
+    ]
     parts += [p.read_text(encoding="utf-8") for p in sorted(RESULTS_DIR.glob("*.md"))]
     RESULTS_FILE.write_text("\n".join(parts), encoding="utf-8")
     return path

@@ -51,4 +51,3 @@ TRONDELAG_MUNICIPALITIES: dict[str, str] = {
 REGION_MUNICIPALITY_NOS: frozenset[str] = frozenset(
     {"5001", "5027", "5028", "5029", "5031", "5032", "5035", "5036", "5054", "5059"}
 )
-

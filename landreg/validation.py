@@ -85,9 +85,7 @@ def record_label(index: int, code: Any) -> str:
     return f"row {index}"
 
 
-def _check_geometry(
-    geoms_in: np.ndarray, labels: list[str], problems: _ProblemList, *, repair: bool
-) -> np.ndarray:
+def _check_geometry(geoms_in: np.ndarray, labels: list[str], problems: _ProblemList, *, repair: bool) -> np.ndarray:
     """Per-row geometry checks in the input CRS; returns 2-D, possibly repaired geometries."""
     out = np.empty(len(geoms_in), dtype=object)
     for i, geom in enumerate(geoms_in):
@@ -151,9 +149,7 @@ def _check_overlaps_within(geoms: np.ndarray, labels: list[str], problems: _Prob
     inter = shapely.area(shapely.intersection(geoms[idx][left], geoms[idx][right]))
     for a, b, area in zip(left, right, inter, strict=True):
         if area > tol_m2:
-            problems.add(
-                labels[idx[b]], "geometry", f"overlaps {labels[idx[a]]} in the same batch by {area:.1f} m²"
-            )
+            problems.add(labels[idx[b]], "geometry", f"overlaps {labels[idx[a]]} in the same batch by {area:.1f} m²")
 
 
 def validate_plots(
@@ -199,11 +195,15 @@ def validate_plots(
     codes = frame["code"].tolist() if "code" in frame.columns else [None] * n
     labels = [record_label(i, c) for i, c in enumerate(codes)]
 
-    geom_col = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) and frame._geometry_column_name in frame else None
+    geom_col = _geometry_column(frame)
     allowed = set(INPUT_FIELDS) | IGNORED_INPUT_COLUMNS | {"plot_id"}
     for col in frame.columns:
         if col != geom_col and col not in allowed:
-            problems.add("all records", str(col), f"unknown column {col!r}; expected plot fields such as {sorted(INPUT_FIELDS)[:6]}…")
+            problems.add(
+                "all records",
+                str(col),
+                f"unknown column {col!r}; expected plot fields such as {sorted(INPUT_FIELDS)[:6]}…",
+            )
     if geom_col is None:
         raise ValidationError([Problem("all records", "geometry", "input has no geometry column")], context=context)
     if n == 0:
@@ -295,6 +295,14 @@ def validate_plots(
         area_m2=shapely.area(stored),
         plot_ids=plot_ids,
     )
+
+
+def _geometry_column(frame: gpd.GeoDataFrame) -> str | None:
+    """Name of the active geometry column, or None when the frame has none."""
+    try:
+        return frame.geometry.name
+    except AttributeError:
+        return None
 
 
 def _check_unique(values: list[Any], labels: list[str], field: str, problems: _ProblemList) -> None:

@@ -11,14 +11,29 @@ import click
 from landreg.cli.common import handle_errors, open_from_cli, progress_bar, registry_option, resolve_registry_path
 from landreg.settings import LandregSettings
 
-_TABLE_COLUMNS = ["code", "name", "municipality_name", "status", "zoning", "readiness", "area_daa",
-                  "price_min_nok_m2", "price_max_nok_m2", "plot_id"]
+_TABLE_COLUMNS = [
+    "code",
+    "name",
+    "municipality_name",
+    "status",
+    "zoning",
+    "readiness",
+    "area_daa",
+    "price_min_nok_m2",
+    "price_max_nok_m2",
+    "plot_id",
+]
 
 
 @click.command("init")
 @registry_option
-@click.option("--layers", "layers_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder with layers.toml (default: $LANDREG_LAYERS_DIR or ./layers).")
+@click.option(
+    "--layers",
+    "layers_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder with layers.toml (default: $LANDREG_LAYERS_DIR or ./layers).",
+)
 @click.option("--force", is_flag=True, help="Replace an existing registry file.")
 @handle_errors
 def init_cmd(registry_path: Path | None, layers_dir: Path | None, force: bool) -> None:
@@ -50,20 +65,28 @@ def init_cmd(registry_path: Path | None, layers_dir: Path | None, force: bool) -
 @click.option("--repair", is_flag=True, help="Repair invalid geometries instead of rejecting them.")
 @click.option("--actor", default=None, help="Name recorded in the history.")
 @handle_errors
-def import_cmd(registry_path: Path | None, source: Path, fmt: str | None, layer: str | None, crs: str | None,
-               repair: bool, actor: str | None) -> None:
+def import_cmd(
+    registry_path: Path | None,
+    source: Path,
+    fmt: str | None,
+    layer: str | None,
+    crs: str | None,
+    repair: bool,
+    actor: str | None,
+) -> None:
     """Import plots from SOURCE, all or nothing."""
     from landreg.io import read_plots
 
     with open_from_cli(registry_path, create=True) as reg:
         frame = read_plots(source, fmt=fmt, layer=layer, crs=crs)
         with progress_bar(len(frame), "import") as bar:
-            ids = reg.add_plots(frame, actor=actor or LandregSettings().actor, repair=repair, progress=bar.update,
-                                context=source.name)
+            ids = reg.add_plots(
+                frame, actor=actor or LandregSettings().actor, repair=repair, progress=bar.update, context=source.name
+            )
     click.echo(f"imported {len(ids)} plots from {source.name}")
 
 
-def _query_options(func):  # noqa: ANN001, ANN202
+def _query_options(func):
     opts = [
         click.option("--municipality", "municipality_no", default=None, help="Kommunenummer(s), comma-separated."),
         click.option("--status", default=None, help="available, reserved, sold, locked, planned (comma-separated)."),
@@ -84,7 +107,7 @@ def _query_options(func):  # noqa: ANN001, ANN202
     return func
 
 
-def _build_query(kw: dict):  # noqa: ANN202
+def _build_query(kw: dict):
     import datetime as dt
 
     from landreg.registry import PlotQuery
@@ -104,8 +127,13 @@ def _build_query(kw: dict):  # noqa: ANN202
 @click.command("query")
 @registry_option
 @_query_options
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the result to a file (format from the suffix).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the result to a file (format from the suffix).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print GeoJSON (CRS84) instead of a table.")
 @handle_errors
 def query_cmd(registry_path: Path | None, output: Path | None, as_json: bool, **kw: object) -> None:
@@ -143,7 +171,7 @@ def export_cmd(registry_path: Path | None, target: Path, fmt: str | None, crs: s
     click.echo(f"exported {n} plots to {target}")
 
 
-def _resolve(reg, ref: str):  # noqa: ANN001, ANN202
+def _resolve(reg, ref: str):
     from landreg.errors import PlotNotFoundError
 
     try:
@@ -165,7 +193,9 @@ def show_cmd(registry_path: Path | None, plot: str) -> None:
     data["area_daa"] = round(p.area_daa, 2)
     width = max(len(k) for k in data)
     for key, value in data.items():
-        click.echo(f"{key:<{width}}  {json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value}")
+        click.echo(
+            f"{key:<{width}}  {json.dumps(value, ensure_ascii=False) if isinstance(value, (list, dict)) else value}"
+        )
     if len(prices):
         click.echo(f"price history ({len(prices)} observations):")
         click.echo(prices.drop(columns=["plot_id", "recorded_at", "recorded_by"]).to_string(index=False))
@@ -181,8 +211,10 @@ def history_cmd(registry_path: Path | None, plot: str) -> None:
         p = _resolve(reg, plot)
         hist = reg.plot_history(p.plot_id)
     for rec in hist.to_dict(orient="records"):
-        click.echo(f"v{rec['version']}  {rec['recorded_at']}  {rec['op']:<6}  by {rec['actor']}"
-                   + (f"  ({rec['note']})" if rec["note"] else ""))
+        click.echo(
+            f"v{rec['version']}  {rec['recorded_at']}  {rec['op']:<6}  by {rec['actor']}"
+            + (f"  ({rec['note']})" if rec["note"] else "")
+        )
         for f in rec["changed_fields"]:
             before = (rec["before"] or {}).get(f)
             after = (rec["after"] or {}).get(f)
@@ -196,13 +228,15 @@ def history_cmd(registry_path: Path | None, plot: str) -> None:
 @click.option("--reason", default=None, help="Why the plot ends (recorded in history).")
 @click.option("--actor", default=None)
 @handle_errors
-def end_cmd(registry_path: Path | None, plot: str, expected_version: int, reason: str | None,
-            actor: str | None) -> None:
+def end_cmd(
+    registry_path: Path | None, plot: str, expected_version: int, reason: str | None, actor: str | None
+) -> None:
     """End a plot (it is kept with valid_to set, never deleted)."""
     with open_from_cli(registry_path) as reg:
         p = _resolve(reg, plot)
-        ended = reg.end_plot(p.plot_id, expected_version=expected_version, actor=actor or LandregSettings().actor,
-                             reason=reason)
+        ended = reg.end_plot(
+            p.plot_id, expected_version=expected_version, actor=actor or LandregSettings().actor, reason=reason
+        )
     click.echo(f"ended {ended.code} ({ended.plot_id}) at {ended.valid_to.isoformat()}; version {ended.version}")
 
 

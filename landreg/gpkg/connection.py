@@ -13,7 +13,7 @@ GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3 (1.4 makes GDAL 3.6 / QGIS 3.22 warn)
 
 
-def _envelope_part(index: int):  # noqa: ANN202 - returns a SQL scalar function
+def _envelope_part(index: int):
     def _fn(blob: bytes | None) -> float | None:
         env = blob_envelope(blob)
         return None if env is None else env[index]
@@ -38,9 +38,7 @@ def connect(path: str | Path, *, busy_timeout_s: float = 30.0, journal_mode: str
     journal_mode : {"delete", "wal"}
         SQLite journal mode. ``delete`` keeps a single file at rest.
     """
-    conn = sqlite3.connect(
-        str(path), timeout=busy_timeout_s, isolation_level=None, check_same_thread=False
-    )
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_s, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
     if journal_mode.lower() not in {"delete", "wal"}:
         raise ValueError(f"journal_mode must be 'delete' or 'wal', got {journal_mode!r}")

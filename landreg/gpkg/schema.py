@@ -171,17 +171,14 @@ def create_attribute_table(
     cols = ",\n  ".join([f'"{n}" {t}' for n, t in columns] + list(constraints))
     conn.execute(f'CREATE TABLE "{table}" (\n  fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,\n  {cols}\n)')
     conn.execute(
-        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
-        "VALUES (?, 'attributes', ?, ?)",
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) VALUES (?, 'attributes', ?, ?)",
         (table, table, description),
     )
 
 
 def update_contents_extent(conn: sqlite3.Connection, table: str) -> None:
     """Refresh ``gpkg_contents`` bounds and ``last_change`` of a features table from its R-tree."""
-    row = conn.execute(
-        f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "rtree_{table}_geom"'
-    ).fetchone()
+    row = conn.execute(f'SELECT min(minx), min(miny), max(maxx), max(maxy) FROM "rtree_{table}_geom"').fetchone()
     conn.execute(
         "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, "
         "last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name=?",

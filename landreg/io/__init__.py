@@ -11,8 +11,17 @@ from landreg.io.read import read_plots
 from landreg.io.write import write_plots
 
 
-def import_plots(registry: Any, path: str | Path, *, actor: str, fmt: str | None = None, layer: str | None = None,
-                 crs: Any = None, repair: bool = False, progress: Callable[[int], None] | None = None) -> list[str]:
+def import_plots(
+    registry: Any,
+    path: str | Path,
+    *,
+    actor: str,
+    fmt: str | None = None,
+    layer: str | None = None,
+    crs: Any = None,
+    repair: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> list[str]:
     """Read a file and add its plots to ``registry``, all or nothing.
 
     Returns
@@ -29,8 +38,9 @@ def import_plots(registry: Any, path: str | Path, *, actor: str, fmt: str | None
     return registry.add_plots(frame, actor=actor, repair=repair, progress=progress, context=Path(path).name)
 
 
-def export_plots(registry: Any, path: str | Path, *, query: Any = None, fmt: str | None = None, crs: Any = None,
-                 **criteria: Any) -> int:
+def export_plots(
+    registry: Any, path: str | Path, *, query: Any = None, fmt: str | None = None, crs: Any = None, **criteria: Any
+) -> int:
     """Write the plots matching ``query`` (or keyword criteria) to ``path``; returns how many."""
     frame = registry.query_plots(query, **criteria)
     write_plots(frame, path, fmt=fmt, crs=crs)

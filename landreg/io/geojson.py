@@ -18,7 +18,7 @@ import shapely
 from pyproj import CRS
 
 from landreg.crs import WEB_CRS, parse_crs
-from landreg.errors import ValidationError, Problem
+from landreg.errors import Problem, ValidationError
 
 
 def _clean(value: Any) -> Any:
@@ -33,8 +33,9 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def frame_to_feature_collection(frame: gpd.GeoDataFrame, *, id_column: str | None = "plot_id",
-                                precision: int | None = None) -> dict[str, Any]:
+def frame_to_feature_collection(
+    frame: gpd.GeoDataFrame, *, id_column: str | None = "plot_id", precision: int | None = None
+) -> dict[str, Any]:
     """A GeoJSON FeatureCollection dict of ``frame`` in the frame's own CRS."""
     attrs = [c for c in frame.columns if c != frame.geometry.name]
     features = []
@@ -87,8 +88,9 @@ def read_geojson(path: str | Path, *, crs: Any = None) -> gpd.GeoDataFrame:
         except Exception as exc:  # shapely raises several types for bad GeoJSON
             problems.append(Problem(f"feature {i}", "geometry", f"not a valid GeoJSON geometry: {exc}"))
             geoms.append(None)
-        rows.append({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
-                     for k, v in props.items()})
+        rows.append(
+            {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in props.items()}
+        )
     if problems:
         raise ValidationError(problems, context=path.name)
     return gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms, crs=src_crs), crs=src_crs)

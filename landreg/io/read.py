@@ -19,8 +19,9 @@ _WKT_COLUMNS = ("wkt", "geometry", "geom", "WKT")
 _LONLAT_COLUMNS = (("lon", "lat"), ("longitude", "latitude"), ("lng", "lat"))
 
 
-def read_plots(path: str | Path, *, fmt: str | None = None, layer: str | None = None,
-               crs: Any = None) -> gpd.GeoDataFrame:
+def read_plots(
+    path: str | Path, *, fmt: str | None = None, layer: str | None = None, crs: Any = None
+) -> gpd.GeoDataFrame:
     """Read plots (or any features) from GeoJSON, GeoPackage, Shapefile (or zipped), CSV or GeoParquet.
 
     Parameters
@@ -109,10 +110,16 @@ def _read_csv(path: Path, *, crs: Any) -> gpd.GeoDataFrame:
                 x = pd.to_numeric(table[lon])
                 y = pd.to_numeric(table[lat])
             except ValueError as exc:
-                raise ValidationError([Problem(path.name, f"{lon}/{lat}", f"not numbers: {exc}")], context="import") from exc
+                raise ValidationError(
+                    [Problem(path.name, f"{lon}/{lat}", f"not numbers: {exc}")], context="import"
+                ) from exc
             pts = gpd.points_from_xy(x, y)
             return gpd.GeoDataFrame(table.drop(columns=[lon, lat]), geometry=pts, crs=parse_crs(crs or "EPSG:4326"))
     raise ValidationError(
-        [Problem(path.name, "geometry", f"no geometry column; expected one of {list(_WKT_COLUMNS)} or lon/lat columns")],
+        [
+            Problem(
+                path.name, "geometry", f"no geometry column; expected one of {list(_WKT_COLUMNS)} or lon/lat columns"
+            )
+        ],
         context="import",
     )

@@ -33,8 +33,9 @@ def _flatten(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out
 
 
-def write_plots(frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None = None, crs: Any = None,
-                layer: str = "plots") -> Path:
+def write_plots(
+    frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None = None, crs: Any = None, layer: str = "plots"
+) -> Path:
     """Write a plot frame to GeoJSON, GeoPackage, Shapefile (``.zip`` = zipped), CSV (WKT) or GeoParquet.
 
     Parameters
@@ -84,8 +85,14 @@ def _write_shapefile(frame: gpd.GeoDataFrame, path: Path, *, zipped: bool) -> No
         if renamed[col].dtype == object:
             for i, v in enumerate(renamed[col]):
                 if isinstance(v, str) and len(v.encode("utf-8")) > _DBF_TEXT_LIMIT:
-                    problems.append(Problem(f"row {i}", col, f"text of {len(v)} characters does not fit a Shapefile "
-                                            f"field ({_DBF_TEXT_LIMIT} bytes); export to GeoPackage instead"))
+                    problems.append(
+                        Problem(
+                            f"row {i}",
+                            col,
+                            f"text of {len(v)} characters does not fit a Shapefile "
+                            f"field ({_DBF_TEXT_LIMIT} bytes); export to GeoPackage instead",
+                        )
+                    )
     if problems:
         raise ValidationError(problems, context=f"export to {path.name}")
     if not zipped:

@@ -39,9 +39,7 @@ class DecisionOutcome(BaseModel):
 
     name: str
     description: str = ""
-    plot_status: PlotStatus | None = Field(
-        default=None, description="Status given to the plots the decision locks"
-    )
+    plot_status: PlotStatus | None = Field(default=None, description="Status given to the plots the decision locks")
     adds_destinations: list[str] = Field(default_factory=list)
     removes_destinations: list[str] = Field(default_factory=list)
 

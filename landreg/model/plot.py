@@ -102,9 +102,7 @@ class PlotAttributes(BaseModel):
         default=None, description="Date from which the plot can be taken; empty means now"
     )
     availability_note: str | None = Field(default=None, max_length=500)
-    decision_id: str | None = Field(
-        default=None, max_length=64, description="Pending decision that locks the plot"
-    )
+    decision_id: str | None = Field(default=None, max_length=64, description="Pending decision that locks the plot")
     zoning: Zoning | None = None
     plan_status: PlanStatus = PlanStatus.NONE
     plan_id: str | None = Field(default=None, max_length=64)

@@ -26,23 +26,55 @@ class PlotRegistry(Protocol):
 
     def close(self) -> None: ...
 
-    def add_plots(self, frame: gpd.GeoDataFrame, *, actor: str, repair: bool = False,
-                  progress: Callable[[int], None] | None = None, context: str = "import") -> list[str]: ...
+    def add_plots(
+        self,
+        frame: gpd.GeoDataFrame,
+        *,
+        actor: str,
+        repair: bool = False,
+        progress: Callable[[int], None] | None = None,
+        context: str = "import",
+    ) -> list[str]: ...
 
-    def add_plot(self, attributes: Mapping[str, Any], geometry: Any, *, crs: Any, actor: str,
-                 repair: bool = False) -> Plot: ...
+    def add_plot(
+        self, attributes: Mapping[str, Any], geometry: Any, *, crs: Any, actor: str, repair: bool = False
+    ) -> Plot: ...
 
-    def update_plot(self, plot_id: str, changes: Mapping[str, Any], *, expected_version: int, actor: str,
-                    crs: Any = None, repair: bool = False, note: str | None = None) -> Plot: ...
+    def update_plot(
+        self,
+        plot_id: str,
+        changes: Mapping[str, Any],
+        *,
+        expected_version: int,
+        actor: str,
+        crs: Any = None,
+        repair: bool = False,
+        note: str | None = None,
+    ) -> Plot: ...
 
     def end_plot(self, plot_id: str, *, expected_version: int, actor: str, reason: str | None = None) -> Plot: ...
 
-    def split_plot(self, plot_id: str, *, expected_version: int, actor: str, blade: Any = None,
-                   parts: Sequence[Any] | None = None, crs: Any = None,
-                   codes: Sequence[str] | None = None) -> list[Plot]: ...
+    def split_plot(
+        self,
+        plot_id: str,
+        *,
+        expected_version: int,
+        actor: str,
+        blade: Any = None,
+        parts: Sequence[Any] | None = None,
+        crs: Any = None,
+        codes: Sequence[str] | None = None,
+    ) -> list[Plot]: ...
 
-    def merge_plots(self, plot_ids: Sequence[str], *, expected_versions: Mapping[str, int], actor: str,
-                    code: str | None = None, changes: Mapping[str, Any] | None = None) -> Plot: ...
+    def merge_plots(
+        self,
+        plot_ids: Sequence[str],
+        *,
+        expected_versions: Mapping[str, int],
+        actor: str,
+        code: str | None = None,
+        changes: Mapping[str, Any] | None = None,
+    ) -> Plot: ...
 
     def get_plot(self, plot_id: str, *, as_of: dt.datetime | None = None) -> Plot: ...
 
@@ -54,8 +86,9 @@ class PlotRegistry(Protocol):
 
     def plot_history(self, plot_id: str) -> gpd.GeoDataFrame: ...
 
-    def add_price_observations(self, plot_id: str, observations: Sequence[PriceObservation | Mapping[str, Any]],
-                               *, actor: str) -> int: ...
+    def add_price_observations(
+        self, plot_id: str, observations: Sequence[PriceObservation | Mapping[str, Any]], *, actor: str
+    ) -> int: ...
 
     def price_history(self, plot_id: str | None = None) -> pd.DataFrame: ...
 

@@ -29,19 +29,25 @@ def _store(name: str, value: Any) -> Any:
     return to_storage_value(name, value)
 
 
-def _validated(frame: gpd.GeoDataFrame, model: type[pydantic.BaseModel], kinds: set[str],
-               context: str) -> tuple[list[dict[str, Any]], list[Any]]:
+def _validated(
+    frame: gpd.GeoDataFrame, model: type[pydantic.BaseModel], kinds: set[str], context: str
+) -> tuple[list[dict[str, Any]], list[Any]]:
     frame = to_storage_crs(frame, where=context)
     problems: list[Problem] = []
     out: list[dict[str, Any]] = []
     geoms: list[Any] = []
     attr_cols = [c for c in frame.columns if c != frame.geometry.name]
     for i, (rec, geom) in enumerate(zip(frame[attr_cols].to_dict(orient="records"), frame.geometry, strict=True)):
-        rec = {k: (json.loads(v) if k in _JSON and isinstance(v, str) else v) for k, v in rec.items()
-               if not (v is None or (isinstance(v, float) and pd.isna(v)))}
+        rec = {
+            k: (json.loads(v) if k in _JSON and isinstance(v, str) else v)
+            for k, v in rec.items()
+            if not (v is None or (isinstance(v, float) and pd.isna(v)))
+        }
         label = f"row {i} ({rec.get('name', '?')})"
         if geom is None or geom.is_empty or geom.geom_type not in kinds:
-            problems.append(Problem(label, "geometry", f"expected one of {sorted(kinds)}, got {getattr(geom, 'geom_type', None)}"))
+            problems.append(
+                Problem(label, "geometry", f"expected one of {sorted(kinds)}, got {getattr(geom, 'geom_type', None)}")
+            )
             continue
         if not geom.is_valid:
             problems.append(Problem(label, "geometry", f"invalid geometry: {shapely.is_valid_reason(geom)}"))
@@ -65,8 +71,9 @@ def _validated(frame: gpd.GeoDataFrame, model: type[pydantic.BaseModel], kinds: 
 class EntityStore:
     """Methods for the registry's business areas, decisions and road projects."""
 
-    def _replace_features(self, table: str, columns: Sequence[tuple[str, str]], records: list[dict[str, Any]],
-                          geoms: list[Any]) -> None:
+    def _replace_features(
+        self, table: str, columns: Sequence[tuple[str, str]], records: list[dict[str, Any]], geoms: list[Any]
+    ) -> None:
         names = [n for n, _ in columns]
         blobs = encode_geometries(geoms, STORAGE_EPSG)
         with self._lock, write_transaction(self._conn):  # type: ignore[attr-defined]

@@ -19,7 +19,6 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 
 from landreg.crs import REGION_EXTENT_25832, STORAGE_CRS, STORAGE_EPSG
@@ -35,7 +34,7 @@ from landreg.gpkg.connection import connect, write_transaction
 from landreg.gpkg.geometry import decode_geometries, encode_geometries
 from landreg.gpkg.schema import update_contents_extent
 from landreg.model.enums import ChangeOp
-from landreg.model.plot import INPUT_FIELDS, MANAGED_FIELDS, Plot, PriceObservation
+from landreg.model.plot import INPUT_FIELDS, MANAGED_FIELDS, Plot
 from landreg.registry.codec import (
     PLOT_COLUMNS,
     format_datetime,
@@ -44,15 +43,13 @@ from landreg.registry.codec import (
     to_storage_value,
 )
 from landreg.registry.entities import EntityStore
-from landreg.registry.prices import PriceStore
 from landreg.registry.lineage import merge_geometry, split_geometry
+from landreg.registry.prices import PriceStore
 from landreg.registry.query import PlotQuery, where_clause
 from landreg.registry.tables import (
     HISTORY_COLUMNS,
     META,
     PLOTS,
-    PRICE_COLUMNS,
-    PRICES,
     VERSIONS,
     create_registry_tables,
 )
@@ -68,7 +65,7 @@ _SELECT = f"SELECT geom, {', '.join(_COLS)} FROM"
 _CHUNK = 900  # SQLite host-parameter limit is 999 in old builds
 
 
-def _chunks(values: Sequence[Any], size: int = _CHUNK):  # noqa: ANN202
+def _chunks(values: Sequence[Any], size: int = _CHUNK):
     for i in range(0, len(values), size):
         yield values[i : i + size]
 
@@ -83,8 +80,14 @@ class GeoPackageRegistry(EntityStore, PriceStore):
 
     backend = "geopackage"
 
-    def __init__(self, path: str | Path, *, conn: sqlite3.Connection, extent: tuple[float, float, float, float],
-                 overlap_tolerance_m2: float) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        conn: sqlite3.Connection,
+        extent: tuple[float, float, float, float],
+        overlap_tolerance_m2: float,
+    ) -> None:
         self.path = Path(path)
         self._conn = conn
         self._lock = threading.RLock()
@@ -119,9 +122,15 @@ class GeoPackageRegistry(EntityStore, PriceStore):
         return cls.open(path, **options)
 
     @classmethod
-    def open(cls, path: str | Path, *, busy_timeout_s: float = 30.0, journal_mode: str = "delete",
-             extent: tuple[float, float, float, float] = REGION_EXTENT_25832,
-             overlap_tolerance_m2: float = 1.0) -> GeoPackageRegistry:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        busy_timeout_s: float = 30.0,
+        journal_mode: str = "delete",
+        extent: tuple[float, float, float, float] = REGION_EXTENT_25832,
+        overlap_tolerance_m2: float = 1.0,
+    ) -> GeoPackageRegistry:
         """Open an existing registry file.
 
         Raises
@@ -184,8 +193,9 @@ class GeoPackageRegistry(EntityStore, PriceStore):
             found.update(code for code, pid in rows if pid not in exclude)
         return found
 
-    def _overlaps(self, geoms: np.ndarray, plot_ids: Sequence[str | None], *,
-                  exclude: Sequence[str] = ()) -> list[tuple[int, str, float]]:
+    def _overlaps(
+        self, geoms: np.ndarray, plot_ids: Sequence[str | None], *, exclude: Sequence[str] = ()
+    ) -> list[tuple[int, str, float]]:
         """(batch index, other plot id, overlap m²) for live stored plots that a batch geometry overlaps."""
         valid = [g for g in geoms if g is not None]
         if not valid:
@@ -209,8 +219,15 @@ class GeoPackageRegistry(EntityStore, PriceStore):
         areas = shapely.area(shapely.intersection(np.asarray(geoms, dtype=object)[idx][left], others[right]))
         return [(int(idx[a]), rows[b][0], float(ar)) for a, b, ar in zip(left, right, areas, strict=True)]
 
-    def _validate(self, frame: gpd.GeoDataFrame, *, repair: bool, context: str,
-                  exclude_ids: Sequence[str] = (), check_ids: bool = True) -> ValidatedPlots:
+    def _validate(
+        self,
+        frame: gpd.GeoDataFrame,
+        *,
+        repair: bool,
+        context: str,
+        exclude_ids: Sequence[str] = (),
+        check_ids: bool = True,
+    ) -> ValidatedPlots:
         return validate_plots(
             frame,
             repair=repair,
@@ -231,19 +248,31 @@ class GeoPackageRegistry(EntityStore, PriceStore):
     def _check_writable(self, plot: Plot, expected_version: int) -> None:
         if plot.valid_to is not None:
             raise PlotEndedError(
-                f"plot {plot.plot_id!r} ({plot.code}) ended at {format_datetime(plot.valid_to)}; ended plots cannot change"
+                f"plot {plot.plot_id!r} ({plot.code}) ended at {format_datetime(plot.valid_to)}; "
+                "ended plots cannot change"
             )
         if plot.version != expected_version:
             raise VersionConflictError(plot.plot_id, expected_version, plot.version)
 
-    def _insert(self, values: list[dict[str, Any]], geoms: np.ndarray, *, op: ChangeOp, actor: str,
-                now_text: str, history: list[tuple[list[str], Any, Any]] | None = None,
-                note: str | None = None, progress: Callable[[int], None] | None = None) -> None:
+    def _insert(
+        self,
+        values: list[dict[str, Any]],
+        geoms: np.ndarray,
+        *,
+        op: ChangeOp,
+        actor: str,
+        now_text: str,
+        history: list[tuple[list[str], Any, Any]] | None = None,
+        note: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
         blobs = encode_geometries(geoms, STORAGE_EPSG)
         batch = 5_000
         for start in range(0, len(values), batch):
             chunk = values[start : start + batch]
-            plot_rows = [[blobs[start + k]] + [to_storage_value(c, v.get(c)) for c in _COLS] for k, v in enumerate(chunk)]
+            plot_rows = [
+                [blobs[start + k]] + [to_storage_value(c, v.get(c)) for c in _COLS] for k, v in enumerate(chunk)
+            ]
             self._conn.executemany(_INSERT_PLOT, plot_rows)
             hist_rows = []
             for k, row in enumerate(plot_rows):
@@ -252,13 +281,24 @@ class GeoPackageRegistry(EntityStore, PriceStore):
                     before, after = None, None
                 else:
                     changed, before, after = history[start + k]
-                hist_rows.append(row + [op.value, actor, now_text, None, _dumps(changed), _dumps(before), _dumps(after), note])
+                hist_rows.append(
+                    [*row, op.value, actor, now_text, None, _dumps(changed), _dumps(before), _dumps(after), note]
+                )
             self._conn.executemany(_INSERT_VERSION, hist_rows)
             if progress is not None:
                 progress(len(chunk))
 
-    def _new_version(self, plot: Plot, new: dict[str, Any], geom: Any, *, op: ChangeOp, actor: str,
-                     now_text: str, note: str | None = None) -> None:
+    def _new_version(
+        self,
+        plot: Plot,
+        new: dict[str, Any],
+        geom: Any,
+        *,
+        op: ChangeOp,
+        actor: str,
+        now_text: str,
+        note: str | None = None,
+    ) -> None:
         """Write ``new`` as the next version of ``plot`` (plots row + history row)."""
         old_vals = {c: to_storage_value(c, getattr(plot, c)) for c in _COLS}
         new_vals = {c: to_storage_value(c, new.get(c)) for c in _COLS}
@@ -282,13 +322,30 @@ class GeoPackageRegistry(EntityStore, PriceStore):
         after = {c: new_vals[c] for c in changed if c != "geometry"}
         self._conn.execute(
             _INSERT_VERSION,
-            [blob, *new_vals.values(), op.value, actor, now_text, None, _dumps(changed), _dumps(before),
-             _dumps(after), note],
+            [
+                blob,
+                *new_vals.values(),
+                op.value,
+                actor,
+                now_text,
+                None,
+                _dumps(changed),
+                _dumps(before),
+                _dumps(after),
+                note,
+            ],
         )
 
     # ------------------------------------------------------------------ writes
-    def add_plots(self, frame: gpd.GeoDataFrame, *, actor: str, repair: bool = False,
-                  progress: Callable[[int], None] | None = None, context: str = "import") -> list[str]:
+    def add_plots(
+        self,
+        frame: gpd.GeoDataFrame,
+        *,
+        actor: str,
+        repair: bool = False,
+        progress: Callable[[int], None] | None = None,
+        context: str = "import",
+    ) -> list[str]:
         """Validate and add a batch of plots, all or nothing.
 
         Parameters
@@ -317,25 +374,40 @@ class GeoPackageRegistry(EntityStore, PriceStore):
             values = []
             for attrs, area, pid in zip(checked.attributes, checked.area_m2, checked.plot_ids, strict=True):
                 v = attrs.model_dump()
-                v.update(plot_id=pid or str(uuid.uuid4()), version=1, area_m2=float(area), updated_at=now,
-                         updated_by=actor, valid_to=None)
+                v.update(
+                    plot_id=pid or str(uuid.uuid4()),
+                    version=1,
+                    area_m2=float(area),
+                    updated_at=now,
+                    updated_by=actor,
+                    valid_to=None,
+                )
                 v["valid_from"] = v.get("valid_from") or now
                 values.append(v)
-            self._insert(values, checked.geometries, op=ChangeOp.ADD, actor=actor, now_text=now_text,
-                         progress=progress)
+            self._insert(values, checked.geometries, op=ChangeOp.ADD, actor=actor, now_text=now_text, progress=progress)
             if values:
                 update_contents_extent(self._conn, PLOTS)
         return [v["plot_id"] for v in values]
 
-    def add_plot(self, attributes: Mapping[str, Any], geometry: Any, *, crs: Any, actor: str,
-                 repair: bool = False) -> Plot:
+    def add_plot(
+        self, attributes: Mapping[str, Any], geometry: Any, *, crs: Any, actor: str, repair: bool = False
+    ) -> Plot:
         """Add one plot (``geometry`` in ``crs``) and return it as stored."""
         frame = gpd.GeoDataFrame([dict(attributes)], geometry=[geometry], crs=crs)
         (plot_id,) = self.add_plots(frame, actor=actor, repair=repair, context="add")
         return self.get_plot(plot_id)
 
-    def update_plot(self, plot_id: str, changes: Mapping[str, Any], *, expected_version: int, actor: str,
-                    crs: Any = None, repair: bool = False, note: str | None = None) -> Plot:
+    def update_plot(
+        self,
+        plot_id: str,
+        changes: Mapping[str, Any],
+        *,
+        expected_version: int,
+        actor: str,
+        crs: Any = None,
+        repair: bool = False,
+        note: str | None = None,
+    ) -> Plot:
         """Change attributes and/or the geometry of a live plot (optimistic locking).
 
         Parameters
@@ -355,8 +427,12 @@ class GeoPackageRegistry(EntityStore, PriceStore):
         bad = [k for k in changes if k not in INPUT_FIELDS and k != "geometry"]
         if bad:
             problems = [
-                Problem(plot_id, k, "is managed by the registry and cannot be set" if k in MANAGED_FIELDS
-                        else "is not a plot field") for k in bad
+                Problem(
+                    plot_id,
+                    k,
+                    "is managed by the registry and cannot be set" if k in MANAGED_FIELDS else "is not a plot field",
+                )
+                for k in bad
             ]
             raise ValidationError(problems, context="update")
         with self._lock, write_transaction(self._conn):
@@ -366,22 +442,32 @@ class GeoPackageRegistry(EntityStore, PriceStore):
             attrs.update({k: v for k, v in changes.items() if k != "geometry"})
             if "geometry" in changes:
                 if crs is None:
-                    raise ValidationError([Problem(plot_id, "geometry", "a new geometry needs its crs")], context="update")
+                    raise ValidationError(
+                        [Problem(plot_id, "geometry", "a new geometry needs its crs")], context="update"
+                    )
                 geom_frame = gpd.GeoDataFrame([attrs], geometry=[changes["geometry"]], crs=crs)
             else:
                 geom_frame = gpd.GeoDataFrame([attrs], geometry=[plot.geometry], crs=STORAGE_CRS)
-            checked = self._validate(geom_frame, repair=repair, context="update", exclude_ids=[plot_id],
-                                     check_ids=False)
+            checked = self._validate(
+                geom_frame, repair=repair, context="update", exclude_ids=[plot_id], check_ids=False
+            )
             now, now_text = self._transaction_time()
             new = checked.attributes[0].model_dump()
-            new.update(plot_id=plot_id, version=plot.version + 1, area_m2=float(checked.area_m2[0]),
-                       valid_to=None, updated_at=now, updated_by=actor)
+            new.update(
+                plot_id=plot_id,
+                version=plot.version + 1,
+                area_m2=float(checked.area_m2[0]),
+                valid_to=None,
+                updated_at=now,
+                updated_by=actor,
+            )
             probe = {c: to_storage_value(c, new.get(c)) for c in INPUT_FIELDS}
             same = all(probe[c] == to_storage_value(c, getattr(plot, c)) for c in INPUT_FIELDS)
             if same and shapely.equals(plot.geometry, checked.geometries[0]):
                 return plot  # nothing changed: no new version
-            self._new_version(plot, new, checked.geometries[0], op=ChangeOp.UPDATE, actor=actor,
-                              now_text=now_text, note=note)
+            self._new_version(
+                plot, new, checked.geometries[0], op=ChangeOp.UPDATE, actor=actor, now_text=now_text, note=note
+            )
             update_contents_extent(self._conn, PLOTS)
             return self._read_current(plot_id)
 
@@ -394,15 +480,22 @@ class GeoPackageRegistry(EntityStore, PriceStore):
             self._end(plot, now=now, now_text=now_text, actor=actor, op=ChangeOp.END, note=reason)
             return self._read_current(plot_id)
 
-    def _end(self, plot: Plot, *, now: dt.datetime, now_text: str, actor: str, op: ChangeOp,
-             note: str | None) -> None:
+    def _end(self, plot: Plot, *, now: dt.datetime, now_text: str, actor: str, op: ChangeOp, note: str | None) -> None:
         new = plot.model_dump(exclude={"geometry"})
         new.update(version=plot.version + 1, valid_to=now, updated_at=now, updated_by=actor)
         self._new_version(plot, new, plot.geometry, op=op, actor=actor, now_text=now_text, note=note)
 
-    def split_plot(self, plot_id: str, *, expected_version: int, actor: str, blade: Any = None,
-                   parts: Sequence[Any] | None = None, crs: Any = None,
-                   codes: Sequence[str] | None = None) -> list[Plot]:
+    def split_plot(
+        self,
+        plot_id: str,
+        *,
+        expected_version: int,
+        actor: str,
+        blade: Any = None,
+        parts: Sequence[Any] | None = None,
+        crs: Any = None,
+        codes: Sequence[str] | None = None,
+    ) -> list[Plot]:
         """Split a live plot by a line (``blade``) or into given ``parts`` (in ``crs``).
 
         The parent ends; each child copies its attributes, gets a new id, a code
@@ -412,52 +505,102 @@ class GeoPackageRegistry(EntityStore, PriceStore):
             plot = self._read_current(plot_id)
             self._check_writable(plot, expected_version)
             geoms = _to_storage([blade] if blade is not None else list(parts or []), crs)
-            pieces = split_geometry(plot.geometry, blade=geoms[0] if blade is not None else None,
-                                    parts=None if blade is not None else geoms, label=f"plot {plot.code}")
+            pieces = split_geometry(
+                plot.geometry,
+                blade=geoms[0] if blade is not None else None,
+                parts=None if blade is not None else geoms,
+                label=f"plot {plot.code}",
+            )
             if codes is not None and len(codes) != len(pieces):
-                raise ValidationError([Problem(plot.code, "codes", f"{len(codes)} codes for {len(pieces)} parts")],
-                                      context="split")
+                raise ValidationError(
+                    [Problem(plot.code, "codes", f"{len(codes)} codes for {len(pieces)} parts")], context="split"
+                )
             now, now_text = self._transaction_time()
             self._end(plot, now=now, now_text=now_text, actor=actor, op=ChangeOp.SPLIT, note="split")
             base = plot.model_dump(include=set(INPUT_FIELDS))
-            rows = [{**base, "code": codes[i] if codes else f"{plot.code}-{i + 1}", "previously_part_of": [plot_id],
-                     "valid_from": now} for i in range(len(pieces))]
-            return self._add_children(rows, pieces, op=ChangeOp.SPLIT, actor=actor, now=now, now_text=now_text,
-                                      note=f"split from {plot_id}")
+            rows = [
+                {
+                    **base,
+                    "code": codes[i] if codes else f"{plot.code}-{i + 1}",
+                    "previously_part_of": [plot_id],
+                    "valid_from": now,
+                }
+                for i in range(len(pieces))
+            ]
+            return self._add_children(
+                rows, pieces, op=ChangeOp.SPLIT, actor=actor, now=now, now_text=now_text, note=f"split from {plot_id}"
+            )
 
-    def merge_plots(self, plot_ids: Sequence[str], *, expected_versions: Mapping[str, int], actor: str,
-                    code: str | None = None, changes: Mapping[str, Any] | None = None) -> Plot:
+    def merge_plots(
+        self,
+        plot_ids: Sequence[str],
+        *,
+        expected_versions: Mapping[str, int],
+        actor: str,
+        code: str | None = None,
+        changes: Mapping[str, Any] | None = None,
+    ) -> Plot:
         """Merge touching live plots into one; the parents end, the child records them as lineage."""
         with self._lock, write_transaction(self._conn):
             plots = [self._read_current(pid) for pid in plot_ids]
             for p in plots:
                 if p.plot_id not in expected_versions:
-                    raise ValidationError([Problem(p.plot_id, "version", "expected_versions lacks this plot")],
-                                          context="merge")
+                    raise ValidationError(
+                        [Problem(p.plot_id, "version", "expected_versions lacks this plot")], context="merge"
+                    )
                 self._check_writable(p, expected_versions[p.plot_id])
             munis = {p.municipality_no for p in plots}
             if len(munis) > 1:
-                raise ValidationError([Problem("merge", "municipality_no",
-                                               f"plots lie in different municipalities {sorted(munis)}")], context="merge")
+                raise ValidationError(
+                    [Problem("merge", "municipality_no", f"plots lie in different municipalities {sorted(munis)}")],
+                    context="merge",
+                )
             geom = merge_geometry([p.geometry for p in plots], labels=[p.code for p in plots])
             now, now_text = self._transaction_time()
             for p in plots:
                 self._end(p, now=now, now_text=now_text, actor=actor, op=ChangeOp.MERGE, note="merged")
-            row = {**plots[0].model_dump(include=set(INPUT_FIELDS)), **(changes or {}),
-                   "code": code or f"{plots[0].code}-M", "previously_part_of": list(plot_ids), "valid_from": now}
-            (child,) = self._add_children([row], [geom], op=ChangeOp.MERGE, actor=actor, now=now, now_text=now_text,
-                                          note=f"merged from {', '.join(plot_ids)}")
+            row = {
+                **plots[0].model_dump(include=set(INPUT_FIELDS)),
+                **(changes or {}),
+                "code": code or f"{plots[0].code}-M",
+                "previously_part_of": list(plot_ids),
+                "valid_from": now,
+            }
+            (child,) = self._add_children(
+                [row],
+                [geom],
+                op=ChangeOp.MERGE,
+                actor=actor,
+                now=now,
+                now_text=now_text,
+                note=f"merged from {', '.join(plot_ids)}",
+            )
             return child
 
-    def _add_children(self, rows: list[dict[str, Any]], geoms: Sequence[Any], *, op: ChangeOp, actor: str,
-                      now: dt.datetime, now_text: str, note: str) -> list[Plot]:
+    def _add_children(
+        self,
+        rows: list[dict[str, Any]],
+        geoms: Sequence[Any],
+        *,
+        op: ChangeOp,
+        actor: str,
+        now: dt.datetime,
+        now_text: str,
+        note: str,
+    ) -> list[Plot]:
         frame = gpd.GeoDataFrame(rows, geometry=list(geoms), crs=STORAGE_CRS)
         checked = self._validate(frame, repair=False, context=op.value)
         values = []
         for attrs, area in zip(checked.attributes, checked.area_m2, strict=True):
             v = attrs.model_dump()
-            v.update(plot_id=str(uuid.uuid4()), version=1, area_m2=float(area), valid_to=None, updated_at=now,
-                     updated_by=actor)
+            v.update(
+                plot_id=str(uuid.uuid4()),
+                version=1,
+                area_m2=float(area),
+                valid_to=None,
+                updated_at=now,
+                updated_by=actor,
+            )
             values.append(v)
         self._insert(values, checked.geometries, op=op, actor=actor, now_text=now_text, note=note)
         return [self._read_current(v["plot_id"]) for v in values]

@@ -14,8 +14,13 @@ from landreg.errors import InvalidGeometryError
 SPLIT_TOLERANCE_M2 = 1.0
 
 
-def split_geometry(parent: BaseGeometry, *, blade: BaseGeometry | None = None,
-                   parts: Sequence[BaseGeometry] | None = None, label: str = "plot") -> list[BaseGeometry]:
+def split_geometry(
+    parent: BaseGeometry,
+    *,
+    blade: BaseGeometry | None = None,
+    parts: Sequence[BaseGeometry] | None = None,
+    label: str = "plot",
+) -> list[BaseGeometry]:
     """Split ``parent`` by a line (``blade``) or check given ``parts`` against it.
 
     Parts must not overlap and together must cover the parent (within

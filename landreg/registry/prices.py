@@ -14,8 +14,7 @@ from landreg.model.plot import PriceObservation
 from landreg.registry.tables import PRICE_COLUMNS, PRICES
 
 _INSERT = (
-    f'INSERT INTO "{PRICES}" ({", ".join(n for n, _ in PRICE_COLUMNS)}) '
-    f'VALUES ({", ".join("?" * len(PRICE_COLUMNS))})'
+    f'INSERT INTO "{PRICES}" ({", ".join(n for n, _ in PRICE_COLUMNS)}) VALUES ({", ".join("?" * len(PRICE_COLUMNS))})'
 )
 
 
@@ -25,15 +24,25 @@ def _missing(v: Any) -> bool:
 
 def _row(plot_id: str, o: PriceObservation, now_text: str, actor: str) -> tuple[Any, ...]:
     fees = None if o.connection_fees_included is None else int(o.connection_fees_included)
-    return (plot_id, o.observed_on.isoformat(), o.kind.value, o.price_nok_m2, o.basis.value, fees, o.source,
-            now_text, actor)
+    return (
+        plot_id,
+        o.observed_on.isoformat(),
+        o.kind.value,
+        o.price_nok_m2,
+        o.basis.value,
+        fees,
+        o.source,
+        now_text,
+        actor,
+    )
 
 
 class PriceStore:
     """Price-history methods of the GeoPackage registry (mixed into it)."""
 
-    def add_price_observations(self, plot_id: str, observations: Sequence[PriceObservation | Mapping[str, Any]],
-                               *, actor: str) -> int:
+    def add_price_observations(
+        self, plot_id: str, observations: Sequence[PriceObservation | Mapping[str, Any]], *, actor: str
+    ) -> int:
         """Append dated prices to a plot's price history; returns how many were added."""
         obs = [o if isinstance(o, PriceObservation) else PriceObservation.model_validate(o) for o in observations]
         with self._lock, write_transaction(self._conn):
@@ -77,7 +86,7 @@ class PriceStore:
         with self._lock:
             rows = self._conn.execute(sql + " ORDER BY plot_id, observed_on, fid", params).fetchall()
         frame = pd.DataFrame(rows, columns=cols)
-        frame["connection_fees_included"] = frame["connection_fees_included"].map(
-            lambda v: None if v is None else bool(v)
-        ).astype(object)
+        frame["connection_fees_included"] = (
+            frame["connection_fees_included"].map(lambda v: None if v is None else bool(v)).astype(object)
+        )
         return frame

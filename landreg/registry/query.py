@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from landreg.errors import ValidationError, Problem
+from landreg.errors import Problem, ValidationError
 from landreg.model.enums import PlotStatus, Readiness, Zoning
 
 
@@ -113,7 +113,9 @@ def where_clause(query: PlotQuery, *, table: str, rtree: str | None, now_text: s
 
     if query.bbox is not None and rtree is not None:
         minx, miny, maxx, maxy = query.bbox
-        clauses.append(f'{table}.fid IN (SELECT id FROM "{rtree}" WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)')
+        clauses.append(
+            f'{table}.fid IN (SELECT id FROM "{rtree}" WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)'
+        )
         params += [maxx, minx, maxy, miny]
     if now_text is not None:
         clauses.append("recorded_at <= ? AND (superseded_at IS NULL OR superseded_at > ?)")

@@ -88,15 +88,22 @@ def create_registry_tables(conn: sqlite3.Connection) -> None:
     """Create every registry table in an empty GeoPackage (inside a write transaction)."""
     create_core_tables(conn, srs_ids=[STORAGE_EPSG])
     create_feature_table(
-        conn, PLOTS, columns=_plot_columns(unique_id=True), geometry_type="MULTIPOLYGON",
-        srs_id=STORAGE_EPSG, description="Plots of business land (current state, live and ended)",
+        conn,
+        PLOTS,
+        columns=_plot_columns(unique_id=True),
+        geometry_type="MULTIPOLYGON",
+        srs_id=STORAGE_EPSG,
+        description="Plots of business land (current state, live and ended)",
     )
     conn.execute(f'CREATE UNIQUE INDEX "idx_{PLOTS}_live_code" ON "{PLOTS}"(code) WHERE valid_to IS NULL')
     for col in ("municipality_no", "status", "business_area_id", "valid_to"):
         conn.execute(f'CREATE INDEX "idx_{PLOTS}_{col}" ON "{PLOTS}"("{col}")')
     create_feature_table(
-        conn, VERSIONS, columns=_plot_columns(unique_id=False) + list(HISTORY_COLUMNS),
-        geometry_type="MULTIPOLYGON", srs_id=STORAGE_EPSG,
+        conn,
+        VERSIONS,
+        columns=_plot_columns(unique_id=False) + list(HISTORY_COLUMNS),
+        geometry_type="MULTIPOLYGON",
+        srs_id=STORAGE_EPSG,
         description="Every version of every plot, with who changed what and when",
         constraints=["UNIQUE (plot_id, version)"],
     )
@@ -105,12 +112,20 @@ def create_registry_tables(conn: sqlite3.Connection) -> None:
     create_attribute_table(conn, PRICES, columns=PRICE_COLUMNS, description="Dated asking and transaction prices")
     conn.execute(f'CREATE INDEX "idx_{PRICES}_plot" ON "{PRICES}"(plot_id, observed_on)')
     create_feature_table(
-        conn, AREAS, columns=AREA_COLUMNS, geometry_type="MULTIPOLYGON", srs_id=STORAGE_EPSG,
+        conn,
+        AREAS,
+        columns=AREA_COLUMNS,
+        geometry_type="MULTIPOLYGON",
+        srs_id=STORAGE_EPSG,
         description="Business areas (næringsområder) and clusters",
     )
     create_attribute_table(conn, DECISIONS, columns=DECISION_COLUMNS, description="Pending decisions that lock land")
     create_feature_table(
-        conn, ROADS, columns=ROAD_COLUMNS, geometry_type="MULTILINESTRING", srs_id=STORAGE_EPSG,
+        conn,
+        ROADS,
+        columns=ROAD_COLUMNS,
+        geometry_type="MULTILINESTRING",
+        srs_id=STORAGE_EPSG,
         description="Planned road projects",
     )
     create_attribute_table(

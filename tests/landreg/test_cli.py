@@ -16,8 +16,9 @@ from landreg.testing import make_plot_frame
 
 def landreg(*args, env=None, cwd=None):
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "landreg.cli", *map(str, args)], capture_output=True, text=True,
-                          env=full_env, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "landreg.cli", *map(str, args)], capture_output=True, text=True, env=full_env, cwd=cwd
+    )
 
 
 @pytest.fixture

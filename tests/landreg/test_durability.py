@@ -41,7 +41,9 @@ def test_sigkill_during_bulk_import_leaves_registry_unchanged(registry, registry
     before = _digest(registry_path)
     proc = subprocess.Popen(
         [sys.executable, str(WORKERS), "bulk", str(registry_path), "40000"],
-        stdout=subprocess.PIPE, text=True, env=_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+        env=_env(),
     )
     lines = []
     for line in proc.stdout:  # wait until batches are being written inside the transaction
@@ -88,7 +90,10 @@ def test_two_processes_writing_at_once_lose_nothing(registry, registry_path):
     procs = [
         subprocess.Popen(
             [sys.executable, str(WORKERS), "writer", str(registry_path), name, str(n), shared, str(x0)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env(),
         )
         for name, x0 in (("A", 530_000.0), ("B", 540_000.0))
     ]

@@ -30,8 +30,9 @@ def rich_registry(registry):
     frame["available_from"] = None
     frame.at[3, "available_from"] = "2030-01-01"
     geoms = list(frame.geometry)
-    geoms[4] = shapely.MultiPolygon([shapely.box(566400, 7020100, 566430, 7020130),
-                                     shapely.box(566450, 7020100, 566470, 7020130)])
+    geoms[4] = shapely.MultiPolygon(
+        [shapely.box(566400, 7020100, 566430, 7020130), shapely.box(566450, 7020100, 566470, 7020130)]
+    )
     geoms[5] = shapely.box(566100, 7020100, 566180, 7020180).difference(shapely.box(566120, 7020120, 566140, 7020140))
     frame = frame.set_geometry(geoms)
     registry.add_plots(frame, actor="t")

@@ -52,8 +52,12 @@ def test_input_in_another_crs_is_transformed(registry):
 def test_update_writes_a_new_version_and_history(loaded):
     reg, ids = loaded
     before = reg.get_plot(ids[0])
-    after = reg.update_plot(ids[0], {"status": "reserved", "price_min_nok_m2": 100.0, "price_max_nok_m2": 200.0},
-                            expected_version=1, actor="kari")
+    after = reg.update_plot(
+        ids[0],
+        {"status": "reserved", "price_min_nok_m2": 100.0, "price_max_nok_m2": 200.0},
+        expected_version=1,
+        actor="kari",
+    )
     assert after.version == 2 and after.status == "reserved"
     hist = reg.plot_history(ids[0])
     assert list(hist["version"]) == [1, 2]
@@ -134,8 +138,9 @@ def test_split_by_line_records_lineage(registry):
     frame = make_plot_frame(1)
     frame.loc[0, "geometry"] = shapely.box(566000, 7020000, 566200, 7020100)
     (pid,) = registry.add_plots(frame, actor="t")
-    kids = registry.split_plot(pid, expected_version=1, actor="t",
-                               blade=shapely.LineString([(566050, 7019000), (566050, 7021000)]), crs=25832)
+    kids = registry.split_plot(
+        pid, expected_version=1, actor="t", blade=shapely.LineString([(566050, 7019000), (566050, 7021000)]), crs=25832
+    )
     assert sorted(round(k.area_m2) for k in kids) == [5000, 15000]
     assert all(k.previously_part_of == [pid] for k in kids)
     assert [k.code for k in kids] == [f"{frame.loc[0, 'code']}-1", f"{frame.loc[0, 'code']}-2"]
@@ -150,13 +155,22 @@ def test_split_into_parts_must_tile_the_plot(registry):
     frame.loc[0, "geometry"] = shapely.box(566000, 7020000, 566200, 7020100)
     (pid,) = registry.add_plots(frame, actor="t")
     with pytest.raises(InvalidGeometryError, match="not covered"):
-        registry.split_plot(pid, expected_version=1, actor="t", crs=25832,
-                            parts=[shapely.box(566000, 7020000, 566100, 7020100),
-                                   shapely.box(566100, 7020000, 566150, 7020100)])
+        registry.split_plot(
+            pid,
+            expected_version=1,
+            actor="t",
+            crs=25832,
+            parts=[shapely.box(566000, 7020000, 566100, 7020100), shapely.box(566100, 7020000, 566150, 7020100)],
+        )
     assert registry.get_plot(pid).valid_to is None  # nothing changed
-    kids = registry.split_plot(pid, expected_version=1, actor="t", crs=25832, codes=["A-1", "A-2"],
-                               parts=[shapely.box(566000, 7020000, 566100, 7020100),
-                                      shapely.box(566100, 7020000, 566200, 7020100)])
+    kids = registry.split_plot(
+        pid,
+        expected_version=1,
+        actor="t",
+        crs=25832,
+        codes=["A-1", "A-2"],
+        parts=[shapely.box(566000, 7020000, 566100, 7020100), shapely.box(566100, 7020000, 566200, 7020100)],
+    )
     assert [k.code for k in kids] == ["A-1", "A-2"]
 
 
@@ -209,10 +223,15 @@ def test_code_is_unique_among_live_plots_and_ids_never_reused(loaded, plots):
 def test_query_by_attributes(registry):
     frame = make_plot_frame(60, seed=3, municipality_no=None)
     registry.add_plots(frame, actor="t")
-    got = registry.query_plots(status="available,reserved", municipality_no=["5001", "5028"],
-                               min_area_m2=3000, max_price_nok_m2=2000)
-    expect = frame[frame.status.isin(["available", "reserved"]) & frame.municipality_no.isin(["5001", "5028"])
-                   & (frame.area >= 3000) & (frame.price_min_nok_m2 <= 2000)]
+    got = registry.query_plots(
+        status="available,reserved", municipality_no=["5001", "5028"], min_area_m2=3000, max_price_nok_m2=2000
+    )
+    expect = frame[
+        frame.status.isin(["available", "reserved"])
+        & frame.municipality_no.isin(["5001", "5028"])
+        & (frame.area >= 3000)
+        & (frame.price_min_nok_m2 <= 2000)
+    ]
     assert sorted(got["code"]) == sorted(expect["code"])
     assert len(got) > 0
     assert registry.count_plots(zoning="office") == int((frame.zoning == "office").sum())
@@ -241,10 +260,14 @@ def test_paging_is_stable_and_complete(registry):
 
 def test_price_history(loaded):
     reg, ids = loaded
-    reg.add_price_observations(ids[0], [
-        {"observed_on": "2015-01-01", "kind": "asking", "price_nok_m2": 900, "basis": "serviced", "source": "x"},
-        {"observed_on": "2020-06-01", "kind": "transaction", "price_nok_m2": 1100, "basis": "serviced"},
-    ], actor="t")
+    reg.add_price_observations(
+        ids[0],
+        [
+            {"observed_on": "2015-01-01", "kind": "asking", "price_nok_m2": 900, "basis": "serviced", "source": "x"},
+            {"observed_on": "2020-06-01", "kind": "transaction", "price_nok_m2": 1100, "basis": "serviced"},
+        ],
+        actor="t",
+    )
     hist = reg.price_history(ids[0])
     assert list(hist["price_nok_m2"]) == [900, 1100]
     with pytest.raises(PlotNotFoundError):
@@ -252,7 +275,7 @@ def test_price_history(loaded):
 
 
 def test_file_is_a_standard_geopackage(loaded, registry_path):
-    reg, ids = loaded
+    _, ids = loaded
     conn = sqlite3.connect(registry_path)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 10300

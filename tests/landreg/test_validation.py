@@ -48,7 +48,10 @@ BAD_INPUTS = {
     "point geometry": (_geom(shapely.Point(566000, 7020000)), "got a Point"),
     "line geometry": (_geom(shapely.LineString([(566000, 7020000), (566100, 7020100)])), "got a LineString"),
     "self-intersection": (_geom(BOWTIE), "Self-intersection"),
-    "nan coordinates": (_geom(lambda: shapely.from_wkt("POLYGON ((566000 7020000, 566100 NaN, 566100 7020100, 566000 7020000))")), "NaN"),
+    "nan coordinates": (
+        _geom(lambda: shapely.from_wkt("POLYGON ((566000 7020000, 566100 NaN, 566100 7020100, 566000 7020000))")),
+        "NaN",
+    ),
     "outside the region": (_geom(shapely.box(597000, 6640000, 597100, 6640100)), "outside the region extent"),
     "lon/lat declared as UTM": (_geom(shapely.box(10.39, 63.42, 10.40, 63.43)), "outside the region extent"),
     "sliver below 1 m²": (_geom(shapely.box(566000, 7020000, 566000.5, 7020000.5)), "below the minimum"),
