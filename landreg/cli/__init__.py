@@ -1,6 +1,13 @@
-"""The ``landreg`` command line: thin wrappers over the public functions."""
+"""The ``landreg`` command line: thin wrappers over the public functions.
+
+Commands from other packages (``serve`` from ``api``, ``map`` from ``maps``) are
+plugged in through the ``landreg.commands`` entry-point group, so the core never
+imports the web or map layers.
+"""
 
 from __future__ import annotations
+
+from importlib.metadata import entry_points
 
 import click
 
@@ -15,13 +22,32 @@ from landreg.cli.plots_cmd import (
     show_cmd,
     summary_cmd,
 )
+from landreg.cli.layers_cmd import layers_group
+from landreg.cli.token_cmd import token_group
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _PluginGroup(click.Group):
+    """A group that also offers commands registered by other installed packages."""
+
+    def _plugins(self) -> dict[str, object]:
+        return {ep.name: ep for ep in entry_points(group="landreg.commands")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self._plugins()))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        cmd = super().get_command(ctx, cmd_name)
+        if cmd is None and cmd_name in self._plugins():
+            cmd = self._plugins()[cmd_name].load()  # type: ignore[attr-defined]
+        return cmd
+
+
+@click.group(cls=_PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="landreg")
 def main() -> None:
     """landreg — registry and analysis of business land in the Trondheim region."""
 
 
-for _cmd in (init_cmd, import_cmd, export_cmd, query_cmd, show_cmd, history_cmd, end_cmd, schema_cmd, summary_cmd):
+for _cmd in (init_cmd, import_cmd, export_cmd, query_cmd, show_cmd, history_cmd, end_cmd, schema_cmd, summary_cmd,
+             token_group, layers_group):
     main.add_command(_cmd)

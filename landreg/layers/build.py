@@ -1,0 +1,158 @@
+"""Fill an empty registry from the layers named in the manifest."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from landreg.errors import ConfigurationError
+from landreg.layers.load import load_layer_spec
+from landreg.layers.manifest import LayerSpec, Manifest, load_manifest
+from landreg.model.plot import PriceObservation
+
+#: Roles that :func:`build_registry_from_layers` reads, in the order it writes them.
+BUILD_ROLES: tuple[str, ...] = ("business_area", "decisions", "road_projects", "plots", "prices")
+_BOOL_COLUMNS = ("connection_fees_included", "requires_new_road")
+
+#: ``progress(step, done, total)`` is called as the build goes.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildSummary:
+    """How many records :func:`build_registry_from_layers` wrote, per kind."""
+
+    business_areas: int = 0
+    decisions: int = 0
+    road_projects: int = 0
+    plots: int = 0
+    prices: int = 0
+
+
+def _one(manifest: Manifest, role: str) -> LayerSpec | None:
+    specs = manifest.by_role(role)
+    if len(specs) > 1:
+        ids = ", ".join(s.id for s in specs)
+        raise ConfigurationError(f"{manifest.path}: expected at most one layer with role {role!r}, found {ids}")
+    return specs[0] if specs else None
+
+
+def _clean(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def _bools(frame: pd.DataFrame) -> pd.DataFrame:
+    """GeoPackage booleans with nulls read back as 1.0/0.0/NaN; turn them into True/False/None."""
+    frame = frame.copy()
+    for col in _BOOL_COLUMNS:
+        if col in frame.columns:
+            frame[col] = pd.Series(
+                [None if _clean(v) is None else bool(v) for v in frame[col]], index=frame.index, dtype=object
+            )
+    return frame
+
+
+def _ensure_empty(registry: Any) -> None:
+    counts = {
+        "plots": registry.count_plots(),
+        "business areas": len(registry.load_business_areas()),
+        "decisions": len(registry.load_decisions()),
+        "road projects": len(registry.load_road_projects()),
+    }
+    filled = {k: v for k, v in counts.items() if v}
+    if filled:
+        raise ConfigurationError(
+            f"the registry at {registry.path} is not empty ({filled}); "
+            "build_registry_from_layers fills only a new, empty registry"
+        )
+
+
+def build_registry_from_layers(
+    registry: Any, *, layers_dir: str | Path, actor: str = "landreg init", progress: Progress | None = None
+) -> BuildSummary:
+    """Fill an empty registry with the business areas, decisions, road projects, plots and prices of the layers.
+
+    Layers are found by role in ``layers.toml``: ``business_area``, ``decisions``,
+    ``road_projects``, ``plots`` and ``prices`` (each optional, at most one each).
+    Plots go through the registry's full validation (:meth:`add_plots`).
+
+    Parameters
+    ----------
+    registry : GeoPackageRegistry
+        A new, empty registry.
+    layers_dir : str or Path
+        Folder with ``layers.toml``.
+    actor : str
+        Recorded in the plots' history.
+    progress : callable, optional
+        ``progress(step, done, total)``; steps are the roles above.
+
+    Returns
+    -------
+    BuildSummary
+
+    Raises
+    ------
+    ConfigurationError
+        When the registry is not empty or the manifest or a layer is unusable.
+    ValidationError
+        When a record fails validation; nothing of that kind is written.
+    """
+    manifest = load_manifest(layers_dir)
+    _ensure_empty(registry)
+    specs = {role: _one(manifest, role) for role in BUILD_ROLES}
+    counts: dict[str, int] = {}
+
+    def report(step: str, done: int, total: int) -> None:
+        if progress is not None:
+            progress(step, done, total)
+
+    if (spec := specs["business_area"]) is not None:
+        areas = load_layer_spec(spec)
+        counts["business_areas"] = registry.save_business_areas(areas)
+        report("business_area", counts["business_areas"], len(areas))
+    if (spec := specs["decisions"]) is not None:
+        table = load_layer_spec(spec)
+        records = []
+        for rec in table.to_dict(orient="records"):
+            rec = {k: _clean(v) for k, v in rec.items()}
+            for key in ("outcomes", "provenance"):
+                if isinstance(rec.get(key), str):
+                    rec[key] = json.loads(rec[key])
+            records.append({k: v for k, v in rec.items() if v is not None})
+        counts["decisions"] = registry.save_decisions(records)
+        report("decisions", counts["decisions"], len(records))
+    if (spec := specs["road_projects"]) is not None:
+        roads = load_layer_spec(spec)
+        counts["road_projects"] = registry.save_road_projects(roads)
+        report("road_projects", counts["road_projects"], len(roads))
+    if (spec := specs["plots"]) is not None:
+        plots = _bools(load_layer_spec(spec))
+        total, done = len(plots), 0
+
+        def step(n: int) -> None:
+            nonlocal done
+            done += n
+            report("plots", done, total)
+
+        counts["plots"] = len(
+            registry.add_plots(gpd.GeoDataFrame(plots), actor=actor, progress=step, context=f"layer {spec.id!r}")
+        )
+    if (spec := specs["prices"]) is not None:
+        prices = _bools(load_layer_spec(spec))
+        cols = ["plot_id", *PriceObservation.model_fields]
+        missing = [c for c in cols if c not in prices.columns and c != "source"]
+        if missing:
+            raise ConfigurationError(f"layer {spec.id!r}: price table lacks column(s) {missing}")
+        counts["prices"] = registry.add_price_table(prices[[c for c in cols if c in prices.columns]], actor=actor)
+        report("prices", counts["prices"], len(prices))
+    return BuildSummary(**counts)
