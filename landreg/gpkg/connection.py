@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +50,7 @@ def connect(path: str | Path, *, busy_timeout_s: float = 30.0, journal_mode: str
         conn.create_function(name, 1, _envelope_part(i), deterministic=True)
     conn.create_function("ST_IsEmpty", 1, blob_is_empty, deterministic=True)
     conn.create_function("landreg_intersects_bbox", 5, _intersects_bbox, deterministic=True)
+    conn.create_function("landreg_spatial", 3, _spatial_predicate, deterministic=True)
     return conn
 
 
@@ -81,3 +83,24 @@ def _intersects_bbox(blob: bytes | None, minx: float, miny: float, maxx: float, 
 
     geom = decode_geometries([blob])[0]
     return int(shapely.intersects(geom, shapely.box(minx, miny, maxx, maxy)))
+
+
+@functools.lru_cache(maxsize=64)
+def _prepared(wkb: bytes):  # noqa: ANN202 - a prepared shapely geometry
+    import shapely
+
+    geom = shapely.from_wkb(wkb)
+    shapely.prepare(geom)
+    return geom
+
+
+def _spatial_predicate(op: str, blob: bytes | None, wkb: bytes) -> int:
+    """SQL function ``landreg_spatial(op, geom, wkb)``: the plot geometry ``op`` the literal (EPSG:25832)."""
+    if blob is None:
+        return 0
+    import shapely
+
+    from landreg.gpkg.geometry import decode_geometries
+
+    geom = decode_geometries([blob])[0]
+    return int(getattr(shapely, op)(geom, _prepared(bytes(wkb))))

@@ -42,6 +42,8 @@ from landreg.registry.codec import (
     rows_to_frame,
     to_storage_value,
 )
+from landreg.registry.cql import compile_filter
+from landreg.registry.auth import TokenStore
 from landreg.registry.entities import EntityStore
 from landreg.registry.lineage import merge_geometry, split_geometry
 from landreg.registry.prices import PriceStore
@@ -70,7 +72,7 @@ def _chunks(values: Sequence[Any], size: int = _CHUNK):
         yield values[i : i + size]
 
 
-class GeoPackageRegistry(EntityStore, PriceStore):
+class GeoPackageRegistry(EntityStore, PriceStore, TokenStore):
     """Plot registry stored in one GeoPackage file (EPSG:25832).
 
     Open with :meth:`open` or :meth:`create` (or :func:`landreg.open_registry`);
@@ -663,6 +665,10 @@ class GeoPackageRegistry(EntityStore, PriceStore):
         if query.bbox is not None:
             where += " AND landreg_intersects_bbox(geom, ?, ?, ?, ?)"
             params += list(query.bbox)
+        if query.filter_ast is not None:
+            compiled = compile_filter(query.filter_ast, filter_crs=query.filter_crs, table=table)
+            where += f" AND {compiled.sql}"
+            params += list(compiled.params)
         return f'SELECT {select} FROM "{table}" WHERE {where}', params
 
     def plot_history(self, plot_id: str) -> gpd.GeoDataFrame:

@@ -39,8 +39,12 @@ class PlotQuery:
         Include plots that have ended (``valid_to`` set).
     valid_at : datetime, optional
         Plots whose business validity covers this time.
+    valid_during : (start, end), optional
+        Plots valid at some time in the interval (either end open with None).
     as_of : datetime, optional
         Read the registry as it was recorded at this (transaction) time.
+    filter_ast, filter_crs : optional
+        A parsed CQL2 filter (:func:`landreg.registry.cql.parse_filter`) and the CRS of its geometries.
     limit, offset : int, optional
         Paging, in a stable order (by ``fid``).
     """
@@ -60,9 +64,12 @@ class PlotQuery:
     requires_new_road: bool | None = None
     include_ended: bool = False
     valid_at: dt.datetime | None = None
+    valid_during: tuple[dt.datetime | None, dt.datetime | None] | None = None
     as_of: dt.datetime | None = None
     limit: int | None = None
     offset: int = 0
+    filter_ast: Any = None
+    filter_crs: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -145,11 +152,17 @@ def where_clause(query: PlotQuery, *, table: str, rtree: str | None, now_text: s
         clauses.append("requires_new_road = ?")
         params.append(int(query.requires_new_road))
     if query.valid_at is not None:
-        from landreg.registry.codec import format_datetime
-
         t = format_datetime(query.valid_at)
         clauses.append("(valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to > ?)")
         params += [t, t]
+    elif query.valid_during is not None:
+        start, end = query.valid_during
+        if end is not None:
+            clauses.append("(valid_from IS NULL OR valid_from <= ?)")
+            params.append(format_datetime(end))
+        if start is not None:
+            clauses.append("(valid_to IS NULL OR valid_to > ?)")
+            params.append(format_datetime(start))
     elif not query.include_ended:
         clauses.append("valid_to IS NULL")
     return (" AND ".join(clauses) if clauses else "1=1"), params

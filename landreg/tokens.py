@@ -1,0 +1,158 @@
+"""API tokens: created by ``landreg token create``, stored hashed in the registry file.
+
+A token is ``lr_<id>_<secret>``; only SHA-256 of the secret is stored (the
+secret is 256 random bits, so a fast hash is enough).  Roles: ``viewer``
+(read only), ``planner`` (edits plots in its municipalities), ``admin``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+from dataclasses import dataclass
+from enum import StrEnum
+
+from landreg.errors import LandregError
+from landreg.gpkg.connection import write_transaction
+from landreg.municipalities import TRONDELAG_MUNICIPALITIES
+
+TOKENS = "landreg_tokens"
+
+
+class Role(StrEnum):
+    """What a token may do."""
+
+    VIEWER = "viewer"
+    PLANNER = "planner"
+    ADMIN = "admin"
+
+
+class AuthenticationError(LandregError, PermissionError):
+    """No token, or a token that is unknown or revoked."""
+
+
+class AuthorizationError(LandregError, PermissionError):
+    """A valid token whose role or municipalities do not allow the action."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the token's name (recorded as actor), role and municipalities."""
+
+    token_id: str
+    name: str
+    role: Role
+    municipalities: frozenset[str]
+
+    def check_can_edit(self, municipality_nos: set[str] | frozenset[str]) -> None:
+        """Raise :class:`AuthorizationError` unless this principal may edit plots in all these municipalities."""
+        if self.role is Role.ADMIN:
+            return
+        if self.role is Role.VIEWER:
+            raise AuthorizationError(f"token {self.name!r} has role viewer, which cannot edit")
+        outside = sorted(set(municipality_nos) - self.municipalities)
+        if outside:
+            raise AuthorizationError(
+                f"token {self.name!r} may edit plots in {sorted(self.municipalities)} only, not in {outside}"
+            )
+
+
+def _ensure_table(conn: sqlite3.Connection) -> None:
+    conn.execute(
+        f'CREATE TABLE IF NOT EXISTS "{TOKENS}" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
+        "token_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL, municipalities TEXT NOT NULL, "
+        "secret_sha256 TEXT NOT NULL, created_at DATETIME NOT NULL, revoked_at DATETIME)"
+    )
+    conn.execute(
+        "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) "
+        "VALUES (?, 'attributes', ?, 'API tokens (hashed)')",
+        (TOKENS, TOKENS),
+    )
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(conn: sqlite3.Connection, *, name: str, role: Role | str,
+                 municipalities: list[str] | None = None) -> str:
+    """Create a token and return it in clear text (shown once; only its hash is stored).
+
+    Raises
+    ------
+    ValueError
+        For an unknown role, a planner without municipalities, or an unknown municipality number.
+    """
+    role = Role(role)
+    munis = sorted(set(municipalities or []))
+    unknown = [m for m in munis if m not in TRONDELAG_MUNICIPALITIES]
+    if unknown:
+        raise ValueError(f"unknown municipality number(s) {unknown}")
+    if role is Role.PLANNER and not munis:
+        raise ValueError("a planner token needs at least one municipality (--municipality 5001)")
+    token_id = secrets.token_hex(6)
+    secret = secrets.token_urlsafe(32)
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    with write_transaction(conn):
+        _ensure_table(conn)
+        conn.execute(
+            f'INSERT INTO "{TOKENS}" (token_id, name, role, municipalities, secret_sha256, created_at) '
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (token_id, name, role.value, json.dumps(munis), _digest(secret), now),
+        )
+    return f"lr_{token_id}_{secret}"
+
+
+def revoke_token(conn: sqlite3.Connection, token_id: str) -> bool:
+    """Revoke a token by id; returns whether one was revoked."""
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    with write_transaction(conn):
+        _ensure_table(conn)
+        cur = conn.execute(
+            f'UPDATE "{TOKENS}" SET revoked_at = ? WHERE token_id = ? AND revoked_at IS NULL', (now, token_id)
+        )
+    return cur.rowcount == 1
+
+
+def authenticate(conn: sqlite3.Connection, token: str | None) -> Principal:
+    """The principal a bearer token stands for.
+
+    Raises
+    ------
+    AuthenticationError
+        When the token is missing, malformed, unknown or revoked.
+    """
+    if not token:
+        raise AuthenticationError("this request needs a bearer token (Authorization: Bearer lr_…)")
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != "lr":
+        raise AuthenticationError("malformed token; expected lr_<id>_<secret>")
+    _, token_id, secret = parts
+    try:
+        row = conn.execute(
+            f'SELECT name, role, municipalities, secret_sha256, revoked_at FROM "{TOKENS}" WHERE token_id = ?',
+            (token_id,),
+        ).fetchone()
+    except sqlite3.OperationalError:
+        row = None  # no token table yet: no tokens exist
+    if row is None or not hmac.compare_digest(row[3], _digest(secret)):
+        raise AuthenticationError("unknown token")
+    if row[4] is not None:
+        raise AuthenticationError("this token has been revoked")
+    return Principal(token_id, row[0], Role(row[1]), frozenset(json.loads(row[2])))
+
+
+def list_tokens(conn: sqlite3.Connection) -> list[dict[str, object]]:
+    """Tokens without their secrets."""
+    try:
+        rows = conn.execute(
+            f'SELECT token_id, name, role, municipalities, created_at, revoked_at FROM "{TOKENS}" ORDER BY fid'
+        ).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    keys = ("token_id", "name", "role", "municipalities", "created_at", "revoked_at")
+    return [dict(zip(keys, r, strict=True)) for r in rows]
