@@ -9,6 +9,7 @@ from typing import Any
 
 from landreg.errors import Problem, ValidationError
 from landreg.model.enums import PlotStatus, Readiness, Zoning
+from landreg.registry.codec import format_datetime
 
 
 def _as_tuple(value: str | Sequence[str] | None) -> tuple[str, ...]:

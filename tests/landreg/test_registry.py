@@ -315,3 +315,55 @@ def test_history_of_an_add_shows_the_added_values(loaded, plots):
     assert first["after"]["code"] == plots.loc[0, "code"]
     assert first["after"]["utilities"] == '["water","sewer","power"]'
     assert "status" in first["changed_fields"]
+
+
+def test_validity_queries(loaded):
+    reg, ids = loaded
+    ended = reg.end_plot(ids[0], expected_version=1, actor="t")
+    before_end = ended.valid_to - dt.timedelta(milliseconds=1)
+    after_end = ended.valid_to + dt.timedelta(seconds=1)
+    assert ids[0] in set(reg.query_plots(valid_at=before_end)["plot_id"])
+    assert ids[0] not in set(reg.query_plots(valid_at=after_end)["plot_id"])
+    assert ids[0] in set(reg.query_plots(valid_during=(before_end, None))["plot_id"])
+    assert ids[0] not in set(reg.query_plots(valid_during=(after_end, None))["plot_id"])
+
+
+def test_cql2_filter_equals_the_same_query_in_geopandas(registry):
+    from landreg.registry import PlotQuery
+    from landreg.registry.cql import parse_filter
+
+    frame = make_plot_frame(300, seed=8)
+    registry.add_plots(frame, actor="t")
+    area = shapely.box(566_300, 7_020_300, 567_200, 7_021_100)
+    text = (
+        "status IN ('available','sold') AND area_m2 BETWEEN 3000 AND 7000 AND code LIKE 'T-0001%' "
+        f"AND S_INTERSECTS(geometry, {area.wkt}) AND NOT requires_new_road = true"
+    )
+    got = registry.query_plots(PlotQuery(filter_ast=parse_filter(text), filter_crs="EPSG:25832"))
+    want = frame[frame.status.isin(["available", "sold"]) & frame.area.between(3000, 7000)
+                 & frame.code.str.startswith("T-0001") & frame.intersects(area) & ~frame.requires_new_road]
+    assert sorted(got["code"]) == sorted(want["code"]) and len(want) > 0
+    as_json = {"op": "and", "args": [
+        {"op": "in", "args": [{"property": "status"}, ["available", "sold"]]},
+        {"op": "s_intersects", "args": [{"property": "geometry"}, shapely.geometry.mapping(area)]},
+    ]}
+    got = registry.query_plots(PlotQuery(filter_ast=parse_filter(as_json, lang="cql2-json"), filter_crs="EPSG:25832"))
+    want = frame[frame.status.isin(["available", "sold"]) & frame.intersects(area)]
+    assert sorted(got["code"]) == sorted(want["code"])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("status = = 'x'", "line 1, column"),
+        ("colour = 'red'", "unknown queryable 'colour'"),
+        ("area_m2 > 'big'", "is a number"),
+        ("status > 3", "is a string"),
+    ],
+)
+def test_bad_cql2_filters_say_what_is_wrong(registry, text, message):
+    from landreg.registry import PlotQuery
+    from landreg.registry.cql import FilterError, parse_filter
+
+    with pytest.raises(FilterError, match=message):
+        registry.query_plots(PlotQuery(filter_ast=parse_filter(text)))
