@@ -35,6 +35,7 @@ from landreg.gpkg.geometry import decode_geometries, encode_geometries
 from landreg.gpkg.schema import update_contents_extent
 from landreg.model.enums import ChangeOp
 from landreg.model.plot import INPUT_FIELDS, MANAGED_FIELDS, Plot
+from landreg.registry.auth import TokenStore
 from landreg.registry.codec import (
     PLOT_COLUMNS,
     format_datetime,
@@ -42,8 +43,7 @@ from landreg.registry.codec import (
     rows_to_frame,
     to_storage_value,
 )
-from landreg.registry.cql import compile_filter
-from landreg.registry.auth import TokenStore
+from landreg.registry.cql import compile_filter, spatial_filter
 from landreg.registry.entities import EntityStore
 from landreg.registry.lineage import merge_geometry, split_geometry
 from landreg.registry.prices import PriceStore
@@ -665,6 +665,10 @@ class GeoPackageRegistry(EntityStore, PriceStore, TokenStore):
         if query.bbox is not None:
             where += " AND landreg_intersects_bbox(geom, ?, ?, ?, ?)"
             params += list(query.bbox)
+        if query.intersects is not None:
+            compiled = spatial_filter("intersects", query.intersects, table=table)
+            where += f" AND {compiled.sql}"
+            params += list(compiled.params)
         if query.filter_ast is not None:
             compiled = compile_filter(query.filter_ast, filter_crs=query.filter_crs, table=table)
             where += f" AND {compiled.sql}"

@@ -46,6 +46,8 @@ class PlotQuery:
         Read the registry as it was recorded at this (transaction) time.
     filter_ast, filter_crs : optional
         A parsed CQL2 filter (:func:`landreg.registry.cql.parse_filter`) and the CRS of its geometries.
+    intersects : shapely geometry, optional
+        Plots intersecting this geometry (EPSG:25832), e.g. a bbox given in another CRS.
     limit, offset : int, optional
         Paging, in a stable order (by ``fid``).
     """
@@ -71,6 +73,7 @@ class PlotQuery:
     offset: int = 0
     filter_ast: Any = None
     filter_crs: str | None = None
+    intersects: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

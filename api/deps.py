@@ -1,0 +1,78 @@
+"""Dependencies shared by the routes: settings, registry, caller, parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import Depends, Request
+
+from api.errors import InvalidParameterError
+from api.settings import ApiSettings, get_settings
+from landreg.tokens import Principal
+
+
+def get_registry(request: Request) -> Any:
+    """The registry opened in the app's lifespan."""
+    return request.app.state.registry
+
+
+def settings_dep(settings: ApiSettings = Depends(get_settings)) -> ApiSettings:  # noqa: B008
+    """The service settings (override ``get_settings`` in tests)."""
+    return settings
+
+
+def get_principal(request: Request, registry: Any = Depends(get_registry)) -> Principal:  # noqa: B008
+    """The authenticated caller of a write; 401 without a valid bearer token."""
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    return registry.authenticate(token)
+
+
+def wants_html(request: Request, f: str | None) -> bool:
+    """True when the client asked for HTML (``f=html`` or a browser's Accept header)."""
+    if f is not None:
+        if f not in ("json", "html", "geojson"):
+            raise InvalidParameterError(f"f={f!r} is not supported; expected 'json' or 'html'")
+        return f == "html"
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "json" not in accept
+
+
+def parse_datetime_param(value: str, *, name: str) -> dt.datetime:
+    """An RFC 3339 date-time (``Z`` allowed) as an aware UTC datetime."""
+    try:
+        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InvalidParameterError(f"{name}={value!r} is not an RFC 3339 date-time") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def parse_interval(value: str | None) -> tuple[dt.datetime | None, dt.datetime | None] | None:
+    """The ``datetime`` parameter: an instant, or ``start/end`` with ``..`` for an open end."""
+    if value is None:
+        return None
+    if "/" in value:
+        a, b = value.split("/", 1)
+        start = None if a in ("", "..") else parse_datetime_param(a, name="datetime")
+        end = None if b in ("", "..") else parse_datetime_param(b, name="datetime")
+        if start and end and start > end:
+            raise InvalidParameterError(f"datetime={value!r}: the start is after the end")
+        return (start, end)
+    t = parse_datetime_param(value, name="datetime")
+    return (t, t)
+
+
+def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
+    """``bbox=minx,miny,maxx,maxy`` (4 numbers; 6 with heights are refused)."""
+    if value is None:
+        return None
+    try:
+        nums = [float(v) for v in value.split(",")]
+    except ValueError as exc:
+        raise InvalidParameterError(f"bbox={value!r}: expected four comma-separated numbers") from exc
+    if len(nums) != 4:
+        raise InvalidParameterError(f"bbox={value!r}: expected four numbers, got {len(nums)}")
+    if nums[0] > nums[2] or nums[1] > nums[3]:
+        raise InvalidParameterError(f"bbox={value!r}: the lower corner must come first")
+    return nums[0], nums[1], nums[2], nums[3]

@@ -1,0 +1,105 @@
+"""HTTP mapping of landreg errors: one table of status codes, one JSON body shape."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from landreg.errors import (
+    CRSError,
+    EntityNotFoundError,
+    InvalidGeometryError,
+    LandregError,
+    PlotEndedError,
+    PlotNotFoundError,
+    UnsupportedFormatError,
+    ValidationError,
+    VersionConflictError,
+)
+from landreg.registry.cql import FilterError
+from landreg.tokens import AuthenticationError, AuthorizationError
+
+log = logging.getLogger("landreg.api")
+
+
+class PreconditionFailedError(LandregError):
+    """If-Match named another version than the stored one (412)."""
+
+
+class PreconditionRequiredError(LandregError):
+    """The service requires If-Match on edits and none was sent (428)."""
+
+
+class InvalidParameterError(LandregError, ValueError):
+    """A query parameter is unknown or malformed (400)."""
+
+
+class NotAcceptableError(LandregError):
+    """No representation matches what the client accepts (406)."""
+
+
+STATUS_CODES: dict[type[Exception], int] = {
+    ValidationError: 400,
+    InvalidGeometryError: 400,
+    CRSError: 400,
+    FilterError: 400,
+    InvalidParameterError: 400,
+    UnsupportedFormatError: 400,
+    AuthenticationError: 401,
+    AuthorizationError: 403,
+    PlotNotFoundError: 404,
+    EntityNotFoundError: 404,
+    NotAcceptableError: 406,
+    VersionConflictError: 409,
+    PlotEndedError: 409,
+    PreconditionFailedError: 412,
+    PreconditionRequiredError: 428,
+}
+
+
+def status_for(exc: Exception) -> int:
+    """The HTTP status of an exception: the nearest class in :data:`STATUS_CODES`, else 500."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS_CODES:
+            return STATUS_CODES[cls]
+    return 500
+
+
+def error_body(code: str, description: str, **extra: object) -> dict[str, object]:
+    """The error body every endpoint uses."""
+    return {"code": code, "description": description, **extra}
+
+
+async def _landreg_error(request: Request, exc: LandregError) -> JSONResponse:
+    status = status_for(exc)
+    extra: dict[str, object] = {}
+    if isinstance(exc, ValidationError):
+        extra["problems"] = [{"record": p.record, "field": p.field, "message": p.message} for p in exc.problems]
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status >= 500:
+        log.exception("internal error", exc_info=exc)
+    return JSONResponse(error_body(type(exc).__name__, str(exc), **extra), status_code=status, headers=headers)
+
+
+async def _request_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path", "header"))
+        parts.append(f"{loc or 'request'}: {err.get('msg')} (got {err.get('input')!r})")
+    return JSONResponse(error_body("InvalidParameterValue", "; ".join(parts)), status_code=400)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    code = {404: "NotFound", 405: "MethodNotAllowed", 413: "PayloadTooLarge"}.get(exc.status_code, "HTTPError")
+    return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    """Install the handlers that turn exceptions into ``{"code", "description"}`` bodies."""
+    app.add_exception_handler(LandregError, _landreg_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _request_validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]

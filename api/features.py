@@ -1,0 +1,81 @@
+"""GeoJSON features from frames, in the requested CRS, serialised with orjson."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import orjson
+import shapely
+from fastapi.responses import Response
+
+from api.crs import STORAGE_CRS_URI, transform_geometries
+
+GEOJSON = "application/geo+json"
+_JSON_FIELDS = {"utilities", "occupants", "provenance", "previously_part_of", "outcomes"}
+
+
+def _clean(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def frame_to_features(
+    frame: gpd.GeoDataFrame, *, id_column: str, crs_uri: str, extra: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Features (dicts) of a frame stored in EPSG:25832, with geometry in ``crs_uri``."""
+    geoms = np.asarray(frame.geometry.values, dtype=object)
+    present = np.array([g is not None for g in geoms], dtype=bool)
+    if present.any():
+        geoms = geoms.copy()
+        geoms[present] = transform_geometries(geoms[present], STORAGE_CRS_URI, crs_uri)
+    cols = [c for c in frame.columns if c != frame.geometry.name]
+    out = []
+    for rec, geom in zip(frame[cols].to_dict(orient="records"), geoms, strict=True):
+        props = {k: _clean(v) for k, v in rec.items()}
+        if "area_m2" in props and props["area_m2"] is not None:
+            props["area_daa"] = round(props["area_m2"] / 1000.0, 3)
+        if extra:
+            props.update(extra)
+        out.append(
+            {
+                "type": "Feature",
+                "id": props.get(id_column),
+                "geometry": None if geom is None else shapely.geometry.mapping(geom),
+                "properties": props,
+            }
+        )
+    return out
+
+
+def geojson_response(
+    body: dict[str, Any], *, crs_uri: str | None = None, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    """A ``application/geo+json`` response (with ``Content-Crs`` when a CRS is given)."""
+    h = dict(headers or {})
+    if crs_uri is not None:
+        h["Content-Crs"] = f"<{crs_uri}>"
+    return Response(
+        orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY), status_code=status_code, media_type=GEOJSON, headers=h
+    )
+
+
+def json_response(
+    body: Any, *, status_code: int = 200, media_type: str = "application/json", headers: dict[str, str] | None = None
+) -> Response:
+    """A JSON response serialised with orjson."""
+    return Response(
+        orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY),
+        status_code=status_code,
+        media_type=media_type,
+        headers=headers,
+    )

@@ -1,0 +1,52 @@
+"""Plain HTML views of the landing page, collections and items (no scripts, no CDN)."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+from fastapi.responses import HTMLResponse
+
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse}"
+    "td,th{border:1px solid #ccc;padding:.2rem .5rem;font-size:.9rem;text-align:left}"
+    ".note{color:#555;font-size:.85rem}"
+)
+
+
+def page(title: str, body: str) -> HTMLResponse:
+    """A complete HTML page."""
+    return HTMLResponse(
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>{body}"
+        "<p class='note'>Contains data from Kartverket (© Kartverket, CC BY 4.0) and © OpenStreetMap contributors "
+        "(ODbL). Plots, prices, terrain and hazards are synthetic demonstration data.</p></body></html>"
+    )
+
+
+def links_list(links: list[dict[str, Any]]) -> str:
+    """Links as an HTML list."""
+    items = "".join(
+        f"<li><a href='{html.escape(lk['href'])}'>{html.escape(lk.get('title') or lk['rel'])}</a> "
+        f"<span class='note'>({html.escape(lk['rel'])}, {html.escape(lk.get('type', ''))})</span></li>"
+        for lk in links
+    )
+    return f"<ul>{items}</ul>"
+
+
+def features_table(features: list[dict[str, Any]], *, limit_columns: int = 12) -> str:
+    """Feature properties as an HTML table."""
+    if not features:
+        return "<p>No features.</p>"
+    cols = list(features[0]["properties"])[:limit_columns]
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+    rows = []
+    for f in features:
+        cells = []
+        for c in cols:
+            v = f["properties"].get(c)
+            text = json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else ("" if v is None else str(v))
+            cells.append(f"<td>{html.escape(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"

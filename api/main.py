@@ -1,0 +1,105 @@
+"""The one place that wires the service: ``create_app(settings=None)``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api.collections import load_static_collections, registry_collections
+from api.errors import register_error_handlers
+from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
+from api.routes import edit, ogc
+from api.routes.items import build_items_router
+from api.settings import ApiSettings, get_settings
+from landreg.registry import open_registry
+
+DESCRIPTION = (
+    "Registry of business land (næringsareal) in Trondheimsregionen, served as OGC API – Features "
+    "(Parts 1–4). Reads are public; edits need a bearer token. Plots, prices, terrain and hazards are "
+    "synthetic demonstration data; boundaries, roads and place names © Kartverket (CC BY 4.0)."
+)
+
+
+def create_app(settings: ApiSettings | None = None) -> FastAPI:
+    """Build the FastAPI application.
+
+    Parameters
+    ----------
+    settings : ApiSettings, optional
+        Defaults to :func:`api.settings.get_settings` (environment / ``.env``).
+    """
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.registry = open_registry(settings.registry)
+        app.state.collections = registry_collections() + load_static_collections(settings.layers_dir)
+        try:
+            yield
+        finally:
+            app.state.registry.close()
+
+    app = FastAPI(
+        title=settings.title,
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        openapi_url="/api",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.dependency_overrides[get_settings] = lambda: settings
+    register_error_handlers(app)
+    app.include_router(ogc.router)
+    app.include_router(build_items_router(settings))
+    app.include_router(edit.router)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Location", "Content-Crs"],
+        )
+    app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    if settings.log_requests:
+        app.add_middleware(AccessLogMiddleware)
+    app.openapi = lambda: _openapi(app, settings)  # type: ignore[method-assign]
+    return app
+
+
+def _openapi(app: FastAPI, settings: ApiSettings) -> dict[str, Any]:
+    """The generated OpenAPI document, with ``limit`` declared once under components/parameters."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+    limit = {
+        "name": "limit",
+        "in": "query",
+        "required": False,
+        "style": "form",
+        "explode": False,
+        "description": f"Items per page (default {settings.default_limit}, maximum {settings.max_limit})",
+        "schema": {"type": "integer", "minimum": 1, "maximum": settings.max_limit, "default": settings.default_limit},
+    }
+    doc.setdefault("components", {}).setdefault("parameters", {})["limit"] = limit
+    for path in doc["paths"].values():
+        for op in path.values():
+            params = op.get("parameters", [])
+            for i, p in enumerate(params):
+                if p.get("name") == "limit" and p.get("in") == "query":
+                    params[i] = {"$ref": "#/components/parameters/limit"}
+    app.openapi_schema = doc
+    return doc
+
+
+def configure_logging() -> None:
+    """JSON access lines on stderr at INFO."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")

@@ -1,0 +1,190 @@
+"""OGC API – Features Part 4: create, replace, update and end plots, with ETags and roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import orjson
+import shapely
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from api.crs import CRS84, SUPPORTED_CRS, normalise_crs_uri, transform_geometries
+from api.deps import get_principal, get_registry, settings_dep
+from api.errors import InvalidParameterError, PreconditionFailedError, PreconditionRequiredError
+from api.features import frame_to_features, geojson_response
+from api.routes.items import etag_of
+from api.routes.ogc import base_url
+from api.settings import ApiSettings
+from landreg.errors import Problem, ValidationError
+from landreg.model.plot import INPUT_FIELDS
+from landreg.tokens import Principal
+
+router = APIRouter(tags=["OGC API – Features Part 4 (plots)"])
+_ALLOW_ITEMS = "GET, HEAD, POST, OPTIONS"
+_ALLOW_ITEM = "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"
+
+
+async def _feature_body(request: Request) -> tuple[dict[str, Any], Any]:
+    """The request's GeoJSON Feature: its properties, and its geometry in EPSG:25832 (or None)."""
+    try:
+        doc = orjson.loads(await request.body())
+    except orjson.JSONDecodeError as exc:
+        raise ValidationError([Problem("body", "json", f"not valid JSON: {exc}")], context="request") from exc
+    if not isinstance(doc, dict) or doc.get("type") != "Feature":
+        raise ValidationError([Problem("body", "type", "expected a GeoJSON Feature")], context="request")
+    props = doc.get("properties") or {}
+    if not isinstance(props, dict):
+        raise ValidationError([Problem("body", "properties", "expected an object")], context="request")
+    geometry = None
+    if doc.get("geometry") is not None:
+        crs_header = request.headers.get("content-crs", "").strip("<> ")
+        crs_uri = normalise_crs_uri(crs_header or CRS84, param="Content-Crs")
+        try:
+            geom = shapely.geometry.shape(doc["geometry"])
+        except Exception as exc:  # shapely raises several types for malformed GeoJSON
+            raise ValidationError(
+                [Problem("body", "geometry", f"not a GeoJSON geometry: {exc}")], context="request"
+            ) from exc
+        geometry = transform_geometries(np.array([geom], dtype=object), crs_uri, SUPPORTED_CRS[2])[0]
+    for key in ("area_m2", "area_daa", "version", "valid_to", "updated_at", "updated_by", "plot_id"):
+        props.pop(key, None)  # managed by the registry; echoed back by clients that GET then PUT
+    return props, geometry
+
+
+def _expected_version(request: Request, current: Any, settings: ApiSettings) -> int:
+    header = request.headers.get("if-match")
+    if header is None:
+        if settings.require_if_match:
+            raise PreconditionRequiredError("this service requires If-Match with the item's ETag on edits")
+        return int(current.version)
+    tags = [t.strip() for t in header.split(",")]
+    if "*" in tags or etag_of(current.plot_id, current.version) in tags:
+        return int(current.version)
+    raise PreconditionFailedError(
+        f"If-Match {header} does not match the current version {etag_of(current.plot_id, current.version)}; "
+        "nothing was written"
+    )
+
+
+def _plot_response(
+    request: Request, registry: Any, plot_id: str, *, status_code: int = 200, location: bool = False
+) -> Response:
+    frame = registry.query_plots(plot_ids=[plot_id], include_ended=True)
+    feature = frame_to_features(frame, id_column="plot_id", crs_uri=CRS84)[0]
+    version = feature["properties"]["version"]
+    headers = {"ETag": etag_of(plot_id, version)}
+    if location:
+        headers["Location"] = f"{base_url(request)}/collections/plots/items/{plot_id}"
+    return geojson_response(feature, crs_uri=CRS84, status_code=status_code, headers=headers)
+
+
+@router.options("/collections/plots/items", include_in_schema=False)
+def options_items() -> Response:
+    return Response(status_code=204, headers={"Allow": _ALLOW_ITEMS})
+
+
+@router.options("/collections/plots/items/{feature_id}", include_in_schema=False)
+def options_item(feature_id: str) -> Response:
+    return Response(status_code=204, headers={"Allow": _ALLOW_ITEM})
+
+
+@router.post(
+    "/collections/plots/items",
+    status_code=201,
+    summary="Add a plot (GeoJSON Feature)",
+    response_class=Response,
+    responses={201: {"content": {"application/geo+json": {}}}},
+)
+async def create_plot(
+    request: Request,
+    registry: Any = Depends(get_registry),  # noqa: B008
+    principal: Principal = Depends(get_principal),
+) -> Response:  # noqa: B008
+    props, geometry = await _feature_body(request)
+    principal.check_can_edit({str(props.get("municipality_no"))})
+    plot = registry.add_plot(props, geometry, crs=25832, actor=principal.name)
+    return _plot_response(request, registry, plot.plot_id, status_code=201, location=True)
+
+
+@router.put(
+    "/collections/plots/items/{feature_id}",
+    summary="Replace a plot",
+    response_class=Response,
+    responses={200: {"content": {"application/geo+json": {}}}},
+)
+async def replace_plot(
+    request: Request,
+    feature_id: str,
+    registry: Any = Depends(get_registry),  # noqa: B008
+    principal: Principal = Depends(get_principal),  # noqa: B008
+    settings: ApiSettings = Depends(settings_dep),
+) -> Response:  # noqa: B008
+    props, geometry = await _feature_body(request)
+    if geometry is None:
+        raise InvalidParameterError("PUT replaces the whole feature and needs a geometry; use PATCH to change part")
+    current = registry.get_plot(feature_id)
+    principal.check_can_edit({current.municipality_no, str(props.get("municipality_no", current.municipality_no))})
+    version = _expected_version(request, current, settings)
+    changes: dict[str, Any] = dict.fromkeys(INPUT_FIELDS)
+    changes.update(props)
+    changes["geometry"] = geometry
+    for key, default in (
+        ("utilities", []),
+        ("occupants", []),
+        ("provenance", {}),
+        ("previously_part_of", []),
+        ("requires_new_road", False),
+        ("status", "available"),
+        ("plan_status", "none"),
+        ("readiness", "raw"),
+    ):
+        if changes.get(key) is None:
+            changes[key] = default
+    changes["valid_from"] = changes.get("valid_from") or current.valid_from
+    registry.update_plot(feature_id, changes, expected_version=version, actor=principal.name, crs=25832)
+    return _plot_response(request, registry, feature_id)
+
+
+@router.patch(
+    "/collections/plots/items/{feature_id}",
+    summary="Change part of a plot",
+    response_class=Response,
+    responses={200: {"content": {"application/geo+json": {}}}},
+)
+async def update_plot(
+    request: Request,
+    feature_id: str,
+    registry: Any = Depends(get_registry),  # noqa: B008
+    principal: Principal = Depends(get_principal),  # noqa: B008
+    settings: ApiSettings = Depends(settings_dep),
+) -> Response:  # noqa: B008
+    props, geometry = await _feature_body(request)
+    current = registry.get_plot(feature_id)
+    principal.check_can_edit({current.municipality_no, str(props.get("municipality_no", current.municipality_no))})
+    version = _expected_version(request, current, settings)
+    changes = dict(props)
+    if geometry is not None:
+        changes["geometry"] = geometry
+    registry.update_plot(feature_id, changes, expected_version=version, actor=principal.name, crs=25832)
+    return _plot_response(request, registry, feature_id)
+
+
+@router.delete(
+    "/collections/plots/items/{feature_id}",
+    status_code=204,
+    summary="End a plot (it is kept, with valid_to set; never erased)",
+)
+def end_plot(
+    request: Request,
+    feature_id: str,
+    registry: Any = Depends(get_registry),  # noqa: B008
+    principal: Principal = Depends(get_principal),  # noqa: B008
+    settings: ApiSettings = Depends(settings_dep),
+) -> Response:  # noqa: B008
+    current = registry.get_plot(feature_id)
+    principal.check_can_edit({current.municipality_no})
+    version = _expected_version(request, current, settings)
+    registry.end_plot(feature_id, expected_version=version, actor=principal.name, reason="ended through the API")
+    return Response(status_code=204)

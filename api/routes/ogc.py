@@ -1,0 +1,177 @@
+"""OGC API – Features: landing page, conformance, collections and queryables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from api import html
+from api.crs import STORAGE_CRS_URI, SUPPORTED_CRS
+from api.deps import get_registry, wants_html
+from api.errors import EntityNotFoundError
+from api.features import json_response
+
+router = APIRouter()
+
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+    "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
+]
+
+
+def base_url(request: Request) -> str:
+    """The service root as the client sees it."""
+    return str(request.base_url).rstrip("/")
+
+
+def collection_of(request: Request, collection_id: str) -> Any:
+    """The collection with this id (404 when unknown)."""
+    for coll in request.app.state.collections:
+        if coll.id == collection_id:
+            return coll
+    known = [c.id for c in request.app.state.collections]
+    raise EntityNotFoundError(f"no collection {collection_id!r}; available: {known}")
+
+
+def _collection_doc(request: Request, coll: Any, registry: Any) -> dict[str, Any]:
+    root = base_url(request)
+    extent = None
+    if coll.source == "plots":
+        row = registry._conn.execute(
+            "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'plots'"
+        ).fetchone()
+        if row and row[0] is not None:
+            import numpy as np
+            import shapely
+
+            from api.crs import CRS84, transform_geometries
+
+            box = transform_geometries(np.array([shapely.box(*row)]), STORAGE_CRS_URI, CRS84)[0]
+            extent = list(box.bounds)
+    elif coll.frame is not None and len(coll.frame):
+        extent = list(coll.frame.to_crs("OGC:CRS84").total_bounds)
+    doc: dict[str, Any] = {
+        "id": coll.id,
+        "title": coll.title,
+        "description": coll.description,
+        "itemType": "feature",
+        "crs": SUPPORTED_CRS,
+        "storageCrs": STORAGE_CRS_URI,
+        "links": [
+            {"rel": "self", "type": "application/json", "href": f"{root}/collections/{coll.id}"},
+            {
+                "rel": "items",
+                "type": "application/geo+json",
+                "href": f"{root}/collections/{coll.id}/items",
+                "title": f"{coll.title} (GeoJSON)",
+            },
+            {
+                "rel": "items",
+                "type": "text/html",
+                "href": f"{root}/collections/{coll.id}/items?f=html",
+                "title": f"{coll.title} (HTML)",
+            },
+            {
+                "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+                "type": "application/schema+json",
+                "href": f"{root}/collections/{coll.id}/queryables",
+                "title": "Queryables",
+            },
+        ],
+    }
+    if coll.attribution:
+        doc["attribution"] = coll.attribution
+    if extent is not None:
+        doc["extent"] = {"spatial": {"bbox": [extent], "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}
+    return doc
+
+
+@router.get("/", summary="Landing page", tags=["OGC API – Features"])
+def landing(request: Request, f: str | None = Query(None, description="json or html")) -> Response:
+    root = base_url(request)
+    links = [
+        {"rel": "self", "type": "application/json", "href": f"{root}/", "title": "This document"},
+        {
+            "rel": "service-desc",
+            "type": "application/vnd.oai.openapi+json;version=3.0",
+            "href": f"{root}/api",
+            "title": "OpenAPI definition",
+        },
+        {"rel": "service-doc", "type": "text/html", "href": f"{root}/docs", "title": "API documentation"},
+        {"rel": "conformance", "type": "application/json", "href": f"{root}/conformance", "title": "Conformance"},
+        {"rel": "data", "type": "application/json", "href": f"{root}/collections", "title": "Collections"},
+    ]
+    links += getattr(request.app.state, "extra_links", [])
+    body = {"title": request.app.title, "description": request.app.description, "links": links}
+    if wants_html(request, f):
+        return html.page(request.app.title, f"<p>{request.app.description}</p>{html.links_list(links)}")
+    return json_response(body)
+
+
+@router.get("/conformance", summary="Conformance classes", tags=["OGC API – Features"])
+def conformance(request: Request, f: str | None = Query(None)) -> Response:
+    if wants_html(request, f):
+        return html.page("Conformance", "<ul>" + "".join(f"<li>{c}</li>" for c in CONFORMANCE) + "</ul>")
+    return json_response({"conformsTo": CONFORMANCE})
+
+
+@router.get("/collections", summary="Feature collections", tags=["OGC API – Features"])
+def collections(request: Request, f: str | None = Query(None), registry: Any = Depends(get_registry)) -> Response:  # noqa: B008
+    root = base_url(request)
+    docs = [_collection_doc(request, c, registry) for c in request.app.state.collections]
+    body = {
+        "links": [{"rel": "self", "type": "application/json", "href": f"{root}/collections"}],
+        "collections": docs,
+        "crs": SUPPORTED_CRS,
+    }
+    if wants_html(request, f):
+        items = "".join(
+            f"<li><a href='{root}/collections/{d['id']}/items?f=html'>{d['title']}</a> — {d['description']}</li>"
+            for d in docs
+        )
+        return html.page("Collections", f"<ul>{items}</ul>")
+    return json_response(body)
+
+
+@router.get("/collections/{collection_id}", summary="One collection", tags=["OGC API – Features"])
+def collection(
+    request: Request, collection_id: str, f: str | None = Query(None), registry: Any = Depends(get_registry)
+) -> Response:  # noqa: B008
+    doc = _collection_doc(request, collection_of(request, collection_id), registry)
+    if wants_html(request, f):
+        return html.page(doc["title"], f"<p>{doc['description']}</p>{html.links_list(doc['links'])}")
+    return json_response(doc)
+
+
+@router.get("/collections/{collection_id}/queryables", summary="Queryables (JSON Schema)", tags=["OGC API – Features"])
+def queryables(request: Request, collection_id: str) -> Response:
+    coll = collection_of(request, collection_id)
+    props: dict[str, Any] = {name: {"type": kind, "title": name} for name, kind in coll.queryables.items()}
+    props["geometry"] = {"format": "geometry-any", "title": "geometry"}
+    body = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{base_url(request)}/collections/{coll.id}/queryables",
+        "type": "object",
+        "title": coll.title,
+        "properties": props,
+        "additionalProperties": False,
+    }
+    return json_response(body, media_type="application/schema+json")
