@@ -17,12 +17,12 @@ def get_registry(request: Request) -> Any:
     return request.app.state.registry
 
 
-def settings_dep(settings: ApiSettings = Depends(get_settings)) -> ApiSettings:  # noqa: B008
+def settings_dep(settings: ApiSettings = Depends(get_settings)) -> ApiSettings:
     """The service settings (override ``get_settings`` in tests)."""
     return settings
 
 
-def get_principal(request: Request, registry: Any = Depends(get_registry)) -> Principal:  # noqa: B008
+def get_principal(request: Request, registry: Any = Depends(get_registry)) -> Principal:
     """The authenticated caller of a write; 401 without a valid bearer token."""
     header = request.headers.get("authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else None

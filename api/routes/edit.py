@@ -99,9 +99,9 @@ def options_item(feature_id: str) -> Response:
 )
 async def create_plot(
     request: Request,
-    registry: Any = Depends(get_registry),  # noqa: B008
+    registry: Any = Depends(get_registry),
     principal: Principal = Depends(get_principal),
-) -> Response:  # noqa: B008
+) -> Response:
     props, geometry = await _feature_body(request)
     principal.check_can_edit({str(props.get("municipality_no"))})
     plot = registry.add_plot(props, geometry, crs=25832, actor=principal.name)
@@ -117,10 +117,10 @@ async def create_plot(
 async def replace_plot(
     request: Request,
     feature_id: str,
-    registry: Any = Depends(get_registry),  # noqa: B008
-    principal: Principal = Depends(get_principal),  # noqa: B008
+    registry: Any = Depends(get_registry),
+    principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
-) -> Response:  # noqa: B008
+) -> Response:
     props, geometry = await _feature_body(request)
     if geometry is None:
         raise InvalidParameterError("PUT replaces the whole feature and needs a geometry; use PATCH to change part")
@@ -156,10 +156,10 @@ async def replace_plot(
 async def update_plot(
     request: Request,
     feature_id: str,
-    registry: Any = Depends(get_registry),  # noqa: B008
-    principal: Principal = Depends(get_principal),  # noqa: B008
+    registry: Any = Depends(get_registry),
+    principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
-) -> Response:  # noqa: B008
+) -> Response:
     props, geometry = await _feature_body(request)
     current = registry.get_plot(feature_id)
     principal.check_can_edit({current.municipality_no, str(props.get("municipality_no", current.municipality_no))})
@@ -179,10 +179,10 @@ async def update_plot(
 def end_plot(
     request: Request,
     feature_id: str,
-    registry: Any = Depends(get_registry),  # noqa: B008
-    principal: Principal = Depends(get_principal),  # noqa: B008
+    registry: Any = Depends(get_registry),
+    principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
-) -> Response:  # noqa: B008
+) -> Response:
     current = registry.get_plot(feature_id)
     principal.check_can_edit({current.municipality_no})
     version = _expected_version(request, current, settings)

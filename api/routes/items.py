@@ -70,7 +70,7 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         filter_crs: str | None = Query(None, alias="filter-crs"),
         as_of: str | None = Query(None, description="Read the registry as recorded at this time (plots)"),
         f: str | None = Query(None, description="json or html"),
-        registry: Any = Depends(get_registry),  # noqa: B008
+        registry: Any = Depends(get_registry),
     ) -> Response:
         coll = collection_of(request, collection_id)
         props = {k: v for k, v in request.query_params.items() if k not in _STANDARD}
@@ -141,7 +141,7 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         crs: str | None = Query(None, description="Output CRS URI; default CRS84"),
         as_of: str | None = Query(None, description="The plot as recorded at this time"),
         f: str | None = Query(None),
-        registry: Any = Depends(get_registry),  # noqa: B008
+        registry: Any = Depends(get_registry),
     ) -> Response:
         coll = collection_of(request, collection_id)
         crs_uri = normalise_crs_uri(crs)
@@ -185,7 +185,7 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
     def versions(
         feature_id: str,
         crs: str | None = Query(None),
-        registry: Any = Depends(get_registry),  # noqa: B008
+        registry: Any = Depends(get_registry),
     ) -> Response:
         crs_uri = normalise_crs_uri(crs)
         hist = registry.plot_history(feature_id)

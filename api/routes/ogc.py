@@ -134,7 +134,7 @@ def conformance(request: Request, f: str | None = Query(None)) -> Response:
 
 
 @router.get("/collections", summary="Feature collections", tags=["OGC API – Features"])
-def collections(request: Request, f: str | None = Query(None), registry: Any = Depends(get_registry)) -> Response:  # noqa: B008
+def collections(request: Request, f: str | None = Query(None), registry: Any = Depends(get_registry)) -> Response:
     root = base_url(request)
     docs = [_collection_doc(request, c, registry) for c in request.app.state.collections]
     body = {
@@ -154,7 +154,7 @@ def collections(request: Request, f: str | None = Query(None), registry: Any = D
 @router.get("/collections/{collection_id}", summary="One collection", tags=["OGC API – Features"])
 def collection(
     request: Request, collection_id: str, f: str | None = Query(None), registry: Any = Depends(get_registry)
-) -> Response:  # noqa: B008
+) -> Response:
     doc = _collection_doc(request, collection_of(request, collection_id), registry)
     if wants_html(request, f):
         return html.page(doc["title"], f"<p>{doc['description']}</p>{html.links_list(doc['links'])}")
