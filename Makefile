@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Build the registry from the bundled layers and report its contents.
+## Build the registry from the bundled layers, report its contents, and serve the API on $(HOST):$(PORT).
 run: $(STAMP)
 	$(VENV)/bin/landreg init --force
+	$(VENV)/bin/landreg serve --host $(HOST) --port $(PORT)
 
 ## The whole test suite.
 test: $(STAMP)
