@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 
@@ -17,8 +18,11 @@ SEED = 20240317
 DEMO_NAMESPACE = uuid.UUID("5b0f3f9e-8c1e-5d4a-9a57-6c616e647265")
 SYNTHETIC_NOTE = "generated demonstration data"
 SYNTHETIC_PROVENANCE: dict[str, dict[str, str]] = {"*": {"source": "synthetic", "note": SYNTHETIC_NOTE}}
-#: Where the real source files are read from (see /work/shared/data/SOURCES.md).
-DEFAULT_SOURCE_DIR = Path("/work/shared/data")
+#: Where the real source files are read from: ``$LANDREG_SOURCE_DIR``, else ``../shared/data`` beside the
+#: checkout (see SOURCES.md there).
+DEFAULT_SOURCE_DIR = Path(
+    os.environ.get("LANDREG_SOURCE_DIR") or Path(__file__).resolve().parents[3] / "shared" / "data"
+)
 #: Coordinates are written rounded to this grid (metres) so files are reproducible and compact.
 GRID_M = 0.01
 

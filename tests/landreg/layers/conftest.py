@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 LAYERS_DIR = Path(__file__).resolve().parents[3] / "layers"
-SOURCE_DIR = Path("/work/shared/data")
+SOURCE_DIR = Path(__file__).resolve().parents[4] / "shared" / "data"  # shared/ beside the checkout
 
 
 @pytest.fixture(scope="session")
