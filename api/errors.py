@@ -16,6 +16,7 @@ from landreg.errors import (
     LandregError,
     PlotEndedError,
     PlotNotFoundError,
+    UnreachablePlotError,
     UnsupportedFormatError,
     ValidationError,
     VersionConflictError,
@@ -56,6 +57,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     NotAcceptableError: 406,
     VersionConflictError: 409,
     PlotEndedError: 409,
+    UnreachablePlotError: 422,
     PreconditionFailedError: 412,
     PreconditionRequiredError: 428,
 }

@@ -7,6 +7,7 @@ core never speaks HTTP: ``api/errors.py`` maps these classes to status codes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -47,6 +48,30 @@ class VersionConflictError(LandregError):
             f"plot {plot_id!r}: the change was based on version {expected_version}, "
             f"but the registry holds version {current_version}; reload the plot and "
             "apply the change again"
+        )
+
+
+class UnreachablePlotError(LandregError, LookupError):
+    """One or more plots cannot reach the routable road network (and so no destination).
+
+    Attributes
+    ----------
+    plot_ids : list of str
+        The plots that cannot be routed.
+    reasons : list of str
+        Why, per plot: ``"disconnected"`` (its nearest road is not connected to
+        the main network) or ``"too_far"`` (no road within the snap limit).
+    """
+
+    def __init__(self, plot_ids: Sequence[str], reasons: Sequence[str], *, max_snap_distance_m: float) -> None:
+        self.plot_ids = list(plot_ids)
+        self.reasons = list(reasons)
+        shown = ", ".join(f"{p} ({r})" for p, r in zip(self.plot_ids[:10], self.reasons[:10], strict=True))
+        more = f" and {len(self.plot_ids) - 10} more" if len(self.plot_ids) > 10 else ""
+        super().__init__(
+            f"{len(self.plot_ids)} plot(s) cannot reach any destination by road: {shown}{more}; expected the "
+            f"nearest road of each plot to lie on the main connected network and within {max_snap_distance_m:,.0f} m "
+            "(pass on_unreachable='flag' to get NaN and access_status instead)"
         )
 
 

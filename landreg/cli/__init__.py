@@ -11,6 +11,8 @@ from importlib.metadata import entry_points
 
 import click
 
+from landreg.cli.enrich_cmd import enrich_cmd
+from landreg.cli.layers_cmd import layers_group
 from landreg.cli.plots_cmd import (
     end_cmd,
     export_cmd,
@@ -22,7 +24,6 @@ from landreg.cli.plots_cmd import (
     show_cmd,
     summary_cmd,
 )
-from landreg.cli.layers_cmd import layers_group
 from landreg.cli.token_cmd import token_group
 
 
@@ -49,5 +50,5 @@ def main() -> None:
 
 
 for _cmd in (init_cmd, import_cmd, export_cmd, query_cmd, show_cmd, history_cmd, end_cmd, schema_cmd, summary_cmd,
-             token_group, layers_group):
+             token_group, layers_group, enrich_cmd):
     main.add_command(_cmd)

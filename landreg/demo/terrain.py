@@ -16,9 +16,9 @@ import geopandas as gpd
 import numpy as np
 import rasterio
 import shapely
+from affine import Affine
 from rasterio.enums import Resampling
 from rasterio.features import rasterize
-from rasterio.transform import from_origin
 
 from landreg.crs import REGION_EXTENT_25832, STORAGE_EPSG
 from landreg.demo.common import SYNTHETIC_NOTE, rng_for
@@ -60,7 +60,7 @@ def build_dem(municipalities: gpd.GeoDataFrame) -> tuple[np.ndarray, rasterio.Af
     """Elevation (float32, metres) over :data:`REGION_EXTENT_25832` at :data:`PIXEL_M` and its transform."""
     minx, miny, maxx, maxy = REGION_EXTENT_25832
     shape = (round((maxy - miny) / PIXEL_M), round((maxx - minx) / PIXEL_M))
-    transform = from_origin(minx, maxy, PIXEL_M, PIXEL_M)
+    transform = Affine(PIXEL_M, 0.0, minx, 0.0, -PIXEL_M, maxy)
     land = municipalities.union_all()
     land_mask = rasterize([(land, 1)], out_shape=shape, transform=transform, fill=0, dtype="uint8").astype(bool)
     d = _coast_distance(land, shape)

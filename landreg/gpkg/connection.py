@@ -86,7 +86,7 @@ def _intersects_bbox(blob: bytes | None, minx: float, miny: float, maxx: float, 
 
 
 @functools.lru_cache(maxsize=64)
-def _prepared(wkb: bytes):  # noqa: ANN202 - a prepared shapely geometry
+def _prepared(wkb: bytes):
     import shapely
 
     geom = shapely.from_wkb(wkb)

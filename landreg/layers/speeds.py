@@ -15,7 +15,7 @@ from landreg.errors import ConfigurationError
 
 #: Speed by class, checked in this order: ferry, motorway type, road category.
 ROAD_SPEEDS_KMH: dict[str, float] = {
-    "bilferje": 15.0,  # car ferry: effective speed including waiting and boarding (assumption)
+    "bilferje": 15.0,  # car ferry: effective speed for display; routing uses landreg.enrich's ferry model
     "motorveg": 100.0,  # motorway (E6 Trondheim–Stjørdal and south of Trondheim)
     "motortrafikkveg": 90.0,  # limited-access road
     "E": 80.0,  # other European roads (E6, E14, E39)

@@ -13,7 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -61,6 +63,10 @@ def _value(v: Any) -> Any:
 
 class DerivedStore:
     """Enrichment-table methods of the GeoPackage registry (mixed into it)."""
+
+    _conn: sqlite3.Connection
+    _lock: threading.RLock
+    _existing_ids: Callable[[Sequence[str]], set[str]]
 
     def _enrichment_columns(self) -> list[str]:
         rows = self._conn.execute(f'PRAGMA table_info("{ENRICHMENT}")').fetchall()
@@ -117,8 +123,10 @@ class DerivedStore:
         cols = list(frame.columns)
         quoted = ", ".join(f'"{c}"' for c in cols)
         updates = ", ".join(f'"{c}" = excluded."{c}"' for c in cols if c != "plot_id")
-        sql = (f'INSERT INTO "{ENRICHMENT}" ({quoted}) VALUES ({", ".join("?" * len(cols))}) '
-               f"ON CONFLICT(plot_id) DO UPDATE SET {updates}")
+        sql = (
+            f'INSERT INTO "{ENRICHMENT}" ({quoted}) VALUES ({", ".join("?" * len(cols))}) '
+            f"ON CONFLICT(plot_id) DO UPDATE SET {updates}"
+        )
         rows = [[_value(v) for v in rec] for rec in frame.itertuples(index=False, name=None)]
         with self._lock, write_transaction(self._conn):
             ids = frame["plot_id"].astype(str).tolist()
@@ -157,12 +165,10 @@ class DerivedStore:
                 for i in range(0, len(ids), _CHUNK):
                     part = ids[i : i + _CHUNK]
                     rows += self._conn.execute(
-                        select + f' WHERE plot_id IN ({",".join("?" * len(part))})', part
+                        select + f" WHERE plot_id IN ({','.join('?' * len(part))})", part
                     ).fetchall()
                 rows.sort(key=lambda r: r[cols.index("plot_id")])
-            types = dict(
-                (r[1], r[2]) for r in self._conn.execute(f'PRAGMA table_info("{ENRICHMENT}")').fetchall()
-            )
+            types = dict((r[1], r[2]) for r in self._conn.execute(f'PRAGMA table_info("{ENRICHMENT}")').fetchall())
         frame = pd.DataFrame(rows, columns=cols)
         for c in cols:
             if types.get(c) == "REAL":
@@ -180,7 +186,8 @@ class DerivedStore:
                 return 0
             for i in range(0, len(ids), _CHUNK):
                 part = ids[i : i + _CHUNK]
-                cur = self._conn.execute(f'DELETE FROM "{ENRICHMENT}" WHERE plot_id IN ({",".join("?" * len(part))})',
-                                         part)
+                cur = self._conn.execute(
+                    f'DELETE FROM "{ENRICHMENT}" WHERE plot_id IN ({",".join("?" * len(part))})', part
+                )
                 removed += cur.rowcount
         return removed

@@ -31,23 +31,24 @@ from landreg.errors import (
     VersionConflictError,
 )
 from landreg.gpkg.connection import connect, write_transaction
-from landreg.gpkg.geometry import decode_geometries, encode_geometries
+from landreg.gpkg.geometry import encode_geometries
 from landreg.gpkg.schema import update_contents_extent
 from landreg.model.enums import ChangeOp
 from landreg.model.plot import INPUT_FIELDS, MANAGED_FIELDS, Plot
 from landreg.registry.auth import TokenStore
+from landreg.registry.checks import StoredStateChecks
 from landreg.registry.codec import (
-    PLOT_COLUMNS,
     format_datetime,
     parse_datetime,
-    rows_to_frame,
     to_storage_value,
 )
-from landreg.registry.cql import compile_filter, spatial_filter
+from landreg.registry.derived import DerivedStore
 from landreg.registry.entities import EntityStore
 from landreg.registry.lineage import merge_geometry, split_geometry
 from landreg.registry.prices import PriceStore
-from landreg.registry.query import PlotQuery, where_clause
+from landreg.registry.reads import COLS as _COLS
+from landreg.registry.reads import SELECT as _SELECT
+from landreg.registry.reads import PlotReads, row_to_plot
 from landreg.registry.tables import (
     HISTORY_COLUMNS,
     META,
@@ -55,24 +56,15 @@ from landreg.registry.tables import (
     VERSIONS,
     create_registry_tables,
 )
-from landreg.validation import ValidatedPlots, validate_plots
 
-_COLS = [n for n, _ in PLOT_COLUMNS]
 _HIST = [n for n, _ in HISTORY_COLUMNS]
 _INSERT_PLOT = f'INSERT INTO "{PLOTS}" (geom, {", ".join(_COLS)}) VALUES (?{", ?" * len(_COLS)})'
 _INSERT_VERSION = (
     f'INSERT INTO "{VERSIONS}" (geom, {", ".join(_COLS + _HIST)}) VALUES (?{", ?" * (len(_COLS) + len(_HIST))})'
 )
-_SELECT = f"SELECT geom, {', '.join(_COLS)} FROM"
-_CHUNK = 900  # SQLite host-parameter limit is 999 in old builds
 
 
-def _chunks(values: Sequence[Any], size: int = _CHUNK):
-    for i in range(0, len(values), size):
-        yield values[i : i + size]
-
-
-class GeoPackageRegistry(EntityStore, PriceStore, TokenStore):
+class GeoPackageRegistry(PlotReads, StoredStateChecks, EntityStore, PriceStore, TokenStore, DerivedStore):
     """Plot registry stored in one GeoPackage file (EPSG:25832).
 
     Open with :meth:`open` or :meth:`create` (or :func:`landreg.open_registry`);
@@ -176,76 +168,11 @@ class GeoPackageRegistry(EntityStore, PriceStore, TokenStore):
             now = max(now, floor)
         return now, format_datetime(now)
 
-    def _existing_ids(self, ids: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for part in _chunks(list(ids)):
-            rows = self._conn.execute(
-                f'SELECT plot_id FROM "{PLOTS}" WHERE plot_id IN ({",".join("?" * len(part))})', part
-            ).fetchall()
-            found.update(r[0] for r in rows)
-        return found
-
-    def _live_codes(self, codes: Sequence[str], *, exclude: Sequence[str] = ()) -> set[str]:
-        found: set[str] = set()
-        for part in _chunks(list(codes)):
-            rows = self._conn.execute(
-                f'SELECT code, plot_id FROM "{PLOTS}" WHERE valid_to IS NULL AND code IN ({",".join("?" * len(part))})',
-                part,
-            ).fetchall()
-            found.update(code for code, pid in rows if pid not in exclude)
-        return found
-
-    def _overlaps(
-        self, geoms: np.ndarray, plot_ids: Sequence[str | None], *, exclude: Sequence[str] = ()
-    ) -> list[tuple[int, str, float]]:
-        """(batch index, other plot id, overlap m²) for live stored plots that a batch geometry overlaps."""
-        valid = [g for g in geoms if g is not None]
-        if not valid:
-            return []
-        minx, miny, maxx, maxy = shapely.total_bounds(np.asarray(valid, dtype=object))
-        rows = self._conn.execute(
-            f'SELECT plot_id, geom FROM "{PLOTS}" WHERE valid_to IS NULL AND fid IN '
-            f'(SELECT id FROM "rtree_{PLOTS}_geom" WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)',
-            (maxx, minx, maxy, miny),
-        ).fetchall()
-        skip = set(exclude) | {p for p in plot_ids if p}
-        rows = [r for r in rows if r[0] not in skip]
-        if not rows:
-            return []
-        others = decode_geometries([r[1] for r in rows])
-        tree = shapely.STRtree(others)
-        idx = np.array([i for i, g in enumerate(geoms) if g is not None])
-        left, right = tree.query(np.asarray(geoms, dtype=object)[idx], predicate="intersects")
-        if not len(left):
-            return []
-        areas = shapely.area(shapely.intersection(np.asarray(geoms, dtype=object)[idx][left], others[right]))
-        return [(int(idx[a]), rows[b][0], float(ar)) for a, b, ar in zip(left, right, areas, strict=True)]
-
-    def _validate(
-        self,
-        frame: gpd.GeoDataFrame,
-        *,
-        repair: bool,
-        context: str,
-        exclude_ids: Sequence[str] = (),
-        check_ids: bool = True,
-    ) -> ValidatedPlots:
-        return validate_plots(
-            frame,
-            repair=repair,
-            extent=self.extent,
-            overlap_tolerance_m2=self.overlap_tolerance_m2,
-            overlap_lookup=lambda g, ids: self._overlaps(g, ids, exclude=exclude_ids),
-            existing_ids=self._existing_ids if check_ids else None,
-            existing_codes=lambda codes: self._live_codes(codes, exclude=exclude_ids),
-            context=context,
-        )
-
     def _read_current(self, plot_id: str) -> Plot:
         row = self._conn.execute(f'{_SELECT} "{PLOTS}" WHERE plot_id = ?', (plot_id,)).fetchone()
         if row is None:
             raise PlotNotFoundError(f"no plot with id {plot_id!r} in {self.path.name}")
-        return _row_to_plot(row)
+        return row_to_plot(row)
 
     def _check_writable(self, plot: Plot, expected_version: int) -> None:
         if plot.valid_to is not None:
@@ -607,93 +534,6 @@ class GeoPackageRegistry(EntityStore, PriceStore, TokenStore):
         self._insert(values, checked.geometries, op=op, actor=actor, now_text=now_text, note=note)
         return [self._read_current(v["plot_id"]) for v in values]
 
-    # ------------------------------------------------------------------ reads
-    def get_plot(self, plot_id: str, *, as_of: dt.datetime | None = None) -> Plot:
-        """One plot by id, as it is now or as it was recorded at ``as_of``.
-
-        Raises
-        ------
-        PlotNotFoundError
-        """
-        with self._lock:
-            if as_of is None:
-                return self._read_current(plot_id)
-            row = self._conn.execute(
-                f'{_SELECT} "{VERSIONS}" WHERE plot_id = ? AND recorded_at <= ? ORDER BY version DESC LIMIT 1',
-                (plot_id, format_datetime(as_of)),
-            ).fetchone()
-        if row is None:
-            raise PlotNotFoundError(f"no plot with id {plot_id!r} existed at {format_datetime(as_of)}")
-        return _row_to_plot(row)
-
-    def get_plot_by_code(self, code: str) -> Plot:
-        """The live plot with this code (or the most recent ended one)."""
-        with self._lock:
-            row = self._conn.execute(
-                f'{_SELECT} "{PLOTS}" WHERE code = ? ORDER BY (valid_to IS NULL) DESC, fid DESC LIMIT 1', (code,)
-            ).fetchone()
-        if row is None:
-            raise PlotNotFoundError(f"no plot with code {code!r}")
-        return _row_to_plot(row)
-
-    def query_plots(self, query: PlotQuery | None = None, **criteria: Any) -> gpd.GeoDataFrame:
-        """Plots matching ``query`` (or keyword criteria of :class:`PlotQuery`) as a GeoDataFrame (EPSG:25832).
-
-        A ``bbox`` uses the GeoPackage R-tree index and then an exact intersection test.
-        """
-        query = query or PlotQuery.build(**criteria)
-        sql, params = self._query_sql(query, select=f"geom, {', '.join(_COLS)}")
-        sql += " ORDER BY fid"
-        if query.limit is not None or query.offset:
-            sql += " LIMIT ? OFFSET ?"
-            params += [query.limit if query.limit is not None else -1, query.offset]
-        with self._lock:
-            rows = self._conn.execute(sql, params).fetchall()
-        return rows_to_frame(rows, ["geom", *_COLS])
-
-    def count_plots(self, query: PlotQuery | None = None, **criteria: Any) -> int:
-        """How many plots match (ignores ``limit``/``offset``)."""
-        query = query or PlotQuery.build(**criteria)
-        sql, params = self._query_sql(query, select="count(*)")
-        with self._lock:
-            return int(self._conn.execute(sql, params).fetchone()[0])
-
-    def _query_sql(self, query: PlotQuery, *, select: str) -> tuple[str, list[Any]]:
-        table = VERSIONS if query.as_of is not None else PLOTS
-        now_text = format_datetime(query.as_of) if query.as_of is not None else None
-        where, params = where_clause(query, table=table, rtree=f"rtree_{table}_geom", now_text=now_text)
-        if query.bbox is not None:
-            where += " AND landreg_intersects_bbox(geom, ?, ?, ?, ?)"
-            params += list(query.bbox)
-        if query.intersects is not None:
-            compiled = spatial_filter("intersects", query.intersects, table=table)
-            where += f" AND {compiled.sql}"
-            params += list(compiled.params)
-        if query.filter_ast is not None:
-            compiled = compile_filter(query.filter_ast, filter_crs=query.filter_crs, table=table)
-            where += f" AND {compiled.sql}"
-            params += list(compiled.params)
-        return f'SELECT {select} FROM "{table}" WHERE {where}', params
-
-    def plot_history(self, plot_id: str) -> gpd.GeoDataFrame:
-        """Every version of a plot, oldest first, with op, actor, time, changed fields, before and after."""
-        with self._lock:
-            rows = self._conn.execute(
-                f'SELECT geom, {", ".join(_COLS + _HIST)} FROM "{VERSIONS}" WHERE plot_id = ? ORDER BY version',
-                (plot_id,),
-            ).fetchall()
-        if not rows:
-            raise PlotNotFoundError(f"no plot with id {plot_id!r}")
-        frame = rows_to_frame(rows, ["geom", *_COLS, *_HIST])
-        for col in ("changed_fields", "before", "after"):
-            frame[col] = [json.loads(v) if v is not None else None for v in frame[col]]
-        # Rows written by an add or a split/merge child store no "after": it is the row itself.
-        frame["after"] = [
-            after if after is not None else {c: row[1 + _COLS.index(c)] for c in changed if c in _COLS}
-            for after, changed, row in zip(frame["after"], frame["changed_fields"], rows, strict=True)
-        ]
-        return frame
-
 
 def _missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and np.isnan(v))
@@ -701,12 +541,6 @@ def _missing(v: Any) -> bool:
 
 def _dumps(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _row_to_plot(row: Sequence[Any]) -> Plot:
-    frame = rows_to_frame([row], ["geom", *_COLS])
-    rec = {k: v for k, v in frame.drop(columns="geometry").iloc[0].to_dict().items() if not _missing(v)}
-    return Plot.model_validate({**rec, "geometry": frame.geometry.iloc[0]})
 
 
 def _to_storage(geoms: Sequence[Any], crs: Any) -> list[Any]:

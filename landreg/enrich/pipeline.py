@@ -1,0 +1,276 @@
+"""Enrich plots and the registry: access, terrain and hazards in one step, incrementally.
+
+:func:`enrich_registry` recomputes only plots whose ``(plot_id, version)`` or
+whose input layer versions (or enrichment parameters) changed since their
+stored row, in chunks that are each saved in their own transaction (an
+interrupted run keeps what it finished).  Rows of plots that are no longer
+live are removed.  The road graph and the one Dijkstra run per target are
+computed once per run, whatever the number of chunks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from landreg.crs import to_storage_crs
+from landreg.enrich.access import (
+    DEFAULT_MAX_SNAP_DISTANCE_M,
+    access_columns,
+    compute_road_access,
+    distance_to_road_classes,
+)
+from landreg.enrich.hazards import compute_hazard_shares
+from landreg.enrich.inputs import EnrichInputs, EnrichLayerIds, load_enrich_inputs
+from landreg.enrich.network import NetworkSummary, RoadNetwork, build_road_network
+from landreg.enrich.routing import DEFAULT_TARGETS, AccessTarget, TargetTimes, route_to_targets
+from landreg.enrich.snapping import DEFAULT_ACCESS_SPEED_KMH
+from landreg.enrich.terrain import DEFAULT_STEEP_SLOPE_DEG, TERRAIN_COLUMNS, compute_terrain
+
+#: Bump when the meaning of a derived column changes: every plot is then recomputed.
+ENRICH_VERSION = 1
+_CHUNK = 10_000
+
+
+@dataclass(frozen=True)
+class EnrichParams:
+    """Parameters of the enrichment (part of every row's version fingerprint).
+
+    Attributes
+    ----------
+    access_speed_kmh : float
+        Speed of the straight leg between a plot and its road.
+    max_snap_distance_m : float
+        Plots farther from a road are ``too_far`` (NaN access).
+    steep_slope_deg : float
+        Threshold of ``steep_share``.
+    targets : tuple of AccessTarget
+    """
+
+    access_speed_kmh: float = DEFAULT_ACCESS_SPEED_KMH
+    max_snap_distance_m: float = DEFAULT_MAX_SNAP_DISTANCE_M
+    steep_slope_deg: float = DEFAULT_STEEP_SLOPE_DEG
+    targets: tuple[AccessTarget, ...] = DEFAULT_TARGETS
+
+    def fingerprint(self) -> str:
+        """sha256 of the parameters and :data:`ENRICH_VERSION`."""
+        text = json.dumps({"version": ENRICH_VERSION, **asdict(self)}, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass
+class EnrichReport:
+    """What :func:`enrich_registry` did.
+
+    Attributes
+    ----------
+    n_plots, n_computed, n_unchanged, n_removed : int
+        Live plots, plots (re)computed, plots whose stored row was current,
+        rows removed for plots no longer live.
+    status_counts : dict
+        Per status column, how many recomputed plots had each value.
+    network : str
+        One line on the road graph (empty when not built).
+    network_summary : NetworkSummary or None
+    layer_versions : dict
+    """
+
+    n_plots: int = 0
+    n_computed: int = 0
+    n_unchanged: int = 0
+    n_removed: int = 0
+    status_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    network: str = ""
+    network_summary: NetworkSummary | None = None
+    layer_versions: dict[str, str] = field(default_factory=dict)
+
+    def to_text(self) -> str:
+        """A short summary for the CLI."""
+        lines = [f"{self.n_plots} live plots: {self.n_computed} enriched, {self.n_unchanged} unchanged, "
+                 f"{self.n_removed} stale rows removed"]
+        if self.network:
+            lines.append(self.network)
+        for col, counts in self.status_counts.items():
+            lines.append(f"{col}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        return "\n".join(lines)
+
+
+class _Enricher:
+    """Holds what is computed once per run: the graph and the node times to every target."""
+
+    def __init__(self, inputs: EnrichInputs, params: EnrichParams) -> None:
+        self.inputs = inputs
+        self.params = params
+        self.network: RoadNetwork | None = None
+        self.times: TargetTimes | None = None
+        if inputs.roads is not None and inputs.destinations is not None:
+            self.network = build_road_network(inputs.roads)
+            self.times = route_to_targets(self.network, inputs.destinations, targets=params.targets,
+                                          access_speed_kmh=params.access_speed_kmh)
+
+    def run(self, plots: gpd.GeoDataFrame) -> pd.DataFrame:
+        parts: list[pd.DataFrame] = []
+        if self.network is not None and self.times is not None:
+            parts.append(compute_road_access(plots, self.network, times=self.times,
+                                             access_speed_kmh=self.params.access_speed_kmh,
+                                             max_snap_distance_m=self.params.max_snap_distance_m,
+                                             on_unreachable="flag"))
+        else:
+            empty = pd.DataFrame(index=plots.index, columns=["snap_distance_m", *access_columns(self.params.targets)],
+                                 dtype=float)
+            empty["access_status"] = "no_network"
+            parts.append(empty)
+        if self.inputs.roads is not None:
+            parts.append(distance_to_road_classes(plots, self.inputs.roads))
+        if self.inputs.dem_path is not None:
+            parts.append(compute_terrain(plots, self.inputs.dem_path, steep_slope_deg=self.params.steep_slope_deg))
+        else:
+            empty = pd.DataFrame(index=plots.index, columns=list(TERRAIN_COLUMNS[:-1]), dtype=float)
+            empty["terrain_data_share"] = 0.0
+            empty["terrain_status"] = "no_data"
+            parts.append(empty)
+        parts.append(compute_hazard_shares(plots, self.inputs.hazards))
+        return pd.concat(parts, axis=1)
+
+
+def enrich_plots(
+    plots: gpd.GeoDataFrame,
+    *,
+    inputs: EnrichInputs,
+    params: EnrichParams | None = None,
+) -> pd.DataFrame:
+    """All derived attributes of ``plots`` (road access, road-class distances, terrain, hazards).
+
+    Parameters
+    ----------
+    plots : GeoDataFrame
+        Plot polygons with a declared CRS (EPSG:25832 after transform).
+    inputs : EnrichInputs
+        From :func:`~landreg.enrich.inputs.load_enrich_inputs`, or built in code.
+    params : EnrichParams, optional
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``plots``; unreachable plots are flagged in ``access_status``.
+    """
+    plots = to_storage_crs(plots, where="plots")
+    return _Enricher(inputs, params or EnrichParams()).run(plots)
+
+
+def _versions_json(inputs: EnrichInputs, params: EnrichParams) -> str:
+    versions = {**inputs.layer_versions, "enrich_params": params.fingerprint()}
+    return json.dumps(versions, sort_keys=True, separators=(",", ":"))
+
+
+def enrich_registry(
+    registry: Any,
+    *,
+    layers_dir: str | Path,
+    progress: Callable[[int], None] | None = None,
+    force: bool = False,
+    params: EnrichParams | None = None,
+    layer_ids: EnrichLayerIds | None = None,
+) -> EnrichReport:
+    """Compute and store the derived attributes of every live plot that needs it.
+
+    Parameters
+    ----------
+    registry : GeoPackageRegistry
+        A registry with the :class:`~landreg.registry.derived.DerivedStore` methods.
+    layers_dir : str or Path
+        Folder with ``layers.toml``.
+    progress : callable, optional
+        Called with a number of plots done (unchanged plots count at once).
+    force : bool
+        Recompute every plot.
+    params : EnrichParams, optional
+    layer_ids : EnrichLayerIds, optional
+
+    Returns
+    -------
+    EnrichReport
+
+    Raises
+    ------
+    ConfigurationError
+        When the manifest or a layer is malformed.
+    """
+    params = params or EnrichParams()
+    inputs = load_enrich_inputs(layers_dir, ids=layer_ids)
+    versions = _versions_json(inputs, params)
+    plots = registry.query_plots()
+    stored = registry.load_enrichment()
+    report = EnrichReport(n_plots=len(plots), layer_versions=json.loads(versions))
+    current = stored.set_index("plot_id")
+    if force or current.empty:
+        todo = np.ones(len(plots), dtype=bool)
+    else:
+        old_version = current["plot_version"].reindex(plots["plot_id"]).to_numpy()
+        old_layers = current["layer_versions"].reindex(plots["plot_id"]).to_numpy()
+        todo = ~((old_version == plots["version"].to_numpy()) & (old_layers == versions))
+    gone = sorted(set(current.index) - set(plots["plot_id"]))
+    if gone:
+        report.n_removed = registry.delete_enrichment(gone)
+    report.n_unchanged = int((~todo).sum())
+    if progress is not None and report.n_unchanged:
+        progress(report.n_unchanged)
+    work = plots[todo]
+    if len(work):
+        enricher = _Enricher(inputs, params)
+        if enricher.network is not None:
+            report.network = enricher.network.summary.to_text()
+            report.network_summary = enricher.network.summary
+        counts: dict[str, dict[str, int]] = {}
+        for start in range(0, len(work), _CHUNK):
+            chunk = work.iloc[start : start + _CHUNK]
+            derived = enricher.run(chunk)
+            frame = pd.concat([pd.DataFrame({"plot_id": chunk["plot_id"], "plot_version": chunk["version"],
+                                             "layer_versions": versions}, index=chunk.index), derived], axis=1)
+            registry.save_enrichment(frame)
+            for col in (c for c in derived.columns if c.endswith("_status")):
+                for key, n in derived[col].value_counts().items():
+                    counts.setdefault(col, {}).setdefault(str(key), 0)
+                    counts[col][str(key)] += int(n)
+            report.n_computed += len(chunk)
+            if progress is not None:
+                progress(len(chunk))
+        report.status_counts = counts
+    return report
+
+
+def enriched_plots(registry: Any, *, columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+    """Live plots joined with their stored derived attributes (EPSG:25832).
+
+    A plot whose stored row belongs to an older version (or that was never
+    enriched) gets NaN / None in the derived columns: values are never shown
+    for a geometry they were not computed from.
+
+    Parameters
+    ----------
+    registry : GeoPackageRegistry
+    columns : sequence of str, optional
+        Derived columns to join (default: all).
+
+    Returns
+    -------
+    GeoDataFrame
+        The plot columns, then ``computed_at``, ``layer_versions`` and the derived columns.
+    """
+    plots = registry.query_plots()
+    derived = registry.load_enrichment()
+    keep = [c for c in derived.columns if c not in ("plot_id", "plot_version")]
+    if columns is not None:
+        keep = [c for c in keep if c in set(columns) | {"computed_at", "layer_versions"}]
+    derived = derived.rename(columns={"plot_version": "version"})[["plot_id", "version", *keep]]
+    derived = derived.drop(columns=[c for c in keep if c in plots.columns])
+    merged = plots.merge(derived, on=["plot_id", "version"], how="left")
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=plots.crs)

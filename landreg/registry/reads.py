@@ -1,0 +1,178 @@
+"""Reading plots: by id or code, queries with paging, counts, history (mixed into the registry)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from landreg.errors import PlotNotFoundError
+from landreg.gpkg.geometry import decode_geometries
+from landreg.model.plot import Plot
+from landreg.registry.codec import PLOT_COLUMNS, format_datetime, rows_to_frame
+from landreg.registry.cql import compile_filter, spatial_filter
+from landreg.registry.query import PlotQuery, where_clause
+from landreg.registry.tables import HISTORY_COLUMNS, PLOTS, VERSIONS
+
+COLS = [n for n, _ in PLOT_COLUMNS]
+SELECT = f"SELECT geom, {', '.join(COLS)} FROM"
+_COLS = COLS
+_SELECT = SELECT
+_HIST = [n for n, _ in HISTORY_COLUMNS]
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v))
+
+
+def row_to_plot(row: Sequence[Any]) -> Plot:
+    """A ``SELECT geom, <plot columns>`` row as a :class:`Plot`."""
+    frame = rows_to_frame([row], ["geom", *COLS])
+    rec = {k: v for k, v in frame.drop(columns="geometry").iloc[0].to_dict().items() if not _missing(v)}
+    return Plot.model_validate({**rec, "geometry": frame.geometry.iloc[0]})
+
+
+class PlotReads:
+    """Read methods of the GeoPackage registry."""
+
+    def get_plot(self, plot_id: str, *, as_of: dt.datetime | None = None) -> Plot:
+        """One plot by id, as it is now or as it was recorded at ``as_of``.
+
+        Raises
+        ------
+        PlotNotFoundError
+        """
+        with self._lock:
+            if as_of is None:
+                return self._read_current(plot_id)
+            row = self._conn.execute(
+                f'{_SELECT} "{VERSIONS}" WHERE plot_id = ? AND recorded_at <= ? ORDER BY version DESC LIMIT 1',
+                (plot_id, format_datetime(as_of)),
+            ).fetchone()
+        if row is None:
+            raise PlotNotFoundError(f"no plot with id {plot_id!r} existed at {format_datetime(as_of)}")
+        return row_to_plot(row)
+
+    def get_plot_by_code(self, code: str) -> Plot:
+        """The live plot with this code (or the most recent ended one)."""
+        with self._lock:
+            row = self._conn.execute(
+                f'{_SELECT} "{PLOTS}" WHERE code = ? ORDER BY (valid_to IS NULL) DESC, fid DESC LIMIT 1', (code,)
+            ).fetchone()
+        if row is None:
+            raise PlotNotFoundError(f"no plot with code {code!r}")
+        return row_to_plot(row)
+
+    def query_plots(self, query: PlotQuery | None = None, **criteria: Any) -> gpd.GeoDataFrame:
+        """Plots matching ``query`` (or keyword criteria of :class:`PlotQuery`) as a GeoDataFrame (EPSG:25832).
+
+        A ``bbox`` or ``intersects`` geometry uses the GeoPackage R-tree for
+        candidates and an exact, vectorised shapely test for the answer.
+        """
+        return self.query_page(query or PlotQuery.build(**criteria))[0]
+
+    def count_plots(self, query: PlotQuery | None = None, **criteria: Any) -> int:
+        """How many plots match (ignores ``limit``/``offset``)."""
+        query = query or PlotQuery.build(**criteria)
+        with self._lock:  # type: ignore[attr-defined]
+            fids = self._spatial_matches(query)
+            if fids is not None:
+                return len(fids)
+            sql, params = self._query_sql(query, select="count(*)")
+            return int(self._conn.execute(sql, params).fetchone()[0])  # type: ignore[attr-defined]
+
+    def query_page(self, query: PlotQuery) -> tuple[gpd.GeoDataFrame, int]:
+        """One page of matching plots and the number of all matches (for paged clients)."""
+        table = VERSIONS if query.as_of is not None else PLOTS
+        with self._lock:  # type: ignore[attr-defined]
+            fids = self._spatial_matches(query)
+            if fids is not None:
+                stop = None if query.limit is None else query.offset + query.limit
+                page = [int(f) for f in fids[query.offset : stop]]
+                rows = []
+                for part in range(0, len(page), 900):
+                    chunk = page[part : part + 900]
+                    rows += self._conn.execute(  # type: ignore[attr-defined]
+                        f'{SELECT} "{table}" WHERE fid IN ({",".join("?" * len(chunk))}) ORDER BY fid', chunk
+                    ).fetchall()
+                return rows_to_frame(rows, ["geom", *COLS]), len(fids)
+            sql, params = self._query_sql(query, select=f"geom, {', '.join(COLS)}")
+            sql += " ORDER BY fid"
+            if query.limit is not None or query.offset:
+                sql += " LIMIT ? OFFSET ?"
+                params += [query.limit if query.limit is not None else -1, query.offset]
+            rows = self._conn.execute(sql, params).fetchall()  # type: ignore[attr-defined]
+            if query.limit is None and not query.offset:
+                total = len(rows)
+            else:
+                count_sql, count_params = self._query_sql(query, select="count(*)")
+                total = int(self._conn.execute(count_sql, count_params).fetchone()[0])  # type: ignore[attr-defined]
+        return rows_to_frame(rows, ["geom", *COLS]), total
+
+    def _spatial_matches(self, query: PlotQuery) -> np.ndarray | None:
+        """Sorted fids matching a query with a bbox/intersects geometry, or None for a query without one.
+
+        Candidates come from the R-tree (and every other criterion in SQL); the
+        exact geometric test runs vectorised over them.
+        """
+        shape = query.intersects
+        if shape is None and query.bbox is not None:
+            shape = shapely.box(*query.bbox)
+        if shape is None:
+            return None
+        table = VERSIONS if query.as_of is not None else PLOTS
+        minx, miny, maxx, maxy = shape.bounds
+        sql, params = self._query_sql(query, select="fid, geom", spatial=False)
+        sql += (
+            f' AND "{table}".fid IN (SELECT id FROM "rtree_{table}_geom" '
+            "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?) ORDER BY fid"
+        )
+        rows = self._conn.execute(sql, [*params, maxx, minx, maxy, miny]).fetchall()  # type: ignore[attr-defined]
+        if not rows:
+            return np.empty(0, dtype=np.int64)
+        fids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        geoms = decode_geometries([r[1] for r in rows])
+        shapely.prepare(shape)
+        return fids[shapely.intersects(shape, geoms)]
+
+    def _query_sql(self, query: PlotQuery, *, select: str, spatial: bool = True) -> tuple[str, list[Any]]:
+        table = VERSIONS if query.as_of is not None else PLOTS
+        now_text = format_datetime(query.as_of) if query.as_of is not None else None
+        rtree = f"rtree_{table}_geom" if spatial else None
+        where, params = where_clause(query, table=table, rtree=rtree, now_text=now_text)
+        if spatial and query.bbox is not None:
+            where += " AND landreg_intersects_bbox(geom, ?, ?, ?, ?)"
+            params += list(query.bbox)
+        if spatial and query.intersects is not None:
+            compiled = spatial_filter("intersects", query.intersects, table=table)
+            where += f" AND {compiled.sql}"
+            params += list(compiled.params)
+        if query.filter_ast is not None:
+            compiled = compile_filter(query.filter_ast, filter_crs=query.filter_crs, table=table)
+            where += f" AND {compiled.sql}"
+            params += list(compiled.params)
+        return f'SELECT {select} FROM "{table}" WHERE {where}', params
+
+    def plot_history(self, plot_id: str) -> gpd.GeoDataFrame:
+        """Every version of a plot, oldest first, with op, actor, time, changed fields, before and after."""
+        with self._lock:
+            rows = self._conn.execute(
+                f'SELECT geom, {", ".join(_COLS + _HIST)} FROM "{VERSIONS}" WHERE plot_id = ? ORDER BY version',
+                (plot_id,),
+            ).fetchall()
+        if not rows:
+            raise PlotNotFoundError(f"no plot with id {plot_id!r}")
+        frame = rows_to_frame(rows, ["geom", *_COLS, *_HIST])
+        for col in ("changed_fields", "before", "after"):
+            frame[col] = [json.loads(v) if v is not None else None for v in frame[col]]
+        # Rows written by an add or a split/merge child store no "after": it is the row itself.
+        frame["after"] = [
+            after if after is not None else {c: row[1 + _COLS.index(c)] for c in changed if c in _COLS}
+            for after, changed, row in zip(frame["after"], frame["changed_fields"], rows, strict=True)
+        ]
+        return frame
