@@ -29,6 +29,32 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def records_to_features(
+    records: list[dict[str, Any]], geometries: np.ndarray, *, id_column: str, crs_uri: str
+) -> list[dict[str, Any]]:
+    """Features from plain records and EPSG:25832 geometries (the fast path: GeoJSON geometry written by GEOS)."""
+    geoms = np.asarray(geometries, dtype=object)
+    present = np.array([g is not None for g in geoms], dtype=bool)
+    texts = np.full(len(geoms), None, dtype=object)
+    if present.any():
+        moved = transform_geometries(geoms[present], STORAGE_CRS_URI, crs_uri)
+        texts[present] = shapely.to_geojson(moved)
+    out = []
+    for rec, text in zip(records, texts, strict=True):
+        props = {k: _clean(v) for k, v in rec.items()}
+        if props.get("area_m2") is not None:
+            props["area_daa"] = round(props["area_m2"] / 1000.0, 3)
+        out.append(
+            {
+                "type": "Feature",
+                "id": props.get(id_column),
+                "geometry": None if text is None else orjson.Fragment(text),
+                "properties": props,
+            }
+        )
+    return out
+
+
 def frame_to_features(
     frame: gpd.GeoDataFrame, *, id_column: str, crs_uri: str, extra: dict[str, Any] | None = None
 ) -> list[dict[str, Any]]:

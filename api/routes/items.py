@@ -13,7 +13,7 @@ from api.collections import filter_small, plot_query, read_small_collection
 from api.crs import CRS84, bbox_to_storage, normalise_crs_uri
 from api.deps import get_registry, parse_bbox, parse_datetime_param, parse_interval, settings_dep, wants_html
 from api.errors import InvalidParameterError
-from api.features import frame_to_features, geojson_response
+from api.features import frame_to_features, geojson_response, records_to_features
 from api.routes.ogc import base_url, collection_of
 from api.settings import ApiSettings
 from landreg.errors import PlotNotFoundError
@@ -101,8 +101,9 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
                 limit=limit,
                 offset=offset,
             )
-            frame = registry.query_plots(query)
-            matched = registry.count_plots(query)
+            page = registry.query_records(query)
+            matched = page.number_matched
+            features = records_to_features(page.records, page.geometries, id_column="plot_id", crs_uri=crs_uri)
         else:
             whole = read_small_collection(registry, coll)
             chosen = filter_small(
@@ -113,8 +114,9 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
                 filter_crs="OGC:CRS84" if fcrs in (None, CRS84) else fcrs,
             )
             matched = len(chosen)
-            frame = chosen.iloc[offset : offset + limit]
-        features = frame_to_features(frame, id_column=coll.id_column, crs_uri=crs_uri)
+            features = frame_to_features(
+                chosen.iloc[offset : offset + limit], id_column=coll.id_column, crs_uri=crs_uri
+            )
         links = _paging_links(request, offset=offset, limit=limit, returned=len(features), matched=matched)
         body = {
             "type": "FeatureCollection",

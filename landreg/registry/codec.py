@@ -124,6 +124,23 @@ def rows_to_frame(
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=STORAGE_CRS), crs=STORAGE_CRS)
 
 
+def rows_to_records(
+    rows: Sequence[Sequence[Any]], columns: Sequence[str], *, geometry_column: str = "geom"
+) -> tuple[list[dict[str, Any]], np.ndarray]:
+    """Plain records and a geometry array (EPSG:25832) from SQL rows: the light path for serving.
+
+    Values are as in :func:`rows_to_frame` (JSON fields parsed, booleans as bool, missing as None).
+    """
+    names = list(columns)
+    gi = names.index(geometry_column)
+    geoms = decode_geometries([r[gi] for r in rows]) if rows else np.empty(0, dtype=object)
+    convert = [(j, name, name in JSON_FIELDS or name in BOOL_FIELDS) for j, name in enumerate(names) if j != gi]
+    records = []
+    for r in rows:
+        records.append({name: (from_storage_value(name, r[j]) if conv else r[j]) for j, name, conv in convert})
+    return records, geoms
+
+
 def frame_to_plots(frame: gpd.GeoDataFrame) -> list[Plot]:
     """Rows of a plot frame (storage form) as :class:`Plot` models."""
     out: list[Plot] = []

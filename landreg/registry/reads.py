@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -14,7 +15,7 @@ import shapely
 from landreg.errors import PlotNotFoundError
 from landreg.gpkg.geometry import decode_geometries
 from landreg.model.plot import Plot
-from landreg.registry.codec import PLOT_COLUMNS, format_datetime, rows_to_frame
+from landreg.registry.codec import PLOT_COLUMNS, format_datetime, rows_to_frame, rows_to_records
 from landreg.registry.cql import compile_filter, spatial_filter
 from landreg.registry.query import PlotQuery, where_clause
 from landreg.registry.tables import HISTORY_COLUMNS, PLOTS, VERSIONS
@@ -24,6 +25,15 @@ SELECT = f"SELECT geom, {', '.join(COLS)} FROM"
 _COLS = COLS
 _SELECT = SELECT
 _HIST = [n for n, _ in HISTORY_COLUMNS]
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    """A page of plots as plain records (EPSG:25832 geometries) and the number of all matches."""
+
+    records: list[dict[str, Any]]
+    geometries: np.ndarray
+    number_matched: int
 
 
 def _missing(v: Any) -> bool:
@@ -88,6 +98,16 @@ class PlotReads:
 
     def query_page(self, query: PlotQuery) -> tuple[gpd.GeoDataFrame, int]:
         """One page of matching plots and the number of all matches (for paged clients)."""
+        rows, total = self._page_rows(query)
+        return rows_to_frame(rows, ["geom", *COLS]), total
+
+    def query_records(self, query: PlotQuery) -> RecordPage:
+        """Like :meth:`query_page`, as plain records and a geometry array: the light path for serving."""
+        rows, total = self._page_rows(query)
+        records, geoms = rows_to_records(rows, ["geom", *COLS])
+        return RecordPage(records, geoms, total)
+
+    def _page_rows(self, query: PlotQuery) -> tuple[list[Any], int]:
         table = VERSIONS if query.as_of is not None else PLOTS
         with self._lock:  # type: ignore[attr-defined]
             fids = self._spatial_matches(query)
@@ -100,7 +120,7 @@ class PlotReads:
                     rows += self._conn.execute(  # type: ignore[attr-defined]
                         f'{SELECT} "{table}" WHERE fid IN ({",".join("?" * len(chunk))}) ORDER BY fid', chunk
                     ).fetchall()
-                return rows_to_frame(rows, ["geom", *COLS]), len(fids)
+                return rows, len(fids)
             sql, params = self._query_sql(query, select=f"geom, {', '.join(COLS)}")
             sql += " ORDER BY fid"
             if query.limit is not None or query.offset:
@@ -108,11 +128,9 @@ class PlotReads:
                 params += [query.limit if query.limit is not None else -1, query.offset]
             rows = self._conn.execute(sql, params).fetchall()  # type: ignore[attr-defined]
             if query.limit is None and not query.offset:
-                total = len(rows)
-            else:
-                count_sql, count_params = self._query_sql(query, select="count(*)")
-                total = int(self._conn.execute(count_sql, count_params).fetchone()[0])  # type: ignore[attr-defined]
-        return rows_to_frame(rows, ["geom", *COLS]), total
+                return rows, len(rows)
+            count_sql, count_params = self._query_sql(query, select="count(*)")
+            return rows, int(self._conn.execute(count_sql, count_params).fetchone()[0])  # type: ignore[attr-defined]
 
     def _spatial_matches(self, query: PlotQuery) -> np.ndarray | None:
         """Sorted fids matching a query with a bbox/intersects geometry, or None for a query without one.
