@@ -35,25 +35,33 @@ _TABLE_COLUMNS = [
     help="Folder with layers.toml (default: $LANDREG_LAYERS_DIR or ./layers).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing registry file.")
+@click.option("--no-enrich", is_flag=True, help="Skip computing road access, terrain and hazards.")
 @handle_errors
-def init_cmd(registry_path: Path | None, layers_dir: Path | None, force: bool) -> None:
-    """Build a registry from the bundled layers and print its summary."""
+def init_cmd(registry_path: Path | None, layers_dir: Path | None, force: bool, no_enrich: bool) -> None:
+    """Build a registry from the bundled layers (and enrich it), then print its summary.
+
+    The registry is built in a temporary file beside the target and moved into
+    place only when complete, so a failed build never leaves a half-made registry.
+    """
+    from landreg.enrich import enrich_registry
     from landreg.layers.build import build_registry_from_layers
     from landreg.registry import GeoPackageRegistry, summarize_registry
 
     settings = LandregSettings()
     path = resolve_registry_path(registry_path)
     layers_dir = layers_dir or settings.layers_dir
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} already exists; use --force to rebuild it")
     tmp = path.with_name(path.name + ".building")
     with GeoPackageRegistry.create(tmp, overwrite=True) as reg:
         build_registry_from_layers(reg, layers_dir=layers_dir, actor="landreg init")
+        report = None if no_enrich else enrich_registry(reg, layers_dir=layers_dir)
         summary = summarize_registry(reg)
-    if path.exists() and not force:
-        tmp.unlink()
-        raise FileExistsError(f"{path} already exists; use --force to rebuild it")
     tmp.replace(path)
     click.echo(f"registry {path}")
     click.echo(summary.to_text())
+    if report is not None:
+        click.echo(f"enriched {report.n_computed} plots: {report.network}")
 
 
 @click.command("import")
