@@ -24,6 +24,7 @@ from landreg.cli.plots_cmd import (
     show_cmd,
     summary_cmd,
 )
+from landreg.cli.prices_cmd import prices_group
 from landreg.cli.token_cmd import token_group
 
 
@@ -50,5 +51,5 @@ def main() -> None:
 
 
 for _cmd in (init_cmd, import_cmd, export_cmd, query_cmd, show_cmd, history_cmd, end_cmd, schema_cmd, summary_cmd,
-             token_group, layers_group, enrich_cmd):
+             token_group, layers_group, enrich_cmd, prices_group):
     main.add_command(_cmd)

@@ -1,0 +1,263 @@
+"""``landreg prices``: price summaries, index, hedonic model, price surface and benchmark comparison."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pandas as pd
+
+from landreg.cli.common import handle_errors, open_from_cli, registry_option
+from landreg.errors import UnsupportedFormatError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_FEES = {"included": True, "excluded": False, None: None}
+
+
+def _selection_options(func: F) -> F:
+    """``--kind``, ``--basis``, ``--fees`` and ``--mix``."""
+    func = click.option(
+        "--mix", is_flag=True, help="Pool several price classes (raw/serviced, fees in/out) with a warning."
+    )(func)
+    func = click.option(
+        "--fees",
+        type=click.Choice(["included", "excluded"]),
+        default=None,
+        help="Keep prices with connection fees included or excluded.",
+    )(func)
+    func = click.option("--basis", type=click.Choice(["raw", "serviced"]), default=None, help="Price basis.")(func)
+    func = click.option("--kind", type=click.Choice(["asking", "transaction"]), default="asking", show_default=True)(
+        func
+    )
+    return func
+
+
+def _output_option(func: F) -> F:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Also write the table to FILE.csv or FILE.xlsx.",
+    )(func)
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` as CSV or Excel (by the file suffix).
+
+    Raises
+    ------
+    UnsupportedFormatError
+        For any suffix but ``.csv`` and ``.xlsx``.
+    """
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+    elif suffix == ".xlsx":
+        frame.to_excel(path, index=False, engine="openpyxl")
+    else:
+        raise UnsupportedFormatError(f"cannot export a table to {path.name!r}: expected a .csv or .xlsx file")
+    return path
+
+
+def _echo_table(frame: pd.DataFrame, output: Path | None, *, floatfmt: str = "{:,.1f}") -> None:
+    shown = frame.copy()
+    for col in shown.columns:
+        if pd.api.types.is_float_dtype(shown[col]):
+            shown[col] = shown[col].map(lambda v: "" if pd.isna(v) else floatfmt.format(v))
+    click.echo(shown.to_string(index=False) if len(shown) else "(no rows)")
+    if output is not None:
+        click.echo(f"wrote {write_table(frame, output)}", err=True)
+
+
+def _observations(registry_path: Path | None, *, fees: str | None, enriched: Path | None = None) -> pd.DataFrame:
+    from landreg.prices import load_price_observations, select_prices
+
+    extra = None
+    if enriched is not None:
+        extra = pd.read_parquet(enriched) if enriched.suffix.lower() == ".parquet" else pd.read_csv(enriched)
+    with open_from_cli(registry_path) as reg:
+        obs = load_price_observations(reg, enriched=extra)
+    return select_prices(obs, connection_fees_included=_FEES[fees])
+
+
+@click.group("prices")
+def prices_group() -> None:
+    """Land prices: summaries, index, hedonic model, price surface and benchmarks."""
+
+
+@prices_group.command("summary")
+@registry_option
+@click.option(
+    "--by",
+    type=click.Choice(["municipality", "business_area", "zoning", "readiness", "year"]),
+    default="municipality",
+    show_default=True,
+)
+@_selection_options
+@_output_option
+@handle_errors
+def summary_cmd(registry_path, by, kind, basis, fees, mix, output) -> None:
+    """Count, decares, median, quartiles and area-weighted mean NOK/m² per group and price class."""
+    from landreg.prices import summarize_prices
+
+    obs = _observations(registry_path, fees=fees)
+    _echo_table(summarize_prices(obs, by=by, kind=kind, basis=basis), output)
+
+
+@prices_group.command("index")
+@registry_option
+@_selection_options
+@click.option("--method", type=click.Choice(["time_dummy", "median"]), default="time_dummy", show_default=True)
+@click.option("--base-year", type=int, default=None, help="Year = 100 (default: first year with data).")
+@_output_option
+@handle_errors
+def index_cmd(registry_path, kind, basis, fees, mix, method, base_year, output) -> None:
+    """Yearly price index (base year = 100) of one price class."""
+    from landreg.prices import price_index
+
+    obs = _observations(registry_path, fees=fees)
+    table = price_index(obs, kind=kind, basis=basis, base_year=base_year, method=method, mix=mix)
+    _echo_table(table, output)
+
+
+@prices_group.command("model")
+@registry_option
+@_selection_options
+@click.option(
+    "--enriched",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV or Parquet of per-plot enrichment (plot_id, *_travel_time_s, slope_deg).",
+)
+@click.option(
+    "--plots",
+    "plots_output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write predicted vs asking price per plot to FILE.csv/.xlsx.",
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the Moran's I permutations.")
+@_output_option
+@handle_errors
+def model_cmd(registry_path, kind, basis, fees, mix, enriched, plots_output, seed, output) -> None:
+    """Hedonic OLS model of log price; coefficients, fit and residual Moran's I."""
+    from landreg.prices import compare_asking_to_model, current_asking_prices, fit_price_model, select_prices
+
+    obs = _observations(registry_path, fees=fees, enriched=enriched)
+    model = fit_price_model(obs, kind=kind, basis=basis, mix=mix, seed=seed)
+    click.echo(model.fit_statistics().to_string(index=False))
+    click.echo(f"access term: {model.access_column or 'none'}; slope term: {model.slope_column or 'none'}")
+    _echo_table(model.coefficients, output, floatfmt="{:.4g}")
+    if plots_output is not None:
+        extra = None
+        if enriched is not None:
+            extra = pd.read_parquet(enriched) if enriched.suffix.lower() == ".parquet" else pd.read_csv(enriched)
+        with open_from_cli(registry_path) as reg:
+            asking = current_asking_prices(reg.query_plots(), enriched=extra)
+        asking = select_prices(asking, basis=basis, connection_fees_included=_FEES[fees])
+        table = compare_asking_to_model(model, asking)
+        click.echo(table["flag"].value_counts().to_string())
+        click.echo(f"wrote {write_table(table, plots_output)}", err=True)
+
+
+@prices_group.command("surface")
+@registry_option
+@_selection_options
+@click.option(
+    "--layers",
+    "layers_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("layers"),
+    show_default=True,
+    help="Folder with layers.toml (for the municipality mask).",
+)
+@click.option("--pixel-size-m", type=float, default=500.0, show_default=True)
+@click.option("--method", type=click.Choice(["idw", "kriging"]), default="idw", show_default=True)
+@click.option("--since-year", type=int, default=None, help="Use observations from this year on.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="GeoTIFF to write (EPSG:25832).",
+)
+@handle_errors
+def surface_cmd(registry_path, kind, basis, fees, mix, layers_dir, pixel_size_m, method, since_year, output) -> None:
+    """Interpolated NOK/m² surface over the ten Trondheimsregionen municipalities, as a GeoTIFF."""
+    from landreg.prices import (
+        build_price_surface,
+        ensure_like_for_like,
+        plot_price_points,
+        region_mask,
+        save_price_surface,
+        select_prices,
+    )
+
+    obs = select_prices(_observations(registry_path, fees=fees), kind=kind, basis=basis)
+    if since_year is not None:
+        obs = obs[obs["year"] >= since_year]
+    ensure_like_for_like(obs, mix=mix, what="price surface")
+    surface = build_price_surface(
+        plot_price_points(obs), mask=region_mask(layers_dir=layers_dir), pixel_size_m=pixel_size_m, method=method
+    )
+    save_price_surface(surface, output)
+    click.echo(
+        f"wrote {output} ({surface.values_nok_m2.shape[1]}x{surface.values_nok_m2.shape[0]} px, "
+        f"{surface.pixel_size_m:g} m, {surface.method}, {surface.n_points} plots)"
+    )
+
+
+@prices_group.command("compare")
+@registry_option
+@click.option("--with", "with_", default=None, help="Benchmark ids, comma-separated (e.g. copenhagen,gothenburg).")
+@click.option(
+    "--by",
+    type=click.Choice(["municipality", "business_area", "zoning", "readiness", "year"]),
+    default="municipality",
+    show_default=True,
+)
+@click.option("--groups", default=None, help="Two groups of --by to compare, comma-separated (e.g. Skaun,Malvik).")
+@click.option("--kind", type=click.Choice(["asking", "transaction"]), default="asking", show_default=True)
+@click.option("--basis", type=click.Choice(["raw", "serviced"]), default="serviced", show_default=True)
+@click.option("--fees", type=click.Choice(["included", "excluded"]), default="included", show_default=True)
+@click.option("--mix", is_flag=True, help="Pool price classes (with a warning).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+@_output_option
+@handle_errors
+def compare_cmd(registry_path, with_, by, groups, kind, basis, fees, mix, seed, output) -> None:
+    """Compare the region with external benchmarks (--with) or two groups (--groups), with sources and flags."""
+    from landreg.prices import compare_groups, compare_with_benchmarks, region_reference_price
+
+    if not with_ and not groups:
+        raise click.UsageError("give --with BENCHMARKS and/or --groups A,B")
+    obs = _observations(registry_path, fees=fees)
+    tables = []
+    if with_:
+        ref = region_reference_price(obs, kind=kind, basis=basis, mix=mix)
+        table = compare_with_benchmarks(ref, benchmarks=with_.split(","))
+        shown = table[
+            ["id", "region", "status", "price_nok_m2", "region_ratio", "like_for_like", "claimed_ratio", "source"]
+        ]
+        _echo_table(shown, None)
+        missing = table.loc[table["status"] == "missing", "id"].tolist()
+        like = table.loc[table["like_for_like"] == "yes", "id"].tolist()
+        click.echo(
+            f"like-for-like: {', '.join(like) or 'none'}; missing (no citable figure): {', '.join(missing) or 'none'}"
+        )
+        click.echo("Registry prices in the bundled layers are synthetic demonstration data.")
+        tables.append(table)
+    if groups:
+        parts = [g.strip() for g in groups.split(",")]
+        if len(parts) != 2:
+            raise click.UsageError(f"--groups needs exactly two values, got {parts}")
+        result = compare_groups(obs, by=by, a=parts[0], b=parts[1], kind=kind, basis=basis, mix=mix, seed=seed)
+        frame = result.to_frame()
+        _echo_table(frame.T.reset_index().rename(columns={"index": "field", 0: "value"}), None)
+        tables.append(frame)
+    if output is not None:
+        click.echo(f"wrote {write_table(pd.concat(tables, ignore_index=True), output)}", err=True)

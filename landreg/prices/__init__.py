@@ -1,0 +1,79 @@
+"""Land prices for analysts: summaries, a price index, group comparisons, a hedonic model,
+a price surface and external benchmarks.
+
+Prices of different like-for-like classes (raw or serviced land, connection fees
+included or not) and of different kinds (asking, transaction) are never pooled
+silently: pass ``mix=True`` to pool them, which emits :class:`MixedPriceBasisWarning`.
+"""
+
+from __future__ import annotations
+
+from landreg.prices.benchmarks import (
+    BENCHMARKS_PATH,
+    compare_with_benchmarks,
+    load_benchmarks,
+    region_reference_price,
+)
+from landreg.prices.compare import GroupComparison, compare_groups, compare_prices
+from landreg.prices.errors import (
+    InsufficientPriceDataError,
+    LandregWarning,
+    MixedPriceBasisError,
+    MixedPriceBasisWarning,
+    UnknownBenchmarkError,
+)
+from landreg.prices.index import price_index
+from landreg.prices.model import PriceModel, compare_asking_to_model, fit_price_model
+from landreg.prices.moran import MoranResult, knn_weights, morans_i
+from landreg.prices.observations import (
+    build_price_observations,
+    current_asking_prices,
+    ensure_like_for_like,
+    load_price_observations,
+    price_class_of,
+    select_prices,
+)
+from landreg.prices.summary import summarize_prices
+from landreg.prices.surface import (
+    PriceSurface,
+    build_price_surface,
+    idw_interpolate,
+    plot_price_points,
+    region_mask,
+    save_price_surface,
+)
+
+__all__ = [
+    "BENCHMARKS_PATH",
+    "GroupComparison",
+    "InsufficientPriceDataError",
+    "LandregWarning",
+    "MixedPriceBasisError",
+    "MixedPriceBasisWarning",
+    "MoranResult",
+    "PriceModel",
+    "PriceSurface",
+    "UnknownBenchmarkError",
+    "build_price_observations",
+    "build_price_surface",
+    "compare_asking_to_model",
+    "compare_groups",
+    "compare_prices",
+    "compare_with_benchmarks",
+    "current_asking_prices",
+    "ensure_like_for_like",
+    "fit_price_model",
+    "idw_interpolate",
+    "knn_weights",
+    "load_benchmarks",
+    "load_price_observations",
+    "morans_i",
+    "plot_price_points",
+    "price_class_of",
+    "price_index",
+    "region_mask",
+    "region_reference_price",
+    "save_price_surface",
+    "select_prices",
+    "summarize_prices",
+]

@@ -1,0 +1,168 @@
+"""Static price charts (matplotlib, Agg): box plots, index, benchmarks and the price-surface map.
+
+Each function returns a :class:`matplotlib.figure.Figure` built without pyplot
+(so no GUI backend is ever touched); :func:`save_chart` writes it as PNG and
+SVG.  Charts of synthetic data carry the label "synthetic demonstration data"
+(``synthetic=True``, the default, since the bundled prices are invented).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from landreg.prices import PriceSurface, ensure_like_for_like, select_prices
+
+SYNTHETIC_LABEL = "synthetic demonstration data"
+CHART_FORMATS = ("png", "svg")
+
+
+def _figure(width_in: float = 9.0, height_in: float = 5.5) -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(width_in, height_in), layout="constrained")
+
+
+def _label(fig: Any, *, synthetic: bool, source: str | None = None) -> None:
+    parts = [SYNTHETIC_LABEL.capitalize()] if synthetic else []
+    if source:
+        parts.append(source)
+    if parts:  # supxlabel takes part in the constrained layout, so it never overlaps the axes
+        fig.supxlabel(" · ".join(parts), x=0.995, ha="right", fontsize=8, color="#a00000")
+
+
+def save_chart(fig: Any, path: str | Path, *, formats: Sequence[str] = CHART_FORMATS, dpi: int = 150) -> list[Path]:
+    """Write ``fig`` once per format next to ``path`` (its suffix is replaced); return the files."""
+    base = Path(path)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    out = []
+    for fmt in formats:
+        target = base.with_suffix(f".{fmt}")
+        fig.savefig(target, format=fmt, dpi=dpi)
+        out.append(target)
+    return out
+
+
+def chart_price_by_municipality(
+    observations: pd.DataFrame,
+    *,
+    kind: str = "asking",
+    basis: str | None = None,
+    connection_fees_included: bool | None = None,
+    synthetic: bool = True,
+) -> Any:
+    """Box plots of NOK/m² per municipality for one kind and price class.
+
+    Raises
+    ------
+    MixedPriceBasisError
+        When the selection holds several price classes.
+    """
+    obs = select_prices(observations, kind=kind, basis=basis, connection_fees_included=connection_fees_included)
+    classes = ensure_like_for_like(obs, what="price chart")
+    order = obs.groupby("municipality_name")["price_nok_m2"].median().sort_values(ascending=False).index
+    fig = _figure()
+    ax = fig.add_subplot()
+    data = [obs.loc[obs["municipality_name"] == m, "price_nok_m2"].to_numpy() for m in order]
+    ax.boxplot(data, tick_labels=list(order), orientation="horizontal", showfliers=True)
+    ax.invert_yaxis()
+    ax.set_xlabel("NOK per m²")
+    ax.set_title(f"{kind.capitalize()} prices by municipality ({', '.join(classes)})")
+    for i, values in enumerate(data, start=1):
+        ax.text(ax.get_xlim()[1], i, f" n={len(values)}", va="center", fontsize=7)
+    _label(fig, synthetic=synthetic)
+    return fig
+
+
+def chart_price_index(index_table: pd.DataFrame, *, title: str | None = None, synthetic: bool = True) -> Any:
+    """Line chart of a price index (from :func:`landreg.prices.price_index`) with its 95 % band."""
+    fig = _figure(8.0, 4.5)
+    ax = fig.add_subplot()
+    years = index_table["year"].to_numpy()
+    ax.plot(years, index_table["index"], marker="o", color="#1f5f8b", label="index")
+    if index_table["ci_low"].notna().any():
+        ax.fill_between(
+            years, index_table["ci_low"], index_table["ci_high"], color="#1f5f8b", alpha=0.2, label="95 % interval"
+        )
+    base = int(index_table["base_year"].iloc[0])
+    ax.axhline(100, color="grey", lw=0.8, ls="--")
+    ax.set_xlabel("year")
+    ax.set_ylabel(f"index ({base} = 100)")
+    method = str(index_table["method"].iloc[0]).replace("_", "-")
+    ax.set_title(title or f"Land-price index, {method} method")
+    ax.legend(loc="upper left")
+    _label(fig, synthetic=synthetic)
+    return fig
+
+
+def chart_benchmarks(comparison: pd.DataFrame, *, synthetic: bool = True) -> Any:
+    """Bars of NOK/m²: the region and each benchmark (from :func:`landreg.prices.compare_with_benchmarks`).
+
+    Rows without a price are drawn as empty hatched bars labelled "missing";
+    claims are listed under the chart, not drawn as prices.
+    """
+    rows = comparison[comparison["status"] != "claim"].reset_index(drop=True)
+    claims = comparison[comparison["status"] == "claim"]
+    fig = _figure(8.0, 4.8)
+    ax = fig.add_subplot()
+    prices = rows["price_nok_m2"].to_numpy(dtype=float)
+    known = np.isfinite(prices)
+    height_missing = np.nanmax(prices) if known.any() else 1.0
+    for i, row in rows.iterrows():
+        if known[i]:
+            color = "#1f5f8b" if row["id"] == "region" else "#7a9e3b"
+            ax.bar(i, prices[i], color=color)
+            ax.text(i, prices[i], f"{prices[i]:,.0f}\n{row['like_for_like']}", ha="center", va="bottom", fontsize=8)
+        else:
+            ax.bar(i, height_missing, fill=False, hatch="//", edgecolor="#999999", ls="--")
+            ax.text(i, height_missing / 2, "missing\n(no citable figure)", ha="center", va="center", fontsize=8)
+    names = [textwrap.fill(str(r).split(",")[0].split(" (")[0], 20) for r in rows["region"]]
+    ax.set_xticks(range(len(rows)), names, fontsize=8)
+    ax.set_ylabel("NOK per m²")
+    ax.set_title("Region vs external benchmarks")
+    if len(claims):
+        text = "; ".join(
+            f"Claim, not a measurement: region {c['claimed_ratio']} ({str(c['source']).split(' (')[0]})"
+            for _, c in claims.iterrows()
+        )
+        ax.set_xlabel(textwrap.fill(text, 110), fontsize=8)
+    _label(fig, synthetic=synthetic)
+    return fig
+
+
+def chart_price_surface(
+    surface: PriceSurface,
+    *,
+    boundaries: Any = None,
+    points: pd.DataFrame | None = None,
+    title: str = "Interpolated land price (NOK per m²)",
+    synthetic: bool = True,
+) -> Any:
+    """Map of a price surface (EPSG:25832), with municipality outlines and data points when given."""
+    fig = _figure(7.5, 7.5)
+    ax = fig.add_subplot()
+    minx, miny, maxx, maxy = surface.bounds
+    image = ax.imshow(
+        np.ma.masked_invalid(surface.values_nok_m2), extent=(minx, maxx, miny, maxy), origin="upper", cmap="viridis"
+    )
+    fig.colorbar(image, ax=ax, label="NOK per m²", shrink=0.8)
+    if boundaries is not None:
+        boundaries.boundary.plot(ax=ax, color="white", linewidth=0.6)
+    if points is not None:
+        ax.scatter(points["x"], points["y"], s=4, c="black", label="plots")
+    ax.set_xlim(minx, maxx)
+    ax.set_ylim(miny, maxy)
+    ax.set_aspect("equal")
+    ax.set_xlabel("E (m, EPSG:25832)")
+    ax.set_ylabel("N (m, EPSG:25832)")
+    ax.set_title(f"{title}\n{surface.method.upper()}, {surface.pixel_size_m:g} m pixels")
+    _label(fig, synthetic=synthetic)
+    return fig

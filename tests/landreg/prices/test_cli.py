@@ -1,0 +1,113 @@
+"""``landreg prices``: the click group, run on the registry built from the bundled layers."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+import rasterio
+from click.testing import CliRunner
+
+from landreg.cli.prices_cmd import prices_group
+from tests.landreg.prices.conftest import LAYERS
+
+
+def _run(*args):
+    result = CliRunner().invoke(prices_group, [str(a) for a in args], catch_exceptions=False)
+    return result
+
+
+def test_compare_with_benchmarks(bundled_registry, tmp_path):
+    out = tmp_path / "compare.xlsx"
+    result = _run("compare", "--registry", bundled_registry, "--with", "copenhagen,gothenburg", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "copenhagen" in result.output and "gothenburg" in result.output
+    assert "missing (no citable figure): copenhagen, gothenburg" in result.output
+    assert "Context document 000" in result.output
+    assert "synthetic demonstration data" in result.output
+    assert set(pd.read_excel(out)["id"]) >= {"region", "copenhagen", "gothenburg"}
+
+
+def test_compare_groups_and_unknown_benchmark(bundled_registry):
+    result = _run(
+        "compare", "--registry", bundled_registry, "--groups", "Skaun,Malvik", "--basis", "raw", "--fees", "excluded"
+    )
+    assert result.exit_code == 0, result.output
+    assert "difference_nok_m2" in result.output
+    bad = _run("compare", "--registry", bundled_registry, "--with", "atlantis")
+    assert bad.exit_code == 1 and "UnknownBenchmarkError" in bad.output
+
+
+def test_summary_index_model_surface(bundled_registry, tmp_path):
+    result = _run(
+        "summary", "--registry", bundled_registry, "--by", "zoning", "--kind", "transaction", "-o", tmp_path / "s.csv"
+    )
+    assert result.exit_code == 0, result.output
+    assert set(pd.read_csv(tmp_path / "s.csv")["kind"]) == {"transaction"}
+    result = _run("index", "--registry", bundled_registry, "--basis", "raw", "--method", "median")
+    assert result.exit_code == 0 and "2026" in result.output
+    mixed = _run("index", "--registry", bundled_registry)
+    assert mixed.exit_code == 1 and "MixedPriceBasisError" in mixed.output
+    result = _run("model", "--registry", bundled_registry, "--basis", "raw", "--plots", tmp_path / "p.csv")
+    assert result.exit_code == 0, result.output
+    assert "log_area" in result.output and set(pd.read_csv(tmp_path / "p.csv")["flag"]) <= {
+        "over",
+        "under",
+        "in line",
+        "not predicted",
+    }
+    tif = tmp_path / "surface.tif"
+    result = _run(
+        "surface",
+        "--registry",
+        bundled_registry,
+        "--basis",
+        "serviced",
+        "--fees",
+        "included",
+        "--layers",
+        LAYERS,
+        "--pixel-size-m",
+        2000,
+        "-o",
+        tif,
+    )
+    assert result.exit_code == 0, result.output
+    with rasterio.open(tif) as src:
+        assert src.crs.to_epsg() == 25832 and src.res == (2000.0, 2000.0)
+
+
+def test_bad_export_suffix(bundled_registry, tmp_path):
+    result = _run("summary", "--registry", bundled_registry, "-o", tmp_path / "s.txt")
+    assert result.exit_code == 1 and "UnsupportedFormatError" in result.output
+
+
+def _registered() -> bool:
+    from landreg.cli import main
+
+    return "prices" in main.list_commands(None)  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not _registered(), reason="the prices group is not yet registered in landreg.cli")
+def test_subprocess_compare(bundled_registry):
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "landreg.cli",
+            "prices",
+            "compare",
+            "--with",
+            "copenhagen,gothenburg",
+            "--registry",
+            str(bundled_registry),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "copenhagen" in proc.stdout and "like-for-like" in proc.stdout

@@ -1,0 +1,73 @@
+"""Price charts: built without a GUI, saved as PNG and SVG, labelled as synthetic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+pytest.importorskip("matplotlib")
+
+from landreg.prices import (
+    MixedPriceBasisError,
+    build_price_observations,
+    build_price_surface,
+    compare_with_benchmarks,
+    price_index,
+)
+from maps.charts import (
+    SYNTHETIC_LABEL,
+    chart_benchmarks,
+    chart_price_by_municipality,
+    chart_price_index,
+    chart_price_surface,
+    save_chart,
+)
+from tests.landreg.prices.conftest import make_history, make_plots
+
+
+@pytest.fixture
+def observations():
+    plots = make_plots([("p1", 100, "A", "industry"), ("p2", 200, "A", "industry"), ("p3", 300, "B", "office")])
+    rows = []
+    for year in (2020, 2021, 2022):
+        for pid, price in (("p1", 1000.0), ("p2", 2000.0), ("p3", 400.0)):
+            rows.append((pid, f"{year}-06-01", "asking", price * (1.05 ** (year - 2020)), "serviced", True))
+    rows.append(("p1", "2022-06-01", "asking", 500.0, "raw", False))
+    return build_price_observations(plots, make_history(rows))
+
+
+def _check(fig, tmp_path, name):
+    files = save_chart(fig, tmp_path / name)
+    assert [f.suffix for f in files] == [".png", ".svg"]
+    assert all(f.stat().st_size > 1000 for f in files)
+    assert files[0].read_bytes()[:4] == b"\x89PNG"
+    assert SYNTHETIC_LABEL in files[1].read_text(encoding="utf-8").lower()
+
+
+def test_box_plot(observations, tmp_path):
+    _check(chart_price_by_municipality(observations, basis="serviced"), tmp_path, "box")
+    with pytest.raises(MixedPriceBasisError):
+        chart_price_by_municipality(observations)
+
+
+def test_index_chart(observations, tmp_path):
+    _check(chart_price_index(price_index(observations, basis="serviced")), tmp_path, "index")
+
+
+def test_benchmark_chart_shows_missing(tmp_path):
+    ref = {"price_nok_m2": 1800.0, "n_observations": 3, "year": 2026, "kind": "asking", "basis": "serviced"}
+    fig = chart_benchmarks(compare_with_benchmarks(ref, benchmarks=["copenhagen", "gothenburg"]))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert sum("missing" in t for t in texts) == 2
+    _check(fig, tmp_path, "bench")
+
+
+def test_surface_map(tmp_path):
+    points = pd.DataFrame(
+        {"x": [500_250.0, 501_750.0], "y": [7_001_750.0, 7_000_250.0], "price_nok_m2": [1000.0, 2000.0]}
+    )
+    surface = build_price_surface(points, mask=shapely.box(500_000, 7_000_000, 502_000, 7_002_000))
+    assert np.isfinite(surface.values_nok_m2).all()
+    _check(chart_price_surface(surface, points=points), tmp_path, "surface")
