@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bench import bench_enrich, bench_registry
+from bench import bench_api, bench_enrich, bench_registry
 
 
 def main() -> None:
-    for module in (bench_registry, bench_enrich):
+    for module in (bench_registry, bench_enrich, bench_api):
         print(f"running {module.__name__} …", flush=True)
         print(module._report(module.run()))
 
