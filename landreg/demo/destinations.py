@@ -88,13 +88,13 @@ def motorway_junctions(roads: gpd.GeoDataFrame, region: shapely.Geometry) -> lis
         others = sorted({lab for is_e, lab in members if not is_e})
         if e_refs and others and region.contains(shapely.Point(x, y)):
             candidates.append((e_refs[0], -y, x, others))
-    kept: list[tuple[str, float, float, list[str]]] = []
+    kept: list[tuple[str, float, float, list[str]]] = []  # (E-road ref, -y, x, other refs)
     for e_ref, neg_y, x, others in sorted(candidates):
         if all(np.hypot(x - kx, -neg_y + ky) >= JUNCTION_MIN_SPACING_M for _, ky, kx, _ in kept):
             kept.append((e_ref, neg_y, x, others))
     rows = []
     counters: dict[str, int] = defaultdict(int)
-    for e_ref, neg_y, x, others in kept:
+    for e_ref, jneg_y, jx, others in kept:
         counters[e_ref] += 1
         rows.append(
             {
@@ -103,7 +103,7 @@ def motorway_junctions(roads: gpd.GeoDataFrame, region: shapely.Geometry) -> lis
                 "kind": "motorway_junction",
                 "status": "existing",
                 "source": "derived from Kartverket N1000 veglenke (E-road meets other road)",
-                "geometry": shapely.Point(x, -neg_y),
+                "geometry": shapely.Point(jx, -jneg_y),
             }
         )
     return rows

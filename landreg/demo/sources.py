@@ -8,6 +8,7 @@ and given a few derived columns (``speed_kmh``, ``road_ref``, ``length_m``,
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -49,7 +50,7 @@ def municipalities(source_dir: Path) -> gpd.GeoDataFrame:
     return keep[["kommunenummer", "kommunenavn", "trondheimsregionen", "geometry"]]
 
 
-def _road_ref(cat: object, number: object) -> str | None:
+def _road_ref(cat: object, number: Any) -> str | None:
     if not isinstance(cat, str) or pd.isna(number):
         return None
     return f"{_CATEGORY_PREFIX.get(cat, cat)}{int(number)}"

@@ -117,11 +117,11 @@ def build_registry_from_layers(
             progress(step, done, total)
 
     if (spec := specs["business_area"]) is not None:
-        areas = load_layer_spec(spec)
+        areas = _frame(load_layer_spec(spec))
         counts["business_areas"] = registry.save_business_areas(areas)
         report("business_area", counts["business_areas"], len(areas))
     if (spec := specs["decisions"]) is not None:
-        table = load_layer_spec(spec)
+        table = _frame(load_layer_spec(spec))
         records = []
         for rec in table.to_dict(orient="records"):
             rec = {k: _clean(v) for k, v in rec.items()}
@@ -132,7 +132,7 @@ def build_registry_from_layers(
         counts["decisions"] = registry.save_decisions(records)
         report("decisions", counts["decisions"], len(records))
     if (spec := specs["road_projects"]) is not None:
-        roads = load_layer_spec(spec)
+        roads = _frame(load_layer_spec(spec))
         counts["road_projects"] = registry.save_road_projects(roads)
         report("road_projects", counts["road_projects"], len(roads))
     if (spec := specs["plots"]) is not None:
@@ -156,3 +156,10 @@ def build_registry_from_layers(
         counts["prices"] = registry.add_price_table(prices[[c for c in cols if c in prices.columns]], actor=actor)
         report("prices", counts["prices"], len(prices))
     return BuildSummary(**counts)
+
+
+def _frame(loaded: object) -> pd.DataFrame:
+    """A loaded vector or table layer (never a raster path)."""
+    if not isinstance(loaded, pd.DataFrame):
+        raise ConfigurationError(f"expected a vector or table layer, got {loaded!r}")
+    return loaded

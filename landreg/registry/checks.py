@@ -10,6 +10,7 @@ import numpy as np
 import shapely
 
 from landreg.gpkg.geometry import decode_geometries
+from landreg.registry._state import RegistryState
 from landreg.registry.tables import PLOTS
 from landreg.validation import ValidatedPlots, validate_plots
 
@@ -21,7 +22,7 @@ def _chunks(values: Sequence[Any], size: int = _CHUNK):
         yield values[i : i + size]
 
 
-class StoredStateChecks:
+class StoredStateChecks(RegistryState):
     """Uniqueness of ids and codes, and overlaps with live plots, checked inside the write transaction."""
 
     def _existing_ids(self, ids: Sequence[str]) -> set[str]:

@@ -88,7 +88,7 @@ def parse_filter(source: str | dict[str, Any], *, lang: str = "cql2-text") -> An
         line, col = getattr(exc, "line", None), getattr(exc, "column", None)
         where = f" at line {line}, column {col}" if line is not None else ""
         detail = str(exc).strip().splitlines()[0]
-        if line is not None and isinstance(source, str):
+        if line is not None and col is not None and isinstance(source, str):
             pointer = source.splitlines()[line - 1] if line - 1 < len(source.splitlines()) else ""
             detail += f" — near {pointer[max(0, col - 15) : col + 15]!r}"
         raise FilterError(f"cannot parse the {lang} filter{where}: {detail}") from exc

@@ -13,9 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import sqlite3
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -23,6 +21,7 @@ import pandas as pd
 
 from landreg.errors import PlotNotFoundError
 from landreg.gpkg.connection import write_transaction
+from landreg.registry._state import RegistryState
 from landreg.registry.codec import format_datetime
 
 ENRICHMENT = "plot_enrichment"
@@ -61,12 +60,8 @@ def _value(v: Any) -> Any:
     return v
 
 
-class DerivedStore:
+class DerivedStore(RegistryState):
     """Enrichment-table methods of the GeoPackage registry (mixed into it)."""
-
-    _conn: sqlite3.Connection
-    _lock: threading.RLock
-    _existing_ids: Callable[[Sequence[str]], set[str]]
 
     def _enrichment_columns(self) -> list[str]:
         rows = self._conn.execute(f'PRAGMA table_info("{ENRICHMENT}")').fetchall()

@@ -17,6 +17,7 @@ from landreg.gpkg.connection import write_transaction
 from landreg.gpkg.geometry import encode_geometries
 from landreg.gpkg.schema import update_contents_extent
 from landreg.model.entities import BusinessArea, Decision, RoadProject
+from landreg.registry._state import RegistryState
 from landreg.registry.codec import rows_to_frame, to_storage_value
 from landreg.registry.tables import AREA_COLUMNS, AREAS, DECISION_COLUMNS, DECISIONS, ROAD_COLUMNS, ROADS
 
@@ -68,7 +69,7 @@ def _validated(
     return out, geoms
 
 
-class EntityStore:
+class EntityStore(RegistryState):
     """Methods for the registry's business areas, decisions and road projects."""
 
     def _replace_features(
@@ -76,19 +77,19 @@ class EntityStore:
     ) -> None:
         names = [n for n, _ in columns]
         blobs = encode_geometries(geoms, STORAGE_EPSG)
-        with self._lock, write_transaction(self._conn):  # type: ignore[attr-defined]
-            self._conn.execute(f'DELETE FROM "{table}"')  # type: ignore[attr-defined]
-            self._conn.executemany(  # type: ignore[attr-defined]
+        with self._lock, write_transaction(self._conn):
+            self._conn.execute(f'DELETE FROM "{table}"')
+            self._conn.executemany(
                 f'INSERT INTO "{table}" (geom, {", ".join(names)}) VALUES (?{", ?" * len(names)})',
                 [[b] + [_store(n, r.get(n)) for n in names] for r, b in zip(records, blobs, strict=True)],
             )
             if records:
-                update_contents_extent(self._conn, table)  # type: ignore[attr-defined]
+                update_contents_extent(self._conn, table)
 
     def _read_features(self, table: str, columns: Sequence[tuple[str, str]]) -> gpd.GeoDataFrame:
         names = [n for n, _ in columns]
-        with self._lock:  # type: ignore[attr-defined]
-            rows = self._conn.execute(f'SELECT geom, {", ".join(names)} FROM "{table}" ORDER BY fid').fetchall()  # type: ignore[attr-defined]
+        with self._lock:
+            rows = self._conn.execute(f'SELECT geom, {", ".join(names)} FROM "{table}" ORDER BY fid').fetchall()
         frame = rows_to_frame(rows, ["geom", *names])
         for col in _JSON & set(names):
             frame[col] = [json.loads(v) if isinstance(v, str) else v for v in frame[col]]
@@ -118,9 +119,9 @@ class EntityStore:
         """Replace the registry's decisions."""
         models = [d if isinstance(d, Decision) else Decision.model_validate(d) for d in decisions]
         names = [n for n, _ in DECISION_COLUMNS]
-        with self._lock, write_transaction(self._conn):  # type: ignore[attr-defined]
-            self._conn.execute(f'DELETE FROM "{DECISIONS}"')  # type: ignore[attr-defined]
-            self._conn.executemany(  # type: ignore[attr-defined]
+        with self._lock, write_transaction(self._conn):
+            self._conn.execute(f'DELETE FROM "{DECISIONS}"')
+            self._conn.executemany(
                 f'INSERT INTO "{DECISIONS}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})',
                 [[_store(n, d.model_dump(mode="json").get(n)) for n in names] for d in models],
             )
@@ -129,8 +130,8 @@ class EntityStore:
     def load_decisions(self) -> list[Decision]:
         """All decisions."""
         names = [n for n, _ in DECISION_COLUMNS]
-        with self._lock:  # type: ignore[attr-defined]
-            rows = self._conn.execute(f'SELECT {", ".join(names)} FROM "{DECISIONS}" ORDER BY fid').fetchall()  # type: ignore[attr-defined]
+        with self._lock:
+            rows = self._conn.execute(f'SELECT {", ".join(names)} FROM "{DECISIONS}" ORDER BY fid').fetchall()
         out = []
         for row in rows:
             rec = {n: (json.loads(v) if n in _JSON and v else v) for n, v in zip(names, row, strict=True)}

@@ -163,9 +163,9 @@ class GeoPackageRegistry(PlotReads, StoredStateChecks, EntityStore, PriceStore, 
         """Now (UTC), strictly after the last recorded change, so history is totally ordered."""
         now = dt.datetime.now(dt.UTC)
         last = self._conn.execute(f'SELECT max(recorded_at) FROM "{VERSIONS}"').fetchone()[0]
-        if last is not None:
-            floor = parse_datetime(last) + dt.timedelta(milliseconds=1)
-            now = max(now, floor)
+        previous = parse_datetime(last)
+        if previous is not None:
+            now = max(now, previous + dt.timedelta(milliseconds=1))
         return now, format_datetime(now)
 
     def _read_current(self, plot_id: str) -> Plot:

@@ -11,6 +11,7 @@ import pandas as pd
 from landreg.errors import Problem, ValidationError
 from landreg.gpkg.connection import write_transaction
 from landreg.model.plot import PriceObservation
+from landreg.registry._state import RegistryState
 from landreg.registry.tables import PRICE_COLUMNS, PRICES
 
 _INSERT = (
@@ -37,7 +38,7 @@ def _row(plot_id: str, o: PriceObservation, now_text: str, actor: str) -> tuple[
     )
 
 
-class PriceStore:
+class PriceStore(RegistryState):
     """Price-history methods of the GeoPackage registry (mixed into it)."""
 
     def add_price_observations(

@@ -98,9 +98,9 @@ class PlotQuery:
             else:
                 kwargs["bbox"] = tuple(float(v) for v in bbox)
         for name in ("min_area_m2", "max_area_m2", "min_price_nok_m2", "max_price_nok_m2"):
-            v = kwargs.get(name)
-            if v is not None and float(v) < 0:
-                problems.append(Problem("query", name, f"must not be negative, got {v}"))
+            bound = kwargs.get(name)
+            if bound is not None and float(bound) < 0:
+                problems.append(Problem("query", name, f"must not be negative, got {bound}"))
         if kwargs.get("limit") is not None and int(kwargs["limit"]) < 0:
             problems.append(Problem("query", "limit", f"must not be negative, got {kwargs['limit']}"))
         if problems:

@@ -15,6 +15,7 @@ import shapely
 from landreg.errors import PlotNotFoundError
 from landreg.gpkg.geometry import decode_geometries
 from landreg.model.plot import Plot
+from landreg.registry._state import RegistryState
 from landreg.registry.codec import PLOT_COLUMNS, format_datetime, rows_to_frame, rows_to_records
 from landreg.registry.cql import compile_filter, spatial_filter
 from landreg.registry.query import PlotQuery, where_clause
@@ -47,7 +48,7 @@ def row_to_plot(row: Sequence[Any]) -> Plot:
     return Plot.model_validate({**rec, "geometry": frame.geometry.iloc[0]})
 
 
-class PlotReads:
+class PlotReads(RegistryState):
     """Read methods of the GeoPackage registry."""
 
     def get_plot(self, plot_id: str, *, as_of: dt.datetime | None = None) -> Plot:
@@ -89,12 +90,12 @@ class PlotReads:
     def count_plots(self, query: PlotQuery | None = None, **criteria: Any) -> int:
         """How many plots match (ignores ``limit``/``offset``)."""
         query = query or PlotQuery.build(**criteria)
-        with self._lock:  # type: ignore[attr-defined]
+        with self._lock:
             fids = self._spatial_matches(query)
             if fids is not None:
                 return len(fids)
             sql, params = self._query_sql(query, select="count(*)")
-            return int(self._conn.execute(sql, params).fetchone()[0])  # type: ignore[attr-defined]
+            return int(self._conn.execute(sql, params).fetchone()[0])
 
     def query_page(self, query: PlotQuery) -> tuple[gpd.GeoDataFrame, int]:
         """One page of matching plots and the number of all matches (for paged clients)."""
@@ -109,7 +110,7 @@ class PlotReads:
 
     def _page_rows(self, query: PlotQuery) -> tuple[list[Any], int]:
         table = VERSIONS if query.as_of is not None else PLOTS
-        with self._lock:  # type: ignore[attr-defined]
+        with self._lock:
             fids = self._spatial_matches(query)
             if fids is not None:
                 stop = None if query.limit is None else query.offset + query.limit
@@ -117,7 +118,7 @@ class PlotReads:
                 rows = []
                 for part in range(0, len(page), 900):
                     chunk = page[part : part + 900]
-                    rows += self._conn.execute(  # type: ignore[attr-defined]
+                    rows += self._conn.execute(
                         f'{SELECT} "{table}" WHERE fid IN ({",".join("?" * len(chunk))}) ORDER BY fid', chunk
                     ).fetchall()
                 return rows, len(fids)
@@ -126,11 +127,11 @@ class PlotReads:
             if query.limit is not None or query.offset:
                 sql += " LIMIT ? OFFSET ?"
                 params += [query.limit if query.limit is not None else -1, query.offset]
-            rows = self._conn.execute(sql, params).fetchall()  # type: ignore[attr-defined]
+            rows = self._conn.execute(sql, params).fetchall()
             if query.limit is None and not query.offset:
                 return rows, len(rows)
             count_sql, count_params = self._query_sql(query, select="count(*)")
-            return rows, int(self._conn.execute(count_sql, count_params).fetchone()[0])  # type: ignore[attr-defined]
+            return rows, int(self._conn.execute(count_sql, count_params).fetchone()[0])
 
     def _spatial_matches(self, query: PlotQuery) -> np.ndarray | None:
         """Sorted fids matching a query with a bbox/intersects geometry, or None for a query without one.
@@ -150,7 +151,7 @@ class PlotReads:
             f' AND "{table}".fid IN (SELECT id FROM "rtree_{table}_geom" '
             "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?) ORDER BY fid"
         )
-        rows = self._conn.execute(sql, [*params, maxx, minx, maxy, miny]).fetchall()  # type: ignore[attr-defined]
+        rows = self._conn.execute(sql, [*params, maxx, minx, maxy, miny]).fetchall()
         if not rows:
             return np.empty(0, dtype=np.int64)
         fids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
