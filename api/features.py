@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import geopandas as gpd
@@ -12,21 +11,10 @@ import shapely
 from fastapi.responses import Response
 
 from api.crs import STORAGE_CRS_URI, transform_geometries
+from landreg.io.geojson import json_scalar
 
 GEOJSON = "application/geo+json"
 _JSON_FIELDS = {"utilities", "occupants", "provenance", "previously_part_of", "outcomes"}
-
-
-def _clean(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 def records_to_features(
@@ -41,7 +29,7 @@ def records_to_features(
         texts[present] = shapely.to_geojson(moved)
     out = []
     for rec, text in zip(records, texts, strict=True):
-        props = {k: _clean(v) for k, v in rec.items()}
+        props = {k: json_scalar(v) for k, v in rec.items()}
         if props.get("area_m2") is not None:
             props["area_daa"] = round(props["area_m2"] / 1000.0, 3)
         out.append(
@@ -67,7 +55,7 @@ def frame_to_features(
     cols = [c for c in frame.columns if c != frame.geometry.name]
     out = []
     for rec, geom in zip(frame[cols].to_dict(orient="records"), geoms, strict=True):
-        props = {k: _clean(v) for k, v in rec.items()}
+        props = {k: json_scalar(v) for k, v in rec.items()}
         if "area_m2" in props and props["area_m2"] is not None:
             props["area_daa"] = round(props["area_m2"] / 1000.0, 3)
         if extra:

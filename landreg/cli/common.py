@@ -27,6 +27,22 @@ def registry_option(func: F) -> F:
     )(func)
 
 
+def layers_option(func: F) -> F:
+    """``--layers DIR``: the folder with ``layers.toml`` (default ``$LANDREG_LAYERS_DIR`` or ``./layers``)."""
+    return click.option(
+        "--layers",
+        "layers_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder with layers.toml (default: $LANDREG_LAYERS_DIR or ./layers).",
+    )(func)
+
+
+def resolve_layers_dir(path: Path | None) -> Path:
+    """The layers folder from the option, else the settings (env / .env)."""
+    return path if path is not None else LandregSettings().layers_dir
+
+
 def resolve_registry_path(path: Path | None) -> Path:
     """The registry path from the option, else the settings (env / .env)."""
     return path if path is not None else LandregSettings().registry

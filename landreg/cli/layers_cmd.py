@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from landreg.cli.common import layers_option
 from landreg.errors import LandregError
 
 _COLUMNS = ("id", "kind", "role", "data", "source", "license")
@@ -25,13 +26,7 @@ def _shorten(text: str, width: int) -> str:
 
 
 @click.group("layers", invoke_without_command=True)
-@click.option(
-    "--layers",
-    "layers_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder with layers.toml (default: $LANDREG_LAYERS_DIR or ./layers).",
-)
+@layers_option
 @click.option("--full", is_flag=True, help="Do not shorten the source column.")
 @click.pass_context
 def layers_group(ctx: click.Context, layers_dir: Path | None, full: bool) -> None:

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from landreg.cli.common import handle_errors, open_from_cli, progress_bar, registry_option, resolve_registry_path
+from landreg.cli.common import (
+    handle_errors,
+    layers_option,
+    open_from_cli,
+    progress_bar,
+    registry_option,
+    resolve_registry_path,
+)
 from landreg.settings import LandregSettings
 
 _TABLE_COLUMNS = [
@@ -27,13 +34,7 @@ _TABLE_COLUMNS = [
 
 @click.command("init")
 @registry_option
-@click.option(
-    "--layers",
-    "layers_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Folder with layers.toml (default: $LANDREG_LAYERS_DIR or ./layers).",
-)
+@layers_option
 @click.option("--force", is_flag=True, help="Replace an existing registry file.")
 @click.option("--no-enrich", is_flag=True, help="Skip computing road access, terrain and hazards.")
 @handle_errors
