@@ -18,7 +18,7 @@ from api.routes.items import etag_of
 from api.routes.ogc import base_url
 from api.settings import ApiSettings
 from landreg.errors import Problem, ValidationError
-from landreg.model.plot import INPUT_FIELDS
+from landreg.model.plot import PlotAttributes
 from landreg.tokens import Principal
 
 router = APIRouter(tags=["OGC API – Features Part 4 (plots)"])
@@ -66,6 +66,15 @@ def _expected_version(request: Request, current: Any, settings: ApiSettings) -> 
         f"If-Match {header} does not match the current version {etag_of(current.plot_id, current.version)}; "
         "nothing was written"
     )
+
+
+def _authorise_change(
+    request: Request, feature_id: str, props: dict[str, Any], registry: Any, principal: Principal, settings: ApiSettings
+) -> tuple[Any, int]:
+    """The plot as stored and the version to base the change on, once the caller may make it."""
+    current = registry.get_plot(feature_id)
+    principal.check_can_edit({current.municipality_no, str(props.get("municipality_no", current.municipality_no))})
+    return current, _expected_version(request, current, settings)
 
 
 def _plot_response(
@@ -124,25 +133,9 @@ async def replace_plot(
     props, geometry = await _feature_body(request)
     if geometry is None:
         raise InvalidParameterError("PUT replaces the whole feature and needs a geometry; use PATCH to change part")
-    current = registry.get_plot(feature_id)
-    principal.check_can_edit({current.municipality_no, str(props.get("municipality_no", current.municipality_no))})
-    version = _expected_version(request, current, settings)
-    changes: dict[str, Any] = dict.fromkeys(INPUT_FIELDS)
-    changes.update(props)
-    changes["geometry"] = geometry
-    for key, default in (
-        ("utilities", []),
-        ("occupants", []),
-        ("provenance", {}),
-        ("previously_part_of", []),
-        ("requires_new_road", False),
-        ("status", "available"),
-        ("plan_status", "none"),
-        ("readiness", "raw"),
-    ):
-        if changes.get(key) is None:
-            changes[key] = default
-    changes["valid_from"] = changes.get("valid_from") or current.valid_from
+    current, version = _authorise_change(request, feature_id, props, registry, principal, settings)
+    defaults = {k: f.get_default(call_default_factory=True) for k, f in PlotAttributes.model_fields.items()}
+    changes: dict[str, Any] = {**defaults, "valid_from": current.valid_from, **props, "geometry": geometry}
     registry.update_plot(feature_id, changes, expected_version=version, actor=principal.name, crs=25832)
     return _plot_response(request, registry, feature_id)
 
@@ -161,9 +154,7 @@ async def update_plot(
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
     props, geometry = await _feature_body(request)
-    current = registry.get_plot(feature_id)
-    principal.check_can_edit({current.municipality_no, str(props.get("municipality_no", current.municipality_no))})
-    version = _expected_version(request, current, settings)
+    _, version = _authorise_change(request, feature_id, props, registry, principal, settings)
     changes = dict(props)
     if geometry is not None:
         changes["geometry"] = geometry
