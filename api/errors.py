@@ -21,7 +21,15 @@ from landreg.errors import (
     ValidationError,
     VersionConflictError,
 )
+from landreg.prices.errors import InsufficientPriceDataError, MixedPriceBasisError, UnknownBenchmarkError
 from landreg.registry.cql import FilterError
+from landreg.scoring.errors import (
+    FirmNotFoundError,
+    InvalidWeightsError,
+    MissingColumnError,
+    UnknownProfileError,
+    UnknownScenarioError,
+)
 from landreg.tokens import AuthenticationError, AuthorizationError
 
 log = logging.getLogger("landreg.api")
@@ -50,6 +58,14 @@ STATUS_CODES: dict[type[Exception], int] = {
     FilterError: 400,
     InvalidParameterError: 400,
     UnsupportedFormatError: 400,
+    InvalidWeightsError: 400,
+    MixedPriceBasisError: 400,
+    UnknownProfileError: 404,
+    UnknownScenarioError: 404,
+    UnknownBenchmarkError: 404,
+    FirmNotFoundError: 404,
+    MissingColumnError: 422,
+    InsufficientPriceDataError: 422,
     AuthenticationError: 401,
     AuthorizationError: 403,
     PlotNotFoundError: 404,

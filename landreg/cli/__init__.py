@@ -11,6 +11,7 @@ from importlib.metadata import entry_points
 
 import click
 
+from landreg.cli.analysis_cmd import ANALYSIS_COMMANDS
 from landreg.cli.enrich_cmd import enrich_cmd
 from landreg.cli.layers_cmd import layers_group
 from landreg.cli.plots_cmd import (
@@ -52,4 +53,6 @@ def main() -> None:
 
 for _cmd in (init_cmd, import_cmd, export_cmd, query_cmd, show_cmd, history_cmd, end_cmd, schema_cmd, summary_cmd,
              token_group, layers_group, enrich_cmd, prices_group):
+    main.add_command(_cmd)
+for _cmd in ANALYSIS_COMMANDS:
     main.add_command(_cmd)

@@ -48,20 +48,28 @@ class AccessTarget:
         ``dest_id`` values that belong to the target.  When the target has
         several points the nearest one (in time) counts.
     description : str
+    include_planned : bool
+        Route to destinations whose ``status`` is ``planned`` too.  Off by
+        default: a planned facility (the Torgård freight terminal, pending its
+        decision) is not there to drive to; scenarios add it when an outcome builds it.
     """
 
     name: str
     kinds: tuple[str, ...] = ()
     dest_ids: tuple[str, ...] = ()
     description: str = ""
+    include_planned: bool = False
 
-    def select(self, destinations: gpd.GeoDataFrame) -> np.ndarray:
-        """Boolean mask of the destination rows of this target."""
+    def select(self, destinations: gpd.GeoDataFrame, *, include_planned: bool | None = None) -> np.ndarray:
+        """Boolean mask of the destination rows of this target (existing ones unless planned are included)."""
         mask = np.zeros(len(destinations), dtype=bool)
         if self.kinds and "kind" in destinations.columns:
             mask |= destinations["kind"].isin(self.kinds).to_numpy()
         if self.dest_ids and "dest_id" in destinations.columns:
             mask |= destinations["dest_id"].isin(self.dest_ids).to_numpy()
+        planned_ok = self.include_planned if include_planned is None else include_planned
+        if not planned_ok and "status" in destinations.columns:
+            mask &= (destinations["status"] != "planned").to_numpy()
         return mask
 
 
@@ -131,7 +139,8 @@ def route_to_targets(
     Raises
     ------
     ConfigurationError
-        When a target matches no destination, or the network has no routable link.
+        When a target matches no destination, or the network has no routable link.  A target
+        whose only destinations are planned gives infinite times (NaN in plot results).
     """
     targets = tuple(targets)
     destinations = to_storage_crs(destinations, where="destinations").reset_index(drop=True)
@@ -149,6 +158,8 @@ def route_to_targets(
     src, dst, wt, ln = [], [], [], []
     for j, target in enumerate(targets):
         rows = np.flatnonzero(target.select(destinations) & (snap.link >= 0))
+        if len(rows) == 0 and (target.select(destinations, include_planned=True) & (snap.link >= 0)).any():
+            continue  # only planned destinations: unreachable (NaN) until a scenario builds one
         if len(rows) == 0:
             kinds = sorted(destinations["kind"].dropna().unique()) if "kind" in destinations.columns else []
             raise ConfigurationError(
@@ -168,6 +179,8 @@ def route_to_targets(
             dst.append(node[ok])
             wt.append(np.maximum(time_part[ok] + leg_s[ok], 1e-9))
             ln.append(len_part[ok] + leg_m[ok])
+    if not src:  # every target planned-only
+        src, dst, wt, ln = ([np.empty(0, dtype=dtype)] for dtype in (np.int64, np.int64, float, float))
     s_row, s_col, s_w, s_len = (np.concatenate(a) for a in (src, dst, wt, ln))
     sources, order = directed_csr(s_row, s_col, s_w, n_rows=k, n_cols=n + k)
     s_row, s_col, s_len = s_row[order], s_col[order], s_len[order]

@@ -228,3 +228,18 @@ def test_distance_to_road_classes_equals_shapely():
         main = roads[roads.vegkategori.isin(["E", "R", "F"])].distance(g).min()
         assert out["e_road_distance_m"].iloc[i] == pytest.approx(e)
         assert out["main_road_distance_m"].iloc[i] == pytest.approx(main)
+
+
+def test_planned_destinations_are_not_routed_to_unless_asked():
+    roads = grid_roads(6, seed=2)
+    net = build_road_network(roads)
+    dest = destinations_for(roads)
+    dest["status"] = np.where(dest["kind"] == "rail_freight_terminal", "planned", "existing")
+    plots = gpd.GeoDataFrame({"plot_id": ["p1"]}, geometry=[shapely.box(566_200, 7_020_250, 566_240, 7_020_300)],
+                             crs=STORAGE_CRS)
+    got = compute_road_access(plots, net, dest)
+    assert np.isnan(got["freight_terminal_travel_time_s"].iloc[0])  # not built yet: no time, never a guess
+    assert np.isfinite(got["airport_travel_time_s"].iloc[0])
+    planned = (AccessTarget("freight_terminal", kinds=("rail_freight_terminal",), include_planned=True),)
+    times = route_to_targets(net, dest, targets=planned)
+    assert np.isfinite(times.node_time_s).any()

@@ -1,0 +1,349 @@
+"""The analysis commands: ``landreg score``, ``clusters``, ``supply``, ``scenario`` and ``search``.
+
+Each prints a table and writes CSV or GeoJSON (by the extension of ``-o``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from landreg.cli.common import handle_errors, open_from_cli, registry_option
+from landreg.settings import LandregSettings
+
+_OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the table to a .csv, .geojson or .json file.",
+)
+
+
+def _write(frame: pd.DataFrame, path: Path | None, *, payload: dict[str, Any] | None = None) -> None:
+    """CSV (lists as JSON text), GeoJSON (CRS84) or the result's JSON."""
+    if path is None:
+        return
+    suffix = path.suffix.lower()
+    if suffix == ".json" and payload is not None:
+        path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    elif suffix == ".geojson":
+        import geopandas as gpd
+
+        if not isinstance(frame, gpd.GeoDataFrame):
+            raise click.UsageError("GeoJSON needs geometries; this table has none (use .csv)")
+        out = frame.copy()
+        for col in out.columns:
+            if col != out.geometry.name and out[col].map(lambda v: isinstance(v, (list, dict))).any():
+                out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False))
+        out.to_crs("OGC:CRS84").to_file(path, driver="GeoJSON", engine="pyogrio")
+    elif suffix == ".csv":
+        out = pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).copy()
+        for col in out.columns:
+            if out[col].map(lambda v: isinstance(v, (list, dict))).any():
+                out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False))
+        out.to_csv(path, index=False)
+    else:
+        raise click.UsageError(f"unknown output format {path.suffix!r}; expected .csv, .geojson or .json")
+    click.echo(f"wrote {path}", err=True)
+
+
+def _table(frame: pd.DataFrame, columns: list[str], *, n: int | None = 20) -> str:
+    cols = [c for c in columns if c in frame.columns]
+    shown = pd.DataFrame(frame[cols]).head(n) if n else pd.DataFrame(frame[cols])
+    return shown.round(2).to_string(index=False)
+
+
+def _enriched(registry_path: Path | None) -> tuple[Any, Any]:
+    from landreg.enrich import enriched_plots
+
+    with open_from_cli(registry_path) as reg:
+        return enriched_plots(reg), reg.load_business_areas()
+
+
+@click.command("score")
+@registry_option
+@click.option("--profile", default="general", show_default=True, help="logistics, manufacturing, office or general.")
+@click.option("--weights", default=None, help="User weights, e.g. price=30,size=10 (0 drops a criterion).")
+@click.option(
+    "--status",
+    default="available,planned,locked",
+    show_default=True,
+    help="Comma-separated statuses to score (or 'all').",
+)
+@click.option("--sensitivity", "n_draws", type=int, default=0, help="Monte Carlo draws over the weights (0 = off).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--top", type=int, default=20, show_default=True)
+@_OUTPUT
+@handle_errors
+def score_cmd(
+    registry_path: Path | None,
+    profile: str,
+    weights: str | None,
+    status: str,
+    n_draws: int,
+    seed: int,
+    top: int,
+    output: Path | None,
+) -> None:
+    """Attractiveness scores 0–100 with contributions, ranks and percentiles."""
+    from landreg.scoring import parse_weights, rank_stability, score_plots
+
+    plots, _ = _enriched(registry_path)
+    if status != "all":
+        plots = plots[plots["status"].astype(str).isin(status.split(","))]
+    result = score_plots(plots, profile=profile, weights=parse_weights(weights))
+    rec = result.profile.record()
+    click.echo(
+        f"profile {rec['profile']} version {rec['version']} ({rec['fingerprint']}); "
+        f"{len(plots)} plots, {int(result.frame['excluded'].sum())} excluded by limits"
+    )
+    frame = result.frame.sort_values(["excluded", "rank"])
+    if n_draws:
+        sens = rank_stability(result, n_draws=n_draws, seed=seed)
+        for col in ("rank_mean", "pct_p05", "pct_p95", "top_decile_share", "stability"):
+            frame[col] = sens.frame[col].reindex(frame.index)
+    click.echo(
+        _table(
+            frame,
+            [
+                "code",
+                "business_area_id",
+                "status",
+                "area_daa",
+                "score",
+                "rank",
+                "percentile",
+                "municipality_rank",
+                "rank_mean",
+                "pct_p05",
+                "pct_p95",
+                "stability",
+            ],
+            n=top,
+        )
+    )
+    _write(frame, output, payload=result.to_dict())
+
+
+@click.command("clusters")
+@registry_option
+@click.option("--industry", default="", help="NACE codes of the industry whose good neighbours count, e.g. 46.72.")
+@click.option("--gap-m", type=float, default=None, help="Plots within this gap form one block (default 10 m).")
+@click.option("--hotspots/--no-hotspots", default=True, show_default=True, help="Also run the price hot-spot test.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@_OUTPUT
+@handle_errors
+def clusters_cmd(
+    registry_path: Path | None, industry: str, gap_m: float | None, hotspots: bool, seed: int, output: Path | None
+) -> None:
+    """Cluster scores per business area (blocks, occupancy, industry mix, co-location), hot spots."""
+    from landreg.clusters import DEFAULT_GAP_M, cluster_scores, find_density_clusters, price_hotspots
+
+    plots, areas = _enriched(registry_path)
+    codes = [c.strip() for c in industry.split(",") if c.strip()]
+    result = cluster_scores(
+        plots, areas=areas, industry_nace=codes, gap_m=gap_m if gap_m is not None else DEFAULT_GAP_M
+    )
+    click.echo(
+        _table(
+            result.areas.sort_values("largest_block_daa", ascending=False),
+            [
+                "area_id",
+                "total_daa",
+                "available_daa",
+                "locked_daa",
+                "largest_block_daa",
+                "occupancy",
+                "n_firms",
+                "top_divisions",
+                "colocation_quotient",
+                "synergy_score",
+                "motorway_junction_median_min",
+            ],
+            n=None,
+        )
+    )
+    dens = find_density_clusters(plots, weight=plots["area_m2"].to_numpy() / 1000)
+    click.echo(
+        f"density clusters (DBSCAN, >= {dens.params['min_weight']:.0f} daa within {dens.params['eps_m']:.0f} m):"
+        f" {len(dens.clusters)} clusters, {int((dens.labels < 0).sum())} plots outside"
+    )
+    payload = result.to_dict()
+    if hotspots:
+        hot = price_hotspots(plots, seed=seed)
+        counts = hot.frame["gi_class"].value_counts().to_dict()
+        click.echo(f"price hot spots (Gi*, k={hot.params['k']}, FDR {hot.params['alpha']}): {counts}")
+        payload["hotspots"] = hot.to_dict()
+    _write(result.areas, output, payload=payload)
+
+
+def _uptake(text: str | None) -> dict[str, float] | None:
+    if not text:
+        return None
+    out = {}
+    for part in text.split(","):
+        key, _, value = part.partition("=")
+        out[key.strip()] = float(value)
+    return out
+
+
+@click.command("supply")
+@registry_option
+@click.option("--profile", default="general", show_default=True)
+@click.option("--uptake-daa-per-year", type=float, default=None, help="Regional yearly uptake (daa).")
+@click.option("--uptake-by-municipality", default=None, help="e.g. 5001=60,5031=15 (daa per year).")
+@click.option("--by", type=click.Choice(["municipality", "area"]), default="municipality", show_default=True)
+@_OUTPUT
+@handle_errors
+def supply_cmd(
+    registry_path: Path | None,
+    profile: str,
+    uptake_daa_per_year: float | None,
+    uptake_by_municipality: str | None,
+    by: str,
+    output: Path | None,
+) -> None:
+    """Decares by status and effective decares (discounted by score, readiness, contiguity)."""
+    from landreg.supply import effective_supply
+
+    plots, _ = _enriched(registry_path)
+    result = effective_supply(
+        plots,
+        profile=profile,
+        uptake_daa_per_year=uptake_daa_per_year,
+        uptake_by_municipality=_uptake(uptake_by_municipality),
+    )
+    frame = result.municipalities if by == "municipality" else result.areas
+    click.echo(
+        _table(
+            frame,
+            [
+                "municipality_no",
+                "municipality_name",
+                "business_area_id",
+                "available_daa",
+                "planned_daa",
+                "locked_daa",
+                "supply_daa",
+                "effective_daa",
+                "attractive_daa",
+                "effective_share",
+                "years_nominal",
+                "years_effective",
+            ],
+            n=None,
+        )
+    )
+    click.echo(result.to_text())
+    _write(frame, output, payload=result.to_dict())
+
+
+@click.command("scenario")
+@registry_option
+@click.argument("name", required=False)
+@click.option("--list", "list_only", is_flag=True, help="List the scenario names.")
+@click.option("--profile", default="general", show_default=True)
+@click.option(
+    "--layers",
+    "layers_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder with layers.toml (default: $LANDREG_LAYERS_DIR or ./layers).",
+)
+@click.option("--top", type=int, default=10, show_default=True)
+@_OUTPUT
+@handle_errors
+def scenario_cmd(
+    registry_path: Path | None,
+    name: str | None,
+    list_only: bool,
+    profile: str,
+    layers_dir: Path | None,
+    top: int,
+    output: Path | None,
+) -> None:
+    """Run a scenario (decision outcome, road project, relocation; combine with '+') without changing the registry."""
+    from landreg.scenarios import list_scenarios, run_registry_scenario
+
+    layers_dir = layers_dir or LandregSettings().layers_dir
+    with open_from_cli(registry_path) as reg:
+        if list_only or not name:
+            projects = list(reg.load_road_projects()["project_id"])
+            for item in list_scenarios(reg.load_decisions(), road_project_ids=projects):
+                click.echo(f"{item['name']:<48} {item['description']}")
+            return
+        report = run_registry_scenario(reg, name, layers_dir=layers_dir, profile=profile)
+    click.echo(report.to_text(top=top))
+    _write(report.plots, output, payload=report.to_dict())
+
+
+@click.command("search")
+@registry_option
+@click.option("--min-daa", type=float, default=None)
+@click.option("--max-daa", type=float, default=None)
+@click.option("--zoning", default="", help="Accepted zoning, comma-separated (e.g. industry,heavy_industry).")
+@click.option("--max-minutes", "max_minutes", multiple=True, help="target=minutes, e.g. port=25 (repeatable).")
+@click.option("--max-price", "max_price", type=float, default=None, help="NOK/m².")
+@click.option("--max-quick-clay-share", type=float, default=None)
+@click.option("--max-flood-share", type=float, default=None)
+@click.option("--no-unchecked-hazards", is_flag=True, help="Refuse plots where a hazard was not mapped.")
+@click.option("--profile", default="general", show_default=True)
+@click.option("--industry", default="", help="NACE codes of the firm (default: the relocating firm's).")
+@click.option("--relocating", default=None, help="A firm moving out of its plots, e.g. 'Norsk Stål'.")
+@click.option("--single-plots", is_flag=True, help="Do not combine adjacent plots into one site.")
+@click.option("--top", type=int, default=10, show_default=True)
+@_OUTPUT
+@handle_errors
+def search_cmd(
+    registry_path: Path | None,
+    min_daa: float | None,
+    max_daa: float | None,
+    zoning: str,
+    max_minutes: tuple[str, ...],
+    max_price: float | None,
+    max_quick_clay_share: float | None,
+    max_flood_share: float | None,
+    no_unchecked_hazards: bool,
+    profile: str,
+    industry: str,
+    relocating: str | None,
+    single_plots: bool,
+    top: int,
+    output: Path | None,
+) -> None:
+    """Ranked sites for a firm's requirements, with reasons; a relocating firm's plots count back into supply."""
+    from landreg.search import SiteRequirements, search_sites
+
+    minutes: dict[str, float] = {}
+    for item in ",".join(max_minutes).split(","):
+        if item.strip():
+            key, sep, value = item.partition("=")
+            if not sep:
+                raise click.UsageError(f"--max-minutes {item!r}: expected target=minutes, e.g. port=25")
+            minutes[key.strip()] = float(value)
+    req = SiteRequirements(
+        min_daa=min_daa,
+        max_daa=max_daa,
+        zoning=[z for z in zoning.split(",") if z],
+        max_minutes=minutes,
+        max_price_nok_m2=max_price,
+        max_quick_clay_share=max_quick_clay_share,
+        max_flood_share=max_flood_share,
+        allow_unchecked_hazards=not no_unchecked_hazards,
+        profile=profile,
+        industry_nace=[c for c in industry.split(",") if c],
+        relocating=relocating,
+        combine_adjacent=not single_plots,
+    )
+    plots, areas = _enriched(registry_path)
+    result = search_sites(plots, requirements=req, areas=areas)
+    click.echo(result.to_text(top=top))
+    _write(result.sites, output, payload=result.to_dict())
+
+
+ANALYSIS_COMMANDS = (score_cmd, clusters_cmd, supply_cmd, scenario_cmd, search_cmd)

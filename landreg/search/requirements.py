@@ -1,0 +1,60 @@
+"""A firm's requirements for a site."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class SiteRequirements(BaseModel):
+    """What a firm needs.
+
+    Attributes
+    ----------
+    min_daa, max_daa : float or None
+        Size of the site (one plot, or adjacent plots together when ``combine_adjacent``).
+    zoning : list of str
+        Accepted zoning purposes (empty: any).
+    max_minutes : dict
+        Access target (``port``, ``airport``, ``trondheim_s``, ``freight_terminal``,
+        ``motorway_junction``, ``city_centre``) -> the longest acceptable drive in minutes.
+    max_price_nok_m2 : float or None
+    max_quick_clay_share, max_flood_share : float or None
+        Hazard tolerance: the largest share of the plot inside a hazard zone.
+    allow_unchecked_hazards : bool
+        Accept plots where a hazard was not mapped.
+    statuses : list of str
+        Plot statuses that can be offered (default available).
+    profile : str
+        Scoring profile that ranks the candidates.
+    industry_nace : list of str
+        The firm's industry (good neighbours); defaults to the relocating firm's NACE code.
+    relocating : str or None
+        A firm moving out of its plots: they are freed (counted back into supply) and not offered to it.
+    combine_adjacent : bool
+        Also offer contiguous blocks of eligible plots (same business area) as one site.
+    gap_m : float
+        Plots within this gap count as adjacent.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    min_daa: float | None = Field(default=None, ge=0)
+    max_daa: float | None = Field(default=None, gt=0)
+    zoning: list[str] = Field(default_factory=list)
+    max_minutes: dict[str, float] = Field(default_factory=dict)
+    max_price_nok_m2: float | None = Field(default=None, gt=0)
+    max_quick_clay_share: float | None = Field(default=None, ge=0, le=1)
+    max_flood_share: float | None = Field(default=None, ge=0, le=1)
+    allow_unchecked_hazards: bool = True
+    statuses: list[str] = Field(default_factory=lambda: ["available"])
+    profile: str = "general"
+    industry_nace: list[str] = Field(default_factory=list)
+    relocating: str | None = None
+    combine_adjacent: bool = True
+    gap_m: float = Field(default=10.0, ge=0)
+
+    @model_validator(mode="after")
+    def _sizes(self) -> SiteRequirements:
+        if self.min_daa is not None and self.max_daa is not None and self.max_daa < self.min_daa:
+            raise ValueError(f"max_daa ({self.max_daa}) is below min_daa ({self.min_daa})")
+        return self

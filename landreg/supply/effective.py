@@ -1,0 +1,223 @@
+"""Effective supply of business land: decares by status, and decares discounted by quality.
+
+For each plot whose status counts as supply (``available`` by default)::
+
+    effective_daa = area_daa × score / 100 × readiness_factor × contiguity_factor
+
+* ``score`` is the plot's attractiveness under a profile (0 when a hard limit excludes it);
+* ``readiness_factor`` discounts land that is not yet ready (raw 0.4, zoned 0.6,
+  serviced 0.85, build-ready 1.0 by default — time and cost to get it ready);
+* ``contiguity_factor = min(1, block_daa / min_block_daa)``: land in a small
+  contiguous block is worth less for firms that need room to grow (10 daa by default).
+
+``attractive_daa`` counts supply plots with ``score >= attractive_score``.  Years of
+supply divide decares by a yearly uptake (daa per year).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from landreg.clusters.area_scores import STATUSES, available_blocks
+from landreg.clusters.contiguity import DEFAULT_GAP_M
+from landreg.scoring._json import frame_records, json_value
+from landreg.scoring.profiles import ScoringProfile
+from landreg.scoring.score import ScoreResult, score_plots
+
+DEFAULT_READINESS_FACTORS: dict[str, float] = {"raw": 0.4, "zoned": 0.6, "serviced": 0.85, "build_ready": 1.0}
+
+
+@dataclass(frozen=True)
+class SupplyParams:
+    """Parameters of the effective-supply discount (recorded with every result)."""
+
+    supply_statuses: tuple[str, ...] = ("available",)
+    readiness_factors: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_READINESS_FACTORS))
+    min_block_daa: float = 10.0
+    gap_m: float = DEFAULT_GAP_M
+    attractive_score: float = 60.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable."""
+        return {
+            "supply_statuses": list(self.supply_statuses),
+            "readiness_factors": dict(self.readiness_factors),
+            "min_block_daa": self.min_block_daa,
+            "gap_m": self.gap_m,
+            "attractive_score": self.attractive_score,
+        }
+
+
+@dataclass
+class SupplyResult:
+    """Supply per plot, per municipality, per business area and for the region.
+
+    Attributes
+    ----------
+    plots : DataFrame
+        Per plot: ``area_daa``, ``status``, ``in_supply``, ``score``, ``readiness_factor``,
+        ``block_area_daa``, ``contiguity_factor``, ``effective_daa``.
+    municipalities, areas : DataFrame
+        ``<status>_daa`` per status, ``supply_daa``, ``effective_daa``, ``attractive_daa``,
+        ``effective_share`` and, with an uptake, ``years_nominal`` / ``years_effective``.
+    region : dict
+    profile : dict
+        The score's profile record.
+    params : SupplyParams
+    uptake_daa_per_year : float or None
+    """
+
+    plots: pd.DataFrame
+    municipalities: pd.DataFrame
+    areas: pd.DataFrame
+    region: dict[str, Any]
+    profile: dict[str, Any]
+    params: SupplyParams
+    uptake_daa_per_year: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable."""
+        return {
+            "profile": self.profile,
+            "params": self.params.to_dict(),
+            "uptake_daa_per_year": self.uptake_daa_per_year,
+            "region": json_value(self.region),
+            "municipalities": frame_records(self.municipalities),
+            "areas": frame_records(self.areas),
+        }
+
+    def to_text(self) -> str:
+        """A short summary for the terminal."""
+        r = self.region
+        line = (
+            f"region: {r['supply_daa']:,.0f} daa in supply ({', '.join(self.params.supply_statuses)}), "
+            f"{r['effective_daa']:,.0f} effective daa ({r['effective_share']:.0%}), "
+            f"{r['attractive_daa']:,.0f} daa scoring >= {self.params.attractive_score:.0f}"
+        )
+        if self.uptake_daa_per_year:
+            line += (
+                f"; at {self.uptake_daa_per_year:,.0f} daa/year: {r['years_nominal']:.1f} years nominal, "
+                f"{r['years_effective']:.1f} years effective"
+            )
+        return line
+
+
+def _summarise(
+    plots: pd.DataFrame, key: str, uptake: Mapping[str, float] | float | None, attractive_score: float
+) -> pd.DataFrame:
+    by_status = plots.pivot_table(
+        index=key, columns="status", values="area_daa", aggfunc="sum", fill_value=0.0, dropna=False
+    )
+    out = pd.DataFrame(index=by_status.index)
+    for s in STATUSES:
+        out[f"{s}_daa"] = by_status[s] if s in by_status.columns else 0.0
+    grouped = plots.groupby(key, dropna=False)
+    out["supply_daa"] = grouped.apply(lambda g: g.loc[g["in_supply"], "area_daa"].sum(), include_groups=False)
+    out["effective_daa"] = grouped["effective_daa"].sum()
+    out["attractive_daa"] = grouped.apply(
+        lambda g: g.loc[g["in_supply"] & (g["score"] >= attractive_score), "area_daa"].sum(), include_groups=False
+    )
+    out["effective_share"] = np.where(
+        out["supply_daa"] > 0, out["effective_daa"] / out["supply_daa"].where(out["supply_daa"] > 0), np.nan
+    )
+    if uptake is not None and isinstance(uptake, Mapping):
+        rate = pd.Series(out.index.map(lambda k: uptake.get(str(k), np.nan)), index=out.index, dtype=float)
+        out["uptake_daa_per_year"] = rate
+        out["years_nominal"] = out["supply_daa"] / rate
+        out["years_effective"] = out["effective_daa"] / rate
+    return out.reset_index()
+
+
+def effective_supply(
+    plots: pd.DataFrame,
+    *,
+    scores: ScoreResult | None = None,
+    profile: str | ScoringProfile = "general",
+    uptake_daa_per_year: float | None = None,
+    uptake_by_municipality: Mapping[str, float] | None = None,
+    params: SupplyParams | None = None,
+) -> SupplyResult:
+    """Decares by status and effective decares per municipality, business area and region.
+
+    Parameters
+    ----------
+    plots : GeoDataFrame
+        Enriched plots (EPSG:25832).
+    scores : ScoreResult, optional
+        Scores of the same plots (same index); computed with ``profile`` when absent.
+    profile : str or ScoringProfile
+    uptake_daa_per_year : float, optional
+        Regional yearly uptake; gives the region's years of supply.
+    uptake_by_municipality : mapping, optional
+        Municipality number -> daa per year; gives each municipality's years of supply.
+    params : SupplyParams, optional
+
+    Returns
+    -------
+    SupplyResult
+    """
+    params = params or SupplyParams()
+    scores = scores or score_plots(plots, profile=profile)
+    frame = pd.DataFrame(index=plots.index)
+    for col in ("plot_id", "code", "municipality_no", "municipality_name", "business_area_id", "status", "readiness"):
+        if col in plots.columns:
+            frame[col] = plots[col].astype(object).to_numpy()
+    frame["status"] = frame["status"].astype(str)
+    frame["area_daa"] = plots["area_m2"].to_numpy(dtype=float) / 1000.0
+    frame["in_supply"] = frame["status"].isin(params.supply_statuses).to_numpy()
+    frame["score"] = scores.frame["score"].reindex(plots.index).to_numpy(dtype=float)
+    frame["readiness_factor"] = frame["readiness"].astype(str).map(dict(params.readiness_factors)).astype(float)
+    blocks = available_blocks(plots, gap_m=params.gap_m, statuses=params.supply_statuses)
+    frame["block_area_daa"] = blocks["block_area_daa"].to_numpy()
+    frame["contiguity_factor"] = np.minimum(1.0, frame["block_area_daa"] / params.min_block_daa).fillna(0.0)
+    eff = (
+        frame["area_daa"]
+        * np.nan_to_num(frame["score"].to_numpy(), nan=0.0)
+        / 100.0
+        * frame["readiness_factor"].fillna(0.0)
+        * frame["contiguity_factor"]
+    )
+    frame["effective_daa"] = np.where(frame["in_supply"], eff, 0.0)
+    munis = _summarise(frame, "municipality_no", uptake_by_municipality, params.attractive_score)
+    if "municipality_name" in frame.columns:
+        names = frame.groupby("municipality_no")["municipality_name"].first()
+        munis.insert(1, "municipality_name", munis["municipality_no"].map(names))
+    areas = _summarise(frame, "business_area_id", None, params.attractive_score)
+    supply = float(frame.loc[frame["in_supply"], "area_daa"].sum())
+    effective = float(frame["effective_daa"].sum())
+    region: dict[str, Any] = {f"{s}_daa": float(frame.loc[frame["status"] == s, "area_daa"].sum()) for s in STATUSES}
+    region.update(
+        {
+            "supply_daa": supply,
+            "effective_daa": effective,
+            "attractive_daa": float(
+                frame.loc[frame["in_supply"] & (frame["score"] >= params.attractive_score), "area_daa"].sum()
+            ),
+            "effective_share": effective / supply if supply else float("nan"),
+        }
+    )
+    if uptake_daa_per_year:
+        region["years_nominal"] = supply / uptake_daa_per_year
+        region["years_effective"] = effective / uptake_daa_per_year
+    return SupplyResult(
+        plots=frame,
+        municipalities=munis,
+        areas=areas,
+        region=region,
+        profile=scores.profile.record(),
+        params=params,
+        uptake_daa_per_year=uptake_daa_per_year,
+    )
+
+
+def supply_statuses_text(statuses: Sequence[str]) -> tuple[str, ...]:
+    """Validate status names against the plot statuses."""
+    bad = sorted(set(statuses) - set(STATUSES))
+    if bad:
+        raise ValueError(f"unknown status(es) {bad}; expected some of {list(STATUSES)}")
+    return tuple(statuses)

@@ -1,0 +1,110 @@
+"""Site search with reasons, and a relocation counted back into supply."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from landreg.scoring import FirmNotFoundError
+from landreg.search import SiteRequirements, search_sites
+
+from .conftest import small_frame, square
+
+
+def _plots():
+    base = {
+        "municipality_no": "5001",
+        "business_area_id": "x",
+        "status": "available",
+        "readiness": "build_ready",
+        "zoning": "industry",
+        "occupants": [],
+        "price_min_nok_m2": 1000.0,
+        "slope_mean_deg": 1.0,
+        "port_travel_time_s": 600.0,
+        "quick_clay_status": "clear",
+        "flood_status": "clear",
+        "protected_area_status": "clear",
+        "quick_clay_share": 0.0,
+        "flood_share": 0.0,
+    }
+    rows = [
+        {**base, "code": "big", "geometry": square(0, 0, 150)},  # 22.5 daa
+        {**base, "code": "half1", "geometry": square(1000, 0, 100)},  # 10 + 10 daa, touching
+        {**base, "code": "half2", "geometry": square(1100, 0, 100)},
+        {**base, "code": "far", "port_travel_time_s": 2400.0, "geometry": square(3000, 0, 200)},
+        {**base, "code": "office", "zoning": "office", "geometry": square(5000, 0, 200)},
+        {
+            **base,
+            "code": "clay",
+            "quick_clay_status": "inside",
+            "quick_clay_share": 0.6,
+            "geometry": square(7000, 0, 200),
+        },
+        {
+            **base,
+            "code": "home",
+            "status": "sold",
+            "business_area_id": "port",
+            "occupants": [{"name": "Norsk Stål", "nace": "46.72", "employees": 40}],
+            "geometry": square(9000, 0, 120),
+        },
+    ]
+    frame = small_frame(rows)
+    frame["plot_id"] = frame["code"]
+    return frame
+
+
+def test_search_ranks_sites_and_says_why_others_are_left_out():
+    req = SiteRequirements(
+        min_daa=20,
+        zoning=["industry"],
+        max_minutes={"port": 25},
+        max_quick_clay_share=0.2,
+        profile="manufacturing",
+        relocating="Norsk Stål",
+    )
+    result = search_sites(_plots(), requirements=req)
+    sites = result.sites
+    assert set(sites["site_id"]) == {"big", "half1+half2"}
+    block = sites.set_index("site_id").loc["half1+half2"]
+    assert block["kind"] == "block" and block["area_daa"] == pytest.approx(20.0)
+    assert list(sites["rank"]) == [1.0, 2.0] and sites["score"].is_monotonic_decreasing
+    assert all(len(h) == 3 for h in sites["helped"])
+    reasons = result.excluded.set_index("code")["reasons"]
+    assert reasons["far"] == ["time to port (s): 2,400 above the maximum 1,500 (port_travel_time_s)"]
+    assert reasons["office"] == ["zoning: office is not one of ['industry']"]
+    assert reasons["clay"] == ["quick clay share: 0.6 above the maximum 0.2 (quick_clay_share)"]
+    assert any(r.startswith("own plot") for r in reasons["home"])
+    assert reasons["half1"] == ["size (daa): 10.0 below the minimum 20.0 (area_daa)"]
+    assert result.exclusion_summary["size (daa)"] == 2
+    reloc = result.relocation
+    assert reloc["freed_codes"] == ["home"] and reloc["freed_daa"] == pytest.approx(14.4)
+    assert reloc["area_supply_daa_after"] - reloc["area_supply_daa_before"] == pytest.approx(14.4)
+    json.dumps(result.to_dict())
+    assert "half1+half2" in result.to_text()
+
+
+def test_unknown_firm_is_an_error():
+    with pytest.raises(FirmNotFoundError):
+        search_sites(_plots(), requirements=SiteRequirements(relocating="Nobody AS"))
+
+
+def test_nyhavna_steel_trader_on_the_bundled_data(demo_plots):
+    plots, areas = demo_plots
+    req = SiteRequirements(
+        min_daa=20, zoning=["industry"], max_minutes={"port": 25}, profile="manufacturing", relocating="Norsk Stål"
+    )
+    result = search_sites(plots, requirements=req, areas=areas)
+    sites = result.sites
+    assert len(sites) >= 3
+    assert (sites["area_daa"] >= 20).all() and (sites["port_min"] <= 25).all()
+    assert (sites["zoning"] == "industry").all()
+    assert sites["rank"].tolist() == sorted(sites["rank"].tolist())
+    assert all(sites["helped"].map(len) > 0)
+    assert {"zoning", "status", "time to port (s)"} <= set(result.exclusion_summary)
+    assert result.relocation["freed_codes"] == ["NYH-017"] and result.relocation["freed_daa"] > 18
+    assert result.relocation["region_supply_daa_after"] > result.relocation["region_supply_daa_before"]
+    assert "Norsk Stål" in result.to_text()
+    json.dumps(result.to_dict())
