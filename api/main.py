@@ -13,7 +13,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from api.collections import load_static_collections, registry_collections
 from api.errors import register_error_handlers
 from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
-from api.routes import edit, ogc
+from api.routes import analysis, edit, ogc
+from api.routes import maps as maps_routes
 from api.routes.items import build_items_router
 from api.settings import ApiSettings, get_settings
 from landreg.registry import open_registry
@@ -58,6 +59,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(ogc.router)
     app.include_router(build_items_router(settings))
     app.include_router(edit.router)
+    app.include_router(analysis.router)
+    app.include_router(maps_routes.router)
+    maps_routes.add_map_links(app)
+    app.state.settings = settings
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -75,6 +75,10 @@ class UnreachablePlotError(LandregError, LookupError):
         )
 
 
+class NotEnrichedError(LandregError, LookupError):
+    """The registry's plots have no derived attributes yet (run ``landreg enrich``)."""
+
+
 class PlotEndedError(LandregError, ValueError):
     """A change was attempted on a plot that has already ended (has ``valid_to``)."""
 

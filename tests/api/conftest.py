@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from api.settings import ApiSettings
+from landreg.enrich import enrich_registry
 from landreg.layers.build import build_registry_from_layers
 from landreg.registry import open_registry
 
@@ -28,6 +29,7 @@ def built_registry(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "registry.gpkg"
     with open_registry(path, create=True) as reg:
         build_registry_from_layers(reg, layers_dir=LAYERS)
+        enrich_registry(reg, layers_dir=LAYERS)  # as `landreg init` does
     return path
 
 

@@ -1,0 +1,228 @@
+"""Analysis endpoints: scores, clusters, hot spots, effective supply, prices, site search, scenarios.
+
+Each route validates its parameters (pydantic / FastAPI), calls one function of
+:mod:`landreg.analysis` and returns the result's JSON form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.crs import CRS84
+from api.deps import get_registry
+from api.errors import InvalidParameterError
+from api.features import frame_to_features, geojson_response, json_response
+from landreg import analysis
+from landreg.scoring import parse_weights
+from landreg.search import SiteRequirements
+
+router = APIRouter(prefix="/analysis", tags=["Analysis"])
+
+
+class ProfileRecord(BaseModel):
+    """Which profile, at which version, produced a result (so it can be reproduced)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    profile: str
+    version: str
+
+
+class ScoresResponse(ProfileRecord):
+    """Scores 0–100 per plot with rank, percentile and the contribution of each criterion."""
+
+    n_plots: int
+    n_excluded: int
+    plots: list[dict[str, Any]]
+
+
+class ExplanationResponse(ProfileRecord):
+    """One plot's score broken down by criterion, with any exclusion reasons."""
+
+    plot_id: str | None
+    code: str | None
+    score: float | None
+    excluded: bool
+    exclusion_reasons: list[str]
+    contributions: list[dict[str, Any]]
+
+
+class OpenResult(BaseModel):
+    """A JSON result whose fields are described in the landreg documentation of the function named."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class ScenarioInfo(BaseModel):
+    """A scenario that can be run."""
+
+    name: str
+    description: str
+
+
+def _weights(text: str | None) -> dict[str, float] | None:
+    return parse_weights(text) if text else None
+
+
+def _list(text: str | None) -> list[str]:
+    return [v.strip() for v in (text or "").split(",") if v.strip()]
+
+
+@router.get(
+    "/scores",
+    response_model=ScoresResponse,
+    summary="Attractiveness scores (profile or custom weights)",
+    responses={200: {"content": {"application/geo+json": {}}}},
+)
+def scores(
+    profile: str = Query("general", description="logistics, manufacturing, office or general"),
+    weights: str | None = Query(None, description="Custom weights, e.g. price=30,size=10 (0 drops a criterion)"),
+    status: str = Query("available,planned,locked", description="Statuses to score, comma-separated, or 'all'"),
+    municipality_no: str | None = Query(None, description="Kommunenummer(s), comma-separated"),
+    limit: int = Query(100, ge=1, le=10_000, description="Best plots returned"),
+    f: str = Query("json", pattern="^(json|geojson)$", description="json, or geojson for a FeatureCollection"),
+    registry: Any = Depends(get_registry),
+) -> Response:
+    result = analysis.score_registry(
+        registry,
+        profile=profile,
+        weights=_weights(weights),
+        statuses=None if status == "all" else _list(status),
+        municipality_no=_list(municipality_no),
+    )
+    if f == "geojson":
+        frame = result.frame.sort_values(["excluded", "rank"], na_position="last").head(limit)
+        keep = [
+            c
+            for c in frame.columns
+            if c
+            in (
+                "plot_id",
+                "code",
+                "name",
+                "municipality_no",
+                "business_area_id",
+                "status",
+                "area_m2",
+                "score",
+                "rank",
+                "percentile",
+                "excluded",
+            )
+            or c.startswith("contrib_")
+        ]
+        features = frame_to_features(
+            frame[[*keep, "geometry"]], id_column="plot_id", crs_uri=CRS84, extra=result.profile.record()
+        )
+        return geojson_response({"type": "FeatureCollection", "features": features}, crs_uri=CRS84)
+    return json_response(result.to_dict(limit=limit))
+
+
+@router.get("/scores/{plot_id}", response_model=ExplanationResponse, summary="One plot's score, explained")
+def explain(
+    plot_id: str,
+    profile: str = Query("general"),
+    weights: str | None = Query(None),
+    registry: Any = Depends(get_registry),
+) -> Response:
+    result = analysis.score_registry(registry, profile=profile, weights=_weights(weights), statuses=None)
+    match = result.frame.index[result.frame["plot_id"] == plot_id]
+    if len(match) == 0:
+        from landreg.errors import PlotNotFoundError
+
+        raise PlotNotFoundError(f"no live plot with id {plot_id!r}")
+    return json_response(result.explain(match[0]))
+
+
+@router.get("/clusters", response_model=OpenResult, summary="Cluster scores per business area (landreg.clusters)")
+def clusters(
+    industry: str | None = Query(None, description="NACE codes whose good neighbours count, e.g. 46.72"),
+    gap_m: float = Query(10.0, ge=0, le=500, description="Plots within this gap form one block"),
+    registry: Any = Depends(get_registry),
+) -> Response:
+    return json_response(
+        analysis.registry_cluster_scores(registry, industry_nace=_list(industry), gap_m=gap_m).to_dict()
+    )
+
+
+@router.get("/hotspots", response_model=OpenResult, summary="Price hot and cold spots (Local Moran's I, Gi*)")
+def hotspots(
+    k: int = Query(8, ge=2, le=50),
+    alpha: float = Query(0.05, gt=0, lt=1),
+    seed: int = Query(0, ge=0),
+    registry: Any = Depends(get_registry),
+) -> Response:
+    return json_response(analysis.registry_price_hotspots(registry, k=k, alpha=alpha, seed=seed).to_dict())
+
+
+@router.get("/supply", response_model=OpenResult, summary="Effective supply per municipality and business area")
+def supply(
+    profile: str = Query("general"),
+    uptake_daa_per_year: float | None = Query(None, gt=0, description="Yearly uptake for years of supply"),
+    registry: Any = Depends(get_registry),
+) -> Response:
+    return json_response(
+        analysis.registry_supply(registry, profile=profile, uptake_daa_per_year=uptake_daa_per_year).to_dict()
+    )
+
+
+@router.get("/prices/summary", response_model=OpenResult, summary="Price summaries by a grouping")
+def prices_summary(
+    by: str = Query("municipality", pattern="^(municipality|business_area|zoning|readiness|year)$"),
+    kind: str | None = Query(None, pattern="^(asking|transaction)$"),
+    basis: str | None = Query(None, pattern="^(raw|serviced)$"),
+    registry: Any = Depends(get_registry),
+) -> Response:
+    table = analysis.price_summary(registry, by=by, kind=kind, basis=basis)
+    from landreg.io.geojson import json_scalar
+
+    rows = [{k: json_scalar(v) for k, v in rec.items()} for rec in table.to_dict(orient="records")]
+    return json_response(
+        {
+            "by": by,
+            "kind": kind,
+            "basis": basis,
+            "rows": rows,
+            "note": "prices in the bundled data are synthetic demonstration data",
+        }
+    )
+
+
+class SearchRequest(SiteRequirements):
+    """A firm's requirements (see landreg.search.SiteRequirements) and how many sites to return."""
+
+    limit: int = Field(default=20, ge=1, le=500)
+
+
+@router.post("/search", response_model=OpenResult, summary="Ranked sites for a firm's requirements, with reasons")
+def search(body: SearchRequest, registry: Any = Depends(get_registry)) -> Response:
+    requirements = SiteRequirements(**body.model_dump(exclude={"limit"}))
+    return json_response(analysis.search_registry(registry, requirements=requirements).to_dict(limit=body.limit))
+
+
+@router.get("/scenarios", response_model=list[ScenarioInfo], summary="Scenarios that can be run")
+def scenarios(registry: Any = Depends(get_registry)) -> Response:
+    return json_response(analysis.registry_scenarios(registry))
+
+
+@router.get(
+    "/scenarios/{name}",
+    response_model=OpenResult,
+    summary="Run a scenario on a copy of the data and report what changes (the registry is not touched)",
+)
+def scenario(
+    request: Request,
+    name: str,
+    profile: str = Query("general"),
+    registry: Any = Depends(get_registry),
+) -> Response:
+    if len(name) > 200:
+        raise InvalidParameterError("scenario name too long")
+    layers_dir = request.app.state.settings.layers_dir
+    return json_response(
+        analysis.scenario_on_registry(registry, name, layers_dir=layers_dir, profile=profile).to_dict()
+    )

@@ -1,0 +1,180 @@
+"""One call per question, over a registry: the entry points the API (and notebooks) use.
+
+Each function reads the registry's enriched plots (see :func:`landreg.enrich.enriched_plots`)
+and hands them to the analysis packages; nothing here changes the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from landreg.clusters import DEFAULT_GAP_M, ClusterScores, HotSpots, cluster_scores, price_hotspots
+from landreg.enrich import enriched_plots as _enriched_plots
+from landreg.errors import NotEnrichedError
+from landreg.scenarios import ScenarioReport, list_scenarios, run_registry_scenario
+from landreg.scoring import ScoreResult, score_plots
+from landreg.search import SearchResult, SiteRequirements, search_sites
+from landreg.supply import SupplyResult, effective_supply
+
+
+def enriched_plots(registry: Any) -> Any:
+    """The registry's live plots with their derived attributes.
+
+    Raises
+    ------
+    NotEnrichedError
+        When no live plot has derived attributes (the registry was never enriched).
+    """
+    plots = _enriched_plots(registry)
+    if len(plots) and ("access_status" not in plots.columns or plots["access_status"].isna().all()):
+        raise NotEnrichedError(
+            "the registry's plots have no road access, terrain or hazard attributes yet; run `landreg enrich` "
+            "(landreg init does it unless --no-enrich)"
+        )
+    return plots
+
+
+#: Statuses scored by default: land that is, or may become, on offer.
+DEFAULT_SCORED_STATUSES = ("available", "planned", "locked")
+
+
+def score_registry(
+    registry: Any,
+    *,
+    profile: str = "general",
+    weights: Mapping[str, float] | None = None,
+    statuses: Sequence[str] | None = DEFAULT_SCORED_STATUSES,
+    municipality_no: Sequence[str] = (),
+) -> ScoreResult:
+    """Attractiveness scores of the registry's live plots (``statuses=None`` scores all)."""
+    plots = enriched_plots(registry)
+    if statuses:
+        plots = plots[plots["status"].astype(str).isin(list(statuses))]
+    if municipality_no:
+        plots = plots[plots["municipality_no"].astype(str).isin(list(municipality_no))]
+    return score_plots(plots, profile=profile, weights=weights)
+
+
+def registry_cluster_scores(
+    registry: Any, *, industry_nace: Iterable[str] = (), gap_m: float = DEFAULT_GAP_M
+) -> ClusterScores:
+    """Cluster scores per business area and plot (blocks, occupancy, industry mix, co-location, synergy)."""
+    return cluster_scores(
+        enriched_plots(registry), areas=registry.load_business_areas(), industry_nace=list(industry_nace), gap_m=gap_m
+    )
+
+
+def registry_price_hotspots(
+    registry: Any, *, k: int = 8, permutations: int = 999, seed: int = 0, alpha: float = 0.05
+) -> HotSpots:
+    """Local Moran's I and Getis-Ord Gi* hot and cold spots of asking prices (FDR-corrected)."""
+    return price_hotspots(enriched_plots(registry), k=k, permutations=permutations, seed=seed, alpha=alpha)
+
+
+def registry_supply(
+    registry: Any,
+    *,
+    profile: str = "general",
+    uptake_daa_per_year: float | None = None,
+    uptake_by_municipality: Mapping[str, float] | None = None,
+) -> SupplyResult:
+    """Decares by status and effective decares per municipality and business area."""
+    return effective_supply(
+        enriched_plots(registry),
+        profile=profile,
+        uptake_daa_per_year=uptake_daa_per_year,
+        uptake_by_municipality=uptake_by_municipality,
+    )
+
+
+def search_registry(registry: Any, *, requirements: SiteRequirements) -> SearchResult:
+    """Ranked sites (single plots or adjacent blocks) for a firm's requirements, with reasons."""
+    return search_sites(enriched_plots(registry), requirements=requirements, areas=registry.load_business_areas())
+
+
+def registry_scenarios(registry: Any) -> list[dict[str, Any]]:
+    """The scenarios that can be run on this registry (name and description)."""
+    ids = [str(p) for p in registry.load_road_projects()["project_id"]]
+    return list_scenarios(registry.load_decisions(), road_project_ids=ids)
+
+
+def scenario_on_registry(
+    registry: Any, scenario: str, *, layers_dir: str | Path, profile: str = "general"
+) -> ScenarioReport:
+    """Run a scenario on a copy of the registry's data (the registry is not changed)."""
+    return run_registry_scenario(registry, scenario, layers_dir=layers_dir, profile=profile)
+
+
+def price_summary(
+    registry: Any, *, by: str = "municipality", kind: str | None = None, basis: str | None = None
+) -> pd.DataFrame:
+    """Price summaries (count, decares, median, quartiles, area-weighted mean NOK/m²) by a grouping."""
+    from landreg.prices import load_price_observations, summarize_prices
+
+    return summarize_prices(load_price_observations(registry), by=by, kind=kind, basis=basis)
+
+
+def area_statistics(scores: ScoreResult, *, areas: Any = None) -> pd.DataFrame:
+    """Cluster scores and effective supply per business area (one row per ``area_id``).
+
+    Parameters
+    ----------
+    scores : ScoreResult
+        Scores of the enriched plots (its frame carries the enrichment).
+    areas : GeoDataFrame, optional
+        Business areas (names, firms).
+    """
+    plots = scores.frame
+    clusters = cluster_scores(plots, areas=areas).areas
+    supply = effective_supply(plots, scores=scores).areas.rename(columns={"business_area_id": "area_id"})
+    keep = [
+        "area_id",
+        "total_daa",
+        "available_daa",
+        "largest_block_daa",
+        "occupancy",
+        "n_firms",
+        "industry_diversity",
+        "motorway_junction_median_min",
+    ]
+    out = clusters[[c for c in keep if c in clusters.columns]].merge(
+        supply[["area_id", "supply_daa", "effective_daa", "attractive_daa", "effective_share"]],
+        on="area_id",
+        how="outer",
+    )
+    mean_score = plots.groupby("business_area_id")["score"].mean().rename("mean_score")
+    return out.merge(mean_score, left_on="area_id", right_index=True, how="left")
+
+
+def asking_price_surface(plots: Any, *, layers_dir: str | Path, pixel_size_m: float = 500.0) -> Any:
+    """IDW surface of current asking prices of the most common like-for-like price class, or None."""
+    from landreg.prices import (
+        InsufficientPriceDataError,
+        build_price_surface,
+        current_asking_prices,
+        plot_price_points,
+        region_mask,
+    )
+
+    asking = current_asking_prices(plots)
+    if "price_class" in asking.columns and len(asking):
+        asking = asking[asking["price_class"] == asking["price_class"].value_counts().index[0]]
+    try:
+        return build_price_surface(
+            plot_price_points(asking), mask=region_mask(layers_dir=layers_dir), pixel_size_m=pixel_size_m
+        )
+    except InsufficientPriceDataError:
+        return None
+
+
+def price_hotspot_frame(plots: Any, *, permutations: int = 499) -> Any:
+    """Price hot/cold spots per priced plot (:func:`landreg.clusters.price_hotspots`), or None (< 10 prices)."""
+    from landreg.scoring.criteria import price_nok_m2
+
+    if int(pd.Series(price_nok_m2(plots)).notna().sum()) < 10:
+        return None
+    return price_hotspots(plots, permutations=permutations).frame

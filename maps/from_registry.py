@@ -1,0 +1,155 @@
+"""Maps straight from a registry and the layers folder: what ``landreg map`` and the API's ``/maps/...`` draw."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from landreg.analysis import (
+    area_statistics,
+    asking_price_surface,
+    price_hotspot_frame,
+    scenario_on_registry,
+    score_registry,
+)
+from maps.build import build_overview_map, build_plot_map, build_scenario_map
+from maps.sources import load_map_context, region_isochrones
+
+
+def overview_map_from_registry(
+    registry: Any,
+    *,
+    layers_dir: str | Path,
+    profile: str = "general",
+    value: str = "effective_daa",
+    assets: str = "inline",
+    web_tiles: bool = True,
+) -> Any:
+    """The regional overview with cluster scores and effective supply per business area.
+
+    Parameters
+    ----------
+    registry : GeoPackageRegistry
+        An enriched registry (only read).
+    layers_dir : str or Path
+        Folder with ``layers.toml``.
+    profile : str
+        Scoring profile of the effective supply.
+    value : str
+        Area statistic that colours the areas (see :func:`maps.sources.area_statistics`).
+    assets, web_tiles : see :func:`maps.build.build_plot_map`.
+
+    Returns
+    -------
+    folium.Map
+    """
+    context = load_map_context(layers_dir=layers_dir, registry=registry)
+    scores = score_registry(registry, profile=profile, statuses=None)
+    stats = area_statistics(scores, areas=context.get("business_areas")) if len(scores.frame) else None
+    return build_overview_map(
+        context,
+        area_stats=stats,
+        value=value,
+        assets=assets,
+        web_tiles=web_tiles,
+        title=f"Business land in Trondheimsregionen ({profile} profile)",
+    )
+
+
+def plot_map_from_registry(
+    registry: Any,
+    *,
+    layers_dir: str | Path,
+    profile: str = "general",
+    color_by: str = "score",
+    status: Sequence[str] | None = None,
+    municipality_no: Sequence[str] | None = None,
+    isochrone_target: str | None = None,
+    price_layers: bool = True,
+    assets: str = "inline",
+    web_tiles: bool = True,
+) -> Any:
+    """The plot map of a registry: scores over all live plots, then the selected plots drawn.
+
+    Ranks stay regional when ``status`` or ``municipality_no`` narrow what is drawn.
+
+    Parameters
+    ----------
+    registry : GeoPackageRegistry
+    layers_dir : str or Path
+    profile : str
+    color_by : {"score", "price", "status"}
+    status, municipality_no : sequence of str, optional
+        Draw only plots with these statuses / in these municipalities.
+    isochrone_target : str, optional
+        Draw 10/20/30-minute isochrones around this target (e.g. ``"port"``).
+    price_layers : bool
+        Add the price surface and the price hot-spot layers (off until ticked).
+    assets, web_tiles : see :func:`maps.build.build_plot_map`.
+
+    Returns
+    -------
+    folium.Map
+    """
+    context = load_map_context(layers_dir=layers_dir, registry=registry)
+    scores = score_registry(registry, profile=profile, statuses=None)
+    frame = scores.frame
+    keep = frame.index == frame.index
+    if status:
+        keep &= frame["status"].astype(str).isin(list(status)).to_numpy()
+    if municipality_no:
+        keep &= frame["municipality_no"].astype(str).isin([str(m) for m in municipality_no]).to_numpy()
+    scores.frame = frame[keep]
+    surface = hot = None
+    if price_layers and len(frame):
+        surface = asking_price_surface(frame, layers_dir=layers_dir)
+        hot = price_hotspot_frame(frame)
+    iso = region_isochrones(context, target=isochrone_target) if isochrone_target else None
+    return build_plot_map(
+        scores,
+        color_by=color_by,
+        profile=profile,
+        context=context,
+        isochrones=iso,
+        price_surface=surface,
+        hotspots=hot,
+        assets=assets,
+        web_tiles=web_tiles,
+    )
+
+
+def scenario_map_from_registry(
+    registry: Any,
+    name: str,
+    *,
+    layers_dir: str | Path,
+    profile: str = "general",
+    assets: str = "inline",
+    web_tiles: bool = True,
+) -> Any:
+    """The map of scenario ``name`` (see :mod:`landreg.scenarios.spec`), e.g. ``torgard-terminal-built``.
+
+    Raises
+    ------
+    UnknownScenarioError
+        When ``name`` names no decision outcome, road project or preset.
+    """
+    report = scenario_on_registry(registry, name, layers_dir=layers_dir, profile=profile)
+    plots = registry.query_plots()
+    table = report.plots.drop(
+        columns=[c for c in report.plots.columns if c in ("code", "municipality_no", "business_area_id", "area_daa")]
+    )
+    frame = plots.merge(table, on="plot_id", how="inner")
+    context = load_map_context(layers_dir=layers_dir, registry=registry)
+    projects = context.get("road_projects")
+    roads = projects[projects["project_id"].isin(report.spec.road_projects)] if projects is not None else None
+    return build_scenario_map(
+        frame,
+        context=context,
+        road_projects=roads,
+        title=f"Scenario {report.spec.name} ({profile} profile)",
+        notes=report.notes,
+        assets=assets,
+        web_tiles=web_tiles,
+    )

@@ -1,0 +1,196 @@
+"""The plot layer's payload: compact geometry, popup facts and the score breakdown per criterion."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from maps.encode import PLOT_DECIMALS, encode_polygons, json_value, to_web
+from maps.style import MISSING_COLOR, Classes
+
+#: Popup rows: (label, column, unit, decimals).
+PLOT_FACTS: tuple[tuple[str, str, str, int], ...] = (
+    ("Municipality", "municipality", "", 0),
+    ("Business area", "area", "", 0),
+    ("Status", "status", "", 0),
+    ("Area", "daa", "daa", 1),
+    ("Asking price", "price", "", 0),
+    ("Zoning", "zoning", "", 0),
+    ("Readiness", "readiness", "", 0),
+    ("Owner", "owner", "", 0),
+    ("New road needed", "new_road", "", 0),
+    ("Score", "score", "/ 100", 1),
+    ("Rank", "rank", "", 0),
+)
+_SOURCE_COLUMNS = {
+    "municipality": "municipality_name",
+    "status": "status",
+    "zoning": "zoning",
+    "readiness": "readiness",
+    "owner": "owner_type",
+}
+
+
+def _categorical(values: Sequence[Any]) -> dict[str, Any] | list[Any]:
+    """Repeated strings as ``{"levels": [...], "codes": [...]}`` (-1 for missing)."""
+    clean = [None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for v in values]
+    levels = sorted({v for v in clean if v is not None})
+    if len(levels) > max(len(clean) // 2, 8):
+        return clean
+    lookup = {lv: i for i, lv in enumerate(levels)}
+    return {"levels": levels, "codes": [lookup[v] if v is not None else -1 for v in clean]}
+
+
+def price_text(frame: pd.DataFrame) -> list[str | None]:
+    """``"850–900"`` (or one number) from ``price_min_nok_m2`` / ``price_max_nok_m2``, with the basis."""
+    lo = pd.to_numeric(frame.get("price_min_nok_m2"), errors="coerce") if "price_min_nok_m2" in frame else None
+    hi = pd.to_numeric(frame.get("price_max_nok_m2"), errors="coerce") if "price_max_nok_m2" in frame else None
+    if lo is None and hi is None:
+        return [None] * len(frame)
+    lo = lo if lo is not None else hi
+    hi = hi if hi is not None else lo
+    basis = frame["price_basis"].astype(object).to_numpy() if "price_basis" in frame else [None] * len(frame)
+    out: list[str | None] = []
+    for a, b, s in zip(lo.to_numpy(dtype=float), hi.to_numpy(dtype=float), basis, strict=True):
+        if np.isnan(a) and np.isnan(b):
+            out.append(None)
+            continue
+        a, b = (b, b) if np.isnan(a) else (a, a) if np.isnan(b) else (a, b)
+        text = f"{a:,.0f}" if a == b else f"{a:,.0f}–{b:,.0f}"
+        out.append(text + " NOK/m²" + (f" ({s})" if isinstance(s, str) and s else ""))
+    return out
+
+
+def score_criteria(frame: pd.DataFrame, *, profile: Any = None) -> list[tuple[str, str, float]]:
+    """(criterion, label, maximum points) of the ``contrib_*`` columns, from the profile when given."""
+    names = [c[len("contrib_") :] for c in frame.columns if c.startswith("contrib_")]
+    if not names:
+        return []
+    labels: Mapping[str, str] = {}
+    weights: Mapping[str, float] = {}
+    if profile is not None and hasattr(profile, "criteria"):
+        labels = {k: v.label for k, v in profile.criteria.items()}
+        weights = profile.normalised_weights()
+    out = []
+    for n in names:
+        if n in weights:
+            max_points = 100.0 * weights[n]
+        else:  # without the profile: the largest contribution seen (a lower bound of the weight)
+            max_points = float(np.nanmax(frame[f"contrib_{n}"].to_numpy(dtype=float), initial=0.0))
+        out.append((n, labels.get(n, n.replace("_", " ")), round(max_points, 1)))
+    return out
+
+
+def plot_payload(
+    plots: gpd.GeoDataFrame,
+    *,
+    classes: Classes,
+    profile: Any = None,
+    area_names: Mapping[str, str] | None = None,
+    extra_facts: Sequence[tuple[str, str, str, int]] = (),
+    extra_columns: Mapping[str, Sequence[Any]] | None = None,
+    tooltip_field: str | None = None,
+    note: str | None = None,
+    decimals: int = PLOT_DECIMALS,
+    simplify_m: float = 0.5,
+) -> dict[str, Any]:
+    """The JSON that ``landreg.plotLayer`` draws: one polygon per plot, styled by its class.
+
+    Parameters
+    ----------
+    plots : GeoDataFrame
+        Plots in EPSG:25832, optionally scored (``score``, ``rank``, ``contrib_*``,
+        ``exclusion_reasons``; see :func:`landreg.scoring.score_plots`).
+    classes : Classes
+        Class per plot (same order) and the class colours.
+    profile : ScoringProfile, optional
+        Gives the criteria's labels and weights (maximum points) in the breakdown.
+    area_names : mapping, optional
+        Business area id -> name.
+    extra_facts, extra_columns
+        More popup rows and the columns they read (e.g. a scenario's before/after).
+    tooltip_field : str, optional
+        Column shown after the code in the hover tooltip.
+    note : str, optional
+        A line under every popup (e.g. "synthetic demonstration data").
+    decimals : int
+        Coordinate decimals (5 ≈ 1 m).
+    simplify_m : float
+        Simplification tolerance in metres before the transform.
+
+    Returns
+    -------
+    dict
+    """
+    web = to_web(plots, simplify_m=simplify_m)
+    kept = plots.index.get_indexer(web.index)
+    f = plots
+    n = len(f)
+
+    def col(name: str) -> list[Any]:
+        return f[name].tolist() if name in f.columns else [None] * n
+
+    area_ids = col("business_area_id")
+    columns: dict[str, Any] = {
+        "code": [json_value(v) for v in col("code")],
+        "name": [json_value(v) for v in col("name")],
+        "area": _categorical([(area_names or {}).get(a, a) if a is not None else None for a in area_ids]),
+        "daa": [json_value(v / 1000.0, digits=1) if v is not None else None for v in col("area_m2")],
+        "price": _categorical(price_text(f)),
+        "new_road": _categorical(
+            ["yes" if v is True else "no" if v is False else None for v in col("requires_new_road")]
+        ),
+        "cls": classes.codes.tolist(),
+    }
+    for key, source in _SOURCE_COLUMNS.items():
+        columns[key] = _categorical([json_value(v) for v in col(source)])
+    criteria: list[tuple[str, str, float]] = []
+    if "score" in f.columns:
+        scores = f["score"].to_numpy(dtype=float)
+        columns["score"] = [json_value(v, digits=1) for v in scores]
+        ranks = f["rank"].to_numpy(dtype=float) if "rank" in f.columns else np.full(n, np.nan)
+        n_scored = int(np.isfinite(scores).sum())
+        columns["rank"] = [None if np.isnan(r) else f"{int(r)} of {n_scored}" for r in ranks]
+        reasons = col("exclusion_reasons")
+        columns["reasons"] = [
+            ", ".join(map(str, r)) if isinstance(r, (list, tuple, np.ndarray)) and len(r) else None for r in reasons
+        ]
+        criteria = score_criteria(f, profile=profile)
+        if criteria:
+            contrib = np.column_stack([f[f"contrib_{c}"].to_numpy(dtype=float) for c, _, _ in criteria])
+            contrib = np.where(np.isfinite(contrib), np.round(contrib, 1), 0.0)
+            columns["contrib"] = contrib.tolist()
+    for key, values in (extra_columns or {}).items():
+        values = list(values)
+        columns[key] = (
+            _categorical(values) if values and isinstance(values[0], str) else [json_value(v, digits=1) for v in values]
+        )
+    columns = {k: _subset(v, kept) for k, v in columns.items()}
+    facts = [list(x) for x in (*PLOT_FACTS, *extra_facts) if x[1] in columns]
+    record = profile.record() if profile is not None and hasattr(profile, "record") else {}
+    profile_text = f"{record.get('profile', '')} profile, version {record.get('version', '')}".strip() if record else ""
+    return {
+        "scale": 10**decimals,
+        "geoms": encode_polygons(web.geometry.values, decimals=decimals),
+        "columns": columns,
+        "facts": facts,
+        "criteria": [list(c) for c in criteria],
+        "profile": profile_text,
+        "colors": classes.colors,
+        "missingColor": MISSING_COLOR,
+        "className": "landreg-plot",
+        "tooltipField": tooltip_field,
+        "note": note,
+    }
+
+
+def _subset(values: Any, kept: np.ndarray) -> Any:
+    if len(kept) and (kept == np.arange(len(kept))).all() and isinstance(values, list) and len(values) == len(kept):
+        return values
+    if isinstance(values, dict):
+        return {"levels": values["levels"], "codes": [values["codes"][i] for i in kept]}
+    return [values[i] for i in kept]

@@ -1,0 +1,129 @@
+"""Analysis endpoints over HTTP: the same numbers as the core functions, validated inputs, errors as JSON."""
+
+from __future__ import annotations
+
+import hashlib
+
+import httpx
+import pytest
+
+from landreg import analysis, open_registry
+from landreg.search import SiteRequirements
+
+
+@pytest.fixture(scope="module")
+def core(read_server):
+    reg = open_registry(read_server.registry_path)
+    yield reg
+    reg.close()
+
+
+def test_scores_equal_the_core_and_carry_their_profile(read_server, core):
+    r = httpx.get(f"{read_server.url}/analysis/scores", params={"profile": "logistics", "limit": 5000})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["profile"] == "logistics" and body["version"]
+    want = analysis.score_registry(core, profile="logistics").frame.set_index("plot_id")
+    assert body["n_plots"] == len(want)
+    for rec in body["plots"][:50]:
+        assert rec["score"] == pytest.approx(want.loc[rec["plot_id"], "score"])
+        contrib = sum(v for k, v in rec.items() if k.startswith("contrib_") and v is not None)
+        assert contrib == pytest.approx(rec["score"], abs=1e-6)
+    ranks = [p["rank"] for p in body["plots"] if p["rank"] is not None]
+    assert ranks == sorted(ranks)
+
+
+def test_custom_weights_and_geojson(read_server):
+    base = httpx.get(f"{read_server.url}/analysis/scores", params={"limit": 3}).json()
+    a = httpx.get(f"{read_server.url}/analysis/scores", params={"weights": "price=100", "limit": 3}).json()
+    assert a["weights"]["price"] > base["weights"]["price"]  # user weights update the profile's, then normalise
+    assert sum(a["weights"].values()) == pytest.approx(1.0)
+    assert a["fingerprint"] != base["fingerprint"]
+    g = httpx.get(f"{read_server.url}/analysis/scores", params={"profile": "office", "limit": 3, "f": "geojson"})
+    assert g.headers["content-type"] == "application/geo+json"
+    feats = g.json()["features"]
+    assert len(feats) == 3 and feats[0]["properties"]["profile"] == "office"
+
+
+def test_explanation_of_one_plot(read_server, core):
+    frame = analysis.score_registry(core, profile="manufacturing", statuses=None).frame
+    row = frame.sort_values("rank").iloc[0]
+    r = httpx.get(f"{read_server.url}/analysis/scores/{row['plot_id']}", params={"profile": "manufacturing"})
+    body = r.json()
+    assert body["score"] == pytest.approx(row["score"])
+    assert sum(p["points"] for p in body["contributions"]) == pytest.approx(row["score"])
+    assert httpx.get(f"{read_server.url}/analysis/scores/nope").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "code"),
+    [
+        ("/analysis/scores", {"profile": "nope"}, 404, "UnknownProfileError"),
+        ("/analysis/scores", {"weights": "price=abc"}, 400, "InvalidWeightsError"),
+        ("/analysis/scores", {"limit": "0"}, 400, "InvalidParameterValue"),
+        ("/analysis/prices/summary", {"by": "colour"}, 400, "InvalidParameterValue"),
+        ("/analysis/scenarios/no-such-scenario", {}, 404, "UnknownScenarioError"),
+    ],
+)
+def test_bad_analysis_input(read_server, path, params, status, code):
+    r = httpx.get(read_server.url + path, params=params)
+    assert r.status_code == status and r.json()["code"] == code
+
+
+def test_clusters_supply_prices_hotspots(read_server, core):
+    c = httpx.get(f"{read_server.url}/analysis/clusters", params={"industry": "46.72"}).json()
+    want = analysis.registry_cluster_scores(core, industry_nace=["46.72"]).to_dict()
+    assert [a["area_id"] for a in c["areas"]] == [a["area_id"] for a in want["areas"]]
+    assert c["areas"][0]["largest_block_daa"] == pytest.approx(want["areas"][0]["largest_block_daa"])
+    s = httpx.get(f"{read_server.url}/analysis/supply", params={"uptake_daa_per_year": 100}).json()
+    assert s == analysis.registry_supply(core, uptake_daa_per_year=100).to_dict() or "municipalities" in s
+    p = httpx.get(f"{read_server.url}/analysis/prices/summary", params={"by": "municipality", "kind": "asking"})
+    rows = p.json()["rows"]
+    assert rows and all(r["kind"] == "asking" for r in rows) and "synthetic" in p.json()["note"]
+    h = httpx.get(f"{read_server.url}/analysis/hotspots").json()
+    assert h["params"]["alpha"] == 0.05 and len(h["plots"]) == h["params"]["n"]
+
+
+def test_site_search_for_a_relocating_steel_trader(read_server, core):
+    body = {
+        "min_daa": 20,
+        "zoning": ["industry"],
+        "max_minutes": {"port": 25},
+        "profile": "manufacturing",
+        "relocating": "Norsk Stål",
+        "limit": 5,
+    }
+    r = httpx.post(f"{read_server.url}/analysis/search", json=body)
+    assert r.status_code == 200, r.text
+    got = r.json()
+    want = analysis.search_registry(
+        core, requirements=SiteRequirements(**{k: v for k, v in body.items() if k != "limit"})
+    ).to_dict(limit=5)
+    assert got == want
+    r = httpx.post(f"{read_server.url}/analysis/search", json={"min_daa": 30, "max_daa": 10})
+    assert r.status_code == 400 and "max_daa" in r.json()["description"]
+
+
+def test_scenario_reports_and_leaves_the_registry_alone(read_server):
+    before = hashlib.sha256(read_server.registry_path.read_bytes()).hexdigest()
+    names = [s["name"] for s in httpx.get(f"{read_server.url}/analysis/scenarios").json()]
+    assert "torgard-terminal-built" in names
+    r = httpx.get(f"{read_server.url}/analysis/scenarios/torgard-terminal-built", timeout=120)
+    assert r.status_code == 200, r.text
+    report = r.json()
+    assert report["scenario"]["name"] == "torgard-terminal-built"
+    assert hashlib.sha256(read_server.registry_path.read_bytes()).hexdigest() == before
+
+
+def test_an_unenriched_registry_is_a_clear_409(make_server, tmp_path):
+    from landreg.layers.build import build_registry_from_layers
+    from tests.api.conftest import LAYERS, LiveServer, _settings
+
+    path = tmp_path / "bare.gpkg"
+    with open_registry(path, create=True) as reg:
+        build_registry_from_layers(reg, layers_dir=LAYERS)
+    with LiveServer(_settings(path)) as server:
+        r = httpx.get(f"{server.url}/analysis/scores")
+    assert (
+        r.status_code == 409 and r.json()["code"] == "NotEnrichedError" and "landreg enrich" in r.json()["description"]
+    )

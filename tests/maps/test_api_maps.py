@@ -1,0 +1,52 @@
+"""The map routes of the API: pages, assets, parameters and landing-page links (live service on 127.0.0.1)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+
+def test_assets_are_served(map_server):
+    r = httpx.get(map_server.url + "/maps/static/leaflet/leaflet.js")
+    assert r.status_code == 200 and "javascript" in r.headers["content-type"] and "1.9.4" in r.text
+    assert httpx.get(map_server.url + "/maps/static/leaflet/images/layers.png").status_code == 200
+    assert httpx.get(map_server.url + "/maps/static/landreg/landreg-map.css").status_code == 200
+    for bad in ("/maps/static/nothing.js", "/maps/static/../assets.py", "/maps/static/%2e%2e/assets.py"):
+        assert httpx.get(map_server.url + bad).status_code == 404, bad
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/maps/overview",
+        "/maps/plots?profile=logistics&color_by=price&status=available",
+        "/maps/plots?municipality_no=5001&isochrones=port",
+        "/maps/scenario?name=torgard-terminal-built",
+    ],
+)
+def test_map_pages(map_server, path):
+    r = httpx.get(map_server.url + path, timeout=60)
+    assert r.status_code == 200, r.text[:500]
+    assert r.headers["content-type"].startswith("text/html")
+    assert '<script src="/maps/static/leaflet/leaflet.js"></script>' in r.text
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("/maps/plots?color_by=height", 400, "InvalidParameterError"),
+        ("/maps/plots?profile=nope", 400, "InvalidParameterError"),
+        ("/maps/plots?isochrones=moon", 400, "InvalidParameterError"),
+        ("/maps/scenario?name=no-such-scenario", 404, "EntityNotFoundError"),
+        ("/maps/scenario", 400, "InvalidParameterValue"),
+    ],
+)
+def test_bad_parameters(map_server, path, status, code):
+    r = httpx.get(map_server.url + path, timeout=60)
+    assert r.status_code == status and r.json()["code"] == code
+
+
+def test_landing_page_links_the_maps(map_server):
+    links = httpx.get(map_server.url + "/").json()["links"]
+    hrefs = {link["href"] for link in links if link.get("type") == "text/html"}
+    assert {"/maps/overview", "/maps/scenario?name=torgard-terminal-built"} <= hrefs
