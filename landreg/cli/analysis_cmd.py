@@ -59,7 +59,7 @@ def _table(frame: pd.DataFrame, columns: list[str], *, n: int | None = 20) -> st
 
 
 def _enriched(registry_path: Path | None) -> tuple[Any, Any]:
-    from landreg.enrich import enriched_plots
+    from landreg.analysis import enriched_plots
 
     with open_from_cli(registry_path) as reg:
         return enriched_plots(reg), reg.load_business_areas()
@@ -91,12 +91,17 @@ def score_cmd(
     output: Path | None,
 ) -> None:
     """Attractiveness scores 0–100 with contributions, ranks and percentiles."""
-    from landreg.scoring import parse_weights, rank_stability, score_plots
+    from landreg.analysis import score_registry
+    from landreg.scoring import parse_weights, rank_stability
 
-    plots, _ = _enriched(registry_path)
-    if status != "all":
-        plots = plots[plots["status"].astype(str).isin(status.split(","))]
-    result = score_plots(plots, profile=profile, weights=parse_weights(weights))
+    with open_from_cli(registry_path) as reg:
+        result = score_registry(
+            reg,
+            profile=profile,
+            weights=parse_weights(weights),
+            statuses=None if status == "all" else status.split(","),
+        )
+    plots = result.frame
     rec = result.profile.record()
     click.echo(
         f"profile {rec['profile']} version {rec['version']} ({rec['fingerprint']}); "
@@ -209,15 +214,15 @@ def supply_cmd(
     output: Path | None,
 ) -> None:
     """Decares by status and effective decares (discounted by score, readiness, contiguity)."""
-    from landreg.supply import effective_supply
+    from landreg.analysis import registry_supply
 
-    plots, _ = _enriched(registry_path)
-    result = effective_supply(
-        plots,
-        profile=profile,
-        uptake_daa_per_year=uptake_daa_per_year,
-        uptake_by_municipality=_uptake(uptake_by_municipality),
-    )
+    with open_from_cli(registry_path) as reg:
+        result = registry_supply(
+            reg,
+            profile=profile,
+            uptake_daa_per_year=uptake_daa_per_year,
+            uptake_by_municipality=_uptake(uptake_by_municipality),
+        )
     frame = result.municipalities if by == "municipality" else result.areas
     click.echo(
         _table(
@@ -268,16 +273,15 @@ def scenario_cmd(
     output: Path | None,
 ) -> None:
     """Run a scenario (decision outcome, road project, relocation; combine with '+') without changing the registry."""
-    from landreg.scenarios import list_scenarios, run_registry_scenario
+    from landreg.analysis import registry_scenarios, scenario_on_registry
 
     layers_dir = layers_dir or LandregSettings().layers_dir
     with open_from_cli(registry_path) as reg:
         if list_only or not name:
-            projects = list(reg.load_road_projects()["project_id"])
-            for item in list_scenarios(reg.load_decisions(), road_project_ids=projects):
+            for item in registry_scenarios(reg):
                 click.echo(f"{item['name']:<48} {item['description']}")
             return
-        report = run_registry_scenario(reg, name, layers_dir=layers_dir, profile=profile)
+        report = scenario_on_registry(reg, name, layers_dir=layers_dir, profile=profile)
     click.echo(report.to_text(top=top))
     _write(report.plots, output, payload=report.to_dict())
 
@@ -317,7 +321,8 @@ def search_cmd(
     output: Path | None,
 ) -> None:
     """Ranked sites for a firm's requirements, with reasons; a relocating firm's plots count back into supply."""
-    from landreg.search import SiteRequirements, search_sites
+    from landreg.analysis import search_registry
+    from landreg.search import SiteRequirements
 
     minutes: dict[str, float] = {}
     for item in ",".join(max_minutes).split(","):
@@ -340,8 +345,8 @@ def search_cmd(
         relocating=relocating,
         combine_adjacent=not single_plots,
     )
-    plots, areas = _enriched(registry_path)
-    result = search_sites(plots, requirements=req, areas=areas)
+    with open_from_cli(registry_path) as reg:
+        result = search_registry(reg, requirements=req)
     click.echo(result.to_text(top=top))
     _write(result.sites, output, payload=result.to_dict())
 
