@@ -115,6 +115,7 @@ def test_plot_map_loads_draws_and_opens_breakdown(browser, map_server, registry,
     text = popup.inner_text()
     assert code in text and "Score breakdown (logistics profile" in text
     assert page.locator(".leaflet-popup-content tr.landreg-crit").count() >= 8
+    page.wait_for_timeout(600)  # let the popup fade in and the map pan to it before the picture
     page.screenshot(path=str(artifacts_dir / "map_plots_popup.png"))
     log.assert_clean()
     page.close()
