@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.collections import load_static_collections, registry_collections
+from api.enrichment import EnrichmentRefresher
 from api.errors import register_error_handlers
 from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
 from api.routes import analysis, edit, ogc
@@ -40,9 +41,11 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.registry = open_registry(settings.registry)
         app.state.collections = registry_collections() + load_static_collections(settings.layers_dir)
+        app.state.refresher = EnrichmentRefresher(app.state.registry, layers_dir=settings.layers_dir)
         try:
             yield
         finally:
+            app.state.refresher.wait()
             app.state.registry.close()
 
     app = FastAPI(

@@ -207,3 +207,31 @@ def test_options_advertise_editing_and_body_limit(make_server):
     big["properties"]["availability_note"] = "x" * 5000
     r = httpx.post(f"{server.url}/collections/plots/items", json=big, headers=auth(server, "admin"))
     assert r.status_code == 413 and r.json()["code"] == "PayloadTooLarge"
+
+
+def test_an_edited_plot_is_enriched_again_in_the_background(edit_server):
+    import time
+
+    plot = _skaun_plot(edit_server)
+    url = f"{edit_server.url}/collections/plots/items/{plot.plot_id}"
+    feature = httpx.get(url, params={"crs": "http://www.opengis.net/def/crs/EPSG/0/25832"}).json()
+    moved = shapely.affinity.translate(shapely.geometry.shape(feature["geometry"]).buffer(-3), 1.0, 0.0)
+    r = httpx.patch(
+        url,
+        json={"type": "Feature", "geometry": shapely.geometry.mapping(moved), "properties": {}},
+        headers={**auth(edit_server, "admin"), "Content-Crs": "<http://www.opengis.net/def/crs/EPSG/0/25832>"},
+    )
+    assert r.status_code == 200, r.text
+    version = r.json()["properties"]["version"]
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        with open_registry(edit_server.registry_path) as reg:
+            rows = reg.load_enrichment()
+        row = rows[rows["plot_id"] == plot.plot_id]
+        if len(row) and int(row["plot_version"].iloc[0]) == version:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("the edited plot was not enriched again within 60 s")
+    explained = httpx.get(f"{edit_server.url}/analysis/scores/{plot.plot_id}").json()
+    assert not any(part["missing"] for part in explained["contributions"] if part["criterion"].startswith("access"))

@@ -17,9 +17,10 @@ CHECKS = "not_a_server_error,response_schema_conformance"
 
 def _run(url: str, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [str(ST), "run", f"{url}/api", "--max-examples", "25", "--seed", "1", "--checks", CHECKS,
-         "--no-color", *extra],
-        capture_output=True, text=True, timeout=600,
+        [str(ST), "run", f"{url}/api", "--max-examples", "25", "--seed", "1", "--checks", CHECKS, "--no-color", *extra],
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
