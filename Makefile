@@ -31,6 +31,8 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check landreg api maps tests bench
+	$(VENV)/bin/ruff format --check landreg api maps tests bench
+	$(VENV)/bin/mypy landreg
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -136,14 +136,19 @@ def _wrk(urls: list[str], *, base: str, seconds: int, connections: int) -> dict[
         )
         out = subprocess.run(
             ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", str(script), base],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     p50 = re.search(r"50%\s+([\d.]+)(us|ms|s)", out)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    return {"rps": rps, "non2xx": int(non2xx.group(1)) if non2xx else 0,
-            "p50_ms": float(p50.group(1)) * scale[p50.group(2)] if p50 else float("nan")}
+    return {
+        "rps": rps,
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "p50_ms": float(p50.group(1)) * scale[p50.group(2)] if p50 else float("nan"),
+    }
 
 
 def _sequential(base: str, urls: list[str], n: int) -> tuple[float, list[int]]:
@@ -190,23 +195,57 @@ def run(n: int = 100_000, *, seconds: int = 20, connections: int = 8, write: boo
         lon1, lat1 = to84.transform(maxx, maxy)
 
         lr_port, pg_port = _free_port(), _free_port()
-        env = {**os.environ, "LANDREG_API_REGISTRY": str(gpkg), "LANDREG_API_LOG_REQUESTS": "false",
-               "LANDREG_API_LAYERS_DIR": str(ROOT / "layers")}
+        env = {
+            **os.environ,
+            "LANDREG_API_REGISTRY": str(gpkg),
+            "LANDREG_API_LOG_REQUESTS": "false",
+            "LANDREG_API_LAYERS_DIR": str(ROOT / "layers"),
+        }
         landreg = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "api.main:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(lr_port), "--workers", "2", "--log-level", "warning"],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "api.main:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(lr_port),
+                "--workers",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         cfg = _pygeoapi_config(Path(tmp) / "pygeoapi.yml", gpkg, pg_port, [lon0, lat0, lon1, lat1])
         openapi = Path(tmp) / "openapi.yml"
         pg_bin = pg_python.parent
-        subprocess.run([str(pg_bin / "pygeoapi"), "openapi", "generate", str(cfg), "--output-file", str(openapi)],
-                       check=True, capture_output=True, env={**os.environ, "PYGEOAPI_CONFIG": str(cfg)})
+        subprocess.run(
+            [str(pg_bin / "pygeoapi"), "openapi", "generate", str(cfg), "--output-file", str(openapi)],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYGEOAPI_CONFIG": str(cfg)},
+        )
         pg_env = {**os.environ, "PYGEOAPI_CONFIG": str(cfg), "PYGEOAPI_OPENAPI": str(openapi)}
         pygeoapi = subprocess.Popen(
-            [str(pg_bin / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{pg_port}", "--log-level", "error",
-             "pygeoapi.flask_app:APP"],
-            env=pg_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                str(pg_bin / "gunicorn"),
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{pg_port}",
+                "--log-level",
+                "error",
+                "pygeoapi.flask_app:APP",
+            ],
+            env=pg_env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         lr_base, pg_base = f"http://127.0.0.1:{lr_port}", f"http://127.0.0.1:{pg_port}"
         try:
@@ -225,13 +264,22 @@ def run(n: int = 100_000, *, seconds: int = 20, connections: int = 8, write: boo
                 except subprocess.TimeoutExpired:
                     proc.kill()
     figures = {
-        "n": n, "seconds": seconds, "connections": connections,
-        "lr_rps": lr_load["rps"], "pg_rps": pg_load["rps"], "ratio": lr_load["rps"] / pg_load["rps"],
-        "lr_non2xx": lr_load["non2xx"], "pg_non2xx": pg_load["non2xx"],
-        "lr_p50_ms": lr_p50, "pg_p50_ms": pg_p50,
-        "lr_load_p50_ms": lr_load["p50_ms"], "pg_load_p50_ms": pg_load["p50_ms"],
-        "features_per_page": statistics.median(lr_counts), "pg_features_per_page": statistics.median(pg_counts),
-        "page_all_s": page_s, "page_all_seen": page_seen,
+        "n": n,
+        "seconds": seconds,
+        "connections": connections,
+        "lr_rps": lr_load["rps"],
+        "pg_rps": pg_load["rps"],
+        "ratio": lr_load["rps"] / pg_load["rps"],
+        "lr_non2xx": lr_load["non2xx"],
+        "pg_non2xx": pg_load["non2xx"],
+        "lr_p50_ms": lr_p50,
+        "pg_p50_ms": pg_p50,
+        "lr_load_p50_ms": lr_load["p50_ms"],
+        "pg_load_p50_ms": pg_load["p50_ms"],
+        "features_per_page": statistics.median(lr_counts),
+        "pg_features_per_page": statistics.median(pg_counts),
+        "page_all_s": page_s,
+        "page_all_seen": page_seen,
     }
     if write:
         write_section("40_api", _report(figures))
@@ -241,21 +289,21 @@ def run(n: int = 100_000, *, seconds: int = 20, connections: int = 8, write: boo
 def _report(f: dict[str, float]) -> str:
     ok_ratio = "yes" if f["ratio"] >= 2 else "NO"
     ok_p50 = "yes" if f["lr_p50_ms"] < 10 else "NO"
-    return f"""## Service: bbox item pages, landreg vs pygeoapi ({f['n']:,} generated plots, same GeoPackage)
+    return f"""## Service: bbox item pages, landreg vs pygeoapi ({f["n"]:,} generated plots, same GeoPackage)
 
 Machine: {machine()}
 
 Random 2 km × 2 km bboxes (CRS84), `limit=100`; landreg = uvicorn, 2 workers; pygeoapi = gunicorn, 2 workers,
-OGR provider with paging. Load: `wrk` with {f['connections']} connections for {f['seconds']} s (client on the same 2 cores).
+OGR provider with paging. Load: `wrk` with {f["connections"]} connections for {f["seconds"]} s (client on the same 2 cores).
 
 | measure | landreg | pygeoapi | target | met |
 |---|---|---|---|---|
-| requests/s at concurrency {f['connections']} | **{f['lr_rps']:.0f}** | {f['pg_rps']:.0f} | landreg ≥ 2× | {ok_ratio} ({f['ratio']:.1f}×) |
-| non-2xx responses under load | {f['lr_non2xx']} | {f['pg_non2xx']} | 0 | |
-| median latency under load | {f['lr_load_p50_ms']:.1f} ms | {f['pg_load_p50_ms']:.1f} ms | | |
-| sequential p50 latency (200 requests) | **{f['lr_p50_ms']:.1f} ms** | {f['pg_p50_ms']:.1f} ms | landreg < 10 ms | {ok_p50} |
-| features per page (median) | {f['features_per_page']:.0f} | {f['pg_features_per_page']:.0f} | | |
-| page through all plots with `next` (limit 1000) | {f['page_all_s']:.1f} s, {f['page_all_seen']:,} plots | | | |
+| requests/s at concurrency {f["connections"]} | **{f["lr_rps"]:.0f}** | {f["pg_rps"]:.0f} | landreg ≥ 2× | {ok_ratio} ({f["ratio"]:.1f}×) |
+| non-2xx responses under load | {f["lr_non2xx"]} | {f["pg_non2xx"]} | 0 | |
+| median latency under load | {f["lr_load_p50_ms"]:.1f} ms | {f["pg_load_p50_ms"]:.1f} ms | | |
+| sequential p50 latency (200 requests) | **{f["lr_p50_ms"]:.1f} ms** | {f["pg_p50_ms"]:.1f} ms | landreg < 10 ms | {ok_p50} |
+| features per page (median) | {f["features_per_page"]:.0f} | {f["pg_features_per_page"]:.0f} | | |
+| page through all plots with `next` (limit 1000) | {f["page_all_s"]:.1f} s, {f["page_all_seen"]:,} plots | | | |
 """
 
 

@@ -78,8 +78,9 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(conn: sqlite3.Connection, *, name: str, role: Role | str,
-                 municipalities: list[str] | None = None) -> str:
+def create_token(
+    conn: sqlite3.Connection, *, name: str, role: Role | str, municipalities: list[str] | None = None
+) -> str:
     """Create a token and return it in clear text (shown once; only its hash is stored).
 
     Raises

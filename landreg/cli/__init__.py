@@ -51,8 +51,21 @@ def main() -> None:
     """landreg — registry and analysis of business land in the Trondheim region."""
 
 
-for _cmd in (init_cmd, import_cmd, export_cmd, query_cmd, show_cmd, history_cmd, end_cmd, schema_cmd, summary_cmd,
-             token_group, layers_group, enrich_cmd, prices_group):
+for _cmd in (
+    init_cmd,
+    import_cmd,
+    export_cmd,
+    query_cmd,
+    show_cmd,
+    history_cmd,
+    end_cmd,
+    schema_cmd,
+    summary_cmd,
+    token_group,
+    layers_group,
+    enrich_cmd,
+    prices_group,
+):
     main.add_command(_cmd)
 for _cmd in ANALYSIS_COMMANDS:
     main.add_command(_cmd)

@@ -103,8 +103,9 @@ def compute_road_access(
     ok = status == "ok"
     if on_unreachable == "raise" and not ok.all():
         bad = np.flatnonzero(~ok)
-        names = (plots["plot_id"].astype(str).to_numpy()[bad] if "plot_id" in plots.columns
-                 else [f"row {i}" for i in bad])
+        names = (
+            plots["plot_id"].astype(str).to_numpy()[bad] if "plot_id" in plots.columns else [f"row {i}" for i in bad]
+        )
         raise UnreachablePlotError(list(names), list(status[bad]), max_snap_distance_m=max_snap_distance_m)
 
     out = pd.DataFrame(index=plots.index)

@@ -81,8 +81,7 @@ def _crossings(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return edge, (k - a[edge]) / (b[edge] - a[edge])
 
 
-def cell_coverage(geometries: np.ndarray, transform: Affine, *,
-                  windows: np.ndarray | None = None) -> CellCoverage:
+def cell_coverage(geometries: np.ndarray, transform: Affine, *, windows: np.ndarray | None = None) -> CellCoverage:
     """Exact covered fraction of every cell each polygon touches.
 
     Parameters

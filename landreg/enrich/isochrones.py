@@ -92,10 +92,14 @@ def travel_time_isochrones(
             if node_t[u[i]] <= budget:
                 pieces.append(substring(line, 0.0, s_u[i] * length) if s_u[i] > 0 else shapely.get_point(line, 0))
             if node_t[v[i]] <= budget:
-                pieces.append(substring(line, (1 - s_v[i]) * length, length) if s_v[i] > 0
-                              else shapely.get_point(line, -1))
+                pieces.append(
+                    substring(line, (1 - s_v[i]) * length, length) if s_v[i] > 0 else shapely.get_point(line, -1)
+                )
         pieces_arr = np.asarray(pieces, dtype=object)
-        polygon = (shapely.union_all(shapely.buffer(pieces_arr, buffer_m, quad_segs=4)) if len(pieces_arr)
-                   else shapely.Polygon())
+        polygon = (
+            shapely.union_all(shapely.buffer(pieces_arr, buffer_m, quad_segs=4))
+            if len(pieces_arr)
+            else shapely.Polygon()
+        )
         rows.append({"target": target, "max_travel_time_s": budget, "geometry": polygon})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=STORAGE_CRS)

@@ -74,9 +74,11 @@ class NetworkSummary:
 
     def to_text(self) -> str:
         """One line for logs and the CLI."""
-        return (f"road graph: {self.n_nodes:,} nodes, {self.n_edges:,} directed edges from {self.n_links:,} links, "
-                f"{self.n_components:,} strong components; routable component holds "
-                f"{self.main_node_share:.1%} of nodes and {self.main_edge_share:.1%} of edges")
+        return (
+            f"road graph: {self.n_nodes:,} nodes, {self.n_edges:,} directed edges from {self.n_links:,} links, "
+            f"{self.n_components:,} strong components; routable component holds "
+            f"{self.main_node_share:.1%} of nodes and {self.main_edge_share:.1%} of edges"
+        )
 
 
 @dataclass
@@ -189,8 +191,7 @@ def _no_access_mask(frame: gpd.GeoDataFrame) -> np.ndarray:
     return mask
 
 
-def _speeds_kmh(frame: gpd.GeoDataFrame, column: str, default_speed_kmh: float | None,
-                ferry: np.ndarray) -> np.ndarray:
+def _speeds_kmh(frame: gpd.GeoDataFrame, column: str, default_speed_kmh: float | None, ferry: np.ndarray) -> np.ndarray:
     if column not in frame.columns:
         if default_speed_kmh is None:
             raise ConfigurationError(f"roads need a {column!r} column (km/h); got columns {list(frame.columns)}")
@@ -255,8 +256,9 @@ def build_road_network(
     geoms = frame.geometry.to_numpy()
     kinds = shapely.get_type_id(geoms)
     if len(geoms) == 0 or np.any(kinds != 1):
-        raise InvalidGeometryError(f"roads must be (Multi)LineStrings; got {len(geoms)} parts with type ids "
-                                   f"{sorted(set(kinds.tolist()))}")
+        raise InvalidGeometryError(
+            f"roads must be (Multi)LineStrings; got {len(geoms)} parts with type ids {sorted(set(kinds.tolist()))}"
+        )
     ferry = _ferry_mask(frame)
     speed = _speeds_kmh(frame, speed_column, default_speed_kmh, ferry)
     length = shapely.length(geoms)
@@ -295,23 +297,41 @@ def build_road_network(
     main_label = int(np.argmax(np.bincount(labels))) if len(labels) else 0
     main_node = labels == main_label
     summary = NetworkSummary(
-        n_nodes=len(node_xy), n_edges=len(eu), n_links=n_links, n_components=int(n_comp),
-        main_nodes=int(main_node.sum()), main_edges=int((main_node[eu] & main_node[ev]).sum()),
+        n_nodes=len(node_xy),
+        n_edges=len(eu),
+        n_links=n_links,
+        n_components=int(n_comp),
+        main_nodes=int(main_node.sum()),
+        main_edges=int((main_node[eu] & main_node[ev]).sum()),
     )
     network = RoadNetwork(
-        node_xy=node_xy, graph=graph, reverse_graph=reverse_graph,
-        edge_u=eu, edge_v=ev, edge_time_s=et, edge_length_m=el, edge_link=elink,
-        link_geometry=geoms, link_u=link_u, link_v=link_v, link_length_m=length,
-        link_time_forward_s=time_fwd, link_time_backward_s=time_bwd, link_ferry=ferry,
-        link_snappable=~ferry & ~_no_access_mask(frame), link_road=frame["_road"].to_numpy(), main_node=main_node,
+        node_xy=node_xy,
+        graph=graph,
+        reverse_graph=reverse_graph,
+        edge_u=eu,
+        edge_v=ev,
+        edge_time_s=et,
+        edge_length_m=el,
+        edge_link=elink,
+        link_geometry=geoms,
+        link_u=link_u,
+        link_v=link_v,
+        link_length_m=length,
+        link_time_forward_s=time_fwd,
+        link_time_backward_s=time_bwd,
+        link_ferry=ferry,
+        link_snappable=~ferry & ~_no_access_mask(frame),
+        link_road=frame["_road"].to_numpy(),
+        main_node=main_node,
         summary=summary,
     )
     network.snap_tree(main_only=False)  # the spatial index is part of the network
     return network
 
 
-def directed_csr(u: np.ndarray, v: np.ndarray, weight: np.ndarray, *, n_rows: int,
-                 n_cols: int | None = None) -> tuple[sparse.csr_matrix, np.ndarray]:
+def directed_csr(
+    u: np.ndarray, v: np.ndarray, weight: np.ndarray, *, n_rows: int, n_cols: int | None = None
+) -> tuple[sparse.csr_matrix, np.ndarray]:
     """CSR matrix of directed weighted edges, keeping the lightest of parallel edges.
 
     ``n_rows`` × ``n_cols`` (default square).

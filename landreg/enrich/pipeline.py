@@ -94,8 +94,10 @@ class EnrichReport:
 
     def to_text(self) -> str:
         """A short summary for the CLI."""
-        lines = [f"{self.n_plots} live plots: {self.n_computed} enriched, {self.n_unchanged} unchanged, "
-                 f"{self.n_removed} stale rows removed"]
+        lines = [
+            f"{self.n_plots} live plots: {self.n_computed} enriched, {self.n_unchanged} unchanged, "
+            f"{self.n_removed} stale rows removed"
+        ]
         if self.network:
             lines.append(self.network)
         for col, counts in self.status_counts.items():
@@ -113,19 +115,27 @@ class _Enricher:
         self.times: TargetTimes | None = None
         if inputs.roads is not None and inputs.destinations is not None:
             self.network = build_road_network(inputs.roads)
-            self.times = route_to_targets(self.network, inputs.destinations, targets=params.targets,
-                                          access_speed_kmh=params.access_speed_kmh)
+            self.times = route_to_targets(
+                self.network, inputs.destinations, targets=params.targets, access_speed_kmh=params.access_speed_kmh
+            )
 
     def run(self, plots: gpd.GeoDataFrame) -> pd.DataFrame:
         parts: list[pd.DataFrame] = []
         if self.network is not None and self.times is not None:
-            parts.append(compute_road_access(plots, self.network, times=self.times,
-                                             access_speed_kmh=self.params.access_speed_kmh,
-                                             max_snap_distance_m=self.params.max_snap_distance_m,
-                                             on_unreachable="flag"))
+            parts.append(
+                compute_road_access(
+                    plots,
+                    self.network,
+                    times=self.times,
+                    access_speed_kmh=self.params.access_speed_kmh,
+                    max_snap_distance_m=self.params.max_snap_distance_m,
+                    on_unreachable="flag",
+                )
+            )
         else:
-            empty = pd.DataFrame(index=plots.index, columns=["snap_distance_m", *access_columns(self.params.targets)],
-                                 dtype=float)
+            empty = pd.DataFrame(
+                index=plots.index, columns=["snap_distance_m", *access_columns(self.params.targets)], dtype=float
+            )
             empty["access_status"] = "no_network"
             parts.append(empty)
         if self.inputs.roads is not None:
@@ -233,8 +243,16 @@ def enrich_registry(
         for start in range(0, len(work), _CHUNK):
             chunk = work.iloc[start : start + _CHUNK]
             derived = enricher.run(chunk)
-            frame = pd.concat([pd.DataFrame({"plot_id": chunk["plot_id"], "plot_version": chunk["version"],
-                                             "layer_versions": versions}, index=chunk.index), derived], axis=1)
+            frame = pd.concat(
+                [
+                    pd.DataFrame(
+                        {"plot_id": chunk["plot_id"], "plot_version": chunk["version"], "layer_versions": versions},
+                        index=chunk.index,
+                    ),
+                    derived,
+                ],
+                axis=1,
+            )
             registry.save_enrichment(frame)
             for col in (c for c in derived.columns if c.endswith("_status")):
                 for key, n in derived[col].value_counts().items():

@@ -152,8 +152,11 @@ def route_to_targets(
         again = snap_to_network(points[off_main], network, main_only=True)
         for name in ("link", "fraction", "distance_m", "point_xy"):
             getattr(snap, name)[off_main] = getattr(again, name)
-    ids = (destinations["dest_id"].astype(str).tolist() if "dest_id" in destinations.columns
-           else [str(i) for i in range(len(destinations))])
+    ids = (
+        destinations["dest_id"].astype(str).tolist()
+        if "dest_id" in destinations.columns
+        else [str(i) for i in range(len(destinations))]
+    )
     speed_ms = access_speed_kmh / 3.6
     src, dst, wt, ln = [], [], [], []
     for j, target in enumerate(targets):
@@ -186,8 +189,11 @@ def route_to_targets(
     s_row, s_col, s_len = s_row[order], s_col[order], s_len[order]
     rev = network.reverse_graph
     graph = sparse.csr_matrix(
-        (np.concatenate([rev.data, sources.data]), np.concatenate([rev.indices, sources.indices]),
-         np.concatenate([rev.indptr, rev.indptr[-1] + sources.indptr[1:]])),
+        (
+            np.concatenate([rev.data, sources.data]),
+            np.concatenate([rev.indices, sources.indices]),
+            np.concatenate([rev.indptr, rev.indptr[-1] + sources.indptr[1:]]),
+        ),
         shape=(n + k, n + k),
     )
     t0 = time.perf_counter()
@@ -197,13 +203,17 @@ def route_to_targets(
     time_s = time_s[:, :n]
     dist_m[~np.isfinite(time_s)] = np.nan
     return TargetTimes(
-        targets=targets, node_time_s=time_s, node_distance_m=dist_m,
-        destination_snap_m={ids[i]: float(snap.distance_m[i]) for i in range(len(ids))}, search_s=search_s,
+        targets=targets,
+        node_time_s=time_s,
+        node_distance_m=dist_m,
+        destination_snap_m={ids[i]: float(snap.distance_m[i]) for i in range(len(ids))},
+        search_s=search_s,
     )
 
 
-def _tree_lengths(pred: np.ndarray, network: RoadNetwork,
-                  sources: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+def _tree_lengths(
+    pred: np.ndarray, network: RoadNetwork, sources: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> np.ndarray:
     """Length from every node to the root of its shortest-path tree (one tree per row of ``pred``).
 
     ``pred[j, x]`` is the next node after ``x`` on the way to target ``j`` (a node, or the

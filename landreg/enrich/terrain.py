@@ -36,8 +36,16 @@ DEFAULT_STEEP_SLOPE_DEG = 10.0
 DEFAULT_TILE_PX = 1024
 #: Plots whose data covers less than this share of their area are "partial".
 FULL_DATA_SHARE = 0.999
-TERRAIN_COLUMNS = ("elevation_min_m", "elevation_mean_m", "elevation_max_m", "slope_mean_deg", "slope_max_deg",
-                   "steep_share", "terrain_data_share", "terrain_status")
+TERRAIN_COLUMNS = (
+    "elevation_min_m",
+    "elevation_mean_m",
+    "elevation_max_m",
+    "slope_mean_deg",
+    "slope_max_deg",
+    "steep_share",
+    "terrain_data_share",
+    "terrain_status",
+)
 
 
 def _read_window(src: rasterio.DatasetReader, row0: int, col0: int, row1: int, col1: int) -> np.ndarray:
@@ -129,20 +137,42 @@ def compute_terrain(
             r1, c1 = int(win[:, 2].max()) + 1, int(win[:, 3].max()) + 1
             elevation = _read_window(src, r0, c0, r1, c1)
             slope = slope_deg_from_dem(elevation, pixel_width_m=transform.a, pixel_height_m=-transform.e)
-            _group_stats(geoms[idx_all[group]], win, transform, elevation, slope, (r0, c0), pixel_m2,
-                         steep_slope_deg, idx_all[group], res)
+            _group_stats(
+                geoms[idx_all[group]],
+                win,
+                transform,
+                elevation,
+                slope,
+                (r0, c0),
+                pixel_m2,
+                steep_slope_deg,
+                idx_all[group],
+                res,
+            )
             if progress is not None:
                 progress(len(group))
-    status = np.where(res["terrain_data_share"] <= 0, "no_data",
-                      np.where(res["terrain_data_share"] < FULL_DATA_SHARE, "partial", "ok")).astype(object)
+    status = np.where(
+        res["terrain_data_share"] <= 0,
+        "no_data",
+        np.where(res["terrain_data_share"] < FULL_DATA_SHARE, "partial", "ok"),
+    ).astype(object)
     out = pd.DataFrame({c: res[c] for c in TERRAIN_COLUMNS if c != "terrain_status"}, index=plots.index)
     out["terrain_status"] = status
     return out[list(TERRAIN_COLUMNS)]
 
 
-def _group_stats(geoms: np.ndarray, windows: np.ndarray, transform: rasterio.Affine, elevation: np.ndarray,
-                 slope: np.ndarray, origin: tuple[int, int], pixel_m2: float, steep_slope_deg: float,
-                 target: np.ndarray, res: dict[str, np.ndarray]) -> None:
+def _group_stats(
+    geoms: np.ndarray,
+    windows: np.ndarray,
+    transform: rasterio.Affine,
+    elevation: np.ndarray,
+    slope: np.ndarray,
+    origin: tuple[int, int],
+    pixel_m2: float,
+    steep_slope_deg: float,
+    target: np.ndarray,
+    res: dict[str, np.ndarray],
+) -> None:
     cov = cell_coverage(geoms, transform, windows=windows)
     k = len(geoms)
     z = elevation[cov.row - origin[0], cov.col - origin[1]]
@@ -161,13 +191,16 @@ def _group_stats(geoms: np.ndarray, windows: np.ndarray, transform: rasterio.Aff
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     present = counts > 0
     ok_z, ok_s = area_z > 0, area_s > 0
-    res["elevation_min_m"][target] = np.where(ok_z, _segment_reduce(np.where(has_z, z, np.inf), starts, present,
-                                                                    np.minimum), np.nan)
-    res["elevation_max_m"][target] = np.where(ok_z, _segment_reduce(np.where(has_z, z, -np.inf), starts, present,
-                                                                    np.maximum), np.nan)
+    res["elevation_min_m"][target] = np.where(
+        ok_z, _segment_reduce(np.where(has_z, z, np.inf), starts, present, np.minimum), np.nan
+    )
+    res["elevation_max_m"][target] = np.where(
+        ok_z, _segment_reduce(np.where(has_z, z, -np.inf), starts, present, np.maximum), np.nan
+    )
     res["elevation_mean_m"][target] = np.where(ok_z, mean_z, np.nan)
     res["slope_mean_deg"][target] = np.where(ok_s, mean_s, np.nan)
-    res["slope_max_deg"][target] = np.where(ok_s, _segment_reduce(np.where(has_s, s, -np.inf), starts, present,
-                                                                  np.maximum), np.nan)
+    res["slope_max_deg"][target] = np.where(
+        ok_s, _segment_reduce(np.where(has_s, s, -np.inf), starts, present, np.maximum), np.nan
+    )
     res["steep_share"][target] = np.where(ok_s, steep, np.nan)
     res["terrain_data_share"][target] = share

@@ -340,13 +340,21 @@ def test_cql2_filter_equals_the_same_query_in_geopandas(registry):
         f"AND S_INTERSECTS(geometry, {area.wkt}) AND NOT requires_new_road = true"
     )
     got = registry.query_plots(PlotQuery(filter_ast=parse_filter(text), filter_crs="EPSG:25832"))
-    want = frame[frame.status.isin(["available", "sold"]) & frame.area.between(3000, 7000)
-                 & frame.code.str.startswith("T-0001") & frame.intersects(area) & ~frame.requires_new_road]
+    want = frame[
+        frame.status.isin(["available", "sold"])
+        & frame.area.between(3000, 7000)
+        & frame.code.str.startswith("T-0001")
+        & frame.intersects(area)
+        & ~frame.requires_new_road
+    ]
     assert sorted(got["code"]) == sorted(want["code"]) and len(want) > 0
-    as_json = {"op": "and", "args": [
-        {"op": "in", "args": [{"property": "status"}, ["available", "sold"]]},
-        {"op": "s_intersects", "args": [{"property": "geometry"}, shapely.geometry.mapping(area)]},
-    ]}
+    as_json = {
+        "op": "and",
+        "args": [
+            {"op": "in", "args": [{"property": "status"}, ["available", "sold"]]},
+            {"op": "s_intersects", "args": [{"property": "geometry"}, shapely.geometry.mapping(area)]},
+        ],
+    }
     got = registry.query_plots(PlotQuery(filter_ast=parse_filter(as_json, lang="cql2-json"), filter_crs="EPSG:25832"))
     want = frame[frame.status.isin(["available", "sold"]) & frame.intersects(area)]
     assert sorted(got["code"]) == sorted(want["code"])

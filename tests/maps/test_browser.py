@@ -23,11 +23,14 @@ ARGS = [
     "--disable-dev-shm-usage",
 ]
 
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium chromium-driver "
-                    "(.ci/run does it)")
+        pytest.fail(
+            "Debian's chromium is needed for the browser tests: apt-get install chromium chromium-driver "
+            "(.ci/run does it)"
+        )
     from playwright import sync_api
 
     with sync_api.sync_playwright() as p:

@@ -21,8 +21,13 @@ def test_shares_equal_overlay_areas_and_statuses():
     rng = np.random.default_rng(5)
     xs, ys = X + rng.uniform(0, 900, 60), Y + rng.uniform(0, 900, 60)
     plots = _frame(shapely.box(xs, ys, xs + rng.uniform(20, 80, 60), ys + rng.uniform(20, 80, 60)))
-    zones = _frame([shapely.Point(X + 300, Y + 300).buffer(150), shapely.Point(X + 400, Y + 350).buffer(120),
-                    shapely.Point(X + 800, Y + 700).buffer(90)])  # the first two overlap
+    zones = _frame(
+        [
+            shapely.Point(X + 300, Y + 300).buffer(150),
+            shapely.Point(X + 400, Y + 350).buffer(120),
+            shapely.Point(X + 800, Y + 700).buffer(90),
+        ]
+    )  # the first two overlap
     coverage = _frame([shapely.box(X - 10, Y - 10, X + 700, Y + 1100)])
     out = compute_hazard_shares(plots, [HazardLayer("qc", zones, coverage)])
     union = zones.union_all()
@@ -43,12 +48,17 @@ def test_shares_equal_overlay_areas_and_statuses():
 def test_unmapped_plot_is_not_checked_never_clear():
     zones = _frame([shapely.box(X, Y, X + 10, Y + 10)])
     coverage = _frame([shapely.box(X - 100, Y - 100, X + 100, Y + 100)])
-    plots = _frame([shapely.box(X + 50, Y + 50, X + 80, Y + 80),     # mapped, no zone: clear
-                    shapely.box(X + 90, Y + 50, X + 120, Y + 80),    # partly outside the mapped area
-                    shapely.box(X + 500, Y + 500, X + 530, Y + 530),  # wholly unmapped
-                    shapely.box(X + 5, Y + 5, X + 25, Y + 25)])       # a quarter in the zone
-    out = compute_hazard_shares(plots, [HazardLayer("qc", zones, coverage), HazardLayer("everywhere", zones),
-                                        HazardLayer("missing", None)])
+    plots = _frame(
+        [
+            shapely.box(X + 50, Y + 50, X + 80, Y + 80),  # mapped, no zone: clear
+            shapely.box(X + 90, Y + 50, X + 120, Y + 80),  # partly outside the mapped area
+            shapely.box(X + 500, Y + 500, X + 530, Y + 530),  # wholly unmapped
+            shapely.box(X + 5, Y + 5, X + 25, Y + 25),
+        ]
+    )  # a quarter in the zone
+    out = compute_hazard_shares(
+        plots, [HazardLayer("qc", zones, coverage), HazardLayer("everywhere", zones), HazardLayer("missing", None)]
+    )
     assert out["qc_status"].tolist() == ["clear", "not_checked", "not_checked", "inside"]
     assert out["qc_share"].iloc[3] == pytest.approx(25 / 400)
     assert out["qc_share"].iloc[1:3].isna().all()

@@ -38,8 +38,11 @@ def _line_roads(coords_list, speeds, oneway=None):
 
 
 def test_graph_nodes_edges_and_costs():
-    roads = _line_roads([[(0, 0), (100, 0)], [(100.4, 0.3), (100, 300)], [(0, 0), (0, 50), (100, 50)]],
-                        [36.0, 72.0, 18.0], oneway=["no", "yes", None])
+    roads = _line_roads(
+        [[(0, 0), (100, 0)], [(100.4, 0.3), (100, 300)], [(0, 0), (0, 50), (100, 50)]],
+        [36.0, 72.0, 18.0],
+        oneway=["no", "yes", None],
+    )
     net = build_road_network(roads.set_geometry(roads.geometry.translate(560_000, 7_000_000)))
     assert net.n_nodes == 4  # (100.4, 0.3) snaps onto (100, 0) at 1 m
     assert len(net.edge_u) == 5  # link 1 one-way
@@ -56,8 +59,11 @@ def test_travel_times_equal_networkx_with_one_ways():
     nodes = np.flatnonzero(net.main_node)
     # destinations placed exactly on nodes: the only added cost is the node itself
     picks = nodes[[0, len(nodes) // 2, len(nodes) - 1]]
-    dest = gpd.GeoDataFrame({"dest_id": ["a", "b", "c"], "kind": ["one", "many", "many"]},
-                            geometry=shapely.points(net.node_xy[picks]), crs=STORAGE_CRS)
+    dest = gpd.GeoDataFrame(
+        {"dest_id": ["a", "b", "c"], "kind": ["one", "many", "many"]},
+        geometry=shapely.points(net.node_xy[picks]),
+        crs=STORAGE_CRS,
+    )
     targets = [AccessTarget("a", dest_ids=("a",)), AccessTarget("m", kinds=("many",))]
     times = route_to_targets(net, dest, targets=targets)
     rev = _nx_graph(net).reverse()
@@ -80,9 +86,14 @@ def test_plot_access_equals_networkx_including_access_leg():
     roads = grid_roads(8, seed=5, oneway_share=0.2)
     net = build_road_network(roads)
     dest = destinations_for(roads)
-    plots = gpd.GeoDataFrame({"plot_id": ["p1", "p2"]}, geometry=[shapely.box(566_200, 7_020_250, 566_240, 7_020_300),
-                                                                   shapely.box(566_630, 7_020_700, 566_660, 7_020_780)],
-                             crs=STORAGE_CRS)
+    plots = gpd.GeoDataFrame(
+        {"plot_id": ["p1", "p2"]},
+        geometry=[
+            shapely.box(566_200, 7_020_250, 566_240, 7_020_300),
+            shapely.box(566_630, 7_020_700, 566_660, 7_020_780),
+        ],
+        crs=STORAGE_CRS,
+    )
     got = compute_road_access(plots, net, dest)
     # reference: networkx on a graph with the plot and the destination inserted as nodes
     g = _nx_graph(net)
@@ -127,8 +138,9 @@ def test_snapping_to_middle_of_edge_splits_cost_proportionally():
     # one straight road 0..1000 m at 36 km/h (10 m/s); destination at its east end
     roads = _line_roads([[(560_000, 7_000_000), (561_000, 7_000_000)]], [36.0])
     net = build_road_network(roads)
-    dest = gpd.GeoDataFrame({"dest_id": ["d"], "kind": ["port"]}, geometry=[shapely.Point(561_000, 7_000_000)],
-                            crs=STORAGE_CRS)
+    dest = gpd.GeoDataFrame(
+        {"dest_id": ["d"], "kind": ["port"]}, geometry=[shapely.Point(561_000, 7_000_000)], crs=STORAGE_CRS
+    )
     plot = gpd.GeoDataFrame(geometry=[shapely.box(560_390, 7_000_050, 560_410, 7_000_080)], crs=STORAGE_CRS)
     out = compute_road_access(plot, net, dest, targets=[AccessTarget("port", kinds=("port",))])
     # nearest boundary point (560 390..410, 7 000 050) -> 50 m access leg to x in [390, 410]; the tie picks one
@@ -164,13 +176,22 @@ def test_one_way_is_respected():
 def test_disconnected_plot_raises_or_is_flagged():
     roads = grid_roads(5, seed=1)
     island = _line_roads([[(580_000, 7_030_000), (580_500, 7_030_000)]], [50.0])
-    net = build_road_network(gpd.GeoDataFrame(
-        {"speed_kmh": [*roads["speed_kmh"], 50.0]}, geometry=[*roads.geometry, *island.geometry], crs=STORAGE_CRS))
+    net = build_road_network(
+        gpd.GeoDataFrame(
+            {"speed_kmh": [*roads["speed_kmh"], 50.0]}, geometry=[*roads.geometry, *island.geometry], crs=STORAGE_CRS
+        )
+    )
     assert net.summary.n_components == 2 and 0 < net.summary.main_node_share < 1
     dest = destinations_for(roads)
-    plots = gpd.GeoDataFrame({"plot_id": ["ok", "island", "remote"]}, geometry=[
-        shapely.box(566_000, 7_020_000, 566_030, 7_020_030), shapely.box(580_100, 7_030_010, 580_150, 7_030_050),
-        shapely.box(556_000, 7_040_000, 556_030, 7_040_030)], crs=STORAGE_CRS)
+    plots = gpd.GeoDataFrame(
+        {"plot_id": ["ok", "island", "remote"]},
+        geometry=[
+            shapely.box(566_000, 7_020_000, 566_030, 7_020_030),
+            shapely.box(580_100, 7_030_010, 580_150, 7_030_050),
+            shapely.box(556_000, 7_040_000, 556_030, 7_040_030),
+        ],
+        crs=STORAGE_CRS,
+    )
     with pytest.raises(UnreachablePlotError, match="island") as info:
         compute_road_access(plots, net, dest)
     assert info.value.plot_ids == ["island", "remote"]
@@ -182,9 +203,14 @@ def test_disconnected_plot_raises_or_is_flagged():
 
 
 def test_ferry_gets_crossing_time_and_penalty():
-    roads = gpd.GeoDataFrame({"speed_kmh": [50.0, 15.0], "typeVeg": ["enkelBilveg", "bilferje"]}, geometry=[
-        shapely.LineString([(560_000, 7_000_000), (561_000, 7_000_000)]),
-        shapely.LineString([(561_000, 7_000_000), (563_000, 7_000_000)])], crs=STORAGE_CRS)
+    roads = gpd.GeoDataFrame(
+        {"speed_kmh": [50.0, 15.0], "typeVeg": ["enkelBilveg", "bilferje"]},
+        geometry=[
+            shapely.LineString([(560_000, 7_000_000), (561_000, 7_000_000)]),
+            shapely.LineString([(561_000, 7_000_000), (563_000, 7_000_000)]),
+        ],
+        crs=STORAGE_CRS,
+    )
     net = build_road_network(roads, ferry_speed_kmh=20.0, ferry_penalty_s=900.0)
     assert net.link_time_forward_s[1] == pytest.approx(2000 / (20 / 3.6) + 900)
     assert net.link_ferry.tolist() == [False, True] and net.link_snappable.tolist() == [True, False]
@@ -220,8 +246,13 @@ def test_isochrones_are_nested_and_contain_the_target():
 
 def test_distance_to_road_classes_equals_shapely():
     roads = grid_roads(6, seed=4)
-    plots = gpd.GeoDataFrame(geometry=[shapely.box(566_050, 7_020_050, 566_080, 7_020_090),
-                                       shapely.box(567_500, 7_021_500, 567_520, 7_021_530)], crs=STORAGE_CRS)
+    plots = gpd.GeoDataFrame(
+        geometry=[
+            shapely.box(566_050, 7_020_050, 566_080, 7_020_090),
+            shapely.box(567_500, 7_021_500, 567_520, 7_021_530),
+        ],
+        crs=STORAGE_CRS,
+    )
     out = distance_to_road_classes(plots, roads)
     for i, g in enumerate(plots.geometry):
         e = roads[roads.vegkategori == "E"].distance(g).min()
@@ -235,8 +266,9 @@ def test_planned_destinations_are_not_routed_to_unless_asked():
     net = build_road_network(roads)
     dest = destinations_for(roads)
     dest["status"] = np.where(dest["kind"] == "rail_freight_terminal", "planned", "existing")
-    plots = gpd.GeoDataFrame({"plot_id": ["p1"]}, geometry=[shapely.box(566_200, 7_020_250, 566_240, 7_020_300)],
-                             crs=STORAGE_CRS)
+    plots = gpd.GeoDataFrame(
+        {"plot_id": ["p1"]}, geometry=[shapely.box(566_200, 7_020_250, 566_240, 7_020_300)], crs=STORAGE_CRS
+    )
     got = compute_road_access(plots, net, dest)
     assert np.isnan(got["freight_terminal_travel_time_s"].iloc[0])  # not built yet: no time, never a guess
     assert np.isfinite(got["airport_travel_time_s"].iloc[0])

@@ -35,8 +35,16 @@ def loaded(derived_registry):
 def test_save_and_load_enrichment_round_trip(loaded):
     reg, ids = loaded
     assert reg.load_enrichment().empty
-    frame = pd.DataFrame({"plot_id": ids[:2], "plot_version": [1, 1], "layer_versions": [{"a": "1"}, {"a": "1"}],
-                          "x_travel_time_s": [12.5, np.nan], "x_status": ["ok", "no_data"], "flag": [True, False]})
+    frame = pd.DataFrame(
+        {
+            "plot_id": ids[:2],
+            "plot_version": [1, 1],
+            "layer_versions": [{"a": "1"}, {"a": "1"}],
+            "x_travel_time_s": [12.5, np.nan],
+            "x_status": ["ok", "no_data"],
+            "flag": [True, False],
+        }
+    )
     assert reg.save_enrichment(frame) == 2
     got = reg.load_enrichment()
     assert got["plot_id"].tolist() == sorted(ids[:2])
@@ -83,15 +91,17 @@ def test_enrich_registry_is_incremental(loaded, layers_dir):
 
     # a changed parameter (part of the fingerprint) or --force recomputes everything
     assert enrich_registry(reg, layers_dir=layers_dir, params=EnrichParams(steep_slope_deg=5)).n_computed == 9
-    assert enrich_registry(reg, layers_dir=layers_dir, params=EnrichParams(steep_slope_deg=5), force=True
-                           ).n_computed == 9
+    assert (
+        enrich_registry(reg, layers_dir=layers_dir, params=EnrichParams(steep_slope_deg=5), force=True).n_computed == 9
+    )
 
 
 def test_layer_change_recomputes_all_and_ended_plots_drop_out(loaded, layers_dir):
     reg, ids = loaded
     enrich_registry(reg, layers_dir=layers_dir)
-    (layers_dir / "layers.toml").write_text((layers_dir / "layers.toml").read_text().replace(
-        'description = "built in a test"', 'description = "edited"', 1))
+    (layers_dir / "layers.toml").write_text(
+        (layers_dir / "layers.toml").read_text().replace('description = "built in a test"', 'description = "edited"', 1)
+    )
     assert enrich_registry(reg, layers_dir=layers_dir).n_computed == 9
     plot = reg.get_plot(ids[0])
     reg.end_plot(ids[0], expected_version=plot.version, actor="test", reason="gone")
@@ -106,8 +116,13 @@ def test_enriched_plots_joins_only_current_versions(loaded, layers_dir):
     assert len(joined) == 9 and joined.crs.to_epsg() == 25832
     assert joined["city_centre_travel_time_s"].notna().all()
     plot = reg.get_plot(ids[2])
-    reg.update_plot(ids[2], {"geometry": shapely.affinity.translate(plot.geometry, 2.0, 0.0)},
-                    expected_version=plot.version, actor="test", crs="EPSG:25832")
+    reg.update_plot(
+        ids[2],
+        {"geometry": shapely.affinity.translate(plot.geometry, 2.0, 0.0)},
+        expected_version=plot.version,
+        actor="test",
+        crs="EPSG:25832",
+    )
     joined = enriched_plots(reg).set_index("plot_id")
     assert np.isnan(joined.loc[ids[2], "city_centre_travel_time_s"])  # stale row not shown
     assert joined.drop(index=ids[2])["city_centre_travel_time_s"].notna().all()
@@ -121,8 +136,13 @@ def test_cli_enrich(monkeypatch, tmp_path, layers_dir):
     path = tmp_path / "cli.gpkg"
     with cls.create(path) as reg:
         reg.add_plots(make_plot_frame(4, seed=2), actor="test")
-    monkeypatch.setattr(landreg.registry, "open_registry", lambda p, **kw: cls.open(p, **{
-        k: v for k, v in kw.items() if k in ("busy_timeout_s", "journal_mode", "overlap_tolerance_m2")}))
+    monkeypatch.setattr(
+        landreg.registry,
+        "open_registry",
+        lambda p, **kw: cls.open(
+            p, **{k: v for k, v in kw.items() if k in ("busy_timeout_s", "journal_mode", "overlap_tolerance_m2")}
+        ),
+    )
     runner = CliRunner()
     out = runner.invoke(enrich_cmd, ["--registry", str(path), "--layers", str(layers_dir)])
     assert out.exit_code == 0, out.output
@@ -135,8 +155,9 @@ def test_cli_enrich(monkeypatch, tmp_path, layers_dir):
     assert out.exit_code == 1 and "layers.toml" in out.output
 
 
-@pytest.mark.skipif(importlib.util.find_spec("landreg.layers.build") is None,
-                    reason="landreg.layers.build does not exist yet")
+@pytest.mark.skipif(
+    importlib.util.find_spec("landreg.layers.build") is None, reason="landreg.layers.build does not exist yet"
+)
 def test_enrich_registry_built_from_bundled_layers(tmp_path):
     from landreg.layers.build import build_registry_from_layers
 

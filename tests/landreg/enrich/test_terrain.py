@@ -89,8 +89,9 @@ def test_slope_of_a_plane_is_exact(tmp_path):
     path = tmp_path / "plane.tif"
     rows, cols = np.mgrid[0:40, 0:40]
     z = (cols * PX * 0.1 + rows * PX * 0.2).astype("float32")  # gradient (0.1, 0.2)
-    with rasterio.open(path, "w", driver="GTiff", width=40, height=40, count=1, dtype="float32",
-                       crs="EPSG:25832", transform=TRANSFORM) as dst:
+    with rasterio.open(
+        path, "w", driver="GTiff", width=40, height=40, count=1, dtype="float32", crs="EPSG:25832", transform=TRANSFORM
+    ) as dst:
         dst.write(z, 1)
     plot = gpd.GeoDataFrame(geometry=[shapely.box(X0 + 200, Y0 - 600, X0 + 480, Y0 - 310)], crs=STORAGE_CRS)
     want = np.degrees(np.arctan(np.hypot(0.1, 0.2)))
@@ -104,16 +105,30 @@ def test_outside_or_nodata_is_nan_with_status_never_zero(tmp_path):
     path = tmp_path / "holes.tif"
     z = np.full((40, 40), 50.0, dtype="float32")
     z[:, 20:] = -9999.0  # east half nodata
-    with rasterio.open(path, "w", driver="GTiff", width=40, height=40, count=1, dtype="float32",
-                       crs="EPSG:25832", transform=TRANSFORM, nodata=-9999.0) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=40,
+        height=40,
+        count=1,
+        dtype="float32",
+        crs="EPSG:25832",
+        transform=TRANSFORM,
+        nodata=-9999.0,
+    ) as dst:
         dst.write(z, 1)
-    plots = gpd.GeoDataFrame({"plot_id": ["outside", "nodata", "half", "ok", "edge"]}, geometry=[
-        shapely.box(X0 - 500, Y0 + 100, X0 - 400, Y0 + 200),  # wholly outside the raster
-        shapely.box(X0 + 700, Y0 - 300, X0 + 800, Y0 - 200),  # over nodata
-        shapely.box(X0 + 450, Y0 - 300, X0 + 550, Y0 - 200),  # half on nodata
-        shapely.box(X0 + 100, Y0 - 300, X0 + 200, Y0 - 200),
-        shapely.box(X0 - 50, Y0 - 300, X0 + 50, Y0 - 200),  # half outside the raster
-    ], crs=STORAGE_CRS)
+    plots = gpd.GeoDataFrame(
+        {"plot_id": ["outside", "nodata", "half", "ok", "edge"]},
+        geometry=[
+            shapely.box(X0 - 500, Y0 + 100, X0 - 400, Y0 + 200),  # wholly outside the raster
+            shapely.box(X0 + 700, Y0 - 300, X0 + 800, Y0 - 200),  # over nodata
+            shapely.box(X0 + 450, Y0 - 300, X0 + 550, Y0 - 200),  # half on nodata
+            shapely.box(X0 + 100, Y0 - 300, X0 + 200, Y0 - 200),
+            shapely.box(X0 - 50, Y0 - 300, X0 + 50, Y0 - 200),  # half outside the raster
+        ],
+        crs=STORAGE_CRS,
+    )
     out = compute_terrain(plots, path)
     assert out["terrain_status"].tolist() == ["no_data", "no_data", "partial", "ok", "partial"]
     for col in ("elevation_min_m", "elevation_mean_m", "elevation_max_m", "slope_mean_deg", "steep_share"):
@@ -125,8 +140,17 @@ def test_outside_or_nodata_is_nan_with_status_never_zero(tmp_path):
 
 def test_dem_in_another_crs_is_refused(tmp_path):
     path = tmp_path / "wgs.tif"
-    with rasterio.open(path, "w", driver="GTiff", width=4, height=4, count=1, dtype="float32", crs="EPSG:4326",
-                       transform=Affine(0.01, 0.0, 10.0, 0.0, -0.01, 63.0)) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=4,
+        height=4,
+        count=1,
+        dtype="float32",
+        crs="EPSG:4326",
+        transform=Affine(0.01, 0.0, 10.0, 0.0, -0.01, 63.0),
+    ) as dst:
         dst.write(np.zeros((4, 4), dtype="float32"), 1)
     plots = gpd.GeoDataFrame(geometry=[shapely.box(X0, Y0 - 100, X0 + 100, Y0)], crs=STORAGE_CRS)
     with pytest.raises(CRSError, match="EPSG:25832"):
