@@ -82,3 +82,26 @@ def test_bad_import_writes_nothing(tmp_path, source):
     assert "nothing was written" in out.stderr
     with open_registry(reg) as r:
         assert r.count_plots() == 6
+
+
+def test_tokens_are_created_listed_and_revoked(tmp_path, source):
+    from landreg.tokens import AuthenticationError, Role
+
+    reg = tmp_path / "r.gpkg"
+    landreg("import", source, "--registry", reg)
+    out = landreg("token", "create", "--name", "kari", "--role", "planner", "--municipality", "5029", "--registry", reg)
+    assert out.returncode == 0, out.stderr
+    token = out.stdout.strip()
+    assert token.startswith("lr_")
+    with open_registry(reg) as r:
+        who = r.authenticate(token)
+        assert who.name == "kari" and who.role is Role.PLANNER and who.municipalities == {"5029"}
+        stored = r._conn.execute("SELECT secret_sha256 FROM landreg_tokens").fetchone()[0]
+        assert token.split("_", 2)[2] not in stored  # only a hash is kept
+    listing = landreg("token", "list", "--registry", reg).stdout
+    assert "kari" in listing and "active" in listing and token.split("_", 2)[2] not in listing
+    out = landreg("token", "create", "--name", "x", "--role", "planner", "--registry", reg)
+    assert out.returncode != 0 and "municipality" in out.stderr
+    assert landreg("token", "revoke", token.split("_")[1], "--registry", reg).returncode == 0
+    with open_registry(reg) as r, pytest.raises(AuthenticationError, match="revoked"):
+        r.authenticate(token)
