@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from api import html
-from api.crs import STORAGE_CRS_URI, SUPPORTED_CRS
+from api.crs import CRS84, STORAGE_CRS_URI, SUPPORTED_CRS, bbox_to_storage, transform_geometries
 from api.deps import get_registry, wants_html
-from api.errors import EntityNotFoundError
 from api.features import json_response
+from landreg.errors import EntityNotFoundError
 
 router = APIRouter()
 
@@ -55,17 +56,10 @@ def _collection_doc(request: Request, coll: Any, registry: Any) -> dict[str, Any
     root = base_url(request)
     extent = None
     if coll.source == "plots":
-        row = registry._conn.execute(
-            "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'plots'"
-        ).fetchone()
-        if row and row[0] is not None:
-            import numpy as np
-            import shapely
-
-            from api.crs import CRS84, transform_geometries
-
-            box = transform_geometries(np.array([shapely.box(*row)]), STORAGE_CRS_URI, CRS84)[0]
-            extent = list(box.bounds)
+        bounds = registry.plots_extent()
+        if bounds is not None:
+            box = bbox_to_storage(bounds, STORAGE_CRS_URI)  # a polygon; transformed below
+            extent = list(transform_geometries(np.array([box]), STORAGE_CRS_URI, CRS84)[0].bounds)
     elif coll.frame is not None and len(coll.frame):
         extent = list(coll.frame.to_crs("OGC:CRS84").total_bounds)
     doc: dict[str, Any] = {

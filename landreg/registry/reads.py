@@ -177,6 +177,14 @@ class PlotReads(RegistryState):
             params += list(compiled.params)
         return f'SELECT {select} FROM "{table}" WHERE {where}', params
 
+    def plots_extent(self) -> tuple[float, float, float, float] | None:
+        """Bounds (minx, miny, maxx, maxy) of the stored plots in EPSG:25832, or None when empty."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?", (PLOTS,)
+            ).fetchone()
+        return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
+
     def plot_history(self, plot_id: str) -> gpd.GeoDataFrame:
         """Every version of a plot, oldest first, with op, actor, time, changed fields, before and after."""
         with self._lock:
