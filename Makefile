@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.landreg-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+REGISTRY ?= var/landreg.gpkg
 
-.PHONY: run test bench lint install clean
+.PHONY: run rebuild test bench lint install clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -16,10 +17,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Build the registry from the bundled layers, report its contents, and serve the API on $(HOST):$(PORT).
+## Build the registry from the bundled layers (when there is none yet: edits are never thrown away),
+## report its contents, and serve the API and maps on $(HOST):$(PORT).
 run: $(STAMP)
-	$(VENV)/bin/landreg init --force
-	$(VENV)/bin/landreg serve --host $(HOST) --port $(PORT)
+	@if [ -f $(REGISTRY) ]; then \
+		echo "registry $(REGISTRY) exists (make rebuild builds it anew from layers/)"; \
+		$(VENV)/bin/landreg summary --registry $(REGISTRY); \
+	else \
+		$(VENV)/bin/landreg init --registry $(REGISTRY); \
+	fi
+	$(VENV)/bin/landreg serve --registry $(REGISTRY) --host $(HOST) --port $(PORT)
+
+## Build the registry anew from the bundled layers (replaces the existing file and its history).
+rebuild: $(STAMP)
+	$(VENV)/bin/landreg init --force --registry $(REGISTRY)
 
 ## The whole test suite.
 test: $(STAMP)
