@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from api import html
 from api.collections import filter_small, plot_query, read_small_collection
 from api.crs import CRS84, bbox_to_storage, normalise_crs_uri
-from api.deps import get_registry, parse_bbox, parse_datetime_param, parse_interval, settings_dep, wants_html
+from api.deps import get_registry, parse_bbox, parse_datetime_param, parse_interval, wants_html
 from api.errors import InvalidParameterError
 from api.features import frame_to_features, geojson_response, records_to_features
 from api.routes.ogc import base_url, collection_of
@@ -203,7 +203,6 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         }
         return geojson_response(body, crs_uri=crs_uri)
 
-    _ = settings_dep
     return router
 
 

@@ -49,7 +49,6 @@ def connect(path: str | Path, *, busy_timeout_s: float = 30.0, journal_mode: str
     for i, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
         conn.create_function(name, 1, _envelope_part(i), deterministic=True)
     conn.create_function("ST_IsEmpty", 1, blob_is_empty, deterministic=True)
-    conn.create_function("landreg_intersects_bbox", 5, _intersects_bbox, deterministic=True)
     conn.create_function("landreg_spatial", 3, _spatial_predicate, deterministic=True)
     return conn
 
@@ -71,18 +70,6 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
-
-
-def _intersects_bbox(blob: bytes | None, minx: float, miny: float, maxx: float, maxy: float) -> int:
-    """SQL function: 1 when the geometry intersects the box (exact test after the R-tree)."""
-    if blob is None:
-        return 0
-    import shapely
-
-    from landreg.gpkg.geometry import decode_geometries
-
-    geom = decode_geometries([blob])[0]
-    return int(shapely.intersects(geom, shapely.box(minx, miny, maxx, maxy)))
 
 
 @functools.lru_cache(maxsize=64)

@@ -110,14 +110,6 @@ def compile_filter(ast: Any, *, filter_crs: CRS | str | None = None, table: str 
     return CompiledFilter(sql, tuple(params))
 
 
-def spatial_filter(op: str, geometry: Any, *, table: str = "plots") -> CompiledFilter:
-    """SQL for ``<plot geometry> op <geometry>`` with an EPSG:25832 geometry (R-tree, then exact)."""
-    params: list[Any] = []
-    identity = Transformer.from_crs(STORAGE_CRS, STORAGE_CRS, always_xy=True)
-    sql = _Compiler(identity, table, params).spatial_sql(op, geometry)
-    return CompiledFilter(sql, tuple(params))
-
-
 class _Compiler:
     def __init__(self, transformer: Transformer, table: str, params: list[Any]) -> None:
         self.transformer = transformer

@@ -111,7 +111,8 @@ class PlotQuery:
 def where_clause(query: PlotQuery, *, table: str, rtree: str | None, now_text: str | None) -> tuple[str, list[Any]]:
     """SQL ``WHERE`` text and parameters for ``query`` over ``table``.
 
-    ``rtree`` names the R-tree of ``table`` (used for ``bbox``); ``now_text``
+    ``rtree`` names the R-tree of ``table``: ``bbox`` and ``intersects`` select their candidates
+    through it (the exact geometric test is the caller's); ``now_text``
     is the as-of time already formatted as stored DATETIME text.
     """
     clauses: list[str] = []
@@ -122,8 +123,9 @@ def where_clause(query: PlotQuery, *, table: str, rtree: str | None, now_text: s
             clauses.append(f'"{col}" IN ({",".join("?" * len(values))})')
             params.extend(values)
 
-    if query.bbox is not None and rtree is not None:
-        minx, miny, maxx, maxy = query.bbox
+    window = query.bbox if query.intersects is None else query.intersects.bounds
+    if window is not None and rtree is not None:
+        minx, miny, maxx, maxy = window
         clauses.append(
             f'{table}.fid IN (SELECT id FROM "{rtree}" WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)'
         )

@@ -17,7 +17,7 @@ from landreg.gpkg.geometry import decode_geometries
 from landreg.model.plot import Plot
 from landreg.registry._state import RegistryState
 from landreg.registry.codec import PLOT_COLUMNS, format_datetime, rows_to_frame, rows_to_records
-from landreg.registry.cql import compile_filter, spatial_filter
+from landreg.registry.cql import compile_filter
 from landreg.registry.query import PlotQuery, where_clause
 from landreg.registry.tables import HISTORY_COLUMNS, PLOTS, VERSIONS
 
@@ -144,14 +144,8 @@ class PlotReads(RegistryState):
             shape = shapely.box(*query.bbox)
         if shape is None:
             return None
-        table = VERSIONS if query.as_of is not None else PLOTS
-        minx, miny, maxx, maxy = shape.bounds
-        sql, params = self._query_sql(query, select="fid, geom", spatial=False)
-        sql += (
-            f' AND "{table}".fid IN (SELECT id FROM "rtree_{table}_geom" '
-            "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?) ORDER BY fid"
-        )
-        rows = self._conn.execute(sql, [*params, maxx, minx, maxy, miny]).fetchall()
+        sql, params = self._query_sql(query, select="fid, geom")  # R-tree window and the other criteria
+        rows = self._conn.execute(sql + " ORDER BY fid", params).fetchall()
         if not rows:
             return np.empty(0, dtype=np.int64)
         fids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -159,18 +153,11 @@ class PlotReads(RegistryState):
         shapely.prepare(shape)
         return fids[shapely.intersects(shape, geoms)]
 
-    def _query_sql(self, query: PlotQuery, *, select: str, spatial: bool = True) -> tuple[str, list[Any]]:
+    def _query_sql(self, query: PlotQuery, *, select: str) -> tuple[str, list[Any]]:
+        """SQL of every criterion; a ``bbox``/``intersects`` adds only its R-tree window (see ``_spatial_matches``)."""
         table = VERSIONS if query.as_of is not None else PLOTS
         now_text = format_datetime(query.as_of) if query.as_of is not None else None
-        rtree = f"rtree_{table}_geom" if spatial else None
-        where, params = where_clause(query, table=table, rtree=rtree, now_text=now_text)
-        if spatial and query.bbox is not None:
-            where += " AND landreg_intersects_bbox(geom, ?, ?, ?, ?)"
-            params += list(query.bbox)
-        if spatial and query.intersects is not None:
-            compiled = spatial_filter("intersects", query.intersects, table=table)
-            where += f" AND {compiled.sql}"
-            params += list(compiled.params)
+        where, params = where_clause(query, table=table, rtree=f"rtree_{table}_geom", now_text=now_text)
         if query.filter_ast is not None:
             compiled = compile_filter(query.filter_ast, filter_crs=query.filter_crs, table=table)
             where += f" AND {compiled.sql}"
