@@ -43,18 +43,10 @@ def _browser_draw_s(path: Path, n: int) -> float | None:
         from playwright.sync_api import sync_playwright
     except ImportError:
         return None
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-    ]
+    from tests.maps.test_browser import ARGS  # the flags that work here as root, kept in one place
+
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=args)
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 860})
         t0 = time.perf_counter()
         page.goto(path.as_uri(), wait_until="load", timeout=120_000)
