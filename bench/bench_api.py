@@ -27,9 +27,11 @@ import httpx
 import numpy as np
 from pyproj import Transformer
 
+from api.settings import ApiSettings
 from bench.common import machine, timed, write_section
 from landreg import open_registry
 from landreg.testing import make_plot_frame
+from tests.api.conftest import LiveServer
 
 ROOT = Path(__file__).resolve().parents[1]
 WORK = ROOT / "bench" / "_work"
@@ -194,34 +196,9 @@ def run(n: int = 100_000, *, seconds: int = 20, connections: int = 8, write: boo
         lon0, lat0 = to84.transform(minx, miny)
         lon1, lat1 = to84.transform(maxx, maxy)
 
-        lr_port, pg_port = _free_port(), _free_port()
-        env = {
-            **os.environ,
-            "LANDREG_API_REGISTRY": str(gpkg),
-            "LANDREG_API_LOG_REQUESTS": "false",
-            "LANDREG_API_LAYERS_DIR": str(ROOT / "layers"),
-        }
-        landreg = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(lr_port),
-                "--workers",
-                "2",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        pg_port = _free_port()
+        settings = ApiSettings(registry=gpkg, layers_dir=ROOT / "layers", log_requests=False)
+        landreg = LiveServer(settings, workers=2)  # the service as the tests start it, with 2 workers
         cfg = _pygeoapi_config(Path(tmp) / "pygeoapi.yml", gpkg, pg_port, [lon0, lat0, lon1, lat1])
         openapi = Path(tmp) / "openapi.yml"
         pg_bin = pg_python.parent
@@ -247,9 +224,9 @@ def run(n: int = 100_000, *, seconds: int = 20, connections: int = 8, write: boo
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        lr_base, pg_base = f"http://127.0.0.1:{lr_port}", f"http://127.0.0.1:{pg_port}"
+        lr_base, pg_base = landreg.url, f"http://127.0.0.1:{pg_port}"
+        landreg.__enter__()  # waits until it answers
         try:
-            _wait(lr_base + "/conformance", landreg)
             _wait(pg_base + "/conformance", pygeoapi)
             lr_p50, lr_counts = _sequential(lr_base, urls, 200)
             pg_p50, pg_counts = _sequential(pg_base, urls, 200)
@@ -257,12 +234,12 @@ def run(n: int = 100_000, *, seconds: int = 20, connections: int = 8, write: boo
             pg_load = _wrk(urls, base=pg_base, seconds=seconds, connections=connections)
             page_s, page_seen = _page_all(lr_base, 1000)
         finally:
-            for proc in (landreg, pygeoapi):
-                proc.send_signal(signal.SIGTERM)
-                try:
-                    proc.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+            landreg.__exit__()
+            pygeoapi.send_signal(signal.SIGTERM)
+            try:
+                pygeoapi.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                pygeoapi.kill()
     figures = {
         "n": n,
         "seconds": seconds,
