@@ -12,11 +12,11 @@ from typing import Any
 
 import pandas as pd
 
-from landreg.clusters import DEFAULT_GAP_M, ClusterScores, HotSpots, cluster_scores, price_hotspots
+from landreg.clusters import DEFAULT_GAP_M, ClusterScores, HotSpots, cluster_scores, price_hotspots, scoring_context
 from landreg.enrich import enriched_plots as _enriched_plots
 from landreg.errors import NotEnrichedError
 from landreg.scenarios import ScenarioReport, list_scenarios, run_registry_scenario
-from landreg.scoring import ScoreResult, score_plots
+from landreg.scoring import ScoreResult, ScoringContext, ScoringProfile, load_profile, score_plots
 from landreg.search import SearchResult, SiteRequirements, search_sites
 from landreg.supply import SupplyResult, effective_supply
 
@@ -50,13 +50,37 @@ def score_registry(
     statuses: Sequence[str] | None = DEFAULT_SCORED_STATUSES,
     municipality_no: Sequence[str] = (),
 ) -> ScoreResult:
-    """Attractiveness scores of the registry's live plots (``statuses=None`` scores all)."""
+    """Attractiveness scores of the registry's live plots (``statuses=None`` scores all).
+
+    A plot's score does not depend on the filters: synergy (firms on every live plot, sold and
+    occupied ones too) and the criteria no plot can score come from the whole registry
+    (:func:`registry_scoring_context`); only ranks and percentiles are over the plots returned.
+    """
     plots = enriched_plots(registry)
+    context = registry_scoring_context(registry, profile=profile, plots=plots)
     if statuses:
         plots = plots[plots["status"].astype(str).isin(list(statuses))]
     if municipality_no:
         plots = plots[plots["municipality_no"].astype(str).isin(list(municipality_no))]
-    return score_plots(plots, profile=profile, weights=weights)
+    return score_plots(plots, profile=profile, weights=weights, context=context)
+
+
+def registry_scoring_context(
+    registry: Any, *, profile: str | ScoringProfile = "general", plots: Any = None
+) -> ScoringContext:
+    """What every score of ``profile`` takes from the whole live registry (synergy, criteria not applicable).
+
+    Parameters
+    ----------
+    registry : GeoPackageRegistry
+    profile : str or ScoringProfile
+        Its ``industry_nace`` decides which firms are related (synergy).
+    plots : GeoDataFrame, optional
+        The registry's enriched live plots, when already read.
+    """
+    prof = load_profile(profile) if isinstance(profile, str) else profile
+    plots = enriched_plots(registry) if plots is None else plots
+    return scoring_context(plots, industry_nace=prof.industry_nace, areas=registry.load_business_areas())
 
 
 def registry_cluster_scores(
@@ -83,9 +107,12 @@ def registry_supply(
     uptake_by_municipality: Mapping[str, float] | None = None,
 ) -> SupplyResult:
     """Decares by status and effective decares per municipality and business area."""
+    plots = enriched_plots(registry)
+    context = registry_scoring_context(registry, profile=profile, plots=plots)
     return effective_supply(
-        enriched_plots(registry),
+        plots,
         profile=profile,
+        scores=score_plots(plots, profile=profile, context=context),
         uptake_daa_per_year=uptake_daa_per_year,
         uptake_by_municipality=uptake_by_municipality,
     )

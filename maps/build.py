@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landreg.scenarios.report import SCORE_TOLERANCE
 from maps.assets import offline_map
 from maps.elements import LegendControl, MapDecorations, PlotLayer, SearchControl
 from maps.encode import PLOT_DECIMALS
@@ -359,9 +360,9 @@ def change_category(before: np.ndarray, after: np.ndarray, status_changed: np.nd
     d = np.asarray(after, dtype=float) - np.asarray(before, dtype=float)
     out = np.full(len(d), "no change", dtype=object)
     out[np.isnan(d)] = "no score"
-    out[d >= 0.05] = "score up < 5"
+    out[d >= SCORE_TOLERANCE] = "score up < 5"
     out[d >= 5] = "score up ≥ 5"
-    out[d <= -0.05] = "score down < 5"
+    out[d <= -SCORE_TOLERANCE] = "score down < 5"
     out[d <= -5] = "score down ≥ 5"
     out[np.asarray(status_changed, dtype=bool)] = "status changed"
     return out
@@ -373,6 +374,7 @@ def build_scenario_map(
     context: MapContext | None = None,
     road_projects: gpd.GeoDataFrame | None = None,
     title: str = "Scenario",
+    subtitle: str | None = None,
     notes: Sequence[str] = (),
     assets: str = "inline",
     web_tiles: bool = True,
@@ -388,8 +390,11 @@ def build_scenario_map(
     road_projects : GeoDataFrame, optional
         The scenario's new roads (drawn on top).
     title : str
+    subtitle : str, optional
+        One line under the title (e.g. :meth:`landreg.scenarios.ScenarioReport.headline`);
+        default the first note.
     notes : sequence of str
-        What the scenario applied (legend note).
+        What the scenario applied (legend note), as text for readers.
     assets, web_tiles : see :func:`build_plot_map`.
 
     Returns
@@ -452,7 +457,7 @@ def build_scenario_map(
         drawn=drawn,
         synthetic_what=["plots", "scenario"],
         title=title,
-        subtitle=notes[0] if notes else None,
+        subtitle=subtitle or (notes[0] if notes else None),
         legends=[classes.legend],
         plot_layers=[layer],
         named_layers=named,

@@ -149,6 +149,7 @@ def scenario_map_from_registry(
         context=context,
         road_projects=roads,
         title=f"Scenario {report.spec.name} ({profile} profile)",
+        subtitle=report.headline(),
         notes=report.notes,
         assets=assets,
         web_tiles=web_tiles,

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from landreg.clusters.area_scores import ClusterScores, available_blocks, cluster_scores
-from landreg.clusters.colocation import local_colocation_quotients, synergy_scores
+from landreg.clusters.colocation import local_colocation_quotients, scoring_context, synergy_scores
 from landreg.clusters.contiguity import DEFAULT_GAP_M, block_areas_daa, contiguous_blocks
 from landreg.clusters.density import DensityClusters, find_density_clusters
 from landreg.clusters.firms import firms_from_plots
@@ -46,5 +46,6 @@ __all__ = [
     "nace_division",
     "price_hotspots",
     "related_codes",
+    "scoring_context",
     "synergy_scores",
 ]

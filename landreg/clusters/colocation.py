@@ -24,7 +24,9 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from landreg.clusters.firms import firms_from_plots
 from landreg.clusters.industries import is_related, related_codes
+from landreg.scoring.context import ScoringContext, unscoreable_columns
 
 DEFAULT_K = 10
 DEFAULT_MAX_DISTANCE_M = 5_000.0
@@ -86,7 +88,7 @@ def synergy_scores(
     plots: pd.DataFrame,
     *,
     industry_nace: Iterable[str],
-    firms: pd.DataFrame | None = None,
+    firms: pd.DataFrame,
     k: int = DEFAULT_K,
     max_distance_m: float = DEFAULT_MAX_DISTANCE_M,
 ) -> pd.Series:
@@ -99,8 +101,10 @@ def synergy_scores(
     industry_nace : iterable of str
         NACE codes of the industry; related codes come from ``industries.toml``.
         Empty: every firm counts as related (q = 1 where firms are near, synergy 0.5).
-    firms : GeoDataFrame, optional
-        Firm points (default: :func:`~landreg.clusters.firms.firms_from_plots` of ``plots``).
+    firms : GeoDataFrame
+        Firm points of the whole region (:func:`~landreg.clusters.firms.firms_from_plots` of every
+        live plot, sold and occupied ones included): the firms of the plots being scored alone
+        would miss nearly all of them.
     k, max_distance_m : see the module docstring.
 
     Returns
@@ -108,10 +112,6 @@ def synergy_scores(
     Series
         Indexed like ``plots``, 0..1; NaN when there are no firms at all.
     """
-    if firms is None:
-        from landreg.clusters.firms import firms_from_plots
-
-        firms = firms_from_plots(plots)
     codes = related_codes(industry_nace)
     if len(firms) == 0:
         return pd.Series(np.nan, index=plots.index, name="synergy_score")
@@ -130,3 +130,30 @@ def synergy_scores(
     )
     q = local / share if share > 0 else np.zeros(len(local))
     return pd.Series(q / (1.0 + q), index=plots.index, name="synergy_score")
+
+
+def scoring_context(
+    plots: pd.DataFrame, *, industry_nace: Iterable[str], areas: pd.DataFrame | None = None
+) -> ScoringContext:
+    """What scores take from the whole registry: synergy of every plot and the criteria no plot can score.
+
+    Build it from *every* live plot, before choosing the plots to score, so that a plot's
+    score does not depend on which other plots are scored with it.
+
+    Parameters
+    ----------
+    plots : GeoDataFrame
+        Every live enriched plot of the registry (EPSG:25832), with ``plot_id`` and ``occupants``.
+    industry_nace : iterable of str
+        NACE codes of the industry the synergy is for (a profile's ``industry_nace``).
+    areas : GeoDataFrame, optional
+        Business areas; their firms not placed on a plot count too.
+
+    Returns
+    -------
+    ScoringContext
+    """
+    firms = firms_from_plots(plots, areas=areas)
+    synergy = synergy_scores(plots, industry_nace=industry_nace, firms=firms)
+    by_plot = pd.Series(synergy.to_numpy(), index=plots["plot_id"].astype(str).to_numpy(), name="synergy_score")
+    return ScoringContext(synergy_score=by_plot, not_applicable=unscoreable_columns(plots))

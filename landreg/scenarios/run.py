@@ -17,6 +17,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landreg.clusters.colocation import scoring_context
 from landreg.enrich.inputs import EnrichInputs
 from landreg.enrich.pipeline import EnrichParams
 from landreg.model.entities import Decision
@@ -27,10 +28,21 @@ from landreg.scenarios.network import (
     roads_with_projects,
     select_destinations,
 )
-from landreg.scenarios.report import ScenarioReport
+from landreg.scenarios.report import (
+    EFFECTIVE_DAA_TOLERANCE,
+    SCORE_TOLERANCE,
+    TRAVEL_TIME_TOLERANCE_MIN,
+    ScenarioReport,
+    applicability_notes,
+    count_text,
+    destination_notes,
+    differs,
+    outcome_text,
+    status_change_note,
+)
 from landreg.scenarios.spec import ScenarioSpec, parse_scenario
 from landreg.scoring.errors import MissingColumnError
-from landreg.scoring.profiles import ScoringProfile
+from landreg.scoring.profiles import ScoringProfile, load_profile
 from landreg.scoring.score import score_plots
 from landreg.supply.effective import SupplyParams, effective_supply
 
@@ -45,11 +57,16 @@ def _with_access(plots: gpd.GeoDataFrame, access: pd.DataFrame) -> gpd.GeoDataFr
 
 
 def _state(
-    plots: gpd.GeoDataFrame, profile: str | ScoringProfile, supply_params: SupplyParams
+    plots: gpd.GeoDataFrame,
+    profile: str | ScoringProfile,
+    supply_params: SupplyParams,
+    areas: gpd.GeoDataFrame | None,
 ) -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame, dict[str, Any]]:
-    scores = score_plots(plots, profile=profile)
+    prof = load_profile(profile) if isinstance(profile, str) else profile
+    context = scoring_context(plots, industry_nace=prof.industry_nace, areas=areas)
+    scores = score_plots(plots, profile=prof, context=context)
     supply = effective_supply(plots, scores=scores, params=supply_params)
-    return scores.frame, scores.profile.record(), supply.plots, supply.region
+    return scores.frame, scores.record(), supply.plots, supply.region
 
 
 def run_scenario(
@@ -59,6 +76,7 @@ def run_scenario(
     inputs: EnrichInputs,
     decisions: Sequence[Decision] = (),
     road_projects: gpd.GeoDataFrame | None = None,
+    areas: gpd.GeoDataFrame | None = None,
     profile: str | ScoringProfile = "general",
     enrich_params: EnrichParams | None = None,
     supply_params: SupplyParams | None = None,
@@ -77,6 +95,8 @@ def run_scenario(
     decisions : sequence of Decision
     road_projects : GeoDataFrame, optional
         Needed when ``spec`` names road projects.
+    areas : GeoDataFrame, optional
+        Business areas: their firms count for synergy, as in :func:`landreg.analysis.score_registry`.
     profile : str or ScoringProfile
     enrich_params : EnrichParams, optional
     supply_params : SupplyParams, optional
@@ -99,13 +119,16 @@ def run_scenario(
     base = _with_access(plots, road_access(plots, roads=inputs.roads, destinations=base_dest, params=enrich_params))
 
     scen, adds, removes = apply_decisions(plots, outcomes=spec.decision_outcomes, decisions=decisions)
-    n_status = int((scen["status"].astype(str).to_numpy() != plots["status"].astype(str).to_numpy()).sum())
     if spec.decision_outcomes:
-        notes.append(f"{n_status} plot(s) change status by decision outcome(s) {spec.decision_outcomes}")
+        notes.append(
+            status_change_note(
+                plots["status"], scen["status"], cause=outcome_text(spec.decision_outcomes, decisions=decisions)
+            )
+        )
     for firm in spec.relocations:
         scen, freed = release_firm(scen, firm=firm)
         notes.append(
-            f"{firm} moves out: {int(freed.sum())} plot(s), "
+            f"{firm} moves out: {count_text(int(freed.sum()), 'plot')}, "
             f"{plots.loc[plots.index[freed], 'area_m2'].sum() / 1000:,.1f} daa become available"
         )
     roads = inputs.roads
@@ -116,12 +139,12 @@ def run_scenario(
         roads = roads_with_projects(roads, projects=chosen, connect_tolerance_m=connect_tolerance_m)
         scen, served = clear_new_road_flags(scen, projects=chosen, service_distance_m=road_service_distance_m)
         notes.append(
-            f"road project(s) {spec.road_projects} added to a copy of the network; "
-            f"{int(served.sum())} plot(s) within {road_service_distance_m:,.0f} m no longer need a new road"
+            f"road {'project' if len(spec.road_projects) == 1 else 'projects'} {', '.join(spec.road_projects)} "
+            f"added to a copy of the network; {count_text(int(served.sum()), 'plot')} within "
+            f"{road_service_distance_m:,.0f} m no longer need a new road"
         )
     dest = select_destinations(inputs.destinations, add=adds, remove=removes)
-    if adds or removes:
-        notes.append(f"destinations added {adds}, removed {removes}")
+    notes += destination_notes(inputs.destinations, added=adds, removed=removes)
     if spec.road_projects or adds or removes:
         scen = _with_access(scen, road_access(scen, roads=roads, destinations=dest, params=enrich_params))
     else:
@@ -136,8 +159,9 @@ def run_scenario(
                 ]
             ],
         )
-    b_scores, record, b_supply, b_region = _state(base, profile, supply_params)
-    a_scores, _, a_supply, a_region = _state(scen, profile, supply_params)
+    b_scores, record, b_supply, b_region = _state(base, profile, supply_params, areas)
+    a_scores, a_record, a_supply, a_region = _state(scen, profile, supply_params, areas)
+    notes += applicability_notes(record, a_record)
     targets = [t.name for t in (enrich_params or EnrichParams()).targets]
     table = _plot_table(base, scen, b_scores, a_scores, b_supply, a_supply, targets)
     areas = _area_table(table, targets)
@@ -162,23 +186,24 @@ def _plot_table(
     out["area_daa"] = base["area_m2"].to_numpy(dtype=float) / 1000
     out["status_before"] = base["status"].astype(str).to_numpy()
     out["status_after"] = scen["status"].astype(str).to_numpy()
-    changed = out["status_before"] != out["status_after"]
+    changed = (out["status_before"] != out["status_after"]).to_numpy().copy()
     for t in targets:
         b = base[f"{t}_travel_time_s"].to_numpy(dtype=float) / 60
         a = scen[f"{t}_travel_time_s"].to_numpy(dtype=float) / 60
         out[f"{t}_min_before"], out[f"{t}_min_after"], out[f"{t}_min_change"] = b, a, a - b
-        changed |= ~(np.isclose(a, b, atol=1e-6) | (np.isnan(a) & np.isnan(b)))
-    for name, b, a in (
-        ("score", bs["score"], as_["score"]),
-        ("rank", bs["rank"], as_["rank"]),
-        ("effective_daa", bsup["effective_daa"], asup["effective_daa"]),
+        # a route that got faster or slower; a destination built or removed shows in the notes and scores
+        changed |= differs(b, a, tolerance=TRAVEL_TIME_TOLERANCE_MIN, count_appearing=False)
+    for name, b, a, tol in (
+        ("score", bs["score"], as_["score"], SCORE_TOLERANCE),
+        ("rank", bs["rank"], as_["rank"], None),  # moves when other plots do: shown, not counted
+        ("effective_daa", bsup["effective_daa"], asup["effective_daa"], EFFECTIVE_DAA_TOLERANCE),
     ):
         out[f"{name}_before"], out[f"{name}_after"] = b.to_numpy(dtype=float), a.to_numpy(dtype=float)
         out[f"{name}_change"] = out[f"{name}_after"] - out[f"{name}_before"]
-    changed |= ~np.isclose(out["score_before"].fillna(-1), out["score_after"].fillna(-1), atol=1e-9)
-    changed |= ~np.isclose(out["effective_daa_before"], out["effective_daa_after"], atol=1e-9)
+        if tol is not None:
+            changed |= differs(out[f"{name}_before"].to_numpy(), out[f"{name}_after"].to_numpy(), tolerance=tol)
     out["in_supply_before"], out["in_supply_after"] = bsup["in_supply"].to_numpy(), asup["in_supply"].to_numpy()
-    out["changed"] = changed.to_numpy()
+    out["changed"] = changed
     return out
 
 
@@ -250,6 +275,7 @@ def run_registry_scenario(
         inputs=inputs,
         decisions=decisions,
         road_projects=projects,
+        areas=registry.load_business_areas(),
         profile=profile,
         supply_params=supply_params,
     )

@@ -2,12 +2,14 @@
 
 * :mod:`~landreg.scoring.profiles` loads the versioned criteria and profiles of ``profiles.toml``;
 * :mod:`~landreg.scoring.criteria` derives raw criterion columns and maps them onto 0..1;
+* :mod:`~landreg.scoring.context` holds what a score takes from the whole registry;
 * :mod:`~landreg.scoring.score` gives scores 0–100, contributions, exclusions, ranks and percentiles;
 * :mod:`~landreg.scoring.sensitivity` runs the Monte Carlo over the weights.
 """
 
 from __future__ import annotations
 
+from landreg.scoring.context import ScoringContext, unscoreable_columns
 from landreg.scoring.criteria import derive_criterion_columns, hazard_safety, price_nok_m2, transform_values
 from landreg.scoring.errors import (
     FirmNotFoundError,
@@ -28,6 +30,7 @@ __all__ = [
     "Limit",
     "MissingColumnError",
     "ScoreResult",
+    "ScoringContext",
     "ScoringProfile",
     "SensitivityResult",
     "UnknownProfileError",
@@ -42,4 +45,5 @@ __all__ = [
     "rank_stability",
     "score_plots",
     "transform_values",
+    "unscoreable_columns",
 ]

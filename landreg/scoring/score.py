@@ -2,17 +2,19 @@
 
 ``score = 100 * sum_j w_j * v_j`` with ``v_j`` the 0..1 value of criterion ``j``
 (:func:`~landreg.scoring.criteria.transform_values`) and ``w_j`` the profile's
-weights scaled to sum 1, so the contributions ``100 * w_j * v_j`` add up to the
-score exactly.  A plot outside a hard limit gets no score and no rank, and
-keeps the reasons.  Ranks (1 = best, ties share the best rank) and percentiles
-(100 = best) are computed over the scored plots of the region and of each
-municipality.
+weights scaled to sum 1 over the applicable criteria, so the contributions
+``100 * w_j * v_j`` add up to the score exactly.  A criterion no plot can score
+(its destination is not built yet, see :mod:`~landreg.scoring.context`) is not
+applicable: weight 0, the reason kept, the other weights scaled up.  A plot
+outside a hard limit gets no score and no rank, and keeps the reasons.  Ranks
+(1 = best, ties share the best rank) and percentiles (100 = best) are computed
+over the scored plots of the region and of each municipality.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -20,7 +22,9 @@ import numpy as np
 import pandas as pd
 
 from landreg.scoring._json import frame_records, json_value
+from landreg.scoring.context import ScoringContext
 from landreg.scoring.criteria import criterion_matrix, derive_criterion_columns, limit_reasons
+from landreg.scoring.errors import InvalidWeightsError
 from landreg.scoring.profiles import ScoringProfile, load_profile
 
 #: Columns of the score frame besides the input's, in order (``value_*`` / ``contrib_*`` follow).
@@ -56,11 +60,27 @@ class ScoreResult:
     frame: gpd.GeoDataFrame
     profile: ScoringProfile
     values: np.ndarray
+    not_applicable: dict[str, str] = field(default_factory=dict)
 
     @property
     def criteria(self) -> list[str]:
         """Active criteria, in column order."""
         return self.profile.active
+
+    def effective_weights(self) -> dict[str, float]:
+        """Weights of the active criteria as applied: 0 for the not applicable ones, the others sum to 1."""
+        return effective_weights(self.profile, not_applicable=self.not_applicable)
+
+    def record(self) -> dict[str, object]:
+        """The profile record plus the weights as applied and the criteria left out (with the reason)."""
+        return {
+            **self.profile.record(),
+            "effective_weights": self.effective_weights(),
+            "not_applicable": [
+                {"criterion": c, "label": self.profile.criteria[c].label, "reason": r}
+                for c, r in self.not_applicable.items()
+            ],
+        }
 
     def top(self, n: int = 10) -> pd.DataFrame:
         """The ``n`` best scored plots (no geometry)."""
@@ -83,7 +103,8 @@ class ScoreResult:
     def explain(self, index: Any) -> dict[str, Any]:
         """Why the plot at ``index`` scored as it did: contributions, raw values and limits."""
         row = self.frame.loc[index]
-        weights = self.profile.normalised_weights()
+        weights = self.effective_weights()
+        profile_weights = self.profile.normalised_weights()
         parts = []
         for c in self.criteria:
             crit = self.profile.criteria[c]
@@ -95,8 +116,11 @@ class ScoreResult:
                     "unit": crit.unit,
                     "value": json_value(row[f"value_{c}"]),
                     "weight": weights[c],
+                    "profile_weight": profile_weights[c],
                     "points": json_value(row[f"contrib_{c}"]),
                     "missing": c in (row["missing_criteria"] or []),
+                    "applicable": c not in self.not_applicable,
+                    "reason": self.not_applicable.get(c),
                 }
             )
         parts.sort(key=lambda p: -(p["points"] or 0))
@@ -108,7 +132,7 @@ class ScoreResult:
             "excluded": bool(row["excluded"]),
             "exclusion_reasons": list(row["exclusion_reasons"]),
             "contributions": parts,
-            **self.profile.record(),
+            **self.record(),
         }
 
     def to_dict(self, *, limit: int | None = None) -> dict[str, Any]:
@@ -122,7 +146,7 @@ class ScoreResult:
         cols += list(SCORE_COLUMNS[:-3]) + [f"contrib_{c}" for c in self.criteria]
         records = frame_records(frame.head(limit) if limit else frame, columns=cols)
         return {
-            **self.profile.record(),
+            **self.record(),
             "n_plots": len(frame),
             "n_excluded": int(frame["excluded"].sum()),
             "plots": records,
@@ -141,12 +165,31 @@ def rank_scores(score: pd.Series, *, groups: pd.Series | None = None) -> tuple[p
     return rank, pct
 
 
+def effective_weights(profile: ScoringProfile, *, not_applicable: Mapping[str, str] | None = None) -> dict[str, float]:
+    """The profile's active weights with the not applicable criteria at 0, the others scaled to sum 1.
+
+    Raises
+    ------
+    InvalidWeightsError
+        When no weighted criterion is applicable.
+    """
+    not_applicable = not_applicable or {}
+    raw = {c: (0.0 if c in not_applicable else profile.weights[c]) for c in profile.active}
+    total = sum(raw.values())
+    if total <= 0:
+        raise InvalidWeightsError(
+            f"profile {profile.name!r}: none of its weighted criteria {profile.active} can be scored "
+            f"({'; '.join(f'{c}: {r}' for c, r in not_applicable.items())}); give weight to another criterion"
+        )
+    return {c: w / total for c, w in raw.items()}
+
+
 def score_plots(
     plots: pd.DataFrame,
     *,
     profile: str | ScoringProfile = "general",
     weights: Mapping[str, float] | None = None,
-    firms: pd.DataFrame | None = None,
+    context: ScoringContext | None = None,
 ) -> ScoreResult:
     """Score enriched plots with a named profile (or a :class:`ScoringProfile`) and optional user weights.
 
@@ -157,9 +200,11 @@ def score_plots(
     profile : str or ScoringProfile
     weights : mapping, optional
         User weights that update the profile's.
-    firms : DataFrame, optional
-        Firms for the synergy criterion (see :func:`landreg.clusters.firms_from_plots`);
-        by default the occupants of ``plots``.  Ignored when ``plots`` has ``synergy_score``.
+    context : ScoringContext, optional
+        What the score takes from the whole registry (see
+        :func:`landreg.clusters.colocation.scoring_context`): synergy per plot and the
+        criteria no plot can score.  Without it, synergy comes from a ``synergy_score``
+        column of ``plots`` (missing when there is none) and every criterion applies.
 
     Returns
     -------
@@ -172,19 +217,19 @@ def score_plots(
     prof = load_profile(profile) if isinstance(profile, str) else profile
     if weights:
         prof = prof.with_weights(weights)
-    frame = derive_criterion_columns(plots, unchecked_hazard=prof.unchecked_hazard)
-    if "synergy" in prof.active and "synergy_score" not in frame.columns:
-        from landreg.clusters.colocation import synergy_scores
-
-        frame["synergy_score"] = synergy_scores(frame, industry_nace=prof.industry_nace, firms=firms).to_numpy()
+    context = context or ScoringContext()
+    frame = derive_criterion_columns(context.with_synergy(plots), unchecked_hazard=prof.unchecked_hazard)
+    not_applicable = context.criteria_not_applicable(prof)
+    names = prof.active
     _, values, missing = criterion_matrix(frame, profile=prof)
-    w = np.array(list(prof.normalised_weights().values()))
-    contrib = 100.0 * values * w[None, :]
+    gone = np.array([c in not_applicable for c in names], dtype=bool)
+    values[:, gone], missing[:, gone] = np.nan, False
+    w = np.array(list(effective_weights(prof, not_applicable=not_applicable).values()))
+    contrib = np.where(gone[None, :], 0.0, 100.0 * np.nan_to_num(values) * w[None, :])
     score = contrib.sum(axis=1)
     labels = {c.column: c.label for c in prof.criteria.values()}
     reasons = limit_reasons(frame, limits=prof.limits, labels=labels)
     excluded = np.array([bool(r) for r in reasons], dtype=bool)
-    names = prof.active
     out = frame
     out["score"] = np.where(excluded, np.nan, score)
     out["excluded"] = excluded
@@ -206,4 +251,4 @@ def score_plots(
         out[f"contrib_{c}"] = contrib[:, j]
     if not isinstance(out, gpd.GeoDataFrame) and "geometry" in out.columns:
         out = gpd.GeoDataFrame(out, geometry="geometry", crs=getattr(plots, "crs", None))
-    return ScoreResult(frame=out, profile=prof, values=values)
+    return ScoreResult(frame=out, profile=prof, values=np.nan_to_num(values), not_applicable=not_applicable)

@@ -106,7 +106,7 @@ def rank_stability(
     keep = ~result.frame["excluded"].to_numpy()
     values = result.values[keep].astype(np.float32)
     n = len(values)
-    weights = np.array(list(result.profile.normalised_weights().values()))
+    weights = np.array(list(result.effective_weights().values()))
     rng = np.random.default_rng(seed)
     total = np.zeros(n)
     total_sq = np.zeros(n)

@@ -27,6 +27,7 @@ from landreg.clusters.firms import firms_from_plots
 from landreg.enrich.routing import DEFAULT_TARGETS
 from landreg.scenarios.apply import plots_of_firm, release_firm
 from landreg.scoring._json import frame_records, json_value
+from landreg.scoring.context import ScoringContext, unscoreable_columns
 from landreg.scoring.criteria import derive_criterion_columns, limit_reasons
 from landreg.scoring.profiles import Limit, load_profile
 from landreg.scoring.score import score_plots
@@ -270,7 +271,8 @@ def search_sites(
         for key in {r.split(":")[0] for r in rs}:
             summary[key] = summary.get(key, 0) + 1
     sites = sites[fits]
-    scored = score_plots(sites, profile=profile) if len(sites) else None
+    context = ScoringContext(not_applicable=unscoreable_columns(plots))  # ``plots``: every live plot
+    scored = score_plots(sites, profile=profile, context=context) if len(sites) else None
     if scored is not None:
         out = scored.frame.sort_values("rank", kind="stable")
         labels = {c: profile.criteria[c].label for c in scored.criteria}

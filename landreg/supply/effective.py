@@ -209,7 +209,7 @@ def effective_supply(
         municipalities=munis,
         areas=areas,
         region=region,
-        profile=scores.profile.record(),
+        profile=scores.record(),
         params=params,
         uptake_daa_per_year=uptake_daa_per_year,
     )
