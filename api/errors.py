@@ -17,6 +17,7 @@ from landreg.errors import (
     NotEnrichedError,
     PlotEndedError,
     PlotNotFoundError,
+    UnknownOutcomeError,
     UnreachablePlotError,
     UnsupportedFormatError,
     ValidationError,
@@ -66,6 +67,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     UnknownBenchmarkError: 404,
     FirmNotFoundError: 404,
     MissingColumnError: 422,
+    UnknownOutcomeError: 422,
     InsufficientPriceDataError: 422,
     AuthenticationError: 401,
     AuthorizationError: 403,
@@ -99,6 +101,8 @@ async def _landreg_error(request: Request, exc: LandregError) -> JSONResponse:
     extra: dict[str, object] = {}
     if isinstance(exc, ValidationError):
         extra["problems"] = [{"record": p.record, "field": p.field, "message": p.message} for p in exc.problems]
+    if isinstance(exc, UnknownOutcomeError):
+        extra["valid_outcomes"] = exc.valid
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if status >= 500:
         log.exception("internal error", exc_info=exc)

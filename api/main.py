@@ -14,7 +14,7 @@ from api.collections import load_static_collections, registry_collections
 from api.enrichment import EnrichmentRefresher
 from api.errors import register_error_handlers
 from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
-from api.routes import analysis, edit, ogc
+from api.routes import analysis, decisions, edit, ogc
 from api.routes import maps as maps_routes
 from api.routes.items import build_items_router
 from api.settings import ApiSettings, get_settings
@@ -62,6 +62,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(ogc.router)
     app.include_router(build_items_router(settings))
     app.include_router(edit.router)
+    app.include_router(decisions.router)
     app.include_router(analysis.router)
     app.include_router(maps_routes.router)
     maps_routes.add_map_links(app)

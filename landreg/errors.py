@@ -95,6 +95,24 @@ class UnsupportedFormatError(LandregError, ValueError):
     """A file format that landreg cannot read or write was requested."""
 
 
+class UnknownOutcomeError(LandregError, ValueError):
+    """A decision was given an outcome it does not have.
+
+    Attributes
+    ----------
+    decision_id : str
+    outcome : str
+    valid : list of str
+        The outcomes the decision accepts.
+    """
+
+    def __init__(self, decision_id: str, outcome: str, valid: Sequence[str]) -> None:
+        self.decision_id = decision_id
+        self.outcome = outcome
+        self.valid = list(valid)
+        super().__init__(f"decision {decision_id!r} has no outcome {outcome!r}; expected one of {self.valid}")
+
+
 class RegistryFormatError(LandregError, ValueError):
     """A file opened as a registry is not a landreg GeoPackage registry."""
 
@@ -111,11 +129,15 @@ class Problem:
         The field (attribute) the problem is in; ``"geometry"`` for geometry.
     message : str
         What was wrong and what was expected.
+    whole_input : bool
+        The problem is in the input as a whole (a column, the file, the query), not in one
+        record; it is not counted as a record.
     """
 
     record: str
     field: str
     message: str
+    whole_input: bool = False
 
     def __str__(self) -> str:
         return f"{self.record}: {self.field}: {self.message}"
@@ -128,13 +150,25 @@ class ValidationError(LandregError, ValueError):
     ----------
     problems : list of Problem
         Every problem found, not only the first.
+
+    Parameters
+    ----------
+    problems : list of Problem
+    context : str
+        What was being checked (a file name, ``"update"``, ``"query"``), shown first.
+    wrote_nothing : bool
+        Say that nothing was written (False for reads such as queries).
     """
 
-    def __init__(self, problems: list[Problem], *, context: str = "") -> None:
+    def __init__(self, problems: list[Problem], *, context: str = "", wrote_nothing: bool = True) -> None:
         self.problems = list(problems)
         head = f"{context}: " if context else ""
-        n_records = len({p.record for p in self.problems})
-        lines = [f"{head}{len(self.problems)} problem(s) in {n_records} record(s); nothing was written"]
+        n_problems = len(self.problems)
+        n_records = len({p.record for p in self.problems if not p.whole_input})
+        summary = f"{n_problems} {'problem' if n_problems == 1 else 'problems'}"
+        if n_records:
+            summary += f" in {n_records} {'record' if n_records == 1 else 'records'}"
+        lines = [f"{head}{summary}" + ("; nothing was written" if wrote_nothing else "")]
         lines += [f"  - {p}" for p in self.problems[:50]]
         if len(self.problems) > 50:
             lines.append(f"  ... and {len(self.problems) - 50} more")
@@ -147,8 +181,8 @@ class _ProblemList:
 
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, record: str, field_name: str, message: str) -> None:
-        self.items.append(Problem(record, field_name, message))
+    def add(self, record: str, field_name: str, message: str, *, whole_input: bool = False) -> None:
+        self.items.append(Problem(record, field_name, message, whole_input=whole_input))
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -60,6 +60,17 @@ class Principal:
                 f"token {self.name!r} may edit plots in {sorted(self.municipalities)} only, not in {outside}"
             )
 
+    def check_is_admin(self, action: str) -> None:
+        """Raise :class:`AuthorizationError` unless this principal has the admin role.
+
+        Parameters
+        ----------
+        action : str
+            What the caller tried, for the message (e.g. ``"record a decision"``).
+        """
+        if self.role is not Role.ADMIN:
+            raise AuthorizationError(f"token {self.name!r} has role {self.role.value}; only an admin may {action}")
+
 
 def _ensure_table(conn: sqlite3.Connection) -> None:
     conn.execute(

@@ -12,6 +12,8 @@ from importlib.metadata import entry_points
 import click
 
 from landreg.cli.analysis_cmd import ANALYSIS_COMMANDS
+from landreg.cli.common import USER_ERRORS, print_error
+from landreg.cli.decision_cmd import decision_group
 from landreg.cli.enrich_cmd import enrich_cmd
 from landreg.cli.layers_cmd import layers_group
 from landreg.cli.plots_cmd import (
@@ -44,6 +46,18 @@ class _PluginGroup(click.Group):
             cmd = self._plugins()[cmd_name].load()  # type: ignore[attr-defined]
         return cmd
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; errors in the user's input print ``error: <message>`` and exit 1.
+
+        Commands from plugins and those without :func:`~landreg.cli.common.handle_errors`
+        get the same message as the others, never a traceback.
+        """
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as exc:
+            print_error(exc)
+            ctx.exit(1)
+
 
 @click.group(cls=_PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="landreg")
@@ -65,6 +79,7 @@ for _cmd in (
     layers_group,
     enrich_cmd,
     prices_group,
+    decision_group,
 ):
     main.add_command(_cmd)
 for _cmd in ANALYSIS_COMMANDS:

@@ -214,8 +214,15 @@ def enrich_registry(
     ConfigurationError
         When the manifest or a layer is malformed.
     """
+    from landreg.decisions import decisions_fingerprint, with_decided_destinations
+
     params = params or EnrichParams()
     inputs = load_enrich_inputs(layers_dir, ids=layer_ids)
+    decisions = registry.load_decisions()  # a decided terminal is routed to, a removed one is not
+    if inputs.destinations is not None:
+        inputs.destinations = with_decided_destinations(inputs.destinations, decisions)
+    if (decided := decisions_fingerprint(decisions)) is not None:
+        inputs.layer_versions["decided_outcomes"] = decided
     versions = _versions_json(inputs, params)
     plots = registry.query_plots()
     stored = registry.load_enrichment()

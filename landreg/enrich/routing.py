@@ -33,6 +33,9 @@ from landreg.enrich.network import RoadNetwork, directed_csr
 from landreg.enrich.snapping import DEFAULT_ACCESS_SPEED_KMH, partial_cost, snap_to_network
 from landreg.errors import ConfigurationError
 
+#: Destination status set when a decided outcome removes a destination (never routed to).
+REMOVED_STATUS = "removed"
+
 
 @dataclass(frozen=True)
 class AccessTarget:
@@ -60,16 +63,26 @@ class AccessTarget:
     description: str = ""
     include_planned: bool = False
 
-    def select(self, destinations: gpd.GeoDataFrame, *, include_planned: bool | None = None) -> np.ndarray:
-        """Boolean mask of the destination rows of this target (existing ones unless planned are included)."""
+    def matches(self, destinations: gpd.GeoDataFrame) -> np.ndarray:
+        """Boolean mask of the destination rows of this target, whatever their status."""
         mask = np.zeros(len(destinations), dtype=bool)
         if self.kinds and "kind" in destinations.columns:
             mask |= destinations["kind"].isin(self.kinds).to_numpy()
         if self.dest_ids and "dest_id" in destinations.columns:
             mask |= destinations["dest_id"].isin(self.dest_ids).to_numpy()
+        return mask
+
+    def select(self, destinations: gpd.GeoDataFrame, *, include_planned: bool | None = None) -> np.ndarray:
+        """Boolean mask of the destination rows of this target (existing ones unless planned are included).
+
+        Destinations with status ``removed`` (a decision decided they are not built) are never selected.
+        """
+        mask = self.matches(destinations)
         planned_ok = self.include_planned if include_planned is None else include_planned
-        if not planned_ok and "status" in destinations.columns:
-            mask &= (destinations["status"] != "planned").to_numpy()
+        if "status" in destinations.columns:
+            mask &= (destinations["status"] != REMOVED_STATUS).to_numpy()
+            if not planned_ok:
+                mask &= (destinations["status"] != "planned").to_numpy()
         return mask
 
 
@@ -161,8 +174,8 @@ def route_to_targets(
     src, dst, wt, ln = [], [], [], []
     for j, target in enumerate(targets):
         rows = np.flatnonzero(target.select(destinations) & (snap.link >= 0))
-        if len(rows) == 0 and (target.select(destinations, include_planned=True) & (snap.link >= 0)).any():
-            continue  # only planned destinations: unreachable (NaN) until a scenario builds one
+        if len(rows) == 0 and (target.matches(destinations) & (snap.link >= 0)).any():
+            continue  # only planned (or removed) destinations: unreachable (NaN) until one is built
         if len(rows) == 0:
             kinds = sorted(destinations["kind"].dropna().unique()) if "kind" in destinations.columns else []
             raise ConfigurationError(

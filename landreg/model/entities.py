@@ -56,6 +56,8 @@ class Decision(BaseModel):
     description: str = ""
     outcomes: list[DecisionOutcome] = Field(default_factory=list)
     provenance: dict[str, FieldProvenance] = Field(default_factory=dict)
+    outcome: str | None = Field(default=None, description="The outcome chosen, once decided")
+    decided_on: dt.date | None = Field(default=None, description="When it was decided")
 
 
 class RoadProject(BaseModel):

@@ -19,6 +19,7 @@ from landreg.gpkg.schema import update_contents_extent
 from landreg.model.entities import BusinessArea, Decision, RoadProject
 from landreg.registry._state import RegistryState
 from landreg.registry.codec import rows_to_frame, to_storage_value
+from landreg.registry.decisions import ensure_decision_columns, table_columns
 from landreg.registry.tables import AREA_COLUMNS, AREAS, DECISION_COLUMNS, DECISIONS, ROAD_COLUMNS, ROADS
 
 _JSON = {"occupants", "provenance", "outcomes"}
@@ -120,6 +121,7 @@ class EntityStore(RegistryState):
         models = [d if isinstance(d, Decision) else Decision.model_validate(d) for d in decisions]
         names = [n for n, _ in DECISION_COLUMNS]
         with self._lock, write_transaction(self._conn):
+            ensure_decision_columns(self._conn)
             self._conn.execute(f'DELETE FROM "{DECISIONS}"')
             self._conn.executemany(
                 f'INSERT INTO "{DECISIONS}" ({", ".join(names)}) VALUES ({", ".join("?" * len(names))})',
@@ -129,8 +131,9 @@ class EntityStore(RegistryState):
 
     def load_decisions(self) -> list[Decision]:
         """All decisions."""
-        names = [n for n, _ in DECISION_COLUMNS]
         with self._lock:
+            have = table_columns(self._conn, DECISIONS)  # registries from older versions lack some columns
+            names = [n for n, _ in DECISION_COLUMNS if n in have]
             rows = self._conn.execute(f'SELECT {", ".join(names)} FROM "{DECISIONS}" ORDER BY fid').fetchall()
         out = []
         for row in rows:

@@ -42,6 +42,7 @@ from landreg.registry.codec import (
     parse_datetime,
     to_storage_value,
 )
+from landreg.registry.decisions import DecisionWrites
 from landreg.registry.derived import DerivedStore
 from landreg.registry.entities import EntityStore
 from landreg.registry.lineage import merge_geometry, split_geometry
@@ -64,7 +65,9 @@ _INSERT_VERSION = (
 )
 
 
-class GeoPackageRegistry(PlotReads, StoredStateChecks, EntityStore, PriceStore, TokenStore, DerivedStore):
+class GeoPackageRegistry(
+    PlotReads, StoredStateChecks, EntityStore, DecisionWrites, PriceStore, TokenStore, DerivedStore
+):
     """Plot registry stored in one GeoPackage file (EPSG:25832).
 
     Open with :meth:`open` or :meth:`create` (or :func:`landreg.open_registry`);

@@ -60,6 +60,8 @@ DECISION_COLUMNS: tuple[tuple[str, str], ...] = (
     ("description", "TEXT"),
     ("outcomes", "TEXT"),
     ("provenance", "TEXT"),
+    ("outcome", "TEXT"),
+    ("decided_on", "DATE"),
 )
 
 ROAD_COLUMNS: tuple[tuple[str, str], ...] = (

@@ -20,7 +20,7 @@ from shapely.ops import substring
 from landreg.enrich.access import compute_road_access
 from landreg.enrich.network import build_road_network
 from landreg.enrich.pipeline import EnrichParams
-from landreg.enrich.routing import route_to_targets
+from landreg.enrich.routing import REMOVED_STATUS, route_to_targets
 
 DEFAULT_CONNECT_TOLERANCE_M = 50.0
 
@@ -97,7 +97,7 @@ def select_destinations(
         if "status" in destinations.columns
         else pd.Series("existing", index=destinations.index)
     )
-    keep = (status != "planned") | include_planned
+    keep = ((status != "planned") | include_planned) & (status != REMOVED_STATUS)
     ids = destinations["dest_id"].astype(str)
     keep = (keep | ids.isin(list(add))) & ~ids.isin(list(remove))
     out = destinations[keep.to_numpy()].copy()

@@ -259,6 +259,7 @@ def run_registry_scenario(
     ------
     UnknownScenarioError, FirmNotFoundError
     """
+    from landreg.decisions import with_decided_destinations
     from landreg.enrich import enriched_plots, load_enrich_inputs
 
     decisions = registry.load_decisions()
@@ -269,6 +270,8 @@ def run_registry_scenario(
         else parse_scenario(scenario, decisions=decisions, road_project_ids=list(projects["project_id"]))
     )
     inputs = load_enrich_inputs(layers_dir)
+    if inputs.destinations is not None:  # the baseline has the destinations decided outcomes built
+        inputs.destinations = with_decided_destinations(inputs.destinations, decisions)
     return run_scenario(
         enriched_plots(registry),
         spec=spec,
