@@ -1,9 +1,10 @@
 """Land prices for analysts: summaries, a price index, group comparisons, a hedonic model,
 a price surface and external benchmarks.
 
-Prices of different like-for-like classes (raw or serviced land, connection fees
-included or not) and of different kinds (asking, transaction) are never pooled
-silently: pass ``mix=True`` to pool them, which emits :class:`MixedPriceBasisWarning`.
+Prices of different like-for-like classes (raw or serviced land; connection fees
+included, excluded or unknown — an unknown treatment is its own class) and of
+different kinds (asking, transaction) are never pooled silently: pass
+``mix=True`` to pool them, which emits :class:`MixedPriceBasisWarning`.
 """
 
 from __future__ import annotations
@@ -26,10 +27,15 @@ from landreg.prices.index import price_index
 from landreg.prices.model import PriceModel, compare_asking_to_model, fit_price_model
 from landreg.prices.moran import MoranResult, knn_weights, morans_i
 from landreg.prices.observations import (
+    FEES,
+    PriceClass,
     build_price_observations,
     current_asking_prices,
     ensure_like_for_like,
+    fees_flags,
+    fees_treatment,
     load_price_observations,
+    most_common_price_class,
     price_class_of,
     select_prices,
 )
@@ -45,12 +51,14 @@ from landreg.prices.surface import (
 
 __all__ = [
     "BENCHMARKS_PATH",
+    "FEES",
     "GroupComparison",
     "InsufficientPriceDataError",
     "LandregWarning",
     "MixedPriceBasisError",
     "MixedPriceBasisWarning",
     "MoranResult",
+    "PriceClass",
     "PriceModel",
     "PriceSurface",
     "UnknownBenchmarkError",
@@ -62,12 +70,15 @@ __all__ = [
     "compare_with_benchmarks",
     "current_asking_prices",
     "ensure_like_for_like",
+    "fees_flags",
+    "fees_treatment",
     "fit_price_model",
     "idw_interpolate",
     "knn_weights",
     "load_benchmarks",
     "load_price_observations",
     "morans_i",
+    "most_common_price_class",
     "plot_price_points",
     "price_class_of",
     "price_index",

@@ -8,97 +8,27 @@ claim (2–3 times Copenhagen/Gothenburg, context document 000) is kept as a
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from landreg.errors import ConfigurationError
+from landreg.prices.benchmark_table import BENCHMARK_COLUMNS, BENCHMARKS_PATH, load_benchmarks
 from landreg.prices.errors import InsufficientPriceDataError, UnknownBenchmarkError
-from landreg.prices.observations import ensure_like_for_like, select_prices
+from landreg.prices.observations import ensure_like_for_like, fees_treatment, select_prices
 
-#: The table shipped with landreg.
-BENCHMARKS_PATH = Path(__file__).with_name("benchmarks.toml")
-BENCHMARK_COLUMNS = (
-    "id",
-    "region",
-    "country",
-    "status",
-    "source",
-    "date",
-    "currency",
-    "price_per_m2",
-    "land_use",
-    "basis",
-    "connection_fees_included",
-    "nok_per_unit",
-    "rate_date",
-    "rate_source",
-    "price_nok_m2",
-    "like_for_like",
-    "relative_to",
-    "ratio_low",
-    "ratio_high",
-    "note",
-)
-_STATUSES = {"measured", "claim", "missing"}
-_LIKE = {"yes", "partly", "no", "missing"}
+__all__ = [
+    "BENCHMARKS_PATH",
+    "BENCHMARK_COLUMNS",
+    "compare_with_benchmarks",
+    "load_benchmarks",
+    "region_reference_price",
+]
 
 
 def _text(value: Any) -> str:
     return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-
-
-def load_benchmarks(path: str | Path | None = None) -> pd.DataFrame:
-    """The benchmark table as a DataFrame, with ``price_nok_m2 = price_per_m2 * nok_per_unit``.
-
-    Parameters
-    ----------
-    path : str or Path, optional
-        A TOML file with ``[[benchmark]]`` rows (default: :data:`BENCHMARKS_PATH`).
-
-    Returns
-    -------
-    DataFrame
-        :data:`BENCHMARK_COLUMNS`; unknown values are NaN/None.  ``price_nok_m2``
-        is NaN unless both the price and the rate are given.
-
-    Raises
-    ------
-    ConfigurationError
-        When the file is malformed: a missing ``id``, an unknown ``status`` or
-        ``like_for_like``, a ``measured`` row without price or source, or a
-        row with a price but not ``measured``.
-    """
-    path = BENCHMARKS_PATH if path is None else Path(path)
-    try:
-        rows = tomllib.loads(path.read_text(encoding="utf-8")).get("benchmark", [])
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"cannot read benchmark table {path}: {exc}") from exc
-    problems = []
-    for i, row in enumerate(rows):
-        where = f"{path.name} row {i} ({row.get('id', '?')})"
-        if not row.get("id"):
-            problems.append(f"{where}: missing id")
-        if row.get("status") not in _STATUSES:
-            problems.append(f"{where}: status must be one of {sorted(_STATUSES)}, got {row.get('status')!r}")
-        if row.get("like_for_like") not in _LIKE:
-            problems.append(f"{where}: like_for_like must be one of {sorted(_LIKE)}, got {row.get('like_for_like')!r}")
-        has_price = row.get("price_per_m2") is not None
-        if row.get("status") == "measured" and not (has_price and row.get("source") and row.get("date")):
-            problems.append(f"{where}: a measured row needs price_per_m2, source and date")
-        if has_price and row.get("status") != "measured":
-            problems.append(f"{where}: a row with a price must have status 'measured'")
-    if problems:
-        raise ConfigurationError("invalid benchmark table:\n  " + "\n  ".join(problems))
-    frame = pd.DataFrame([{c: row.get(c) for c in BENCHMARK_COLUMNS} for row in rows], columns=BENCHMARK_COLUMNS)
-    for col in ("price_per_m2", "nok_per_unit", "ratio_low", "ratio_high"):
-        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
-    frame["price_nok_m2"] = frame["price_per_m2"] * frame["nok_per_unit"]
-    return frame
 
 
 def region_reference_price(
@@ -107,18 +37,22 @@ def region_reference_price(
     kind: str = "asking",
     basis: str = "serviced",
     connection_fees_included: bool | None = None,
+    fees: str | None = None,
     year: int | None = None,
     mix: bool = False,
 ) -> dict[str, Any]:
     """The region's median price of one kind and basis in one year (default: the latest year with data).
 
-    ``connection_fees_included`` picks one treatment of connection fees (None keeps
-    all, which is refused when the selection holds more than one, unless ``mix``).
+    ``fees`` (``"included"``, ``"excluded"``, ``"unknown"``) or ``connection_fees_included``
+    (True/False) picks one treatment of connection fees (None keeps all, which is
+    refused when the selection holds more than one, unless ``mix``).
 
     Returns
     -------
     dict
-        ``price_nok_m2, n_observations, year, kind, basis, price_classes``.
+        ``price_nok_m2, n_observations, year, kind, basis, fees, price_classes``
+        (``fees`` is ``"included"``, ``"excluded"``, ``"unknown"`` or, when
+        pooled with ``mix``, ``"mixed"``).
 
     Raises
     ------
@@ -127,7 +61,9 @@ def region_reference_price(
     InsufficientPriceDataError
         When no price matches.
     """
-    obs = select_prices(observations, kind=kind, basis=basis, connection_fees_included=connection_fees_included)
+    obs = select_prices(
+        observations, kind=kind, basis=basis, fees=fees, connection_fees_included=connection_fees_included
+    )
     if obs.empty:
         raise InsufficientPriceDataError(f"no {kind} prices on a {basis} basis")
     year = int(obs["year"].max()) if year is None else int(year)
@@ -135,12 +71,14 @@ def region_reference_price(
     if obs.empty:
         raise InsufficientPriceDataError(f"no {kind} prices on a {basis} basis in {year}")
     classes = ensure_like_for_like(obs, mix=mix, what="regional reference price")
+    treatments = {fees_treatment(v) for v in obs["connection_fees_included"]}
     return {
         "price_nok_m2": float(obs["price_nok_m2"].median()),
         "n_observations": len(obs),
         "year": year,
         "kind": kind,
         "basis": basis,
+        "fees": treatments.pop() if len(treatments) == 1 else "mixed",
         "price_classes": tuple(classes),
     }
 
@@ -171,7 +109,8 @@ def compare_with_benchmarks(
         The region's row first, then one row per benchmark: ``id, region, status,
         price_nok_m2, region_ratio`` (region price / benchmark price, NaN when
         missing), ``like_for_like`` (``"yes"`` only when the row says so *and* its
-        basis is the region's), ``claimed_ratio`` (claims), ``source, date, note``.
+        basis, and its treatment of connection fees when the row states one, are
+        the region's), ``claimed_ratio`` (claims), ``source, date, note``.
 
     Raises
     ------
@@ -183,7 +122,8 @@ def compare_with_benchmarks(
     wanted = known if benchmarks is None else [b.strip().lower() for b in benchmarks if b.strip()]
     unknown = [b for b in wanted if b not in set(table["id"])]
     if unknown:
-        raise UnknownBenchmarkError(f"unknown benchmark(s) {unknown}; the table has {sorted(known)}")
+        where = f" {table.attrs['path']}" if table.attrs.get("path") else ""
+        raise UnknownBenchmarkError(f"unknown benchmark(s) {unknown}; the table{where} has {sorted(known)}")
     chosen = table[table["id"].isin(wanted)]
     claims = table[
         (table["status"] == "claim")
@@ -209,7 +149,7 @@ def compare_with_benchmarks(
     for _, b in pd.concat([chosen, claims]).iterrows():
         price = b["price_nok_m2"]
         like = b["like_for_like"]
-        if b["status"] == "measured" and like == "yes" and b["basis"] != reference["basis"]:
+        if b["status"] == "measured" and like == "yes" and not _same_class(b, reference):
             like = "no"
         claimed = (
             f"{b['ratio_low']:g}–{b['ratio_high']:g}× {', '.join(b['relative_to'] or [])}"
@@ -231,3 +171,13 @@ def compare_with_benchmarks(
             }
         )
     return pd.DataFrame(rows)
+
+
+def _same_class(row: pd.Series, reference: dict[str, Any]) -> bool:
+    """Whether a benchmark row is of the reference's basis and (when the row states it) fee treatment."""
+    if row["basis"] != reference["basis"]:
+        return False
+    flag = row["connection_fees_included"]
+    if flag is None or (isinstance(flag, float) and np.isnan(flag)):
+        return True
+    return fees_treatment(flag) == reference.get("fees")

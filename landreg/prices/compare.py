@@ -156,6 +156,7 @@ def compare_groups(
     b: str,
     kind: str | None = "asking",
     basis: str | None = None,
+    fees: str | None = None,
     **options: object,
 ) -> GroupComparison:
     """Compare two groups of one grouping (e.g. two municipalities): see :func:`compare_prices`.
@@ -166,15 +167,15 @@ def compare_groups(
     by : {"municipality", "business_area", "zoning", "readiness", "year"}
     a, b : str
         The two group values (e.g. ``"Skaun"`` and ``"Malvik"``; years as text or int).
-    kind, basis : str, optional
-        Selection before comparing.
+    kind, basis, fees : str, optional
+        Selection before comparing (see :func:`~landreg.prices.select_prices`).
     **options
         Passed to :func:`compare_prices` (``statistic``, ``n_boot``, ``seed``, ``mix``, ...).
     """
     if by not in GROUP_COLUMNS:
         raise ValueError(f"by must be one of {sorted(GROUP_COLUMNS)}, got {by!r}")
     col = GROUP_COLUMNS[by]
-    obs = select_prices(observations, kind=kind, basis=basis)
+    obs = select_prices(observations, kind=kind, basis=basis, fees=fees)
     values = obs[col].astype(str)
     groups = [obs[values == str(v)] for v in (a, b)]
     for g, v in zip(groups, (a, b), strict=True):

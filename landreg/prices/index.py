@@ -40,6 +40,7 @@ def price_index(
     *,
     kind: str | None = "asking",
     basis: str | None = None,
+    fees: str | None = None,
     base_year: int | None = None,
     method: str = "time_dummy",
     controls: tuple[str, ...] = ("log_area", "zoning", "municipality_no"),
@@ -54,6 +55,8 @@ def price_index(
     kind : {"asking", "transaction"}, optional
     basis : {"raw", "serviced"}, optional
         Select one basis; without it the observations must already be of one class.
+    fees : {"included", "excluded", "unknown"}, optional
+        Select one treatment of connection fees (see :func:`~landreg.prices.select_prices`).
     base_year : int, optional
         The year set to 100 (default: the first year with data).
     method : {"time_dummy", "median"}
@@ -79,10 +82,12 @@ def price_index(
     """
     if method not in INDEX_METHODS:
         raise ValueError(f"method must be one of {INDEX_METHODS}, got {method!r}")
-    obs = select_prices(observations, kind=kind, basis=basis)
+    obs = select_prices(observations, kind=kind, basis=basis, fees=fees)
     obs = obs[np.isfinite(obs["price_nok_m2"]) & (obs["price_nok_m2"] > 0)]
     if obs.empty:
-        raise InsufficientPriceDataError(f"price index: no positive prices for kind={kind!r}, basis={basis!r}")
+        raise InsufficientPriceDataError(
+            f"price index: no positive prices for kind={kind!r}, basis={basis!r}, fees={fees!r}"
+        )
     ensure_like_for_like(obs, mix=mix, what="price index")
     years = np.sort(obs["year"].unique())
     base = int(years[0]) if base_year is None else int(base_year)

@@ -139,6 +139,7 @@ def fit_price_model(
     *,
     kind: str | None = "asking",
     basis: str | None = None,
+    fees: str | None = None,
     access_column: str | None = "auto",
     slope_column: str | None = "auto",
     mix: bool = False,
@@ -155,6 +156,8 @@ def fit_price_model(
         there to bring in travel-time and slope columns).
     kind : {"asking", "transaction"}, optional
     basis : {"raw", "serviced"}, optional
+    fees : {"included", "excluded", "unknown"}, optional
+        One treatment of connection fees (see :func:`~landreg.prices.select_prices`).
     access_column, slope_column : str, "auto" or None
         The enrichment columns; ``"auto"`` finds them (:func:`find_access_column`,
         :func:`find_slope_column`), None leaves the term out.
@@ -177,7 +180,7 @@ def fit_price_model(
     """
     import statsmodels.api as sm
 
-    obs = select_prices(observations, kind=kind, basis=basis)
+    obs = select_prices(observations, kind=kind, basis=basis, fees=fees)
     obs = obs[np.isfinite(obs["price_nok_m2"]) & (obs["price_nok_m2"] > 0)]
     classes = ensure_like_for_like(obs, mix=mix, what="price model")
     if access_column == "auto":

@@ -10,13 +10,14 @@ keeps the classes apart and refuses to pool them unless the caller passes
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landreg.prices.errors import MixedPriceBasisError, MixedPriceBasisWarning
+from landreg.prices.errors import InsufficientPriceDataError, MixedPriceBasisError, MixedPriceBasisWarning
 
 #: Plot attributes copied onto each observation.
 PLOT_ATTRIBUTES = (
@@ -39,16 +40,65 @@ GROUP_COLUMNS = {
 }
 KINDS = ("asking", "transaction")
 BASES = ("raw", "serviced")
+#: Treatments of connection fees: the ``fees`` argument and the CLI's ``--fees``.
+FEES = ("included", "excluded", "unknown")
+
+
+class PriceClass(NamedTuple):
+    """A like-for-like price class and how many prices it holds."""
+
+    basis: str
+    fees: str
+    n_prices: int
+
+    @property
+    def label(self) -> str:
+        """The class as :func:`price_class_of` names it, e.g. ``'serviced, fees excluded'``."""
+        return f"{self.basis}, fees {self.fees}"
+
+
+def _flag(value: Any) -> bool | None:
+    """One connection-fee flag: True, False or None (unknown); a missing value is never read as True."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (bool, np.bool_, int, np.integer)) and value in (0, 1):
+        return bool(value)
+    raise ValueError(f"connection_fees_included must be true, false or empty (unknown), got {value!r}")
+
+
+def fees_flags(values: Iterable[Any]) -> pd.api.extensions.ExtensionArray:
+    """Connection-fee flags as a three-valued pandas ``"boolean"`` array.
+
+    Parameters
+    ----------
+    values : iterable
+        True/False (or 1/0); None, NaN and ``pd.NA`` mean *unknown*.
+
+    Returns
+    -------
+    pandas BooleanArray
+        True, False, or ``pd.NA`` where the treatment of connection fees is unknown.
+
+    Raises
+    ------
+    ValueError
+        For any other value (e.g. the text ``"yes"``).
+    """
+    return pd.array([_flag(v) for v in values], dtype="boolean")
+
+
+def fees_treatment(value: Any) -> str:
+    """``"included"``, ``"excluded"`` or ``"unknown"`` for one connection-fee flag."""
+    flag = _flag(value)
+    return "unknown" if flag is None else ("included" if flag else "excluded")
 
 
 def _fees_label(value: Any) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return "fees unknown"
-    return "fees included" if bool(value) else "fees excluded"
+    return f"fees {fees_treatment(value)}"
 
 
 def price_class_of(basis: Any, connection_fees_included: Any) -> str:
-    """The like-for-like class of a price, e.g. ``'serviced, fees included'``."""
+    """The like-for-like class of a price, e.g. ``'serviced, fees included'`` or ``'serviced, fees unknown'``."""
     return f"{basis if isinstance(basis, str) else 'unknown basis'}, {_fees_label(connection_fees_included)}"
 
 
@@ -85,7 +135,8 @@ def build_price_observations(
     DataFrame
         One row per observation with ``year``, ``price_class``, the plot
         attributes of :data:`PLOT_ATTRIBUTES` and the plot centroid ``x``, ``y``
-        (EPSG:25832, metres).
+        (EPSG:25832, metres).  ``connection_fees_included`` is three-valued
+        (pandas ``"boolean"``: True, False, ``pd.NA`` = unknown, see :func:`fees_flags`).
     """
     attrs = _plot_table(plots, enriched=enriched)
     obs = history.loc[:, [c for c in history.columns if c not in ("recorded_at", "recorded_by")]].copy()
@@ -93,6 +144,7 @@ def build_price_observations(
     obs["observed_on"] = pd.to_datetime(obs["observed_on"])
     obs["year"] = obs["observed_on"].dt.year.astype(int)
     obs["price_nok_m2"] = obs["price_nok_m2"].astype(float)
+    obs["connection_fees_included"] = fees_flags(obs["connection_fees_included"])
     return _with_class(obs).reset_index(drop=True)
 
 
@@ -127,7 +179,7 @@ def current_asking_prices(plots: gpd.GeoDataFrame, *, enriched: pd.DataFrame | N
         kind="asking",
         price_nok_m2=mid,
         basis=plots["price_basis"].to_numpy(),
-        connection_fees_included=plots["connection_fees_included"].to_numpy(),
+        connection_fees_included=fees_flags(plots["connection_fees_included"]),
         observed_on=pd.NaT,
     )
     out = out[np.isfinite(mid)]
@@ -155,9 +207,33 @@ def select_prices(
     *,
     kind: str | None = None,
     basis: str | None = None,
+    fees: str | None = None,
     connection_fees_included: bool | None = None,
 ) -> pd.DataFrame:
-    """The observations of one kind and/or basis (None keeps all)."""
+    """The observations of one kind, basis and/or treatment of connection fees (None keeps all).
+
+    Parameters
+    ----------
+    observations : DataFrame
+        With ``kind``, ``basis`` and ``connection_fees_included``.
+    kind : {"asking", "transaction"}, optional
+    basis : {"raw", "serviced"}, optional
+    fees : {"included", "excluded", "unknown"}, optional
+        ``"unknown"`` keeps the prices whose treatment of connection fees is not recorded.
+    connection_fees_included : bool, optional
+        The same as ``fees="included"`` (True) or ``fees="excluded"`` (False).
+
+    Returns
+    -------
+    DataFrame
+        The selected rows.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``kind``, ``basis`` or ``fees``, or ``fees`` and
+        ``connection_fees_included`` that disagree.
+    """
     keep = np.ones(len(observations), dtype=bool)
     if kind is not None:
         if kind not in KINDS:
@@ -168,9 +244,62 @@ def select_prices(
             raise ValueError(f"basis must be one of {BASES}, got {basis!r}")
         keep &= (observations["basis"] == basis).to_numpy()
     if connection_fees_included is not None:
-        fees = observations["connection_fees_included"]
-        keep &= np.array([v is not None and v is not pd.NA and bool(v) == connection_fees_included for v in fees])
+        wanted = "included" if connection_fees_included else "excluded"
+        if fees is not None and fees != wanted:
+            raise ValueError(f"fees={fees!r} contradicts connection_fees_included={connection_fees_included}")
+        fees = wanted
+    if fees is not None:
+        if fees not in FEES:
+            raise ValueError(f"fees must be one of {FEES}, got {fees!r}")
+        keep &= _treatments(observations) == fees
     return observations.loc[keep]
+
+
+def _treatments(frame: pd.DataFrame) -> np.ndarray:
+    return np.array([fees_treatment(v) for v in frame["connection_fees_included"]], dtype=object)
+
+
+def most_common_price_class(
+    observations: pd.DataFrame,
+    *,
+    kind: str | None = None,
+    basis: str | None = None,
+    fees: str | None = None,
+) -> PriceClass:
+    """The like-for-like class (basis and treatment of connection fees) that holds the most prices.
+
+    Used as the default when a caller has not chosen a class.  Only the
+    observations of ``kind`` (and ``basis``/``fees`` when given) count; prices of
+    an unknown basis are never chosen.  Ties go to the class first in the order
+    of :data:`BASES`, then :data:`FEES`.
+
+    Parameters
+    ----------
+    observations : DataFrame
+    kind, basis, fees : str, optional
+        As in :func:`select_prices`.
+
+    Returns
+    -------
+    PriceClass
+        ``basis``, ``fees`` and ``n_prices``.
+
+    Raises
+    ------
+    InsufficientPriceDataError
+        When no observation matches.
+    """
+    obs = select_prices(observations, kind=kind, basis=basis, fees=fees)
+    obs = obs[obs["basis"].isin(BASES).to_numpy()]
+    if obs.empty:
+        wanted = ", ".join(f"{k}={v!r}" for k, v in (("kind", kind), ("basis", basis), ("fees", fees)) if v)
+        raise InsufficientPriceDataError(
+            f"no prices of a known basis (raw or serviced){' for ' + wanted if wanted else ''}"
+        )
+    counts = pd.Series(list(zip(obs["basis"], _treatments(obs), strict=True))).value_counts()
+    order = {c: (BASES.index(c[0]), FEES.index(c[1])) for c in counts.index}
+    top = min((c for c in counts.index if counts[c] == counts.max()), key=order.__getitem__)
+    return PriceClass(basis=str(top[0]), fees=str(top[1]), n_prices=int(counts[top]))
 
 
 def ensure_like_for_like(frame: pd.DataFrame, *, mix: bool = False, what: str = "comparison") -> list[str]:
@@ -203,7 +332,8 @@ def ensure_like_for_like(frame: pd.DataFrame, *, mix: bool = False, what: str = 
     if not mix:
         raise MixedPriceBasisError(
             f"{what}: expected prices of one like-for-like class (one basis raw/serviced, one treatment of "
-            f"connection fees, one kind) but found {found}; choose one with basis=/kind= (or --basis/--kind), "
+            f"connection fees, one kind) but found {found}; choose one with basis=/fees=/kind= "
+            "(or --basis/--fees/--kind), "
             "or pass mix=True (--mix) to pool them knowingly"
         )
     warnings.warn(

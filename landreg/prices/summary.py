@@ -45,6 +45,7 @@ def summarize_prices(
     by: str = "municipality",
     kind: str | None = None,
     basis: str | None = None,
+    fees: str | None = None,
 ) -> pd.DataFrame:
     """Count, decares, median, quartiles and area-weighted mean NOK/m² per group.
 
@@ -63,6 +64,8 @@ def summarize_prices(
         Keep only this kind.
     basis : {"raw", "serviced"}, optional
         Keep only this basis.
+    fees : {"included", "excluded", "unknown"}, optional
+        Keep only this treatment of connection fees.
 
     Returns
     -------
@@ -76,12 +79,12 @@ def summarize_prices(
     Raises
     ------
     ValueError
-        When ``by``, ``kind`` or ``basis`` is not a known value.
+        When ``by``, ``kind``, ``basis`` or ``fees`` is not a known value.
     """
     if by not in GROUP_COLUMNS:
         raise ValueError(f"by must be one of {sorted(GROUP_COLUMNS)}, got {by!r}")
     col = GROUP_COLUMNS[by]
-    obs = select_prices(observations, kind=kind, basis=basis)
+    obs = select_prices(observations, kind=kind, basis=basis, fees=fees)
     keys = [col, "kind", "price_class"]
     if obs.empty:
         return pd.DataFrame(columns=[*keys, *SUMMARY_COLUMNS])

@@ -20,7 +20,7 @@ _INSERT = (
 
 
 def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v))
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v))
 
 
 def _row(plot_id: str, o: PriceObservation, now_text: str, actor: str) -> tuple[Any, ...]:
@@ -77,7 +77,11 @@ class PriceStore(RegistryState):
         return len(rows)
 
     def price_history(self, plot_id: str | None = None) -> pd.DataFrame:
-        """Dated price observations (all plots, or one), oldest first."""
+        """Dated price observations (all plots, or one), oldest first.
+
+        ``connection_fees_included`` is a pandas ``"boolean"`` column: True, False, or
+        ``pd.NA`` where the treatment of connection fees is unknown (stored NULL).
+        """
         cols = [n for n, _ in PRICE_COLUMNS]
         sql = f'SELECT {", ".join(cols)} FROM "{PRICES}"'
         params: tuple[Any, ...] = ()
@@ -86,8 +90,10 @@ class PriceStore(RegistryState):
             params = (plot_id,)
         with self._lock:
             rows = self._conn.execute(sql + " ORDER BY plot_id, observed_on, fid", params).fetchall()
+        fees_at = cols.index("connection_fees_included")
+        # Read the flag from the SQL rows, not from the frame: a column of 0/1/NULL becomes float there,
+        # and NULL (unknown) would turn into NaN, which bool() reads as True.
+        fees = pd.array([None if r[fees_at] is None else bool(r[fees_at]) for r in rows], dtype="boolean")
         frame = pd.DataFrame(rows, columns=cols)
-        frame["connection_fees_included"] = (
-            frame["connection_fees_included"].map(lambda v: None if v is None else bool(v)).astype(object)
-        )
+        frame["connection_fees_included"] = fees
         return frame
