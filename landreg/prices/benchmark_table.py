@@ -200,7 +200,10 @@ def load_benchmarks(path: str | Path | None = None) -> pd.DataFrame:
                 found.append(("relative_to", f"no row with id {other!r} in this table"))
         problems += [f"{where}, field {name!r}: {what}" for name, what in found]
     if problems:
-        raise ConfigurationError(f"invalid benchmark table {path}:\n  " + "\n  ".join(problems))
+        raise ConfigurationError(
+            f"invalid benchmark table {path} (the fields are described at the top of {BENCHMARKS_PATH}):\n  "
+            + "\n  ".join(problems)
+        )
     frame = pd.DataFrame(
         [
             {c: row[c].isoformat() if isinstance(row.get(c), dt.date) else row.get(c) for c in BENCHMARK_COLUMNS}
