@@ -32,9 +32,19 @@ class ProfileRecord(BaseModel):
     version: str
 
 
+class NotApplicableCriterion(BaseModel):
+    """A criterion no plot can score (its destination is not built): left out, its weight shared."""
+
+    criterion: str
+    label: str
+    reason: str
+
+
 class ScoresResponse(ProfileRecord):
     """Scores 0–100 per plot with rank, percentile and the contribution of each criterion."""
 
+    effective_weights: dict[str, float] = Field(description="Weights as applied (0 for criteria not applicable)")
+    not_applicable: list[NotApplicableCriterion] = Field(default_factory=list)
     n_plots: int
     n_excluded: int
     plots: list[dict[str, Any]]
@@ -48,7 +58,11 @@ class ExplanationResponse(ProfileRecord):
     score: float | None
     excluded: bool
     exclusion_reasons: list[str]
-    contributions: list[dict[str, Any]]
+    contributions: list[dict[str, Any]] = Field(
+        description="Per criterion: raw value, 0..1 value, weight as applied, points, missing, applicable and reason"
+    )
+    effective_weights: dict[str, float]
+    not_applicable: list[NotApplicableCriterion] = Field(default_factory=list)
 
 
 class OpenResult(BaseModel):

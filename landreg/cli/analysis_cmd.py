@@ -107,6 +107,8 @@ def score_cmd(
         f"profile {rec['profile']} version {rec['version']} ({rec['fingerprint']}); "
         f"{len(plots)} plots, {int(result.frame['excluded'].sum())} excluded by limits"
     )
+    for criterion, reason in result.not_applicable.items():
+        click.echo(f"{result.profile.criteria[criterion].label}: {reason}")
     frame = result.frame.sort_values(["excluded", "rank"])
     if n_draws:
         sens = rank_stability(result, n_draws=n_draws, seed=seed)
@@ -322,15 +324,27 @@ def search_cmd(
 ) -> None:
     """Ranked sites for a firm's requirements, with reasons; a relocating firm's plots count back into supply."""
     from landreg.analysis import search_registry
+    from landreg.enrich import DEFAULT_TARGETS
     from landreg.search import SiteRequirements
 
+    targets = [t.name for t in DEFAULT_TARGETS]
     minutes: dict[str, float] = {}
     for item in ",".join(max_minutes).split(","):
         if item.strip():
-            key, sep, value = item.partition("=")
-            if not sep:
-                raise click.UsageError(f"--max-minutes {item!r}: expected target=minutes, e.g. port=25")
-            minutes[key.strip()] = float(value)
+            key, _, value = (part.strip() for part in item.partition("="))
+            if key not in targets:
+                raise click.BadParameter(
+                    f"{item!r}: unknown destination {key!r}; expected target=minutes with target one of: "
+                    f"{', '.join(targets)} (e.g. port=25)",
+                    param_hint="--max-minutes",
+                )
+            try:
+                minutes[key] = float(value)
+            except ValueError:
+                raise click.BadParameter(
+                    f"{item!r}: expected target=minutes with minutes a number, e.g. port=25",
+                    param_hint="--max-minutes",
+                ) from None
     req = SiteRequirements(
         min_daa=min_daa,
         max_daa=max_daa,
