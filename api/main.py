@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api.collections import load_static_collections, registry_collections
+from api.docs import add_swagger_ui
 from api.enrichment import EnrichmentRefresher
 from api.errors import register_error_handlers
 from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
@@ -54,9 +55,10 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
         openapi_url="/api",
-        docs_url="/docs",
+        docs_url=None,  # served by add_swagger_ui from vendored assets, not a CDN
         redoc_url=None,
     )
+    add_swagger_ui(app)
     app.dependency_overrides[get_settings] = lambda: settings
     register_error_handlers(app)
     app.include_router(ogc.router)

@@ -35,7 +35,10 @@ def parse_crs(value: Any, *, where: str = "input") -> CRS:
     try:
         return CRS.from_user_input(value)
     except _PyprojCRSError as exc:
-        raise CRSError(f"{where}: unknown coordinate reference system {value!r} ({exc})") from exc
+        raise CRSError(
+            f"{where}: unknown coordinate reference system {value!r}; expected an EPSG code such as "
+            "EPSG:25832 or EPSG:4326, an OGC URI or WKT"
+        ) from exc
 
 
 def to_storage_crs(frame: gpd.GeoDataFrame, *, where: str = "input") -> gpd.GeoDataFrame:

@@ -51,3 +51,45 @@ TRONDELAG_MUNICIPALITIES: dict[str, str] = {
 REGION_MUNICIPALITY_NOS: frozenset[str] = frozenset(
     {"5001", "5027", "5028", "5029", "5031", "5032", "5035", "5036", "5054", "5059"}
 )
+
+
+def _name_keys(name: str) -> list[str]:
+    """The forms a municipality may be called by: its full name and each part of a bilingual name."""
+    parts = [name, *(p.strip() for p in name.split(" - "))]
+    return [p.casefold() for p in parts if p]
+
+
+_BY_NAME: dict[str, str] = {key: no for no, name in TRONDELAG_MUNICIPALITIES.items() for key in _name_keys(name)}
+
+
+def known_municipalities_text() -> str:
+    """The accepted municipalities as ``"5001 Trondheim - Tråante, 5006 Steinkjer, …"`` for messages."""
+    return ", ".join(f"{no} {name}" for no, name in TRONDELAG_MUNICIPALITIES.items())
+
+
+def municipality_no_from_ref(ref: str) -> str | None:
+    """The kommunenummer of a municipality given by number or name, or None when unknown.
+
+    Parameters
+    ----------
+    ref : str
+        A 2024 kommunenummer (``"5035"``) or a name in any letter case, with æøå
+        (``"Stjørdal"``, ``"trondheim"``, ``"Tråante"``, ``"Trondheim - Tråante"``).
+
+    Returns
+    -------
+    str or None
+        The four-digit number, or None when ``ref`` names no Trøndelag municipality.
+    """
+    text = ref.strip()
+    if text in TRONDELAG_MUNICIPALITIES:
+        return text
+    return _BY_NAME.get(text.casefold())
+
+
+def closest_municipality_names(ref: str) -> list[str]:
+    """Municipality names spelled like ``ref`` (e.g. ``"Stjordal"`` -> ``["Stjørdal"]``), best first."""
+    import difflib
+
+    names = {key: name for name in TRONDELAG_MUNICIPALITIES.values() for key in _name_keys(name)}
+    return list(dict.fromkeys(names[k] for k in difflib.get_close_matches(ref.strip().casefold(), list(names), n=3)))

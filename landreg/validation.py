@@ -203,9 +203,12 @@ def validate_plots(
                 "all records",
                 str(col),
                 f"unknown column {col!r}; expected plot fields such as {sorted(INPUT_FIELDS)[:6]}…",
+                whole_input=True,
             )
     if geom_col is None:
-        raise ValidationError([Problem("all records", "geometry", "input has no geometry column")], context=context)
+        raise ValidationError(
+            [Problem("all records", "geometry", "input has no geometry column", whole_input=True)], context=context
+        )
     if n == 0:
         return ValidatedPlots([], np.empty(0, dtype=object), np.empty(0), [])
 
@@ -234,7 +237,8 @@ def validate_plots(
     stored = _to_multipolygon(stored)
 
     # Attributes, one record at a time, every error kept.
-    columns = [c for c in frame.columns if c != geom_col and c not in IGNORED_INPUT_COLUMNS]
+    # An unknown column is reported once above, not again in every record.
+    columns = [c for c in frame.columns if c != geom_col and c not in IGNORED_INPUT_COLUMNS and c in allowed]
     attributes: list[PlotAttributes | None] = []
     plot_ids: list[str | None] = []
     records = frame[columns].to_dict(orient="records") if columns else [{} for _ in range(n)]

@@ -15,6 +15,8 @@ from fastapi.responses import FileResponse, HTMLResponse
 from api.deps import get_registry, settings_dep
 from api.errors import EntityNotFoundError, InvalidParameterError
 from api.settings import ApiSettings
+from landreg.enrich import DEFAULT_TARGETS
+from landreg.registry import PlotQuery
 from landreg.scoring import UnknownProfileError, UnknownScenarioError, list_profiles
 from maps.assets import SERVED_PREFIX, asset_path
 
@@ -30,7 +32,7 @@ def _html(m: Any) -> HTMLResponse:
 
 def _profile(profile: str) -> str:
     if profile not in list_profiles():
-        raise InvalidParameterError(f"profile={profile!r} is unknown; expected one of {list_profiles()}")
+        raise InvalidParameterError(f"profile={profile!r} is unknown; expected one of: {', '.join(list_profiles())}")
     return profile
 
 
@@ -74,8 +76,12 @@ def plots_map(
     profile: str = Query("general", description="Scoring profile"),
     color_by: str = Query("score", description="score, price or status"),
     status: list[str] | None = Query(None, description="Only plots with this status (repeatable)"),
-    municipality_no: list[str] | None = Query(None, description="Only plots in this municipality (repeatable)"),
-    isochrones: str | None = Query(None, description="Isochrones to this target, e.g. port"),
+    municipality_no: list[str] | None = Query(
+        None, description="Only plots in this municipality, by kommunenummer or name (repeatable)"
+    ),
+    isochrones: str | None = Query(
+        None, description="Isochrones to this target: " + ", ".join(t.name for t in DEFAULT_TARGETS)
+    ),
     price_layers: bool = Query(True, description="Add the price surface and hot-spot layers"),
     registry: Any = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
@@ -83,21 +89,23 @@ def plots_map(
     from maps.from_registry import plot_map_from_registry
 
     if color_by not in COLOR_BY:
-        raise InvalidParameterError(f"color_by={color_by!r}; expected one of {list(COLOR_BY)}")
-    try:
-        m = plot_map_from_registry(
-            registry,
-            layers_dir=settings.layers_dir,
-            profile=_profile(profile),
-            color_by=color_by,
-            status=status,
-            municipality_no=municipality_no,
-            isochrone_target=isochrones,
-            price_layers=price_layers,
-            assets=SERVED_PREFIX,
-        )
-    except (KeyError, ValueError) as exc:  # an unknown isochrone target
-        raise InvalidParameterError(f"isochrones={isochrones!r}: {exc}") from exc
+        raise InvalidParameterError(f"color_by={color_by!r} is unknown; expected one of: {', '.join(COLOR_BY)}")
+    targets = [t.name for t in DEFAULT_TARGETS]
+    if isochrones is not None and isochrones not in targets:
+        raise InvalidParameterError(f"isochrones={isochrones!r} is unknown; expected one of: {', '.join(targets)}")
+    # Status and municipality (number or name) are checked and normalised as in every plot query.
+    query = PlotQuery.build(status=status, municipality_no=municipality_no)
+    m = plot_map_from_registry(
+        registry,
+        layers_dir=settings.layers_dir,
+        profile=_profile(profile),
+        color_by=color_by,
+        status=list(query.status) or None,
+        municipality_no=list(query.municipality_no) or None,
+        isochrone_target=isochrones,
+        price_layers=price_layers,
+        assets=SERVED_PREFIX,
+    )
     return _html(m)
 
 

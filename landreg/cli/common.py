@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import pydantic
 
-from landreg.errors import LandregError, ValidationError
+from landreg.errors import LandregError
 from landreg.settings import LandregSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -62,18 +63,53 @@ def open_from_cli(path: Path | None, *, create: bool = False) -> Any:
     )
 
 
+#: Errors the command line reports as a message (no traceback): landreg's own, file
+#: system errors and invalid values given to a core model (pydantic).
+USER_ERRORS: tuple[type[Exception], ...] = (LandregError, OSError, pydantic.ValidationError)
+
+
+def error_message(exc: BaseException) -> str:
+    """The user-facing text of an error: what was wrong, where, what to do — no class names.
+
+    Parameters
+    ----------
+    exc : BaseException
+        A landreg error, an ``OSError`` or a pydantic validation error.
+
+    Returns
+    -------
+    str
+        The message, possibly over several lines (one per problem).
+    """
+    if isinstance(exc, pydantic.ValidationError):
+        n = exc.error_count()
+        lines = ["invalid value:" if n == 1 else f"{n} invalid values:"]
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "value"
+            got = err.get("input")
+            shown = "" if isinstance(got, dict) else f" (got {got!r})"
+            lines.append(f"  - {where}: {err['msg']}{shown}")
+        return "\n".join(lines)
+    if isinstance(exc, OSError) and exc.strerror and exc.filename is not None:
+        return f"{exc.filename}: {exc.strerror.lower()}"
+    text = str(exc)
+    return text if text else "failed without a message"
+
+
+def print_error(exc: BaseException) -> None:
+    """Print ``error: <message>`` on stderr (the one error printer of the command line)."""
+    click.echo(f"error: {error_message(exc)}", err=True)
+
+
 def handle_errors(func: F) -> F:
-    """Turn landreg and file errors into a clear message on stderr and exit code 1."""
+    """Turn landreg, file and input errors into ``error: <message>`` on stderr and exit code 1."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except ValidationError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-        except (LandregError, FileNotFoundError, FileExistsError, PermissionError) as exc:
-            click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
+        except USER_ERRORS as exc:
+            print_error(exc)
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]

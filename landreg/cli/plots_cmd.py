@@ -97,16 +97,37 @@ def import_cmd(
 
 def _query_options(func):
     opts = [
-        click.option("--municipality", "municipality_no", default=None, help="Kommunenummer(s), comma-separated."),
+        click.option(
+            "--municipality",
+            "municipality_no",
+            default=None,
+            help="Municipalities by kommunenummer or name, comma-separated (e.g. 5001,Stjørdal).",
+        ),
         click.option("--status", default=None, help="available, reserved, sold, locked, planned (comma-separated)."),
         click.option("--zoning", default=None, help="Zoning purpose(s), comma-separated."),
         click.option("--readiness", default=None, help="raw, zoned, serviced, build_ready."),
         click.option("--area", "business_area_id", default=None, help="Business area id(s)."),
         click.option("--min-daa", type=float, default=None, help="Smallest area in decares."),
         click.option("--max-daa", type=float, default=None, help="Largest area in decares."),
-        click.option("--max-price", type=float, default=None, help="Highest price, NOK/m²."),
-        click.option("--min-price", type=float, default=None, help="Lowest price, NOK/m²."),
-        click.option("--bbox", default=None, help="minx,miny,maxx,maxy in EPSG:25832."),
+        click.option(
+            "--max-price",
+            type=float,
+            default=None,
+            help="Highest asking price, NOK/m² (plots without an asking price are left out).",
+        ),
+        click.option(
+            "--min-price",
+            type=float,
+            default=None,
+            help="Lowest asking price, NOK/m² (plots without an asking price are left out).",
+        ),
+        click.option("--bbox", default=None, help="minx,miny,maxx,maxy in --bbox-crs (plots intersecting the box)."),
+        click.option(
+            "--bbox-crs",
+            default="EPSG:25832",
+            show_default=True,
+            help="CRS of --bbox, e.g. EPSG:4326 for lon,lat (longitude first).",
+        ),
         click.option("--include-ended", is_flag=True, help="Include ended plots."),
         click.option("--as-of", default=None, help="Read the registry as recorded at this time (ISO 8601)."),
         click.option("--limit", type=int, default=None),
@@ -117,20 +138,34 @@ def _query_options(func):
 
 
 def _build_query(kw: dict):
+    """The registry query from the filter options; warns on stderr when the bbox misses the region."""
     import datetime as dt
 
-    from landreg.registry import PlotQuery
+    from landreg.registry.query import PlotQuery, bbox_region_warning
 
     min_daa, max_daa = kw.pop("min_daa"), kw.pop("max_daa")
+    min_price, max_price = kw.pop("min_price"), kw.pop("max_price")
     as_of = kw.pop("as_of")
-    return PlotQuery.build(
+    if as_of is not None:
+        try:
+            as_of = dt.datetime.fromisoformat(as_of.replace("Z", "+00:00"))
+        except ValueError:
+            raise click.BadParameter(
+                f"{as_of!r} is not an ISO 8601 time; expected e.g. 2026-01-01T00:00:00Z", param_hint="--as-of"
+            ) from None
+    query = PlotQuery.build(
         **kw,
         min_area_m2=None if min_daa is None else min_daa * 1000,
         max_area_m2=None if max_daa is None else max_daa * 1000,
-        as_of=None if as_of is None else dt.datetime.fromisoformat(as_of.replace("Z", "+00:00")),
-        min_price_nok_m2=kw.pop("min_price"),
-        max_price_nok_m2=kw.pop("max_price"),
+        min_price_nok_m2=min_price,
+        max_price_nok_m2=max_price,
+        as_of=as_of,
     )
+    warning = bbox_region_warning(query)
+    if warning is not None:
+        hint = " add --bbox-crs EPSG:4326" if "longitude/latitude" in warning else " check --bbox and --bbox-crs"
+        click.echo(f"warning: --bbox {kw['bbox']}: {warning};{hint}", err=True)
+    return query
 
 
 @click.command("query")

@@ -7,8 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import shapely
+from pyproj import Transformer
+
+from landreg.crs import REGION_EXTENT_25832, STORAGE_CRS, parse_crs
 from landreg.errors import Problem, ValidationError
 from landreg.model.enums import PlotStatus, Readiness, Zoning
+from landreg.municipalities import closest_municipality_names, known_municipalities_text, municipality_no_from_ref
 from landreg.registry.codec import format_datetime
 
 
@@ -34,7 +40,9 @@ class PlotQuery:
         Exact plot code.
     min_area_m2, max_area_m2 : float, optional
     min_price_nok_m2, max_price_nok_m2 : float, optional
-        Plots whose asking-price range reaches into ``[min, max]``.
+        Asking price, NOK/m²: plots whose asking-price range (``price_min_nok_m2`` to
+        ``price_max_nok_m2``) reaches into ``[min, max]``.  A plot with no asking price
+        is excluded whenever a price bound is given.
     requires_new_road : bool, optional
     include_ended : bool
         Include plots that have ended (``valid_to`` set).
@@ -78,34 +86,146 @@ class PlotQuery:
 
     @classmethod
     def build(cls, **kwargs: Any) -> PlotQuery:
-        """Build a query from loose keyword values (comma-separated strings allowed), validating them."""
+        """Build a query from loose keyword values (comma-separated strings allowed), validating them.
+
+        ``municipality_no`` takes kommunenummer or names (``"Trondheim"``, ``"stjørdal"``);
+        ``bbox`` takes ``"minx,miny,maxx,maxy"`` or four numbers in ``bbox_crs`` (default
+        EPSG:25832; a bbox in another CRS becomes ``intersects``).
+
+        Raises
+        ------
+        ValidationError
+            Listing every unknown or malformed value with the accepted ones.
+        """
         problems: list[Problem] = []
+
+        def problem(name: str, message: str) -> None:
+            problems.append(Problem("query", name, message, whole_input=True))
+
         for name, enum in (("status", PlotStatus), ("zoning", Zoning), ("readiness", Readiness)):
             values = _as_tuple(kwargs.get(name))
-            known = {e.value for e in enum}
+            known = [e.value for e in enum]
             for v in values:
                 if v not in known:
-                    problems.append(Problem("query", name, f"unknown value {v!r}; expected one of {sorted(known)}"))
+                    problem(name, f"unknown value {v!r}; expected one of: {', '.join(known)}")
             kwargs[name] = values
-        for name in ("municipality_no", "business_area_id", "plot_ids"):
+        kwargs["municipality_no"] = _municipality_nos(_as_tuple(kwargs.get("municipality_no")), problem)
+        for name in ("business_area_id", "plot_ids"):
             kwargs[name] = _as_tuple(kwargs.get(name))
+        bbox_crs = kwargs.pop("bbox_crs", None)
         bbox = kwargs.get("bbox")
         if bbox is not None:
-            if isinstance(bbox, str):
-                bbox = [float(v) for v in bbox.split(",")]
-            if len(bbox) != 4 or bbox[0] > bbox[2] or bbox[1] > bbox[3]:
-                problems.append(Problem("query", "bbox", f"expected minx,miny,maxx,maxy with min <= max, got {bbox}"))
+            box = _bbox_values(bbox, problem)
+            if box is not None and bbox_crs is not None and not parse_crs(bbox_crs, where="bbox").equals(STORAGE_CRS):
+                kwargs["bbox"] = None
+                kwargs["intersects"] = bbox_to_storage(box, bbox_crs=bbox_crs)
             else:
-                kwargs["bbox"] = tuple(float(v) for v in bbox)
+                kwargs["bbox"] = box
         for name in ("min_area_m2", "max_area_m2", "min_price_nok_m2", "max_price_nok_m2"):
             bound = kwargs.get(name)
             if bound is not None and float(bound) < 0:
-                problems.append(Problem("query", name, f"must not be negative, got {bound}"))
+                problem(name, f"must not be negative, got {bound}")
+        for low, high in (("min_area_m2", "max_area_m2"), ("min_price_nok_m2", "max_price_nok_m2")):
+            lo, hi = kwargs.get(low), kwargs.get(high)
+            if lo is not None and hi is not None and float(hi) < float(lo):
+                problem(high, f"{high} ({hi}) is below {low} ({lo}); no plot could match")
         if kwargs.get("limit") is not None and int(kwargs["limit"]) < 0:
-            problems.append(Problem("query", "limit", f"must not be negative, got {kwargs['limit']}"))
+            problem("limit", f"must not be negative, got {kwargs['limit']}")
         if problems:
-            raise ValidationError(problems, context="query")
+            raise ValidationError(problems, context="invalid query", wrote_nothing=False)
         return cls(**{k: v for k, v in kwargs.items() if v is not None or k in ("bbox",)})
+
+
+def _municipality_nos(refs: tuple[str, ...], problem: Any) -> tuple[str, ...]:
+    """Kommunenummer for municipalities given by number or name; unknown ones reported in one problem."""
+    numbers, unknown = [], []
+    for ref in refs:
+        number = municipality_no_from_ref(ref)
+        if number is None:
+            close = closest_municipality_names(ref)
+            unknown.append(repr(ref) + (f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""))
+        else:
+            numbers.append(number)
+    if unknown:
+        problem(
+            "municipality_no",
+            f"unknown municipality {', '.join(unknown)}; expected a Trøndelag kommunenummer or name: "
+            f"{known_municipalities_text()}",
+        )
+    return tuple(dict.fromkeys(numbers))
+
+
+def _bbox_values(bbox: Any, problem: Any) -> tuple[float, float, float, float] | None:
+    """Four floats from ``"minx,miny,maxx,maxy"`` or a sequence, or None with the problem reported."""
+    parts = bbox.split(",") if isinstance(bbox, str) else list(bbox)
+    try:
+        values = [float(v) for v in parts]
+    except (TypeError, ValueError):
+        problem("bbox", f"expected four numbers minx,miny,maxx,maxy, got {bbox!r}")
+        return None
+    if len(values) != 4 or values[0] > values[2] or values[1] > values[3]:
+        problem("bbox", f"expected four numbers minx,miny,maxx,maxy with min <= max, got {bbox!r}")
+        return None
+    return (values[0], values[1], values[2], values[3])
+
+
+def bbox_to_storage(bbox: tuple[float, float, float, float], *, bbox_crs: Any) -> shapely.Polygon:
+    """A bbox given in ``bbox_crs`` as a polygon in EPSG:25832.
+
+    Parameters
+    ----------
+    bbox : (minx, miny, maxx, maxy)
+        In ``bbox_crs``, x first (longitude first for geographic CRSs such as EPSG:4326).
+    bbox_crs : str or pyproj.CRS
+        The CRS of ``bbox``.
+
+    Returns
+    -------
+    shapely.Polygon
+        The box with its edges densified before transforming, so it follows lines of
+        constant longitude and latitude.
+
+    Raises
+    ------
+    CRSError
+        When ``bbox_crs`` is not a CRS that pyproj knows.
+    """
+    src = parse_crs(bbox_crs, where="bbox")
+    box = shapely.box(*bbox)
+    if src.equals(STORAGE_CRS):
+        return box
+    dense = shapely.segmentize(box, max(bbox[2] - bbox[0], bbox[3] - bbox[1]) / 32 or 1.0)
+    transformer = Transformer.from_crs(src, STORAGE_CRS, always_xy=True)
+    return shapely.transform(dense, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+def bbox_region_warning(query: PlotQuery, *, bbox: tuple[float, float, float, float] | None = None) -> str | None:
+    """Why ``query``'s bbox probably finds nothing, or None when it overlaps the region.
+
+    Parameters
+    ----------
+    query : PlotQuery
+    bbox : (minx, miny, maxx, maxy), optional
+        The box as the user gave it, to recognise longitude/latitude given as EPSG:25832.
+
+    Returns
+    -------
+    str or None
+        A sentence naming the region's extent (EPSG:25832) and, when the numbers look
+        like degrees, that they are probably longitude/latitude.
+    """
+    window = query.intersects if query.intersects is not None else query.bbox
+    if window is None:
+        return None
+    area = window if isinstance(window, shapely.Geometry) else shapely.box(*window)
+    if area.intersects(shapely.box(*REGION_EXTENT_25832)):
+        return None
+    extent = ",".join(f"{v:.0f}" for v in REGION_EXTENT_25832)
+    text = f"the bbox lies outside the region (extent {extent} in EPSG:25832), so no plot can match"
+    given = bbox if bbox is not None else area.bounds
+    if query.intersects is None and all(abs(v) <= 180 for v in given[::2]) and all(abs(v) <= 90 for v in given[1::2]):
+        text += "; its numbers look like longitude/latitude (EPSG:4326)"
+    return text
 
 
 def where_clause(query: PlotQuery, *, table: str, rtree: str | None, now_text: str | None) -> tuple[str, list[Any]]:

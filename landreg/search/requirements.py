@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class SiteRequirements(BaseModel):
@@ -52,6 +52,20 @@ class SiteRequirements(BaseModel):
     relocating: str | None = None
     combine_adjacent: bool = True
     gap_m: float = Field(default=10.0, ge=0)
+
+    @field_validator("max_minutes")
+    @classmethod
+    def _known_targets(cls, value: dict[str, float]) -> dict[str, float]:
+        from landreg.enrich.routing import DEFAULT_TARGETS
+
+        targets = [t.name for t in DEFAULT_TARGETS]
+        unknown = [k for k in value if k not in targets]
+        if unknown:
+            raise ValueError(f"unknown destination(s) {unknown}; expected some of: {', '.join(targets)}")
+        negative = [k for k, v in value.items() if v < 0]
+        if negative:
+            raise ValueError(f"minutes must not be negative, got {[f'{k}={value[k]}' for k in negative]}")
+        return value
 
     @model_validator(mode="after")
     def _sizes(self) -> SiteRequirements:

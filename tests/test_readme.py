@@ -1,0 +1,209 @@
+"""Every command shown in README.md runs, on a temporary copy of the bundled demo registry.
+
+Commands are read from the README's ```sh blocks and from inline code spans that start with
+``landreg`` or ``make``; a new command in the README becomes a new test here by itself.
+The README's notation is expanded as a reader would:
+
+- ``# …`` ends a line's command (a comment); ``;`` and ``&&`` separate commands;
+- ``[--opt VALUE]`` is optional: the test runs the command with every optional part given;
+- ``index | model | surface -o surface.tif`` lists alternatives of the last word: three commands;
+- upper-case placeholders (``DIR``, ``NAME``, ``PATH``) are replaced by the values in ``PLACEHOLDERS``;
+- spans with ``…`` are elisions, not commands.
+
+Each command runs with the installed ``landreg`` entry point in its own temporary working
+folder (with ``layers`` linked and a ``plots.gpkg`` to import), on its own copy of the
+registry (``--registry`` and ``LANDREG_REGISTRY`` point to it; ``init`` gets an empty place),
+and must exit 0.  ``landreg serve`` is started on a free port, its landing page fetched,
+then stopped.  ``make`` targets are not run; each is listed in ``EXEMPT`` with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+LAYERS = ROOT / "layers"
+LANDREG = Path(sys.executable).parent / "landreg"
+
+#: Commands shown in the README that the suite does not run, and why.
+EXEMPT: dict[str, str] = {
+    "make run": "creates .venv and installs landreg before serving; the serving is the `landreg serve` test",
+    "make run PORT=9000": "as `make run`, on another port",
+    "make test": "runs the whole test suite, this test included",
+    "make rebuild": "`landreg init --force` on var/landreg.gpkg; the `landreg init` tests build a registry",
+    "make lint": "ruff and mypy, run by tests/test_lint.py",
+    "make bench": "benchmarks take minutes; run with `make bench`",
+}
+
+#: Values for the upper-case placeholders of the usage block.
+PLACEHOLDERS: dict[str, str] = {"DIR": "layers", "NAME": "kari", "PATH": "registry.gpkg"}
+
+#: Longest a single command may take (seconds); the whole file stays near a minute.
+TIMEOUT_S = 120
+
+
+def _code_lines(text: str) -> list[str]:
+    """Lines of the ```sh blocks and inline ``landreg``/``make`` spans, in README order."""
+    lines: list[str] = []
+    in_sh = False
+    for line in text.splitlines():
+        fence = line.strip()
+        if fence.startswith("```"):
+            in_sh = not in_sh and fence[3:].strip() in ("sh", "bash", "console", "shell")
+            continue
+        if in_sh:
+            lines.append(line)
+        else:
+            lines += [s for s in re.findall(r"`([^`\n]+)`", line) if re.match(r"(landreg|make) \S", s)]
+    return lines
+
+
+def _tokens(line: str) -> list[str]:
+    """Shell words of ``line``, with ``;``, ``&&`` and ``|`` as words of their own and comments dropped."""
+    lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|")
+    lexer.whitespace_split = True
+    lexer.commenters = "#"
+    return list(lexer)
+
+
+def _split(tokens: list[str], separators: tuple[str, ...]) -> list[list[str]]:
+    parts: list[list[str]] = [[]]
+    for token in tokens:
+        if token in separators:
+            parts.append([])
+        else:
+            parts[-1].append(token)
+    return [p for p in parts if p]
+
+
+def readme_commands(text: str) -> list[str]:
+    """Every command the README shows, expanded, each once, in README order."""
+    commands: list[str] = []
+    for line in _code_lines(text):
+        if "…" in line:
+            continue
+        for command in _split(_tokens(line), (";", "&&")):
+            first, *alternatives = _split(command, ("|",))
+            for words in [first] + [first[:-1] + alt for alt in alternatives]:
+                given = [w.strip("[]") for w in words if w.strip("[]")]  # [optional] parts are given
+                commands.append(shlex.join(given))
+    return list(dict.fromkeys(commands))
+
+
+COMMANDS = readme_commands(README.read_text(encoding="utf-8"))
+RUN = [c for c in COMMANDS if c not in EXEMPT]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def readme_registry(tmp_path_factory) -> Path:
+    """The bundled demo registry, enriched (read-only: each command gets a copy)."""
+    from landreg.enrich import enrich_registry
+    from landreg.layers.build import build_registry_from_layers
+    from landreg.registry import open_registry
+
+    path = tmp_path_factory.mktemp("readme") / "demo.gpkg"
+    with open_registry(path, create=True) as reg:
+        build_registry_from_layers(reg, layers_dir=LAYERS)
+        enrich_registry(reg, layers_dir=LAYERS)
+    return path
+
+
+@pytest.fixture(scope="session")
+def import_file(readme_registry, tmp_path_factory) -> Path:
+    """``plots.gpkg``: three new plots in Trondheim, clear of the demo plots, to import."""
+    import shapely
+
+    from landreg.io import write_plots
+    from landreg.registry import open_registry
+    from landreg.testing import make_plot_frame
+
+    with open_registry(readme_registry) as reg:
+        for y in range(7_030_000, 7_060_000, 1_000):
+            origin = (560_000.0, float(y))
+            frame = make_plot_frame(3, seed=4, origin=origin, prefix="README")
+            if reg.count_plots(intersects=shapely.box(*frame.total_bounds).buffer(50)) == 0:
+                break
+    path = tmp_path_factory.mktemp("readme_import") / "plots.gpkg"
+    write_plots(frame, path)
+    return path
+
+
+def _prepare(command: str, workdir: Path, registry: Path) -> tuple[list[str], dict[str, str]]:
+    """argv and environment of ``command`` run in ``workdir`` on ``registry``."""
+    words = shlex.split(command)
+    words = [PLACEHOLDERS.get(w, w) for w in words]
+    if len(words) > 1 and words[1] == "init":
+        registry = workdir / "new.gpkg"  # init builds a registry where there is none
+    for i, word in enumerate(words[:-1]):
+        if word == "--registry":
+            words[i + 1] = str(registry)
+    for word in words:  # output folders named in a command exist, as in the repository
+        if "/" in word and not word.startswith(("-", "/")) and (ROOT / word).parent.is_dir():
+            (workdir / word).parent.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "LANDREG_REGISTRY": str(registry), "LANDREG_LAYERS_DIR": str(LAYERS)}
+    env.pop("LANDREG_API_REGISTRY", None)
+    return [str(LANDREG), *words[1:]], env
+
+
+@pytest.mark.parametrize("command", RUN, ids=RUN)
+def test_readme_command_runs(command, readme_registry, import_file, tmp_path):
+    first = shlex.split(command)[0]
+    assert first == "landreg", f"README command {command!r} is neither a landreg command nor listed in EXEMPT"
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    (workdir / "layers").symlink_to(LAYERS, target_is_directory=True)
+    shutil.copy(import_file, workdir / "plots.gpkg")
+    registry = tmp_path / "registry.gpkg"
+    shutil.copy(readme_registry, registry)
+    argv, env = _prepare(command, workdir, registry)
+    if argv[1] == "serve":
+        _serve_and_fetch(argv, env, workdir)
+        return
+    out = subprocess.run(argv, cwd=workdir, env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert out.returncode == 0, f"{command}\nexit {out.returncode}\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}"
+    assert "Traceback" not in out.stderr
+
+
+def _serve_and_fetch(argv: list[str], env: dict[str, str], workdir: Path) -> None:
+    """Start ``landreg serve`` on a free port, fetch the landing page, stop it."""
+    port = str(_free_port())
+    if "--port" in argv:
+        argv[argv.index("--port") + 1] = port
+    else:
+        argv += ["--port", port]
+    proc = subprocess.Popen(argv, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    served = False
+    try:
+        deadline = time.monotonic() + 60
+        while not served and proc.poll() is None and time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as resp:
+                    served = resp.status == 200 and "plots" in resp.read().decode("utf-8")
+            except OSError:
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        try:
+            output, _ = proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output, _ = proc.communicate()
+    assert served, f"{shlex.join(argv)} did not serve its landing page:\n{output[-4000:]}"
