@@ -1,40 +1,82 @@
-"""Every notebook in ``notebooks/`` runs top to bottom on the bundled data, and is stored without outputs."""
+"""Every notebook in ``notebooks/`` runs top to bottom on the user's registry (``LANDREG_REGISTRY``)
+from any working folder, builds the demonstration registry only when none is named, and is stored
+without outputs."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
+import nbclient
+import nbformat
 import pytest
 
-nbformat = pytest.importorskip("nbformat")
-nbclient = pytest.importorskip("nbclient")
+from landreg.enrich import enrich_registry
+from landreg.layers import build_registry_from_layers
+from landreg.registry import open_registry
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
-
-
-def _kernel_name() -> str:
-    """``python3``: jupyter_client resolves it to ipykernel in this interpreter (``sys.executable``)."""
-    from jupyter_client.kernelspec import KernelSpecManager
-
-    specs = KernelSpecManager().find_kernel_specs()
-    if "python3" not in specs:
-        pytest.skip("no python3 kernel spec; install ipykernel in this environment")
-    return "python3"
+ROOT = Path(__file__).resolve().parents[2]
+LAYERS = ROOT / "layers"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
-def test_notebook_runs(path: Path) -> None:
+@pytest.fixture(scope="module")
+def user_registry(tmp_path_factory) -> tuple[Path, int]:
+    """A registry built and enriched from the bundled layers, with one price more than the demonstration
+    data (so a notebook that rebuilt the demo would print another count); and its number of prices."""
+    path = tmp_path_factory.mktemp("user") / "my registry.gpkg"
+    reg = open_registry(path, create=True)
+    try:
+        build_registry_from_layers(reg, layers_dir=LAYERS)
+        enrich_registry(reg, layers_dir=LAYERS)
+        plot_id = reg.query_plots()["plot_id"].iloc[0]
+        extra = {"observed_on": dt.date(2026, 1, 15), "kind": "asking", "price_nok_m2": 999.0, "basis": "raw"}
+        reg.add_price_observations(plot_id, [extra], actor="test")
+        n_prices = len(reg.price_history())
+    finally:
+        reg.close()
+    return path, n_prices
+
+
+def _run(path: Path, cwd: Path) -> str:
+    """Execute a notebook with ``cwd`` as the kernel's working folder; return its text output."""
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert not cell.outputs and cell.execution_count is None, f"{path.name}: store notebooks without outputs"
-    client = nbclient.NotebookClient(
-        nb, kernel_name=_kernel_name(), timeout=120, resources={"metadata": {"path": str(path.parent)}}
-    )
+    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=180, resources={"metadata": {"path": str(cwd)}})
     client.execute()
-    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
-    assert not errors
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    errors = [f"{o.ename}: {o.evalue}" for o in outputs if o.output_type == "error"]
+    assert not errors, errors
+    return "".join(o.get("text", "") for o in outputs if o.output_type == "stream")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_reads_the_users_registry_from_any_folder(path, user_registry, tmp_path, monkeypatch):
+    registry, n_prices = user_registry
+    before = registry.stat().st_mtime_ns
+    monkeypatch.chdir(tmp_path)  # neither the project folder nor notebooks/
+    monkeypatch.setenv("LANDREG_REGISTRY", str(registry))
+    monkeypatch.setenv("LANDREG_LAYERS_DIR", str(LAYERS))
+    text = _run(path, tmp_path)
+    assert f"Reading the registry {registry} (LANDREG_REGISTRY)" in text
+    assert "building the demonstration registry" not in text
+    if path.name.startswith("01_"):
+        assert f"{n_prices} price observations" in text
+    assert registry.stat().st_mtime_ns == before  # enrichment was up to date: nothing written
+    assert not list(tmp_path.iterdir()), "the notebook wrote into the working folder"
+
+
+@pytest.mark.slow
+def test_without_a_registry_the_notebook_builds_the_demo(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LANDREG_REGISTRY", raising=False)
+    monkeypatch.setenv("LANDREG_LAYERS_DIR", str(LAYERS))
+    text = _run(ROOT / "notebooks" / "01_regional_prices.ipynb", tmp_path)
+    assert "LANDREG_REGISTRY is not set: building the demonstration registry" in text
+    assert "(synthetic demonstration data)" in text
 
 
 def test_notebooks_found() -> None:
