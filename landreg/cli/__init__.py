@@ -14,6 +14,7 @@ import click
 from landreg.cli.analysis_cmd import ANALYSIS_COMMANDS
 from landreg.cli.common import USER_ERRORS, print_error
 from landreg.cli.decision_cmd import decision_group
+from landreg.cli.edit_cmd import merge_cmd, split_cmd
 from landreg.cli.enrich_cmd import enrich_cmd
 from landreg.cli.layers_cmd import layers_group
 from landreg.cli.plots_cmd import (
@@ -80,6 +81,8 @@ for _cmd in (
     enrich_cmd,
     prices_group,
     decision_group,
+    split_cmd,
+    merge_cmd,
 ):
     main.add_command(_cmd)
 for _cmd in ANALYSIS_COMMANDS:

@@ -448,12 +448,20 @@ class GeoPackageRegistry(
                     [Problem(plot.code, "codes", f"{len(codes)} codes for {len(pieces)} parts")], context="split"
                 )
             now, now_text = self._transaction_time()
-            self._end(plot, now=now, now_text=now_text, actor=actor, op=ChangeOp.SPLIT, note="split")
+            child_codes = list(codes) if codes else [f"{plot.code}-{i + 1}" for i in range(len(pieces))]
+            self._end(
+                plot,
+                now=now,
+                now_text=now_text,
+                actor=actor,
+                op=ChangeOp.SPLIT,
+                note=f"split into {', '.join(child_codes)}",
+            )
             base = plot.model_dump(include=set(INPUT_FIELDS))
             rows = [
                 {
                     **base,
-                    "code": codes[i] if codes else f"{plot.code}-{i + 1}",
+                    "code": child_codes[i],
                     "previously_part_of": [plot_id],
                     "valid_from": now,
                 }
@@ -489,12 +497,13 @@ class GeoPackageRegistry(
                 )
             geom = merge_geometry([p.geometry for p in plots], labels=[p.code for p in plots])
             now, now_text = self._transaction_time()
+            code = code or f"{plots[0].code}-M"
             for p in plots:
-                self._end(p, now=now, now_text=now_text, actor=actor, op=ChangeOp.MERGE, note="merged")
+                self._end(p, now=now, now_text=now_text, actor=actor, op=ChangeOp.MERGE, note=f"merged into {code}")
             row = {
                 **plots[0].model_dump(include=set(INPUT_FIELDS)),
                 **(changes or {}),
-                "code": code or f"{plots[0].code}-M",
+                "code": code,
                 "previously_part_of": list(plot_ids),
                 "valid_from": now,
             }

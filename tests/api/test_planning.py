@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import httpx
 
@@ -10,6 +12,8 @@ from landreg.enrich import enriched_plots
 from landreg.registry import open_registry
 
 TORGARD = "torgard_freight_terminal"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+GEOJSON = "application/geo+json"
 
 
 def auth(server, who):
@@ -61,3 +65,49 @@ def test_decide_over_http(edit_server):
     r = httpx.post(url, json={"outcome": "pending", "date": "2027-07-01"}, headers=auth(edit_server, "admin"))
     assert r.status_code == 200 and r.json()["decision"]["status"] == "pending"
     assert _torgard_statuses(edit_server) == {"locked"}
+
+
+def _heg_001(server):
+    with open_registry(server.registry_path) as reg:
+        return reg.get_plot_by_code("HEG-001")
+
+
+def test_split_and_merge_over_http(edit_server):
+    parent = _heg_001(edit_server)  # Trondheim (5001): the Skaun planner may not edit it
+    line = json.loads((EXAMPLES / "heg-001-split-line.geojson").read_text(encoding="utf-8"))
+    url = f"{edit_server.url}/collections/plots/items/{parent.plot_id}/split"
+    r = httpx.post(url, json={"line": line}, headers=auth(edit_server, "planner"))
+    assert r.status_code == 403 and "5001" in r.json()["description"]
+    r = httpx.post(url, json={"line": line}, headers={**auth(edit_server, "admin"), "If-Match": '"nope"'})
+    assert r.status_code == 412
+    r = httpx.post(
+        url, json={"line": {"type": "Point", "coordinates": [10.3, 63.3]}}, headers=auth(edit_server, "admin")
+    )
+    assert r.status_code == 400 and r.json()["code"] == "ValidationError"
+    etag = httpx.get(f"{edit_server.url}/collections/plots/items/{parent.plot_id}").headers["etag"]
+    r = httpx.post(url, json={"line": line}, headers={**auth(edit_server, "admin"), "If-Match": etag})
+    assert r.status_code == 201, r.text
+    assert r.headers["content-type"].startswith(GEOJSON)
+    kids = r.json()["features"]
+    assert sorted(f["properties"]["code"] for f in kids) == ["HEG-001-1", "HEG-001-2"]
+    assert all(f["properties"]["previously_part_of"] == [parent.plot_id] for f in kids)
+    r = httpx.post(url, json={"line": line}, headers=auth(edit_server, "admin"))
+    assert r.status_code == 409  # the parent has ended
+
+    merge = f"{edit_server.url}/collections/plots/merge"
+    body = {"plots": [{"id": f["id"], "version": 1} for f in kids], "code": "HEG-001"}
+    r = httpx.post(
+        merge,
+        json={**body, "plots": [{"id": kids[0]["id"], "version": 2}, body["plots"][1]]},
+        headers=auth(edit_server, "admin"),
+    )
+    assert r.status_code == 409 and "version" in r.json()["description"]
+    r = httpx.post(merge, json=body, headers=auth(edit_server, "admin"))
+    assert r.status_code == 201, r.text
+    merged = r.json()["features"][0]
+    assert merged["properties"]["code"] == "HEG-001"
+    assert sorted(merged["properties"]["previously_part_of"]) == sorted(f["id"] for f in kids)
+    with open_registry(edit_server.registry_path) as reg:
+        hist = reg.plot_history(kids[0]["id"])
+    assert hist.iloc[-1]["op"] == "merge" and hist.iloc[-1]["actor"] == "admin-ola"
+    assert hist.iloc[-1]["note"] == "merged into HEG-001"

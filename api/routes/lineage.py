@@ -1,0 +1,123 @@
+"""Split and merge plots over HTTP (Part 4 style): lineage, history, ETags and If-Match as for edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import orjson
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from api.crs import CRS84, STORAGE_CRS_URI, normalise_crs_uri, transform_geometries
+from api.deps import get_principal, get_registry, settings_dep
+from api.features import frame_to_features, geojson_response
+from api.routes.edit import _expected_version
+from api.routes.items import etag_of
+from api.settings import ApiSettings
+from landreg.crs import STORAGE_CRS
+from landreg.edits import features_to_frame, merge_plots_by_ref, resolve_plot, split_plot_from_frame
+from landreg.errors import Problem, ValidationError
+from landreg.tokens import Principal
+
+router = APIRouter(tags=["OGC API – Features Part 4 (plots)"])
+
+
+async def _json_body(request: Request) -> dict[str, Any]:
+    try:
+        doc = orjson.loads(await request.body())
+    except orjson.JSONDecodeError as exc:
+        raise ValidationError([Problem("body", "json", f"not valid JSON: {exc}")], context="request") from exc
+    if not isinstance(doc, dict):
+        raise ValidationError([Problem("body", "type", "expected a JSON object")], context="request")
+    return doc
+
+
+def _storage_frame(doc: Any, request: Request, *, where: str) -> Any:
+    """GeoJSON in the request's Content-Crs (default CRS84) as a frame in EPSG:25832."""
+    crs_uri = normalise_crs_uri(request.headers.get("content-crs", "").strip("<> ") or CRS84, param="Content-Crs")
+    frame = features_to_frame(doc, crs=None, where=where)
+    geoms = np.array(list(frame.geometry), dtype=object)
+    present = np.array([g is not None for g in geoms], dtype=bool)
+    if present.any():
+        geoms[present] = transform_geometries(geoms[present], crs_uri, STORAGE_CRS_URI)
+    return frame.set_geometry(list(geoms), crs=STORAGE_CRS)
+
+
+def _plots_response(registry: Any, plots: list[Any], request: Request) -> Response:
+    request.app.state.refresher.schedule()  # road access, terrain and hazards of the new plots
+    frame = registry.query_plots(plot_ids=[p.plot_id for p in plots])
+    features = frame_to_features(frame, id_column="plot_id", crs_uri=CRS84)
+    body = {"type": "FeatureCollection", "features": features, "numberReturned": len(features)}
+    headers = {"ETag": etag_of(plots[0].plot_id, plots[0].version)} if len(plots) == 1 else None
+    return geojson_response(body, crs_uri=CRS84, status_code=201, headers=headers)
+
+
+@router.post(
+    "/collections/plots/items/{feature_id}/split",
+    status_code=201,
+    summary="Split a plot by a cutting line or into parts; the plot ends, the parts record it as lineage",
+    response_class=Response,
+    responses={201: {"content": {"application/geo+json": {}}}},
+)
+async def split_plot(
+    request: Request,
+    feature_id: str,
+    registry: Any = Depends(get_registry),
+    principal: Principal = Depends(get_principal),
+    settings: ApiSettings = Depends(settings_dep),
+) -> Response:
+    """Body: ``{"line": <GeoJSON LineString or Feature>}`` or ``{"parts": <FeatureCollection of Polygons>}``,
+    optionally ``"codes": [...]``; coordinates in ``Content-Crs`` (default CRS84).  ``If-Match`` as for edits."""
+    doc = await _json_body(request)
+    unknown = sorted(set(doc) - {"line", "parts", "codes"})
+    if unknown:
+        raise ValidationError([Problem("body", k, "unknown member; expected line, parts, codes") for k in unknown])
+    current = resolve_plot(registry, feature_id)
+    principal.check_can_edit({current.municipality_no})
+    version = _expected_version(request, current, settings)
+    line = _storage_frame(doc["line"], request, where="line") if doc.get("line") is not None else None
+    parts = _storage_frame(doc["parts"], request, where="parts") if doc.get("parts") is not None else None
+    codes = doc.get("codes")
+    if codes is not None and not (isinstance(codes, list) and all(isinstance(c, str) for c in codes)):
+        raise ValidationError([Problem("body", "codes", "expected a list of plot codes")], context="split")
+    children = split_plot_from_frame(
+        registry, feature_id, expected_version=version, actor=principal.name, blade=line, parts=parts, codes=codes
+    )
+    return _plots_response(registry, children, request)
+
+
+@router.post(
+    "/collections/plots/merge",
+    status_code=201,
+    summary="Merge touching plots into one; they end and the new plot records them as lineage",
+    response_class=Response,
+    responses={201: {"content": {"application/geo+json": {}}}},
+)
+async def merge_plots(
+    request: Request,
+    registry: Any = Depends(get_registry),
+    principal: Principal = Depends(get_principal),
+) -> Response:
+    """Body: ``{"plots": [{"id": "<plot id or code>", "version": N}, ...], "code": "<new code>"}``.
+
+    Each plot's ``version`` is the one the merge is based on: a plot changed since gives 409.
+    """
+    doc = await _json_body(request)
+    items = doc.get("plots")
+    if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i and "version" in i for i in items):
+        raise ValidationError(
+            [Problem("body", "plots", 'expected a list of {"id": <plot id or code>, "version": <int>}')],
+            context="merge",
+        )
+    code = doc.get("code")
+    stored = [resolve_plot(registry, str(i["id"])) for i in items]
+    principal.check_can_edit({p.municipality_no for p in stored})
+    merged = merge_plots_by_ref(
+        registry,
+        [p.plot_id for p in stored],
+        expected_versions=[int(i["version"]) for i in items],
+        actor=principal.name,
+        code=code,
+    )
+    return _plots_response(registry, [merged], request)
