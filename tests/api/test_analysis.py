@@ -55,6 +55,39 @@ def test_explanation_of_one_plot(read_server, core):
     assert httpx.get(f"{read_server.url}/analysis/scores/nope").status_code == 404
 
 
+def test_a_plot_scores_the_same_in_the_list_alone_and_under_any_filter(read_server, core):
+    whole = analysis.score_registry(core, profile="office", statuses=None).frame.set_index("plot_id")["score"]
+    listed = httpx.get(f"{read_server.url}/analysis/scores", params={"profile": "office", "limit": 5000}).json()
+    assert listed["plots"]
+    muni = listed["plots"][0]["municipality_no"]
+    filtered = httpx.get(
+        f"{read_server.url}/analysis/scores",
+        params={"profile": "office", "status": "available", "municipality_no": muni, "limit": 5000},
+    ).json()
+    assert filtered["plots"]
+    for rec in [*listed["plots"][:40], *filtered["plots"]]:
+        assert rec["score"] == pytest.approx(whole[rec["plot_id"]], abs=1e-9)
+    for rec in listed["plots"][:5]:
+        one = httpx.get(f"{read_server.url}/analysis/scores/{rec['plot_id']}", params={"profile": "office"}).json()
+        assert one["score"] == pytest.approx(rec["score"], abs=1e-9)
+    synergy = {round(p["contrib_synergy"], 9) for p in listed["plots"]}
+    assert len(synergy) > 10  # related firms on sold and occupied plots count
+
+
+def test_a_criterion_whose_destination_is_not_built_is_reported_not_applicable(read_server):
+    body = httpx.get(f"{read_server.url}/analysis/scores", params={"profile": "logistics", "limit": 3}).json()
+    assert [p["criterion"] for p in body["not_applicable"]] == ["access_freight_terminal"]
+    assert "built yet" in body["not_applicable"][0]["reason"]
+    assert body["effective_weights"]["access_freight_terminal"] == 0
+    assert sum(body["effective_weights"].values()) == pytest.approx(1.0)
+    one = httpx.get(
+        f"{read_server.url}/analysis/scores/{body['plots'][0]['plot_id']}", params={"profile": "logistics"}
+    ).json()
+    part = next(p for p in one["contributions"] if p["criterion"] == "access_freight_terminal")
+    assert part["applicable"] is False and part["points"] == 0 and part["reason"]
+    assert sum(p["points"] for p in one["contributions"]) == pytest.approx(one["score"])
+
+
 @pytest.mark.parametrize(
     ("path", "params", "status", "code"),
     [

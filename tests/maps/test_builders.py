@@ -133,6 +133,21 @@ def test_scenario_map_marks_changed_plots(registry, context, layers_dir):
     assert changed == int((plots["status_before"] != plots["status_after"]).sum()) > 0
 
 
+def test_scenario_map_title_and_legend_are_plain_text(registry, layers_dir):
+    from maps import scenario_map_from_registry
+
+    m = scenario_map_from_registry(
+        registry, "torgard-terminal-built", layers_dir=layers_dir, profile="logistics", web_tiles=False
+    )
+    html = m.get_root().render()
+    assert (
+        "Rail freight terminal at Torgård: built · " in html or "Rail freight terminal at Torg\\u00e5rd: built" in html
+    )
+    assert "plots changed" in html and "godsterminal: built" in html
+    for token in ("{&#x27;", "{'", "removed []", "[&#x27;", "&#x27;built&#x27;"):
+        assert token not in html, token
+
+
 def test_ten_thousand_plots_stay_under_five_megabytes(tmp_path):
     plots = make_plot_frame(10_000, seed=7, cell_m=60.0)
     rng = np.random.default_rng(0)

@@ -212,3 +212,43 @@ def test_bundled_scenarios_leave_the_registry_unchanged(demo_registry):
     assert demo_registry.query_plots().drop(columns="geometry").equals(plots_before.drop(columns="geometry"))
     if digest is not None:
         assert _sha256(path) == digest
+
+
+_REPR = ("{'", "['", "[]", "{}", "')", "_freight_")
+
+
+def _assert_plain_text(text: str) -> None:
+    for token in _REPR:
+        assert token not in text, f"{token!r} in {text!r}"
+
+
+def test_changed_means_a_change_beyond_the_tolerances(demo_registry):
+    report = run_registry_scenario(demo_registry, "torgard-terminal-built", layers_dir=LAYERS, profile="general")
+    p = report.plots
+    status = p["status_before"] != p["status_after"]
+    # the general profile does not weigh the terminal: only the plots the decision takes change
+    assert int(p["changed"].sum()) == int(status.sum()) > 0
+    from landreg.scenarios.report import SCORE_TOLERANCE, TRAVEL_TIME_TOLERANCE_MIN
+
+    score = (p["score_after"] - p["score_before"]).abs() >= SCORE_TOLERANCE
+    times = np.zeros(len(p), dtype=bool)
+    for c in [c for c in p.columns if c.endswith("_min_change")]:
+        times |= (p[c].abs() >= TRAVEL_TIME_TOLERANCE_MIN).to_numpy()
+    supply = (p["effective_daa_after"] - p["effective_daa_before"]).abs() >= 0.01
+    expected = (status | score | supply).to_numpy() | times
+    np.testing.assert_array_equal(p["changed"].to_numpy(), expected)
+    assert f"{int(status.sum())} of {len(p)} plots changed" in report.to_text()
+
+
+def test_scenario_notes_and_headline_are_plain_text(demo_registry):
+    report = run_registry_scenario(demo_registry, "torgard-terminal-built", layers_dir=LAYERS, profile="logistics")
+    for line in [*report.notes, report.to_text().splitlines()[0]]:
+        _assert_plain_text(line)
+    _assert_plain_text(report.headline())
+    assert any(n.startswith("Rail freight terminal at Torgård: built") for n in report.notes)
+    assert "Torgård godsterminal: built" in report.notes
+    assert report.headline().startswith("Rail freight terminal at Torgård: built · ")
+    road = run_registry_scenario(demo_registry, "road:torgard_access", layers_dir=LAYERS, profile="general")
+    for line in road.notes:
+        _assert_plain_text(line)
+    assert any("road project torgard_access added" in n for n in road.notes)
