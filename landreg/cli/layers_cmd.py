@@ -8,7 +8,6 @@ from pathlib import Path
 import click
 
 from landreg.cli.common import layers_option
-from landreg.errors import LandregError
 
 _COLUMNS = ("id", "kind", "role", "data", "source", "license")
 
@@ -37,11 +36,7 @@ def layers_group(ctx: click.Context, layers_dir: Path | None, full: bool) -> Non
         return
     from landreg.layers.manifest import load_manifest
 
-    try:
-        manifest = load_manifest(ctx.obj["layers_dir"])
-    except LandregError as exc:
-        click.echo(f"error: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(1)
+    manifest = load_manifest(ctx.obj["layers_dir"])  # errors: printed by the command line's one error printer
     rows = [
         (
             s.id,

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 
 import pytest
+import shapely
 
 from landreg import open_registry
-from landreg.io import write_plots
+from landreg.io import read_plots, write_plots
 from landreg.testing import make_plot_frame
 
 
@@ -59,7 +61,7 @@ def test_errors_are_clear_and_exit_non_zero(tmp_path, source):
     reg = tmp_path / "r.gpkg"
     landreg("import", source, "--registry", reg)
     out = landreg("end", "T-000001", "--version", "7", "--registry", reg)
-    assert out.returncode == 1 and "VersionConflictError" in out.stderr and "version 1" in out.stderr
+    assert out.returncode == 1 and "version 1" in out.stderr and "reload the plot" in out.stderr
     out = landreg("show", "NOPE-1", "--registry", reg)
     assert out.returncode == 1 and "no plot with code 'NOPE-1'" in out.stderr
     out = landreg("query", "--registry", reg, "--status", "gone")
@@ -105,3 +107,134 @@ def test_tokens_are_created_listed_and_revoked(tmp_path, source):
     assert landreg("token", "revoke", token.split("_")[1], "--registry", reg).returncode == 0
     with open_registry(reg) as r, pytest.raises(AuthenticationError, match="revoked"):
         r.authenticate(token)
+
+
+@pytest.fixture
+def mixed(tmp_path):
+    """A registry of 16 plots in five municipalities, two of them without an asking price: (path, frame)."""
+    frame = make_plot_frame(16, seed=5, municipality_no=None)
+    frame.loc[[0, 1], ["price_min_nok_m2", "price_max_nok_m2"]] = None
+    path = tmp_path / "mixed.gpkg"
+    with open_registry(path, create=True) as reg:
+        reg.add_plots(frame, actor="test")
+    return path, frame
+
+
+def _codes(out) -> set[str]:
+    assert out.returncode == 0, out.stderr
+    return {f["properties"]["code"] for f in json.loads(out.stdout)["features"]}
+
+
+def test_query_and_export_filter_by_asking_price(tmp_path, mixed):
+    path, frame = mixed
+    priced = frame.dropna(subset=["price_min_nok_m2"])
+    low, high = priced["price_min_nok_m2"].quantile([0.25, 0.75])
+    # A plot's asking range [price_min, price_max] must reach into [low, high]; no price: left out.
+    expected = set(priced.loc[(priced["price_max_nok_m2"] >= low) & (priced["price_min_nok_m2"] <= high), "code"])
+    assert 0 < len(expected) < len(priced)
+    out = landreg("query", "--registry", path, "--min-price", low, "--max-price", high, "--json")
+    assert _codes(out) == expected
+    below = set(priced.loc[priced["price_min_nok_m2"] <= high, "code"])
+    assert _codes(landreg("query", "--registry", path, "--max-price", high, "--json")) == below
+    out = landreg("export", tmp_path / "cheap.geojson", "--registry", path, "--max-price", high)
+    assert out.returncode == 0, out.stderr
+    assert set(read_plots(tmp_path / "cheap.geojson")["code"]) == below
+    assert "without an asking price are left out" in " ".join(landreg("query", "--help").stdout.split())
+    out = landreg("query", "--registry", path, "--min-price", 900, "--max-price", 500)
+    assert out.returncode == 1 and "is below" in out.stderr
+
+
+def test_municipality_by_name_or_number(mixed):
+    path, frame = mixed
+    stjordal = set(frame.loc[frame["municipality_no"] == "5035", "code"])
+    trondheim = set(frame.loc[frame["municipality_no"] == "5001", "code"])
+    assert stjordal and trondheim
+    for ref in ("Stjørdal", "stjørdal", "STJØRDAL", "5035"):
+        assert _codes(landreg("query", "--registry", path, "--municipality", ref, "--json")) == stjordal, ref
+    both = landreg("query", "--registry", path, "--municipality", "trondheim, Stjørdal", "--json")
+    assert _codes(both) == stjordal | trondheim
+    for bad in ("9999", "Oslo"):
+        out = landreg("query", "--registry", path, "--municipality", bad)
+        assert out.returncode == 1 and f"unknown municipality '{bad}'" in out.stderr, out.stderr
+        assert "5001 Trondheim - Tråante" in out.stderr and "5035 Stjørdal" in out.stderr
+        assert "Traceback" not in out.stderr
+    out = landreg("query", "--registry", path, "--municipality", "Stjordal")
+    assert out.returncode == 1 and "did you mean 'Stjørdal'" in out.stderr
+
+
+def test_bbox_in_another_crs_and_a_warning_outside_the_region(mixed):
+    path, frame = mixed
+    west = frame[frame.geometry.bounds["maxx"] <= frame.geometry.bounds["minx"].min() + 250]
+    lon0, lat0, lon1, lat1 = west.to_crs("EPSG:4326").total_bounds
+    bbox = f"{lon0 - 1e-5},{lat0 - 1e-5},{lon1 + 1e-5},{lat1 + 1e-5}"
+    # The reference: plots whose lon/lat geometry intersects the lon/lat box.
+    lonlat = frame.to_crs("EPSG:4326")
+    expected = set(lonlat.loc[lonlat.intersects(shapely.box(*map(float, bbox.split(",")))), "code"])
+    assert set(west["code"]) <= expected < set(frame["code"])
+    out = landreg("query", "--registry", path, "--bbox", bbox, "--bbox-crs", "EPSG:4326", "--json")
+    assert _codes(out) == expected and "warning" not in out.stderr
+    out = landreg("query", "--registry", path, "--bbox", bbox)  # lon/lat taken as EPSG:25832
+    assert out.returncode == 0 and "0 plots" in out.stdout
+    assert "warning:" in out.stderr and "add --bbox-crs EPSG:4326" in out.stderr and "outside the region" in out.stderr
+    out = landreg("query", "--registry", path, "--bbox", "100000,100000,200000,200000")
+    assert "outside the region" in out.stderr and "EPSG:4326" not in out.stderr
+    assert "EPSG:25832" in " ".join(landreg("query", "--help").stdout.split())
+    out = landreg("query", "--registry", path, "--bbox", "1,2,three,4")
+    assert out.returncode == 1 and "expected four numbers" in out.stderr
+
+
+def test_unknown_values_are_refused_with_the_valid_ones(mixed, tmp_path):
+    path, _ = mixed
+    out = landreg("query", "--registry", path, "--status", "bogus")
+    assert (
+        out.returncode == 1 and "'bogus'" in out.stderr and "available, reserved, sold, locked, planned" in out.stderr
+    )
+    out = landreg("query", "--registry", path, "--zoning", "farm")
+    assert out.returncode == 1 and "'farm'" in out.stderr and "industry" in out.stderr
+    out = landreg("search", "--registry", path, "--max-minutes", "harbour=25")
+    assert out.returncode == 2 and "'harbour'" in out.stderr
+    assert "port, airport, trondheim_s, freight_terminal, motorway_junction, city_centre" in out.stderr
+    out = landreg("search", "--registry", path, "--max-minutes", "port=soon")
+    assert out.returncode == 2 and "minutes a number" in out.stderr
+
+
+_CLASS_NAME = re.compile(r"\b[A-Z][A-Za-z]*(Error|Exception|Warning)\b")
+
+
+def test_errors_speak_the_users_language(tmp_path, source, mixed):
+    path, _ = mixed
+    cases = [
+        ("end", "T-000001", "--version", "7", "--registry", path),
+        ("show", "NOPE-1", "--registry", path),
+        ("query", "--registry", path, "--bbox", "1,2,3,4", "--bbox-crs", "EPSG:999999"),
+        ("query", "--registry", tmp_path / "missing.gpkg"),
+        ("layers", "--layers", tmp_path / "no-layers"),
+        ("search", "--registry", path, "--max-daa", "-1"),
+    ]
+    for args in cases:
+        out = landreg(*args)
+        assert out.returncode == 1, (args, out.stderr)
+        assert out.stderr.startswith("error: "), (args, out.stderr)
+        assert not _CLASS_NAME.search(out.stderr) and "Traceback" not in out.stderr, (args, out.stderr)
+    out = landreg("query", "--registry", path, "--bbox", "1,2,3,4", "--bbox-crs", "EPSG:999999")
+    assert "'EPSG:999999'" in out.stderr and "EPSG:4326" in out.stderr and "proj_create" not in out.stderr
+
+
+def _error_line(stderr: str) -> str:
+    """The ``error:`` line (after the progress bar's carriage-return updates)."""
+    return next(line for line in re.split(r"[\r\n]+", stderr) if line.startswith("error:"))
+
+
+def test_import_report_counts_records_not_columns(tmp_path):
+    frame = make_plot_frame(1000, seed=2)
+    frame["colour"] = "red"
+    write_plots(frame, tmp_path / "extra.gpkg")
+    out = landreg("import", tmp_path / "extra.gpkg", "--registry", tmp_path / "r.gpkg")
+    assert out.returncode == 1
+    assert _error_line(out.stderr) == "error: extra.gpkg: 1 problem; nothing was written", out.stderr[:300]
+    assert "unknown column 'colour'" in out.stderr and "1001" not in out.stderr
+    frame = make_plot_frame(1000, seed=2)
+    frame["status"] = "gone"
+    write_plots(frame, tmp_path / "bad.gpkg")
+    out = landreg("import", tmp_path / "bad.gpkg", "--registry", tmp_path / "r.gpkg")
+    assert _error_line(out.stderr) == "error: bad.gpkg: 1000 problems in 1000 records; nothing was written"
