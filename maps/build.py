@@ -176,8 +176,9 @@ def build_plot_map(
     Parameters
     ----------
     plots : ScoreResult or GeoDataFrame
-        Scored plots (:func:`landreg.scoring.score_plots`), or enriched plots (EPSG:25832),
-        which are scored with ``profile`` when ``color_by="score"``.
+        Scored plots (:func:`landreg.analysis.score_registry`), or every live enriched plot
+        (EPSG:25832), scored with ``profile`` when ``color_by="score"`` (synergy and the
+        criteria no plot can score are taken from them, :func:`landreg.clusters.scoring_context`).
     color_by : {"score", "price", "status"}
     profile : str, optional
         Scoring profile name (default ``"general"`` when plots must be scored).
@@ -211,9 +212,13 @@ def build_plot_map(
     prof = getattr(plots, "profile", None)
     frame = getattr(plots, "frame", plots)
     if color_by == "score" and "score" not in frame.columns:
-        from landreg.scoring import score_plots
+        from landreg.clusters import scoring_context
+        from landreg.scoring import load_profile, score_plots
 
-        result = score_plots(frame, profile=profile or "general")
+        prof = load_profile(profile or "general")
+        areas = context.get("business_areas") if context is not None else None
+        whole = scoring_context(frame, industry_nace=prof.industry_nace, areas=areas)  # the plots are the region
+        result = score_plots(frame, profile=prof, context=whole)
         frame, prof = result.frame, result.profile
     if prof is None and "score" in frame.columns and profile:
         from landreg.scoring import load_profile

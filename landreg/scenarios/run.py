@@ -69,6 +69,19 @@ def _state(
     return scores.frame, scores.record(), supply.plots, supply.region
 
 
+def _without_firms(areas: gpd.GeoDataFrame | None, names: Sequence[str]) -> gpd.GeoDataFrame | None:
+    """``areas`` with the named firms taken out of their ``occupants`` (a copy; None stays None)."""
+    if areas is None or not names or "occupants" not in areas.columns:
+        return areas
+    gone = {n.strip().casefold() for n in names}
+    out = areas.copy()
+    out["occupants"] = [
+        [o for o in occ if str(o.get("name", "")).casefold() not in gone] if isinstance(occ, list) else occ
+        for occ in out["occupants"]
+    ]
+    return out
+
+
 def run_scenario(
     plots: gpd.GeoDataFrame,
     *,
@@ -160,7 +173,8 @@ def run_scenario(
             ],
         )
     b_scores, record, b_supply, b_region = _state(base, profile, supply_params, areas)
-    a_scores, a_record, a_supply, a_region = _state(scen, profile, supply_params, areas)
+    a_areas = _without_firms(areas, spec.relocations)  # a firm that moves out is nobody's neighbour here
+    a_scores, a_record, a_supply, a_region = _state(scen, profile, supply_params, a_areas)
     notes += applicability_notes(record, a_record)
     targets = [t.name for t in (enrich_params or EnrichParams()).targets]
     table = _plot_table(base, scen, b_scores, a_scores, b_supply, a_supply, targets)

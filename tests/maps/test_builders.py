@@ -199,4 +199,5 @@ def test_cli_writes_standalone_maps(enriched_registry_path, layers_dir, tmp_path
             str(tmp_path / "x.html"),
         ],
     )
-    assert bad.exit_code == 1 and "UnknownScenarioError" in bad.output
+    assert bad.exit_code == 1 and "unknown scenario 'no-such-thing'" in bad.output
+    assert "Error" not in bad.output and "Traceback" not in bad.output
