@@ -15,7 +15,7 @@ import pandas as pd
 
 from landreg.crs import STORAGE_CRS
 from landreg.demo.common import fresh, snap, write_vector
-from landreg.layers.speeds import CAR_ROAD_TYPES, road_speed_kmh
+from landreg.layers.speeds import CAR_ROAD_TYPES, calibrated_speeds_kmh
 from landreg.municipalities import REGION_MUNICIPALITY_NOS
 
 N1000 = "n1000_trondelag_kartverket.gpkg"
@@ -56,8 +56,17 @@ def _road_ref(cat: object, number: Any) -> str | None:
     return f"{_CATEGORY_PREFIX.get(cat, cat)}{int(number)}"
 
 
+def built_up(source_dir: Path) -> gpd.GeoDataFrame:
+    """N1000 main built-up areas (``tettbebyggelse``, 15 generalised polygons)."""
+    frame = _read(source_dir / N1000, "tettbebyggelse")
+    return frame[["geometry"]].reset_index(drop=True)
+
+
 def roads(source_dir: Path) -> gpd.GeoDataFrame:
     """N1000 car roads in use (``vegfase`` V) and car ferries, with the assumed ``speed_kmh``.
+
+    ``speed_kmh`` is the calibrated effective speed of :func:`~landreg.layers.speeds.calibrated_speeds_kmh`
+    (class speed, slowed inside the N1000 built-up areas).
 
     Paths (``sti``), passenger ferries and the six links of planned roads (``vegfase`` P)
     are left out, so the layer is the drivable network of today.
@@ -67,8 +76,7 @@ def roads(source_dir: Path) -> gpd.GeoDataFrame:
     frame = frame[frame["typeVeg"].isin(CAR_ROAD_TYPES) & in_use].copy()
     frame["vegnummer"] = frame["vegnummer"].astype("Int64")
     frame["road_ref"] = [_road_ref(c, n) for c, n in zip(frame["vegkategori"], frame["vegnummer"], strict=True)]
-    classes = zip(frame["typeVeg"], frame["vegkategori"], frame["motorvegtype"], strict=True)
-    frame["speed_kmh"] = [road_speed_kmh(t, c, m) for t, c, m in classes]
+    frame["speed_kmh"] = calibrated_speeds_kmh(frame, built_up=built_up(source_dir))
     frame["length_m"] = frame.length.round(1)
     cols = [
         "typeVeg",
@@ -121,6 +129,7 @@ def write_sources(source_dir: Path, out_dir: Path) -> dict[str, int]:
             ["navn", "iataKode", "icaoKode", "lufthavntype", "trafikktype", "geometry"]
         ],
         "placenames": placenames(source_dir),
+        "built_up": built_up(source_dir),
         "protected_areas": protected_areas(source_dir),
     }
     for name, frame in layers.items():

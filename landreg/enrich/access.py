@@ -10,6 +10,12 @@ link); when it is farther than ``max_snap_distance_m`` the plot is
 raises :class:`~landreg.enrich.errors.UnreachablePlotError`; with
 ``on_unreachable="flag"`` the plot gets NaN times and its ``access_status``.
 
+When some links are marked as ``existing_links`` (the roads a scenario started
+from), a plot may also reach the network at its nearest *existing* link, and
+the faster of the two counts: a new road nearer to the plot adds an access, it
+never takes the old one away, so adding a road can only shorten or keep a
+plot's travel times.
+
 The route from the snapped point leaves the link through whichever end node
 is faster (``u`` against, ``v`` with the digitised direction, as one-way rules
 allow).  A plot and a destination on the same link are still routed via an
@@ -54,6 +60,7 @@ def compute_road_access(
     access_speed_kmh: float = DEFAULT_ACCESS_SPEED_KMH,
     max_snap_distance_m: float = DEFAULT_MAX_SNAP_DISTANCE_M,
     on_unreachable: Literal["raise", "flag"] = "raise",
+    existing_links: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Network travel time and distance from each plot to each target.
 
@@ -75,6 +82,10 @@ def compute_road_access(
         Plots farther than this from the nearest road cannot be routed.
     on_unreachable : {"raise", "flag"}
         Raise, or return NaN with ``access_status`` set.
+    existing_links : ndarray of bool, optional
+        Per link of ``network``: the roads that were there before any added in a
+        scenario.  Each plot then also tries its nearest existing link and keeps
+        the faster access (per target).
 
     Returns
     -------
@@ -115,24 +126,48 @@ def compute_road_access(
     time = np.full((k, len(plots)), np.nan)
     dist = np.full((k, len(plots)), np.nan)
     if ok.any():
-        lk, t, leg_m = link[ok], snap.fraction[ok], snap.distance_m[ok]
-        leg_s = leg_m / (access_speed_kmh / 3.6)
-        u, v = network.link_u[lk], network.link_v[lk]
-        length = network.link_length_m[lk]
-        via_v = leg_s + partial_cost(1 - t, network.link_time_forward_s[lk]) + times.node_time_s[:, v]
-        via_u = leg_s + partial_cost(t, network.link_time_backward_s[lk]) + times.node_time_s[:, u]
-        dist_v = leg_m + (1 - t) * length + times.node_distance_m[:, v]
-        dist_u = leg_m + t * length + times.node_distance_m[:, u]
-        via_v = np.where(np.isfinite(via_v), via_v, np.inf)
-        via_u = np.where(np.isfinite(via_u), via_u, np.inf)
-        use_v = via_v <= via_u
-        best = np.where(use_v, via_v, via_u)
-        time[:, ok] = np.where(np.isfinite(best), best, np.nan)
-        dist[:, ok] = np.where(np.isfinite(best), np.where(use_v, dist_v, dist_u), np.nan)
+        time[:, ok], dist[:, ok] = _via_snap(
+            network, times, link[ok], snap.fraction[ok], snap.distance_m[ok], access_speed_kmh
+        )
+        if existing_links is not None:
+            old = snap_to_network(plots.geometry.to_numpy()[ok], network, main_only=False, among=existing_links)
+            has = (old.link >= 0) & (old.distance_m <= max_snap_distance_m)
+            t_old, d_old = np.full((k, int(ok.sum())), np.nan), np.full((k, int(ok.sum())), np.nan)
+            t_old[:, has], d_old[:, has] = _via_snap(
+                network, times, old.link[has], old.fraction[has], old.distance_m[has], access_speed_kmh
+            )
+            faster = np.nan_to_num(t_old, nan=np.inf) < np.nan_to_num(time[:, ok], nan=np.inf)
+            time[:, ok] = np.where(faster, t_old, time[:, ok])
+            dist[:, ok] = np.where(faster, d_old, dist[:, ok])
     for j, target in enumerate(times.targets):
         out[f"{target.name}_travel_time_s"] = time[j]
         out[f"{target.name}_distance_m"] = dist[j]
     return out
+
+
+def _via_snap(
+    network: RoadNetwork,
+    times: TargetTimes,
+    link: np.ndarray,
+    fraction: np.ndarray,
+    leg_m: np.ndarray,
+    access_speed_kmh: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Time and distance (targets × points) from snapped points, leaving their link by the faster end."""
+    leg_s = leg_m / (access_speed_kmh / 3.6)
+    u, v = network.link_u[link], network.link_v[link]
+    length = network.link_length_m[link]
+    via_v = leg_s + partial_cost(1 - fraction, network.link_time_forward_s[link]) + times.node_time_s[:, v]
+    via_u = leg_s + partial_cost(fraction, network.link_time_backward_s[link]) + times.node_time_s[:, u]
+    dist_v = leg_m + (1 - fraction) * length + times.node_distance_m[:, v]
+    dist_u = leg_m + fraction * length + times.node_distance_m[:, u]
+    via_v = np.where(np.isfinite(via_v), via_v, np.inf)
+    via_u = np.where(np.isfinite(via_u), via_u, np.inf)
+    use_v = via_v <= via_u
+    best = np.where(use_v, via_v, via_u)
+    time = np.where(np.isfinite(best), best, np.nan)
+    dist = np.where(np.isfinite(best), np.where(use_v, dist_v, dist_u), np.nan)
+    return time, dist
 
 
 def distance_to_road_classes(

@@ -52,7 +52,9 @@ class Snap:
         return len(self.link)
 
 
-def snap_to_network(geometries: np.ndarray, network: RoadNetwork, *, main_only: bool) -> Snap:
+def snap_to_network(
+    geometries: np.ndarray, network: RoadNetwork, *, main_only: bool, among: np.ndarray | None = None
+) -> Snap:
     """Snap geometries (EPSG:25832) to the nearest point on the nearest snappable link.
 
     Parameters
@@ -64,6 +66,9 @@ def snap_to_network(geometries: np.ndarray, network: RoadNetwork, *, main_only: 
         Only links of the routable (largest strongly connected) component;
         when False the nearest link of the whole network is found, so a plot
         whose nearest road is cut off can be recognised as such.
+    among : ndarray of bool, optional
+        Per link: only these links may be snapped to (e.g. the roads that existed
+        before a road project was added).
 
     Returns
     -------
@@ -72,6 +77,9 @@ def snap_to_network(geometries: np.ndarray, network: RoadNetwork, *, main_only: 
     geoms = np.asarray(geometries, dtype=object)
     n = len(geoms)
     tree, link_index = network.snap_tree(main_only=main_only)
+    if among is not None:
+        link_index = link_index[np.asarray(among, dtype=bool)[link_index]]
+        tree = shapely.STRtree(network.link_geometry[link_index])
     link = np.full(n, -1, dtype=np.int64)
     fraction = np.full(n, np.nan)
     distance = np.full(n, np.nan)

@@ -96,6 +96,32 @@ def _check_vector(spec: LayerSpec, problems: list[Problem]) -> None:
         _check_extent(spec, tuple(shapely.total_bounds(geoms)), info.get("crs") or spec.crs, problems)
 
 
+def _check_ferry_ends(spec: LayerSpec, problems: list[Problem]) -> None:
+    """A road network's car-ferry ends must meet a road (see :func:`~landreg.enrich.network.dangling_ferry_ends`)."""
+    import geopandas as gpd
+
+    from landreg.enrich.network import DEFAULT_FERRY_CONNECT_TOLERANCE_M, dangling_ferry_ends
+
+    columns = pyogrio.read_info(spec.path, layer=spec.layer)["fields"].tolist()
+    wanted = [c for c in ("typeVeg", "route", "ferry") if c in columns]
+    if not wanted:
+        return
+    roads = gpd.read_file(spec.path, layer=spec.layer, columns=wanted, engine="pyogrio")
+    if roads.crs is None:
+        roads = roads.set_crs(spec.crs)
+    ends = dangling_ferry_ends(roads)
+    if len(ends):
+        where = ", ".join(f"({x:.0f}, {y:.0f})" for x, y in ends[:_MAX_LISTED])
+        problems.append(
+            Problem(
+                _label(spec),
+                "ferry",
+                f"{len(ends)} car-ferry end(s) meet no road within {DEFAULT_FERRY_CONNECT_TOLERANCE_M:.0f} m, "
+                f"e.g. at {where} (EPSG:25832); extend the ferry line or the road to the quay",
+            )
+        )
+
+
 def _check_raster(spec: LayerSpec, problems: list[Problem]) -> None:
     import rasterio
     from rasterio.windows import Window
@@ -140,5 +166,8 @@ def check_layers(layers_dir: str | Path) -> list[Problem]:
         if spec.kind == "raster":
             _check_raster(spec, problems)
         else:
+            before = len(problems)
             _check_vector(spec, problems)
+            if spec.role == "network" and spec.kind == "vector" and len(problems) == before:
+                _check_ferry_ends(spec, problems)
     return problems

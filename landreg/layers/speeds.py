@@ -1,15 +1,35 @@
 """Assumed driving speeds on the N1000 road network (``veglenke``), in km/h.
 
 Kartverket's N1000 roads carry no speed limits, so the regional network gets a
-documented assumption per road class.  The same table is printed in
-``layers/layers.toml`` and ``layers/README.md`` and stored on every road as the
-column ``speed_kmh``.  Change it here and regenerate the road layer with
-``python -m landreg.demo.generate --stage sources``.
+documented assumption per road class (:data:`ROAD_SPEEDS_KMH`, the free-flow
+speed outside built-up areas), calibrated against published drive times with
+two interpretable adjustments for built-up areas (N1000 ``tettbebyggelse``):
+
+* **Urban speed factor** (:data:`URBAN_SPEED_FACTOR`): the part of a link that
+  lies inside a built-up area is driven at ``factor × class speed`` — 0.7 on
+  motorways and limited-access roads (lower limits, merging, congestion), 0.5
+  on other roads (50 km/h streets, lights, roundabouts).
+* **Urban junction delay** (:data:`URBAN_JUNCTION_DELAY_S`, 30 s): each
+  junction (a node where three or more links meet) inside a built-up area
+  costs 30 s, half charged to each link end that meets there.
+
+The stored ``speed_kmh`` of a link is its *effective* average speed: link
+length divided by the time these rules give (:func:`calibrated_speeds_kmh`).
+Car ferries keep :data:`ROAD_SPEEDS_KMH` ``["bilferje"]`` (routing uses the
+ferry model of :mod:`landreg.enrich.network`).  The calibration and its error
+per reference drive time are in ``bench/RESULTS.md`` (references:
+``bench/reference_drive_times.toml``).  The class table is also printed in
+``layers/layers.toml`` and ``layers/README.md``.  Change it here and regenerate
+the road layer with ``python -m landreg.demo.generate --stage sources``.
 """
 
 from __future__ import annotations
 
 import math
+
+import geopandas as gpd
+import numpy as np
+import shapely
 
 from landreg.errors import ConfigurationError
 
@@ -25,6 +45,14 @@ ROAD_SPEEDS_KMH: dict[str, float] = {
     "P": 40.0,  # private roads
 }
 
+#: Share of the class speed driven inside built-up areas: ``motorway`` (motorveg,
+#: motortrafikkveg) and ``other`` roads.
+URBAN_SPEED_FACTOR: dict[str, float] = {"motorway": 0.7, "other": 0.5}
+#: Delay per junction (three or more links) inside a built-up area, seconds.
+URBAN_JUNCTION_DELAY_S = 30.0
+#: End points closer than this (on a grid) are one node when junctions are counted, metres.
+_NODE_GRID_M = 1.0
+
 #: ``typeVeg`` values kept in the regional road layer (paths and passenger ferries carry no cars).
 CAR_ROAD_TYPES: frozenset[str] = frozenset({"enkelBilveg", "bilferje"})
 
@@ -36,7 +64,7 @@ def _text(value: object) -> str | None:
 
 
 def road_speed_kmh(type_veg: object, vegkategori: object, motorvegtype: object = None) -> float:
-    """The assumed speed of one N1000 road link.
+    """The assumed free-flow speed of one N1000 road link (outside built-up areas).
 
     Parameters
     ----------
@@ -67,3 +95,62 @@ def road_speed_kmh(type_veg: object, vegkategori: object, motorvegtype: object =
     if cat not in ROAD_SPEEDS_KMH:
         raise ConfigurationError(f"vegkategori {cat!r} has no speed; expected one of E, R, F, K, P")
     return ROAD_SPEEDS_KMH[cat]
+
+
+def calibrated_speeds_kmh(
+    roads: gpd.GeoDataFrame,
+    *,
+    built_up: gpd.GeoDataFrame,
+    urban_speed_factor: dict[str, float] | None = None,
+    urban_junction_delay_s: float = URBAN_JUNCTION_DELAY_S,
+) -> np.ndarray:
+    """Effective speed of every N1000 road link: class speed, slowed inside built-up areas.
+
+    Parameters
+    ----------
+    roads : GeoDataFrame
+        N1000 ``veglenke`` car roads (``typeVeg``, ``vegkategori``, ``motorvegtype``),
+        LineStrings in a metric CRS (EPSG:25832).
+    built_up : GeoDataFrame
+        Built-up area polygons (N1000 ``tettbebyggelse``) in the CRS of ``roads``.
+    urban_speed_factor : dict, optional
+        ``{"motorway": ..., "other": ...}``; default :data:`URBAN_SPEED_FACTOR`.
+    urban_junction_delay_s : float
+        Delay per junction inside a built-up area.
+
+    Returns
+    -------
+    ndarray
+        ``speed_kmh`` per row: ``length / (time outside + time inside + junction delays)``;
+        ferries keep their class speed.
+
+    Raises
+    ------
+    ConfigurationError
+        When a link is not a car road, or the two frames have different CRSs.
+    """
+    if roads.crs is None or built_up.crs is None or not roads.crs.equals(built_up.crs):
+        raise ConfigurationError(f"roads ({roads.crs}) and built-up areas ({built_up.crs}) need the same CRS")
+    factor = {**URBAN_SPEED_FACTOR, **(urban_speed_factor or {})}
+    classes = zip(roads["typeVeg"], roads["vegkategori"], roads["motorvegtype"], strict=True)
+    speed = np.array([road_speed_kmh(t, c, m) for t, c, m in classes], dtype=float)
+    ferry = roads["typeVeg"].astype(str).to_numpy() == "bilferje"
+    motorway = roads["motorvegtype"].isin(["motorveg", "motortrafikkveg"]).to_numpy()
+    geoms = roads.geometry.to_numpy()
+    area = shapely.union_all(built_up.geometry.to_numpy())
+    length = shapely.length(geoms)
+    inside = shapely.length(shapely.intersection(geoms, area))
+    slow = np.where(motorway, factor["motorway"], factor["other"])
+    time_s = (length - inside) / (speed / 3.6) + inside / (slow * speed / 3.6)
+    ends = np.vstack([shapely.get_coordinates(shapely.get_point(geoms, i)) for i in (0, -1)])
+    keys = np.round(ends / _NODE_GRID_M).astype(np.int64)
+    _, node = np.unique(keys, axis=0, return_inverse=True)
+    node = node.ravel()
+    degree = np.bincount(node[np.concatenate([~ferry, ~ferry])])  # ferries make no road junction
+    degree = np.pad(degree, (0, node.max() + 1 - len(degree)))
+    junction_end = (degree[node] >= 3) & shapely.contains_xy(area, ends[:, 0], ends[:, 1])
+    n = len(roads)
+    time_s = time_s + urban_junction_delay_s / 2 * (junction_end[:n].astype(float) + junction_end[n:])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        effective = np.where(length > 0, length / time_s * 3.6, speed)
+    return np.where(ferry, speed, np.round(effective, 2))

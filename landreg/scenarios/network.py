@@ -122,6 +122,9 @@ def road_access(
     network = build_road_network(roads)
     targets = tuple(t for t in params.targets if t.select(destinations).any())
     times = route_to_targets(network, destinations, targets=targets, access_speed_kmh=params.access_speed_kmh)
+    existing = None  # a road project adds an access to the plots near it, it never takes their old one away
+    if "road_project_id" in roads.columns:
+        existing = roads["road_project_id"].isna().to_numpy()[network.link_road]
     out = compute_road_access(
         plots,
         network,
@@ -129,6 +132,7 @@ def road_access(
         access_speed_kmh=params.access_speed_kmh,
         max_snap_distance_m=params.max_snap_distance_m,
         on_unreachable="flag",
+        existing_links=existing,
     )
     for t in params.targets:
         for suffix in ("travel_time_s", "distance_m"):

@@ -11,6 +11,7 @@ import rasterio
 import shapely
 
 from landreg.layers import load_layer, road_speed_kmh
+from landreg.layers.speeds import calibrated_speeds_kmh
 from landreg.model import BusinessArea, Decision, RoadProject
 from landreg.model.plot import INPUT_FIELDS
 from landreg.municipalities import REGION_MUNICIPALITY_NOS, TRONDELAG_MUNICIPALITIES
@@ -60,13 +61,23 @@ def test_roads_are_the_n1000_car_network_with_speeds(layers_dir):
     src = gpd.read_file(SOURCE_DIR / "n1000_trondelag_kartverket.gpkg", layer="veglenke")
     cars = src["typeVeg"].isin(["enkelBilveg", "bilferje"]) & (src["vegfase"].ne("P"))
     assert len(roads) == int(cars.sum())
-    expected = [
-        road_speed_kmh(t, c, m)
-        for t, c, m in zip(roads["typeVeg"], roads["vegkategori"], roads["motorvegtype"], strict=True)
-    ]
-    assert roads["speed_kmh"].tolist() == expected
+    class_speed = np.array(
+        [
+            road_speed_kmh(t, c, m)
+            for t, c, m in zip(roads["typeVeg"], roads["vegkategori"], roads["motorvegtype"], strict=True)
+        ]
+    )
+    built_up = load_layer("built_up", layers_dir=layers_dir)
+    assert len(built_up) == 15  # N1000 tettbebyggelse (SOURCES.md)
+    assert roads["speed_kmh"].tolist() == calibrated_speeds_kmh(roads, built_up=built_up).tolist()
     assert set(roads.loc[roads["typeVeg"] == "bilferje", "speed_kmh"]) == {15.0}
-    assert roads.loc[roads["motorvegtype"] == "motorveg", "speed_kmh"].eq(100.0).all()
+    # outside the built-up areas a road keeps its class speed, inside it is slower (never faster)
+    outside = ~roads.intersects(built_up.union_all()).to_numpy()
+    assert np.array_equal(roads["speed_kmh"].to_numpy()[outside], class_speed[outside])
+    assert (roads["speed_kmh"].to_numpy() <= class_speed).all()
+    assert (roads["speed_kmh"].to_numpy()[~outside] < class_speed[~outside]).mean() > 0.9
+    e6_motorway = roads["motorvegtype"].eq("motorveg").to_numpy()
+    assert (roads["speed_kmh"].to_numpy()[e6_motorway & outside] == 100.0).all()
 
 
 def test_destinations(layers_dir):
