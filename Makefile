@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 REGISTRY ?= var/landreg.gpkg
 
-.PHONY: run rebuild test bench lint install clean
+.PHONY: run rebuild test bench lint install clean notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,21 @@ run: $(STAMP)
 ## Build the registry anew from the bundled layers (replaces the existing file and its history).
 rebuild: $(STAMP)
 	$(VENV)/bin/landreg init --force --registry $(REGISTRY)
+
+## Open the analyst notebooks in JupyterLab, run by this project's environment (.venv), on the
+## registry $(REGISTRY) (built from the bundled layers when it does not exist yet).
+## JupyterLab comes from the optional extra "notebooks", installed here (not by make test);
+## JUPYTER_ARGS passes options on (e.g. JUPYTER_ARGS="--no-browser --port 8890").
+NOTEBOOKS_STAMP := $(VENV)/.landreg-notebooks
+
+$(NOTEBOOKS_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,notebooks]'
+	touch $(NOTEBOOKS_STAMP)
+
+notebooks: $(NOTEBOOKS_STAMP)
+	@if [ ! -f "$(REGISTRY)" ]; then $(VENV)/bin/landreg init --registry "$(REGISTRY)"; fi
+	LANDREG_REGISTRY="$(abspath $(REGISTRY))" LANDREG_LAYERS_DIR="$(abspath layers)" \
+		$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(abspath notebooks)" $(JUPYTER_ARGS)
 
 ## The whole test suite.
 test: $(STAMP)
