@@ -74,7 +74,7 @@ def test_commands(cli, demo_registry, tmp_path):
     assert res.exit_code == 0, res.output
     assert json.loads((tmp_path / "s.json").read_text())["scenario"]["decision_outcomes"]
     res = run(cli, ["scenario", "--registry", path, "--layers", str(LAYERS), "road:nowhere"])
-    assert res.exit_code == 1 and "UnknownScenarioError" in res.output
+    assert res.exit_code == 1 and "no road project 'nowhere'" in res.output and "Error" not in res.output
     res = run(
         cli,
         [
