@@ -45,6 +45,7 @@ EXEMPT: dict[str, str] = {
     "make rebuild": "`landreg init --force` on var/landreg.gpkg; the `landreg init` tests build a registry",
     "make lint": "ruff and mypy, run by tests/test_lint.py",
     "make bench": "benchmarks take minutes; run with `make bench`",
+    "make notebooks": "installs JupyterLab and serves it until stopped; tests/notebooks run the notebooks themselves",
 }
 
 #: Values for the upper-case placeholders of the usage block.
