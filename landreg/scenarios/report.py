@@ -99,7 +99,8 @@ class ScenarioReport:
     plots : DataFrame
         Per plot: ``status_before/after``, per target ``<t>_min_before/after/change``,
         ``score_before/after/change``, ``rank_before/after/change`` (negative = better),
-        ``effective_daa_before/after``, ``changed`` (anything differs).
+        ``effective_daa_before/after``, ``changed`` (status, score, a travel time or effective
+        decares moved beyond the tolerances of this module).
     areas : DataFrame
         Per business area: ``supply_daa``, ``effective_daa``, ``mean_score`` before/after and change,
         mean travel-time change per target, plots changed.

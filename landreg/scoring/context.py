@@ -92,7 +92,7 @@ def unscoreable_columns(plots: pd.DataFrame) -> dict[str, str]:
         if not known[c].any():
             what = c.removesuffix(TRAVEL_TIME_SUFFIX).replace("_", " ")
             out[c] = (
-                f"not applicable: no {what} is built yet (planned, pending a decision), so no plot has a travel "
-                "time to one; its weight is shared among the other criteria"
+                f"not applicable: no {what} is built yet (only planned), so no plot has a travel time "
+                "to one; its weight is shared among the other criteria"
             )
     return out
