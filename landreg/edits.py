@@ -190,12 +190,16 @@ def merge_plots_by_ref(
     if isinstance(expected_versions, Mapping):
         missing = [r for r in refs if r not in expected_versions]
         if missing:
-            raise ValidationError([Problem(r, "version", "no version given for this plot") for r in missing], "merge")
+            raise ValidationError(
+                [Problem(r, "version", "no version given for this plot") for r in missing], context="merge"
+            )
         versions = [int(expected_versions[r]) for r in refs]
     else:
         versions = [int(v) for v in expected_versions]
     if len(refs) < 2:
-        raise ValidationError([Problem("merge", "plots", f"a merge needs two or more plots, got {len(refs)}")], "merge")
+        raise ValidationError(
+            [Problem("merge", "plots", f"a merge needs two or more plots, got {len(refs)}")], context="merge"
+        )
     if len(versions) != len(refs):
         raise ValidationError(
             [Problem("merge", "version", f"{len(refs)} plots but {len(versions)} versions; give one version per plot")],

@@ -15,6 +15,7 @@ from landreg.cli.analysis_cmd import ANALYSIS_COMMANDS
 from landreg.cli.common import USER_ERRORS, print_error
 from landreg.cli.decision_cmd import decision_group
 from landreg.cli.edit_cmd import merge_cmd, split_cmd
+from landreg.cli.road_cmd import road_group
 from landreg.cli.enrich_cmd import enrich_cmd
 from landreg.cli.layers_cmd import layers_group
 from landreg.cli.plots_cmd import (
@@ -83,6 +84,7 @@ for _cmd in (
     decision_group,
     split_cmd,
     merge_cmd,
+    road_group,
 ):
     main.add_command(_cmd)
 for _cmd in ANALYSIS_COMMANDS:

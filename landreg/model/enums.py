@@ -108,6 +108,7 @@ class RoadProjectStatus(StrEnum):
     FUNDED = "funded"
     UNDER_CONSTRUCTION = "under_construction"
     OPEN = "open"
+    CANCELLED = "cancelled"  # ended: will not be built; kept for the record, left out of scenarios
 
 
 class ChangeOp(StrEnum):

@@ -17,6 +17,7 @@ from landreg.gpkg.connection import write_transaction
 from landreg.gpkg.geometry import encode_geometries
 from landreg.gpkg.schema import update_contents_extent
 from landreg.model.entities import BusinessArea, Decision, RoadProject
+from landreg.model.enums import RoadProjectStatus
 from landreg.registry._state import RegistryState
 from landreg.registry.codec import rows_to_frame, to_storage_value
 from landreg.registry.decisions import ensure_decision_columns, table_columns
@@ -112,9 +113,12 @@ class EntityStore(RegistryState):
         self._replace_features(ROADS, ROAD_COLUMNS, records, geoms)
         return len(records)
 
-    def load_road_projects(self) -> gpd.GeoDataFrame:
-        """Road projects as a GeoDataFrame (EPSG:25832)."""
-        return self._read_features(ROADS, ROAD_COLUMNS)
+    def load_road_projects(self, *, include_cancelled: bool = False) -> gpd.GeoDataFrame:
+        """Road projects as a GeoDataFrame (EPSG:25832); cancelled (ended) ones only when asked."""
+        frame = self._read_features(ROADS, ROAD_COLUMNS)
+        if include_cancelled or len(frame) == 0:
+            return frame
+        return frame[frame["status"] != RoadProjectStatus.CANCELLED.value].reset_index(drop=True)
 
     def save_decisions(self, decisions: Sequence[Decision | dict[str, Any]]) -> int:
         """Replace the registry's decisions."""

@@ -50,6 +50,7 @@ from landreg.registry.prices import PriceStore
 from landreg.registry.reads import COLS as _COLS
 from landreg.registry.reads import SELECT as _SELECT
 from landreg.registry.reads import PlotReads, row_to_plot
+from landreg.registry.roads import RoadProjectWrites
 from landreg.registry.tables import (
     HISTORY_COLUMNS,
     META,
@@ -66,7 +67,7 @@ _INSERT_VERSION = (
 
 
 class GeoPackageRegistry(
-    PlotReads, StoredStateChecks, EntityStore, DecisionWrites, PriceStore, TokenStore, DerivedStore
+    PlotReads, StoredStateChecks, EntityStore, DecisionWrites, RoadProjectWrites, PriceStore, TokenStore, DerivedStore
 ):
     """Plot registry stored in one GeoPackage file (EPSG:25832).
 

@@ -111,3 +111,49 @@ def test_split_and_merge_over_http(edit_server):
         hist = reg.plot_history(kids[0]["id"])
     assert hist.iloc[-1]["op"] == "merge" and hist.iloc[-1]["actor"] == "admin-ola"
     assert hist.iloc[-1]["note"] == "merged into HEG-001"
+
+
+def test_road_projects_over_http(edit_server):
+    url = f"{edit_server.url}/road-projects"
+    road = json.loads((EXAMPLES / "buvika-link-road.geojson").read_text(encoding="utf-8"))  # Skaun (5029)
+    r = httpx.get(url)
+    assert r.status_code == 200 and r.headers["content-type"].startswith(GEOJSON)
+    assert {f["id"] for f in r.json()["features"]} == {"torgard_access", "sveberg_east_access"}
+    assert httpx.post(url, json=road).status_code == 401
+    r = httpx.post(url, json=road, headers=auth(edit_server, "viewer"))
+    assert r.status_code == 403
+    r = httpx.post(url, json=road, headers=auth(edit_server, "planner"))  # the Skaun planner: a road in Skaun
+    assert r.status_code == 201, r.text
+    assert r.json()["features"][0]["id"] == "buvika_link"
+    r = httpx.post(url, json=road, headers=auth(edit_server, "planner"))
+    assert r.status_code == 400 and "already in the registry" in r.json()["description"]
+    r = httpx.patch(
+        f"{url}/torgard_access",
+        json={"type": "Feature", "geometry": None, "properties": {}},
+        headers=auth(edit_server, "planner"),
+    )
+    assert r.status_code == 403 and "5001" in r.json()["description"]  # Torgård lies in Trondheim
+    bad = {"type": "Feature", "geometry": None, "properties": {"speed_kmh": 500, "colour": "red"}}
+    r = httpx.patch(f"{url}/buvika_link", json=bad, headers=auth(edit_server, "planner"))
+    assert r.status_code == 400 and "colour" in r.json()["description"]
+    bad["properties"].pop("colour")
+    r = httpx.patch(f"{url}/buvika_link", json=bad, headers=auth(edit_server, "planner"))
+    assert r.status_code == 400 and "speed_kmh" in r.json()["description"]
+    r = httpx.patch(
+        f"{url}/buvika_link",
+        json={"type": "Feature", "geometry": None, "properties": {"status": "funded", "expected_year": 2030}},
+        headers=auth(edit_server, "planner"),
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["properties"]["status"] == "funded" and r.json()["properties"]["expected_year"] == 2030
+    r = httpx.get(f"{edit_server.url}/analysis/scenarios")
+    assert "road:buvika_link" in {s["name"] for s in r.json()}
+    r = httpx.get(f"{edit_server.url}/analysis/scenarios/road:buvika_link")
+    assert r.status_code == 200, r.text
+    r = httpx.delete(f"{url}/buvika_link", headers=auth(edit_server, "planner"))
+    assert r.status_code == 200 and r.json()["properties"]["status"] == "cancelled"
+    assert httpx.get(f"{url}/nope").status_code == 404
+    assert "buvika_link" not in {f["id"] for f in httpx.get(url).json()["features"]}
+    assert "buvika_link" in {f["id"] for f in httpx.get(url, params={"all": "true"}).json()["features"]}
+    r = httpx.get(f"{edit_server.url}/analysis/scenarios/road:buvika_link")
+    assert r.status_code == 404
