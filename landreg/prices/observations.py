@@ -61,8 +61,8 @@ def _flag(value: Any) -> bool | None:
     """One connection-fee flag: True, False or None (unknown); a missing value is never read as True."""
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None
-    if isinstance(value, (bool, np.bool_, int, np.integer)) and value in (0, 1):
-        return bool(value)
+    if isinstance(value, (bool, np.bool_, int, np.integer, float, np.floating)) and value in (0, 1):
+        return bool(value)  # GeoPackage readers give 1.0/0.0 for a boolean column with nulls
     raise ValueError(f"connection_fees_included must be true, false or empty (unknown), got {value!r}")
 
 
@@ -72,7 +72,7 @@ def fees_flags(values: Iterable[Any]) -> pd.api.extensions.ExtensionArray:
     Parameters
     ----------
     values : iterable
-        True/False (or 1/0); None, NaN and ``pd.NA`` mean *unknown*.
+        True/False (or 1/0, 1.0/0.0); None, NaN and ``pd.NA`` mean *unknown*.
 
     Returns
     -------

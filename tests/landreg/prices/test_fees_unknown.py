@@ -113,10 +113,11 @@ def test_price_table_round_trips_unknown(registry):
 
 
 def test_fees_flags_are_three_valued():
-    flags = fees_flags([True, 0, 1, None, np.nan, pd.NA])
-    assert flags.tolist() == [True, False, True, pd.NA, pd.NA, pd.NA]
-    with pytest.raises(ValueError, match="'yes'"):
-        fees_flags(["yes"])
+    flags = fees_flags([True, 0, 1, None, np.nan, pd.NA, 1.0, 0.0])
+    assert flags.tolist() == [True, False, True, pd.NA, pd.NA, pd.NA, True, False]
+    for bad in ("yes", 2, 0.5):
+        with pytest.raises(ValueError, match=repr(bad)):
+            fees_flags([bad])
 
 
 def _independent_index(db, *, fees_sql: str) -> tuple[pd.DataFrame, pd.DataFrame]:
