@@ -6,12 +6,12 @@ speed outside built-up areas), calibrated against published drive times with
 two interpretable adjustments for built-up areas (N1000 ``tettbebyggelse``):
 
 * **Urban speed factor** (:data:`URBAN_SPEED_FACTOR`): the part of a link that
-  lies inside a built-up area is driven at ``factor × class speed`` — 0.7 on
+  lies inside a built-up area is driven at ``factor × class speed`` — 0.6 on
   motorways and limited-access roads (lower limits, merging, congestion), 0.5
   on other roads (50 km/h streets, lights, roundabouts).
-* **Urban junction delay** (:data:`URBAN_JUNCTION_DELAY_S`, 30 s): each
+* **Urban junction delay** (:data:`URBAN_JUNCTION_DELAY_S`, 20 s): each
   junction (a node where three or more links meet) inside a built-up area
-  costs 30 s, half charged to each link end that meets there.
+  costs 20 s, half charged to each link end that meets there.
 
 The stored ``speed_kmh`` of a link is its *effective* average speed: link
 length divided by the time these rules give (:func:`calibrated_speeds_kmh`).
@@ -47,9 +47,9 @@ ROAD_SPEEDS_KMH: dict[str, float] = {
 
 #: Share of the class speed driven inside built-up areas: ``motorway`` (motorveg,
 #: motortrafikkveg) and ``other`` roads.
-URBAN_SPEED_FACTOR: dict[str, float] = {"motorway": 0.7, "other": 0.5}
+URBAN_SPEED_FACTOR: dict[str, float] = {"motorway": 0.6, "other": 0.5}
 #: Delay per junction (three or more links) inside a built-up area, seconds.
-URBAN_JUNCTION_DELAY_S = 30.0
+URBAN_JUNCTION_DELAY_S = 20.0
 #: End points closer than this (on a grid) are one node when junctions are counted, metres.
 _NODE_GRID_M = 1.0
 

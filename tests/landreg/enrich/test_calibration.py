@@ -1,0 +1,76 @@
+"""The calibrated speed model against the cited reference drive times (bench/reference_drive_times.toml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from landreg.enrich import build_road_network
+from landreg.enrich.calibration import compare_drive_times, load_reference_drive_times
+from landreg.errors import ConfigurationError
+from landreg.layers import load_layer, road_speed_kmh
+from tests.landreg.layers.conftest import LAYERS_DIR
+
+TABLE = Path(__file__).resolve().parents[3] / "bench" / "reference_drive_times.toml"
+TARGET = 0.15
+
+
+@pytest.fixture(scope="module")
+def references():
+    return load_reference_drive_times(TABLE)
+
+
+@pytest.fixture(scope="module")
+def roads():
+    return load_layer("roads", layers_dir=LAYERS_DIR)
+
+
+def _car_errors(references, roads) -> np.ndarray:
+    result = compare_drive_times(references, build_road_network(roads), layers_dir=LAYERS_DIR)
+    cars = result[result["mode"] == "car"]
+    assert cars["model_min"].notna().all()
+    return cars["error"].to_numpy()
+
+
+def test_the_table_has_ten_cited_car_references(references):
+    cars = [r for r in references if r.mode == "car"]
+    assert len(cars) >= 10
+    assert len({r.id for r in references}) == len(references)
+    for r in references:
+        assert r.url.startswith(("http://", "https://")) and len(r.gist) > 20
+        assert 0 < r.minutes_low <= r.minutes_high
+
+
+def test_calibrated_speeds_meet_the_references(references, roads):
+    errors = np.abs(_car_errors(references, roads))
+    assert np.median(errors) <= 0.08
+    assert (errors <= TARGET).sum() >= 9  # three references contradict the others (bench/RESULTS.md)
+    assert errors.max() <= 0.5
+
+
+def test_plain_class_speeds_are_too_fast(references, roads):
+    """The model before calibration: every class at its free-flow speed, built-up areas or not."""
+    plain = roads.copy()
+    plain["speed_kmh"] = [
+        road_speed_kmh(t, c, m)
+        for t, c, m in zip(roads["typeVeg"], roads["vegkategori"], roads["motorvegtype"], strict=True)
+    ]
+    errors = _car_errors(references, plain)
+    assert np.median(np.abs(errors)) > 0.2 and (errors < 0).mean() > 0.8
+    assert (np.abs(errors) <= TARGET).sum() < 9
+
+
+def test_a_malformed_table_says_what_is_wrong(tmp_path):
+    bad = tmp_path / "refs.toml"
+    bad.write_text('[[reference]]\nid = "x"\nfrom = "station:Hell"\nminutes_low = 40\nminutes_high = 30\n', "utf-8")
+    with pytest.raises(ConfigurationError, match="lacks"):
+        load_reference_drive_times(bad)
+    bad.write_text(
+        '[[reference]]\nid = "x"\nfrom = "station:Hell"\nto = "station:Hell"\nminutes_low = 40\nminutes_high = 30\n'
+        'url = "https://example.org"\ngist = "g"\n',
+        "utf-8",
+    )
+    with pytest.raises(ConfigurationError, match="minutes_low <= minutes_high"):
+        load_reference_drive_times(bad)
