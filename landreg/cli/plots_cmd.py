@@ -73,6 +73,14 @@ def init_cmd(registry_path: Path | None, layers_dir: Path | None, force: bool, n
 @click.option("--crs", default=None, help="CRS of the file when it declares none (e.g. EPSG:25832).")
 @click.option("--repair", is_flag=True, help="Repair invalid geometries instead of rejecting them.")
 @click.option("--actor", default=None, help="Name recorded in the history.")
+@click.option(
+    "--mapping",
+    default=None,
+    help="Map the file's columns and values: a built-in mapping (kommune-no, sosi-arealformal) or a TOML file.",
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Report what would be imported (columns, values, problems); write nothing."
+)
 @handle_errors
 def import_cmd(
     registry_path: Path | None,
@@ -82,10 +90,27 @@ def import_cmd(
     crs: str | None,
     repair: bool,
     actor: str | None,
+    mapping: str | None,
+    dry_run: bool,
 ) -> None:
     """Import plots from SOURCE, all or nothing."""
     from landreg.io import read_plots
 
+    if mapping is not None or dry_run:
+        from landreg.cli.mapping_cmd import run_mapped_import
+
+        run_mapped_import(
+            registry_path,
+            source,
+            mapping=mapping,
+            dry_run=dry_run,
+            fmt=fmt,
+            layer=layer,
+            crs=crs,
+            repair=repair,
+            actor=actor,
+        )
+        return
     with open_from_cli(registry_path, create=True) as reg:
         frame = read_plots(source, fmt=fmt, layer=layer, crs=crs)
         with progress_bar(len(frame), "import") as bar:

@@ -12,6 +12,7 @@ import shapely
 
 from landreg.crs import parse_crs
 from landreg.errors import CRSError, Problem, UnsupportedFormatError, ValidationError
+from landreg.io.encoding import gdal_encoding_name, shapefile_encoding, text_file_encoding
 from landreg.io.formats import SHAPEFILE_NAMES_REVERSED, FileFormat, detect_format
 from landreg.io.geojson import read_geojson
 
@@ -74,8 +75,12 @@ def _read_ogr(path: Path, kind: FileFormat, layer: str | None) -> gpd.GeoDataFra
     target = str(path)
     if kind is FileFormat.SHAPEFILE_ZIP:
         target = f"/vsizip/{path}"
+    # The .cpg when there is one, else UTF-8 or CP1252 as the attribute bytes show (æøå intact).
+    options = {}
+    if kind in (FileFormat.SHAPEFILE, FileFormat.SHAPEFILE_ZIP):
+        options["ENCODING"] = gdal_encoding_name(shapefile_encoding(path))
     try:
-        return pyogrio.read_dataframe(target, layer=layer)
+        return pyogrio.read_dataframe(target, layer=layer, **options)
     except pyogrio.errors.DataSourceError as exc:
         raise UnsupportedFormatError(f"{path.name}: cannot be read as {kind.value} ({exc})") from exc
     except pyogrio.errors.DataLayerError as exc:
@@ -83,7 +88,7 @@ def _read_ogr(path: Path, kind: FileFormat, layer: str | None) -> gpd.GeoDataFra
 
 
 def _read_csv(path: Path, *, crs: Any) -> gpd.GeoDataFrame:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=text_file_encoding(path))
     table = table.astype(object).where(table.notna(), None)
     wkt_col = next((c for c in _WKT_COLUMNS if c in table.columns), None)
     if wkt_col is not None:

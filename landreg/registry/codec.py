@@ -82,6 +82,8 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, (dt.date, dt.datetime)):  # e.g. a provenance date inside a JSON field
+        return value.isoformat()
     return value
 
 
