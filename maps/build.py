@@ -211,6 +211,7 @@ def build_plot_map(
         raise ValueError(f"color_by must be one of {COLOR_BY}, got {color_by!r}")
     prof = getattr(plots, "profile", None)
     frame = getattr(plots, "frame", plots)
+    not_applicable = getattr(plots, "not_applicable", None)
     if color_by == "score" and "score" not in frame.columns:
         from landreg.clusters import scoring_context
         from landreg.scoring import load_profile, score_plots
@@ -219,7 +220,7 @@ def build_plot_map(
         areas = context.get("business_areas") if context is not None else None
         whole = scoring_context(frame, industry_nace=prof.industry_nace, areas=areas)  # the plots are the region
         result = score_plots(frame, profile=prof, context=whole)
-        frame, prof = result.frame, result.profile
+        frame, prof, not_applicable = result.frame, result.profile, result.not_applicable
     if prof is None and "score" in frame.columns and profile:
         from landreg.scoring import load_profile
 
@@ -257,6 +258,7 @@ def build_plot_map(
             frame,
             classes=classes,
             profile=prof,
+            not_applicable=not_applicable,
             area_names=names,
             note="Plots, prices and scores: synthetic demonstration data",
             tooltip_field="score" if color_by == "score" else "status",

@@ -65,16 +65,26 @@ def price_text(frame: pd.DataFrame) -> list[str | None]:
     return out
 
 
-def score_criteria(frame: pd.DataFrame, *, profile: Any = None) -> list[tuple[str, str, float]]:
-    """(criterion, label, maximum points) of the ``contrib_*`` columns, from the profile when given."""
+def score_criteria(
+    frame: pd.DataFrame, *, profile: Any = None, not_applicable: Mapping[str, str] | None = None
+) -> list[tuple[str, str, float]]:
+    """(criterion, label, maximum points) of the ``contrib_*`` columns, from the profile when given.
+
+    A criterion in ``not_applicable`` (see :attr:`landreg.scoring.ScoreResult.not_applicable`) gets
+    0 points and says so in its label; the others' maxima are the weights as applied.
+    """
     names = [c[len("contrib_") :] for c in frame.columns if c.startswith("contrib_")]
     if not names:
         return []
     labels: Mapping[str, str] = {}
     weights: Mapping[str, float] = {}
+    gone = dict(not_applicable or {})
     if profile is not None and hasattr(profile, "criteria"):
         labels = {k: v.label for k, v in profile.criteria.items()}
         weights = profile.normalised_weights()
+        kept = sum(w for c, w in weights.items() if c not in gone)
+        weights = {c: (0.0 if c in gone else w / kept) for c, w in weights.items()} if kept > 0 else weights
+    labels = {**labels, **{n: f"{labels.get(n, n)} (not applicable: not built yet)" for n in gone}}
     out = []
     for n in names:
         if n in weights:
@@ -90,6 +100,7 @@ def plot_payload(
     *,
     classes: Classes,
     profile: Any = None,
+    not_applicable: Mapping[str, str] | None = None,
     area_names: Mapping[str, str] | None = None,
     extra_facts: Sequence[tuple[str, str, str, int]] = (),
     extra_columns: Mapping[str, Sequence[Any]] | None = None,
@@ -109,6 +120,8 @@ def plot_payload(
         Class per plot (same order) and the class colours.
     profile : ScoringProfile, optional
         Gives the criteria's labels and weights (maximum points) in the breakdown.
+    not_applicable : mapping, optional
+        Criteria no plot can score -> reason (:attr:`landreg.scoring.ScoreResult.not_applicable`).
     area_names : mapping, optional
         Business area id -> name.
     extra_facts, extra_columns
@@ -159,7 +172,7 @@ def plot_payload(
         columns["reasons"] = [
             ", ".join(map(str, r)) if isinstance(r, (list, tuple, np.ndarray)) and len(r) else None for r in reasons
         ]
-        criteria = score_criteria(f, profile=profile)
+        criteria = score_criteria(f, profile=profile, not_applicable=not_applicable)
         if criteria:
             contrib = np.column_stack([f[f"contrib_{c}"].to_numpy(dtype=float) for c, _, _ in criteria])
             contrib = np.where(np.isfinite(contrib), np.round(contrib, 1), 0.0)

@@ -133,6 +133,29 @@ def test_scenario_map_marks_changed_plots(registry, context, layers_dir):
     assert changed == int((plots["status_before"] != plots["status_after"]).sum()) > 0
 
 
+def test_plot_map_shows_the_score_of_the_score_list(registry, layers_dir):
+    from landreg.analysis import score_registry
+    from maps import plot_map_from_registry
+
+    m = plot_map_from_registry(
+        registry, layers_dir=layers_dir, profile="office", status=["available"], price_layers=False, web_tiles=False
+    )
+    data = _payload(m)
+    listed = score_registry(registry, profile="office", statuses=["available"]).frame.set_index("code")["score"]
+    shown = dict(zip(data["columns"]["code"], data["columns"]["score"], strict=True))
+    assert len(shown) == len(listed) > 0
+    for code, score in shown.items():
+        assert score == pytest.approx(listed[code], abs=0.051)
+
+
+def test_plot_map_marks_a_criterion_that_is_not_applicable(scores, context):
+    data = _payload(build_plot_map(scores, color_by="score", context=context))  # logistics
+    criteria = {c[0]: (c[1], c[2]) for c in data["criteria"]}
+    label, max_points = criteria["access_freight_terminal"]
+    assert "not applicable" in label and max_points == 0
+    assert sum(p for _, p in criteria.values()) == pytest.approx(100, abs=0.5)
+
+
 def test_scenario_map_title_and_legend_are_plain_text(registry, layers_dir):
     from maps import scenario_map_from_registry
 
