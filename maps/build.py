@@ -214,9 +214,9 @@ def build_plot_map(
     not_applicable = getattr(plots, "not_applicable", None)
     if color_by == "score" and "score" not in frame.columns:
         from landreg.clusters import scoring_context
-        from landreg.scoring import load_profile, score_plots
+        from landreg.scoring import ScoringProfile, load_profile, score_plots
 
-        prof = load_profile(profile or "general")
+        prof = profile if isinstance(profile, ScoringProfile) else load_profile(profile or "general")
         areas = context.get("business_areas") if context is not None else None
         whole = scoring_context(frame, industry_nace=prof.industry_nace, areas=areas)  # the plots are the region
         result = score_plots(frame, profile=prof, context=whole)
