@@ -62,7 +62,7 @@ def layers_group(ctx: click.Context, layers_dir: Path | None, full: bool) -> Non
 @layers_group.command("check")
 @click.pass_context
 def check_cmd(ctx: click.Context) -> None:
-    """Check the manifest and every layer: files, CRS, geometry validity, rasters readable."""
+    """Check the manifest and every layer: files, CRS, geometry validity, rasters readable, ferries joined to roads."""
     from landreg.layers.check import check_layers
 
     layers_dir = ctx.obj["layers_dir"]

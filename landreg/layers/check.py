@@ -1,4 +1,4 @@
-"""Checks of the layers folder: files exist, CRS as declared, geometries valid, rasters readable."""
+"""Checks of the layers folder: files exist, CRS as declared, geometries valid, rasters readable, ferries joined."""
 
 from __future__ import annotations
 
