@@ -88,7 +88,18 @@ def fees_flags(values: Iterable[Any]) -> pd.api.extensions.ExtensionArray:
 
 
 def fees_treatment(value: Any) -> str:
-    """``"included"``, ``"excluded"`` or ``"unknown"`` for one connection-fee flag."""
+    """The treatment of connection fees of one flag.
+
+    Parameters
+    ----------
+    value : bool, int, float, None or pd.NA
+        A flag as :func:`fees_flags` accepts it.
+
+    Returns
+    -------
+    str
+        ``"included"``, ``"excluded"`` or ``"unknown"`` (None, NaN, ``pd.NA``).
+    """
     flag = _flag(value)
     return "unknown" if flag is None else ("included" if flag else "excluded")
 
@@ -98,7 +109,19 @@ def _fees_label(value: Any) -> str:
 
 
 def price_class_of(basis: Any, connection_fees_included: Any) -> str:
-    """The like-for-like class of a price, e.g. ``'serviced, fees included'`` or ``'serviced, fees unknown'``."""
+    """The like-for-like class of a price, e.g. ``'serviced, fees included'`` or ``'serviced, fees unknown'``.
+
+    Parameters
+    ----------
+    basis : str
+        ``"raw"`` or ``"serviced"`` (anything else reads ``"unknown basis"``).
+    connection_fees_included : bool, None or pd.NA
+        None and ``pd.NA`` (not recorded) give ``"fees unknown"``, never ``"fees included"``.
+
+    Returns
+    -------
+    str
+    """
     return f"{basis if isinstance(basis, str) else 'unknown basis'}, {_fees_label(connection_fees_included)}"
 
 
