@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pandas as pd
-import pytest
 import rasterio
 from click.testing import CliRunner
 
@@ -84,13 +83,6 @@ def test_bad_export_suffix(bundled_registry, tmp_path):
     assert result.exit_code == 1 and "expected a .csv or .xlsx file" in result.stderr
 
 
-def _registered() -> bool:
-    from landreg.cli import main
-
-    return "prices" in main.list_commands(None)  # type: ignore[arg-type]
-
-
-@pytest.mark.skipif(not _registered(), reason="the prices group is not yet registered in landreg.cli")
 def test_subprocess_compare(bundled_registry):
     proc = subprocess.run(
         [
