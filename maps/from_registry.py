@@ -13,6 +13,7 @@ from landreg.analysis import (
     scenario_on_registry,
     score_registry,
 )
+from landreg.registry import PlotQuery
 from maps.build import build_overview_map, build_plot_map, build_scenario_map
 from maps.sources import load_map_context, region_isochrones
 
@@ -81,7 +82,7 @@ def plot_map_from_registry(
     profile : str
     color_by : {"score", "price", "status"}
     status, municipality_no : sequence of str, optional
-        Draw only plots with these statuses / in these municipalities.
+        Draw only plots with these statuses / in these municipalities (kommunenummer or names).
     isochrone_target : str, optional
         Draw 10/20/30-minute isochrones around this target (e.g. ``"port"``).
     price_layers : bool
@@ -91,15 +92,23 @@ def plot_map_from_registry(
     Returns
     -------
     folium.Map
+
+    Raises
+    ------
+    ValidationError
+        When a status or municipality is unknown (the message lists the accepted ones).
     """
+    # Statuses and municipalities (numbers or names) are checked as in every plot query:
+    # an unknown value raises ValidationError with the accepted ones, never an empty map.
+    wanted = PlotQuery.build(status=status, municipality_no=municipality_no)
     context = load_map_context(layers_dir=layers_dir, registry=registry)
     scores = score_registry(registry, profile=profile, statuses=None)
     frame = scores.frame
     keep = frame.index == frame.index
-    if status:
-        keep &= frame["status"].astype(str).isin(list(status)).to_numpy()
-    if municipality_no:
-        keep &= frame["municipality_no"].astype(str).isin([str(m) for m in municipality_no]).to_numpy()
+    if wanted.status:
+        keep &= frame["status"].astype(str).isin(list(wanted.status)).to_numpy()
+    if wanted.municipality_no:
+        keep &= frame["municipality_no"].astype(str).isin(list(wanted.municipality_no)).to_numpy()
     scores.frame = frame[keep]
     surface = hot = None
     if price_layers and len(frame):

@@ -16,7 +16,6 @@ from api.deps import get_registry, settings_dep
 from api.errors import EntityNotFoundError, InvalidParameterError
 from api.settings import ApiSettings
 from landreg.enrich import DEFAULT_TARGETS
-from landreg.registry import PlotQuery
 from landreg.scoring import UnknownProfileError, UnknownScenarioError, list_profiles
 from maps.assets import SERVED_PREFIX, asset_path
 
@@ -93,15 +92,13 @@ def plots_map(
     targets = [t.name for t in DEFAULT_TARGETS]
     if isochrones is not None and isochrones not in targets:
         raise InvalidParameterError(f"isochrones={isochrones!r} is unknown; expected one of: {', '.join(targets)}")
-    # Status and municipality (number or name) are checked and normalised as in every plot query.
-    query = PlotQuery.build(status=status, municipality_no=municipality_no)
     m = plot_map_from_registry(
         registry,
         layers_dir=settings.layers_dir,
         profile=_profile(profile),
         color_by=color_by,
-        status=list(query.status) or None,
-        municipality_no=list(query.municipality_no) or None,
+        status=status,
+        municipality_no=municipality_no,
         isochrone_target=isochrones,
         price_layers=price_layers,
         assets=SERVED_PREFIX,

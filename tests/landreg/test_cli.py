@@ -191,6 +191,10 @@ def test_unknown_values_are_refused_with_the_valid_ones(mixed, tmp_path):
     )
     out = landreg("query", "--registry", path, "--zoning", "farm")
     assert out.returncode == 1 and "'farm'" in out.stderr and "industry" in out.stderr
+    out = landreg(
+        "map", "plots", "--registry", path, "--status", "sold", "--municipality-no", "Oslo", "-o", tmp_path / "m.html"
+    )
+    assert out.returncode == 1 and "unknown municipality 'Oslo'" in out.stderr and not (tmp_path / "m.html").exists()
     out = landreg("search", "--registry", path, "--max-minutes", "harbour=25")
     assert out.returncode == 2 and "'harbour'" in out.stderr
     assert "port, airport, trondheim_s, freight_terminal, motorway_junction, city_centre" in out.stderr
