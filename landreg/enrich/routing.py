@@ -30,7 +30,7 @@ from scipy.sparse.csgraph import dijkstra
 
 from landreg.crs import to_storage_crs
 from landreg.enrich.network import RoadNetwork, directed_csr
-from landreg.enrich.snapping import DEFAULT_ACCESS_SPEED_KMH, partial_cost, snap_to_network
+from landreg.enrich.snapping import DEFAULT_ACCESS_SPEED_KMH, Snap, partial_cost, snap_to_network
 from landreg.errors import ConfigurationError
 
 #: Destination status set when a decided outcome removes a destination (never routed to).
@@ -132,6 +132,7 @@ def route_to_targets(
     *,
     targets: Sequence[AccessTarget] = DEFAULT_TARGETS,
     access_speed_kmh: float = DEFAULT_ACCESS_SPEED_KMH,
+    existing_links: np.ndarray | None = None,
 ) -> TargetTimes:
     """Time and distance from every node to each target, in one multi-source Dijkstra call.
 
@@ -144,6 +145,10 @@ def route_to_targets(
     targets : sequence of AccessTarget
     access_speed_kmh : float
         Speed of the straight leg between a destination point and its road.
+    existing_links : ndarray of bool, optional
+        Per link: the roads that were there before any added in a scenario.  Each
+        destination is then joined at its nearest existing link too, so an added
+        road never takes a destination's access away.
 
     Returns
     -------
@@ -159,12 +164,10 @@ def route_to_targets(
     destinations = to_storage_crs(destinations, where="destinations").reset_index(drop=True)
     n, k = network.n_nodes, len(targets)
     points = destinations.geometry.to_numpy()
-    snap = snap_to_network(points, network, main_only=False)  # the tree the plots use too
-    off_main = (snap.link < 0) | ~network.link_in_main[np.maximum(snap.link, 0)]
-    if off_main.any():  # destinations must be routable: use the nearest link of the main component
-        again = snap_to_network(points[off_main], network, main_only=True)
-        for name in ("link", "fraction", "distance_m", "point_xy"):
-            getattr(snap, name)[off_main] = getattr(again, name)
+    snaps = [_snap_routable(points, network, among=None)]
+    if existing_links is not None:  # the access each destination had before roads were added stays
+        snaps.append(_snap_routable(points, network, among=np.asarray(existing_links, dtype=bool)))
+    snap = snaps[0]
     ids = (
         destinations["dest_id"].astype(str).tolist()
         if "dest_id" in destinations.columns
@@ -182,19 +185,21 @@ def route_to_targets(
                 f"access target {target.name!r} matches no destination on the road network; expected kind in "
                 f"{list(target.kinds)} or dest_id in {list(target.dest_ids)}, the layer has kinds {kinds}"
             )
-        link, t, leg_m = snap.link[rows], snap.fraction[rows], snap.distance_m[rows]
-        leg_s = leg_m / speed_ms
-        length = network.link_length_m[link]
-        # reach the point from u driving forward, or from v driving backward (transposed: S -> u, S -> v)
-        for node, time_part, len_part in (
-            (network.link_u[link], partial_cost(t, network.link_time_forward_s[link]), t * length),
-            (network.link_v[link], partial_cost(1 - t, network.link_time_backward_s[link]), (1 - t) * length),
-        ):
-            ok = np.isfinite(time_part)
-            src.append(np.full(ok.sum(), j))
-            dst.append(node[ok])
-            wt.append(np.maximum(time_part[ok] + leg_s[ok], 1e-9))
-            ln.append(len_part[ok] + leg_m[ok])
+        for extra in snaps:
+            on = rows[extra.link[rows] >= 0]
+            link, t, leg_m = extra.link[on], extra.fraction[on], extra.distance_m[on]
+            leg_s = leg_m / speed_ms
+            length = network.link_length_m[link]
+            # reach the point from u driving forward, or from v driving backward (transposed: S -> u, S -> v)
+            for node, time_part, len_part in (
+                (network.link_u[link], partial_cost(t, network.link_time_forward_s[link]), t * length),
+                (network.link_v[link], partial_cost(1 - t, network.link_time_backward_s[link]), (1 - t) * length),
+            ):
+                ok = np.isfinite(time_part)
+                src.append(np.full(ok.sum(), j))
+                dst.append(node[ok])
+                wt.append(np.maximum(time_part[ok] + leg_s[ok], 1e-9))
+                ln.append(len_part[ok] + leg_m[ok])
     if not src:  # every target planned-only
         src, dst, wt, ln = ([np.empty(0, dtype=dtype)] for dtype in (np.int64, np.int64, float, float))
     s_row, s_col, s_w, s_len = (np.concatenate(a) for a in (src, dst, wt, ln))
@@ -222,6 +227,17 @@ def route_to_targets(
         destination_snap_m={ids[i]: float(snap.distance_m[i]) for i in range(len(ids))},
         search_s=search_s,
     )
+
+
+def _snap_routable(points: np.ndarray, network: RoadNetwork, *, among: np.ndarray | None) -> Snap:
+    """Nearest link of each point (among ``among``), falling back to the routable component when it is off it."""
+    snap = snap_to_network(points, network, main_only=False, among=among)  # the tree the plots use too
+    off_main = (snap.link < 0) | ~network.link_in_main[np.maximum(snap.link, 0)]
+    if off_main.any():  # destinations must be routable: use the nearest link of the main component
+        again = snap_to_network(points[off_main], network, main_only=True, among=among)
+        for name in ("link", "fraction", "distance_m", "point_xy"):
+            getattr(snap, name)[off_main] = getattr(again, name)
+    return snap
 
 
 def _tree_lengths(

@@ -121,10 +121,12 @@ def road_access(
     params = params or EnrichParams()
     network = build_road_network(roads)
     targets = tuple(t for t in params.targets if t.select(destinations).any())
-    times = route_to_targets(network, destinations, targets=targets, access_speed_kmh=params.access_speed_kmh)
-    existing = None  # a road project adds an access to the plots near it, it never takes their old one away
+    existing = None  # a road project adds an access to the places near it, it never takes their old one away
     if "road_project_id" in roads.columns:
         existing = roads["road_project_id"].isna().to_numpy()[network.link_road]
+    times = route_to_targets(
+        network, destinations, targets=targets, access_speed_kmh=params.access_speed_kmh, existing_links=existing
+    )
     out = compute_road_access(
         plots,
         network,

@@ -74,3 +74,28 @@ def test_a_nearer_dead_end_road_adds_an_access_and_takes_none_away():
     times = route_to_targets(net, dest, targets=[AccessTarget("city_centre", kinds=("city_centre",))])
     nearest_only = compute_road_access(plot, net, times=times)["city_centre_travel_time_s"].iloc[0]
     assert nearest_only > base + 60
+
+
+def test_a_road_project_beside_a_destination_does_not_take_its_access_away():
+    """The port lies 300 m from the main road; a slow project spur passes 40 m from it and leads the long way."""
+    fast = shapely.LineString([(X, Y), (X + 10_000, Y)])
+    spur = shapely.LineString([(X, Y), (X, Y + 2_000), (X + 5_000, Y + 2_000), (X + 5_000, Y + 340)])
+    roads = gpd.GeoDataFrame({"speed_kmh": [90.0]}, geometry=[fast], crs=STORAGE_CRS)
+    with_spur = gpd.GeoDataFrame(
+        {"speed_kmh": [90.0, 30.0], "road_project_id": [None, "spur"]}, geometry=[fast, spur], crs=STORAGE_CRS
+    )
+    port = gpd.GeoDataFrame(
+        {"dest_id": ["port"], "kind": ["port"], "status": ["existing"]},
+        geometry=[shapely.Point(X + 5_000, Y + 300)],
+        crs=STORAGE_CRS,
+    )
+    plot = gpd.GeoDataFrame(
+        {"plot_id": ["p"]}, geometry=[shapely.box(X + 9_900, Y - 100, X + 9_990, Y - 10)], crs=STORAGE_CRS
+    )
+    base = road_access(plot, roads=roads, destinations=port)["port_travel_time_s"].iloc[0]
+    after = road_access(plot, roads=with_spur, destinations=port)["port_travel_time_s"].iloc[0]
+    assert base == pytest.approx(10 / (20 / 3.6) + 5_000 / (90 / 3.6) + 300 / (20 / 3.6), rel=0.01)
+    assert after <= base + 1e-9
+    net = build_road_network(with_spur)  # nearest link only: the port hangs on the spur
+    times = route_to_targets(net, port, targets=[AccessTarget("port", kinds=("port",))])
+    assert compute_road_access(plot, net, times=times)["port_travel_time_s"].iloc[0] > base + 60
