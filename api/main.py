@@ -15,7 +15,7 @@ from api.docs import add_swagger_ui
 from api.enrichment import EnrichmentRefresher
 from api.errors import register_error_handlers
 from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
-from api.routes import analysis, decisions, edit, lineage, ogc, roads
+from api.routes import analysis, decisions, edit, lineage, ogc, profiles, roads
 from api.routes import maps as maps_routes
 from api.routes.items import build_items_router
 from api.settings import ApiSettings, get_settings
@@ -68,6 +68,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(lineage.router)
     app.include_router(roads.router)
     app.include_router(analysis.router)
+    app.include_router(profiles.router)
     app.include_router(maps_routes.router)
     maps_routes.add_map_links(app)
     app.state.settings = settings

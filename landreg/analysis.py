@@ -45,7 +45,7 @@ DEFAULT_SCORED_STATUSES = ("available", "planned", "locked")
 def score_registry(
     registry: Any,
     *,
-    profile: str = "general",
+    profile: str | ScoringProfile = "general",
     weights: Mapping[str, float] | None = None,
     statuses: Sequence[str] | None = DEFAULT_SCORED_STATUSES,
     municipality_no: Sequence[str] = (),
@@ -102,7 +102,7 @@ def registry_price_hotspots(
 def registry_supply(
     registry: Any,
     *,
-    profile: str = "general",
+    profile: str | ScoringProfile = "general",
     uptake_daa_per_year: float | None = None,
     uptake_by_municipality: Mapping[str, float] | None = None,
 ) -> SupplyResult:
@@ -118,9 +118,17 @@ def registry_supply(
     )
 
 
-def search_registry(registry: Any, *, requirements: SiteRequirements) -> SearchResult:
-    """Ranked sites (single plots or adjacent blocks) for a firm's requirements, with reasons."""
-    return search_sites(enriched_plots(registry), requirements=requirements, areas=registry.load_business_areas())
+def search_registry(
+    registry: Any, *, requirements: SiteRequirements, profiles: Mapping[str, Any] | None = None
+) -> SearchResult:
+    """Ranked sites (single plots or adjacent blocks) for a firm's requirements, with reasons.
+
+    ``profiles`` are custom profile definitions (:func:`landreg.scoring.profiles.load_definitions`)
+    in which ``requirements.profile`` is looked up.
+    """
+    return search_sites(
+        enriched_plots(registry), requirements=requirements, areas=registry.load_business_areas(), profiles=profiles
+    )
 
 
 def registry_scenarios(registry: Any) -> list[dict[str, Any]]:
@@ -130,7 +138,7 @@ def registry_scenarios(registry: Any) -> list[dict[str, Any]]:
 
 
 def scenario_on_registry(
-    registry: Any, scenario: str, *, layers_dir: str | Path, profile: str = "general"
+    registry: Any, scenario: str, *, layers_dir: str | Path, profile: str | ScoringProfile = "general"
 ) -> ScenarioReport:
     """Run a scenario on a copy of the registry's data (the registry is not changed)."""
     return run_registry_scenario(registry, scenario, layers_dir=layers_dir, profile=profile)

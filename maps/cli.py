@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from landreg.cli.common import handle_errors, layers_option, open_from_cli, registry_option, resolve_layers_dir
+from landreg.cli.profiles_opt import profiles_option, resolve_profile
 
 F = TypeVar("F", bound=Callable[..., Any])
 PROFILES = ("general", "logistics", "manufacturing", "office")
@@ -74,6 +75,7 @@ def overview_cmd(
 
 @map_group.command("plots")
 @_common
+@profiles_option
 @click.option("--color-by", type=click.Choice(["score", "price", "status"]), default="score", show_default=True)
 @click.option("--status", multiple=True, help="Draw only plots with this status (repeatable).")
 @click.option("--municipality-no", multiple=True, help="Draw only plots in this municipality (repeatable).")
@@ -97,6 +99,7 @@ def plots_cmd(
     profile: str,
     web_tiles: bool,
     output: Path,
+    profiles_file: Path | None,
     color_by: str,
     status: tuple[str, ...],
     municipality_no: tuple[str, ...],
@@ -110,7 +113,7 @@ def plots_cmd(
         m = plot_map_from_registry(
             reg,
             layers_dir=resolve_layers_dir(layers_dir),
-            profile=profile,
+            profile=resolve_profile(profile, profiles_file),
             color_by=color_by,
             status=status or None,
             municipality_no=municipality_no or None,

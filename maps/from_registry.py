@@ -14,6 +14,7 @@ from landreg.analysis import (
     score_registry,
 )
 from landreg.registry import PlotQuery
+from landreg.scoring import ScoringProfile
 from maps.build import build_overview_map, build_plot_map, build_scenario_map
 from maps.sources import load_map_context, region_isochrones
 
@@ -62,7 +63,7 @@ def plot_map_from_registry(
     registry: Any,
     *,
     layers_dir: str | Path,
-    profile: str = "general",
+    profile: str | ScoringProfile = "general",
     color_by: str = "score",
     status: Sequence[str] | None = None,
     municipality_no: Sequence[str] | None = None,

@@ -207,15 +207,26 @@ def prices_summary(
 
 
 class SearchRequest(SiteRequirements):
-    """A firm's requirements (see landreg.search.SiteRequirements) and how many sites to return."""
+    """A firm's requirements (see landreg.search.SiteRequirements) and how many sites to return.
+
+    ``profiles`` may hold custom profiles by name (the ``[profiles.<name>]`` tables of a profiles
+    TOML file, as JSON); ``profile`` then names one of them or a built-in one.
+    """
 
     limit: int = Field(default=20, ge=1, le=500)
+    profiles: dict[str, Any] = Field(
+        default_factory=dict, description="Custom profiles by name, as the [profiles.<name>] tables of profiles.toml"
+    )
 
 
 @router.post("/search", response_model=OpenResult, summary="Ranked sites for a firm's requirements, with reasons")
 def search(body: SearchRequest, registry: Any = Depends(get_registry)) -> Response:
-    requirements = SiteRequirements(**body.model_dump(exclude={"limit"}))
-    return json_response(analysis.search_registry(registry, requirements=requirements).to_dict(limit=body.limit))
+    from landreg.scoring.profile_file import check_profile_definitions
+
+    requirements = SiteRequirements(**body.model_dump(exclude={"limit", "profiles"}))
+    profiles = check_profile_definitions({"profiles": body.profiles}, where="request body") if body.profiles else None
+    result = analysis.search_registry(registry, requirements=requirements, profiles=profiles)
+    return json_response(result.to_dict(limit=body.limit))
 
 
 @router.get("/scenarios", response_model=list[ScenarioInfo], summary="Scenarios that can be run")

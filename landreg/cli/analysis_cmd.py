@@ -13,6 +13,7 @@ import click
 import pandas as pd
 
 from landreg.cli.common import handle_errors, open_from_cli, registry_option
+from landreg.cli.profiles_opt import profiles_option, resolve_profile
 from landreg.settings import LandregSettings
 
 _OUTPUT = click.option(
@@ -68,6 +69,7 @@ def _enriched(registry_path: Path | None) -> tuple[Any, Any]:
 @click.command("score")
 @registry_option
 @click.option("--profile", default="general", show_default=True, help="logistics, manufacturing, office or general.")
+@profiles_option
 @click.option("--weights", default=None, help="User weights, e.g. price=30,size=10 (0 drops a criterion).")
 @click.option(
     "--status",
@@ -83,6 +85,7 @@ def _enriched(registry_path: Path | None) -> tuple[Any, Any]:
 def score_cmd(
     registry_path: Path | None,
     profile: str,
+    profiles_file: Path | None,
     weights: str | None,
     status: str,
     n_draws: int,
@@ -97,7 +100,7 @@ def score_cmd(
     with open_from_cli(registry_path) as reg:
         result = score_registry(
             reg,
-            profile=profile,
+            profile=resolve_profile(profile, profiles_file),
             weights=parse_weights(weights),
             statuses=None if status == "all" else status.split(","),
         )
@@ -202,6 +205,7 @@ def _uptake(text: str | None) -> dict[str, float] | None:
 @click.command("supply")
 @registry_option
 @click.option("--profile", default="general", show_default=True)
+@profiles_option
 @click.option("--uptake-daa-per-year", type=float, default=None, help="Regional yearly uptake (daa).")
 @click.option("--uptake-by-municipality", default=None, help="e.g. 5001=60,5031=15 (daa per year).")
 @click.option("--by", type=click.Choice(["municipality", "area"]), default="municipality", show_default=True)
@@ -210,6 +214,7 @@ def _uptake(text: str | None) -> dict[str, float] | None:
 def supply_cmd(
     registry_path: Path | None,
     profile: str,
+    profiles_file: Path | None,
     uptake_daa_per_year: float | None,
     uptake_by_municipality: str | None,
     by: str,
@@ -221,7 +226,7 @@ def supply_cmd(
     with open_from_cli(registry_path) as reg:
         result = registry_supply(
             reg,
-            profile=profile,
+            profile=resolve_profile(profile, profiles_file),
             uptake_daa_per_year=uptake_daa_per_year,
             uptake_by_municipality=_uptake(uptake_by_municipality),
         )
@@ -255,6 +260,7 @@ def supply_cmd(
 @click.argument("name", required=False)
 @click.option("--list", "list_only", is_flag=True, help="List the scenario names.")
 @click.option("--profile", default="general", show_default=True)
+@profiles_option
 @click.option(
     "--layers",
     "layers_dir",
@@ -270,6 +276,7 @@ def scenario_cmd(
     name: str | None,
     list_only: bool,
     profile: str,
+    profiles_file: Path | None,
     layers_dir: Path | None,
     top: int,
     output: Path | None,
@@ -283,7 +290,7 @@ def scenario_cmd(
             for item in registry_scenarios(reg):
                 click.echo(f"{item['name']:<48} {item['description']}")
             return
-        report = scenario_on_registry(reg, name, layers_dir=layers_dir, profile=profile)
+        report = scenario_on_registry(reg, name, layers_dir=layers_dir, profile=resolve_profile(profile, profiles_file))
     click.echo(report.to_text(top=top))
     _write(report.plots, output, payload=report.to_dict())
 
@@ -299,6 +306,7 @@ def scenario_cmd(
 @click.option("--max-flood-share", type=float, default=None)
 @click.option("--no-unchecked-hazards", is_flag=True, help="Refuse plots where a hazard was not mapped.")
 @click.option("--profile", default="general", show_default=True)
+@profiles_option
 @click.option("--industry", default="", help="NACE codes of the firm (default: the relocating firm's).")
 @click.option("--relocating", default=None, help="A firm moving out of its plots, e.g. 'Norsk Stål'.")
 @click.option("--single-plots", is_flag=True, help="Do not combine adjacent plots into one site.")
@@ -316,6 +324,7 @@ def search_cmd(
     max_flood_share: float | None,
     no_unchecked_hazards: bool,
     profile: str,
+    profiles_file: Path | None,
     industry: str,
     relocating: str | None,
     single_plots: bool,
@@ -325,6 +334,7 @@ def search_cmd(
     """Ranked sites for a firm's requirements, with reasons; a relocating firm's plots count back into supply."""
     from landreg.analysis import search_registry
     from landreg.enrich import DEFAULT_TARGETS
+    from landreg.scoring.profiles import load_definitions
     from landreg.search import SiteRequirements
 
     targets = [t.name for t in DEFAULT_TARGETS]
@@ -360,7 +370,8 @@ def search_cmd(
         combine_adjacent=not single_plots,
     )
     with open_from_cli(registry_path) as reg:
-        result = search_registry(reg, requirements=req)
+        definitions = None if profiles_file is None else load_definitions(profiles_file)
+        result = search_registry(reg, requirements=req, profiles=definitions)
     click.echo(result.to_text(top=top))
     _write(result.sites, output, payload=result.to_dict())
 

@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -164,13 +164,33 @@ def _load_definitions(path: str) -> dict:
         return tomllib.load(fh)
 
 
-def list_profiles(*, path: str | Path | None = None) -> list[str]:
-    """Names of the profiles defined in ``profiles.toml`` (or ``path``)."""
-    return list(_load_definitions(str(path or PROFILES_FILE))["profiles"])
+def load_definitions(path: str | Path | None = None) -> dict[str, Any]:
+    """Profile definitions: the built-in ``profiles.toml``, or a custom file validated and merged over it.
+
+    Raises
+    ------
+    FileNotFoundError
+    ValidationError
+        When a custom file is not TOML or a field is wrong (see :mod:`landreg.scoring.profile_file`).
+    """
+    if path is None or Path(path).resolve() == PROFILES_FILE.resolve():
+        return _load_definitions(str(PROFILES_FILE))
+    from landreg.scoring.profile_file import read_profiles_file
+
+    return read_profiles_file(path)
+
+
+def list_profiles(*, path: str | Path | None = None, definitions: Mapping[str, Any] | None = None) -> list[str]:
+    """Names of the profiles defined in ``profiles.toml`` (or a custom file at ``path``, or ``definitions``)."""
+    return list((definitions or load_definitions(path))["profiles"])
 
 
 def load_profile(
-    name: str, *, weights: Mapping[str, float] | None = None, path: str | Path | None = None
+    name: str,
+    *,
+    weights: Mapping[str, float] | None = None,
+    path: str | Path | None = None,
+    definitions: Mapping[str, Any] | None = None,
 ) -> ScoringProfile:
     """A named profile, optionally with user weights.
 
@@ -181,7 +201,11 @@ def load_profile(
     weights : mapping, optional
         Criterion -> weight updates (0 drops a criterion).
     path : str or Path, optional
-        Another definitions file with the layout of ``profiles.toml``.
+        A custom profiles file with the layout of ``profiles.toml``; its profiles are added
+        to the built-in ones (see :mod:`landreg.scoring.profile_file`).
+    definitions : mapping, optional
+        Already validated definitions (from :func:`load_definitions` or
+        :func:`~landreg.scoring.profile_file.check_profile_definitions`).
 
     Returns
     -------
@@ -191,8 +215,10 @@ def load_profile(
     ------
     UnknownProfileError
     InvalidWeightsError
+    ValidationError
+        When a custom file is malformed.
     """
-    data = _load_definitions(str(path or PROFILES_FILE))
+    data = definitions if definitions is not None else load_definitions(path)
     if name not in data["profiles"]:
         raise UnknownProfileError(f"no scoring profile {name!r}; expected one of {sorted(data['profiles'])}")
     spec = data["profiles"][name]

@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -182,7 +183,11 @@ def _explain(frame: pd.DataFrame, criteria: list[str], labels: dict[str, str]) -
 
 
 def search_sites(
-    plots: gpd.GeoDataFrame, *, requirements: SiteRequirements, areas: gpd.GeoDataFrame | None = None
+    plots: gpd.GeoDataFrame,
+    *,
+    requirements: SiteRequirements,
+    areas: gpd.GeoDataFrame | None = None,
+    profiles: Mapping[str, Any] | None = None,
 ) -> SearchResult:
     """Ranked sites for a firm's requirements (see the module docstring).
 
@@ -193,6 +198,9 @@ def search_sites(
     requirements : SiteRequirements
     areas : GeoDataFrame, optional
         Business areas (their firms count as neighbours).
+    profiles : mapping, optional
+        Custom profile definitions (:func:`~landreg.scoring.profiles.load_definitions`) in which
+        ``requirements.profile`` is looked up (default: the built-in profiles).
 
     Returns
     -------
@@ -205,7 +213,7 @@ def search_sites(
     UnknownProfileError
     """
     req = requirements
-    profile = load_profile(req.profile)
+    profile = load_profile(req.profile, definitions=profiles)
     frame = plots.copy()
     relocation = None
     notes: list[str] = []

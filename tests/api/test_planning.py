@@ -157,3 +157,33 @@ def test_road_projects_over_http(edit_server):
     assert "buvika_link" in {f["id"] for f in httpx.get(url, params={"all": "true"}).json()["features"]}
     r = httpx.get(f"{edit_server.url}/analysis/scenarios/road:buvika_link")
     assert r.status_code == 404
+
+
+def test_custom_profiles_over_http(read_server):
+    import tomllib
+
+    profiles = tomllib.loads((EXAMPLES / "my_profiles.toml").read_text(encoding="utf-8"))
+    url = f"{read_server.url}/analysis/scores"
+    r = httpx.post(url, json={**profiles, "profile": "cold_storage", "limit": 5})  # the file's tables as JSON
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    assert doc["profile"] == "cold_storage" and doc["version"] == "2025.1-example" and len(doc["plots"]) == 5
+    size_only = {"profiles": {"size_only": {"weights": {"size": 1}}}, "profile": "size_only", "status": ["available"]}
+    r = httpx.post(url, json={**size_only, "limit": 10_000})
+    plots = [p for p in r.json()["plots"] if p["score"] is not None]
+    assert plots and all(abs(p["score"] - min(max((p["area_daa"] - 2) / 48, 0), 1) * 100) < 0.01 for p in plots)
+    r = httpx.post(url, json={"profile": "logistics", "weights": {"price": 0}, "limit": 1})
+    assert r.status_code == 200 and "price" not in r.json()["effective_weights"]
+    bad = {"profiles": {"x": {"weights": {"sizee": 1}}}, "profile": "x"}
+    r = httpx.post(url, json=bad)
+    assert r.status_code == 400 and "profiles.x.weights.sizee" in r.json()["description"]
+    r = httpx.post(url, json={**profiles, "profile": "nope"})
+    assert r.status_code == 404 and "cold_storage" in r.json()["description"]
+    r = httpx.post(f"{read_server.url}/analysis/supply", json={**profiles, "profile": "cold_storage"})
+    assert r.status_code == 200, r.text
+    r = httpx.post(
+        f"{read_server.url}/analysis/search",
+        json={"min_daa": 20, "profiles": profiles["profiles"], "profile": "cold_storage", "limit": 3},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["profile"]["profile"] == "cold_storage"
