@@ -11,7 +11,8 @@ The README's notation is expanded as a reader would:
 - spans with ``…`` are elisions, not commands.
 
 Each command runs with the installed ``landreg`` entry point in its own temporary working
-folder (with ``layers`` linked and a ``plots.gpkg`` to import), on its own copy of the
+folder (with ``layers`` linked, copies of the data folders such as ``examples`` and a
+``plots.gpkg`` to import), on its own copy of the
 registry (``--registry`` and ``LANDREG_REGISTRY`` point to it; ``init`` gets an empty place),
 and must exit 0.  ``landreg serve`` is started on a free port, its landing page fetched,
 then stopped.  ``make`` targets are not run; each is listed in ``EXEMPT`` with the reason.
@@ -103,6 +104,22 @@ def readme_commands(text: str) -> list[str]:
     return list(dict.fromkeys(commands))
 
 
+def _input_folders() -> list[str]:
+    """Top-level data folders of the repository (``examples``, ``schemas``): no code, under 1 MB."""
+    folders = []
+    for path in sorted(ROOT.iterdir()):
+        if not path.is_dir() or path.name.startswith((".", "_")) or path.name in ("layers", "var", "build", "dist"):
+            continue
+        if path.name.endswith(".egg-info"):
+            continue
+        files = [f for f in path.rglob("*") if f.is_file()]
+        if any(f.suffix in (".py", ".ipynb", ".pyc") for f in files) or sum(f.stat().st_size for f in files) > 1e6:
+            continue
+        folders.append(path.name)
+    return folders
+
+
+INPUT_FOLDERS = _input_folders()
 COMMANDS = readme_commands(README.read_text(encoding="utf-8"))
 RUN = [c for c in COMMANDS if c not in EXEMPT]
 
@@ -171,6 +188,8 @@ def test_readme_command_runs(command, readme_registry, import_file, tmp_path):
     workdir = tmp_path / "work"
     workdir.mkdir()
     (workdir / "layers").symlink_to(LAYERS, target_is_directory=True)
+    for folder in INPUT_FOLDERS:  # example inputs the README names, copied so that commands may overwrite them
+        shutil.copytree(ROOT / folder, workdir / folder)
     shutil.copy(import_file, workdir / "plots.gpkg")
     registry = tmp_path / "registry.gpkg"
     shutil.copy(readme_registry, registry)
