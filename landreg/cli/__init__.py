@@ -18,6 +18,7 @@ from landreg.cli.edit_cmd import merge_cmd, split_cmd
 from landreg.cli.road_cmd import road_group
 from landreg.cli.enrich_cmd import enrich_cmd
 from landreg.cli.layers_cmd import layers_group
+from landreg.cli.plans_cmd import plans_group
 from landreg.cli.plots_cmd import (
     end_cmd,
     export_cmd,
@@ -85,6 +86,7 @@ for _cmd in (
     split_cmd,
     merge_cmd,
     road_group,
+    plans_group,
 ):
     main.add_command(_cmd)
 for _cmd in ANALYSIS_COMMANDS:
