@@ -23,7 +23,7 @@ Costs
   within ``ferry_connect_tolerance_m`` (500 m by default): to that link's end
   node when the point is one, else to a new node that splits the link there.
   An end with no road within the tolerance stays dangling
-  (:func:`dangling_ferry_ends`; ``landreg layers check`` reports it).
+  (:func:`dangling_ferry_ends`; ``landreg layers check`` reports it).  See :mod:`landreg.enrich.ferries`.
 * One-way: an optional ``oneway`` column as in OSM — ``yes``/``true``/``1``
   allows only the digitised direction, ``-1``/``reverse`` only the opposite;
   anything else (or no column, as in N1000) is two-way.
@@ -36,7 +36,6 @@ reach every other, one-way streets included.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -44,16 +43,15 @@ import numpy as np
 import shapely
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
-from shapely.ops import substring
 
 from landreg.crs import to_storage_crs
+from landreg.enrich.ferries import DEFAULT_FERRY_CONNECT_TOLERANCE_M, ferry_joins, join_ferry_ends
 from landreg.errors import ConfigurationError, InvalidGeometryError
 
 #: Default cost parameters (documented in the module docstring).
 DEFAULT_SNAP_TOLERANCE_M = 1.0
 DEFAULT_FERRY_SPEED_KMH = 20.0
 DEFAULT_FERRY_PENALTY_S = 900.0
-DEFAULT_FERRY_CONNECT_TOLERANCE_M = 500.0
 _MIN_TIME_S = 1e-9  # csgraph must never see a zero weight as "no edge"
 _ONEWAY_FORWARD = frozenset({"yes", "true", "1"})
 _ONEWAY_BACKWARD = frozenset({"-1", "reverse"})
@@ -219,92 +217,6 @@ def _speeds_kmh(frame: gpd.GeoDataFrame, column: str, default_speed_kmh: float |
     return speed
 
 
-def _end_keys(geoms: np.ndarray, grid_m: float) -> tuple[np.ndarray, np.ndarray]:
-    ends = np.vstack([shapely.get_coordinates(shapely.get_point(geoms, i)) for i in (0, -1)])
-    return ends, np.round(ends / grid_m).astype(np.int64)
-
-
-def _ferry_joins(
-    geoms: np.ndarray, ferry: np.ndarray, *, tolerance_m: float, grid_m: float
-) -> tuple[list[tuple[int, int, np.ndarray]], list[tuple[int, int, float]], np.ndarray]:
-    """Where each unjoined ferry end meets the road network.
-
-    Returns ``joins`` (ferry part, end 0/-1, road point xy), ``splits`` (road part,
-    ferry part, distance along the road part) and the xy of ferry ends that stay dangling
-    (meeting neither a road nor another ferry line).
-    """
-    n = len(geoms)
-    ends, keys = _end_keys(geoms, grid_m)
-    road = np.flatnonzero(~ferry)
-    road_keys = {tuple(k) for k in np.concatenate([keys[road], keys[road + n]]).tolist()}
-    _, key_of_end, key_count = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
-    shared = key_count[key_of_end.ravel()] > 1  # ends that meet another line end (a ferry-to-ferry stop)
-    joins: list[tuple[int, int, np.ndarray]] = []
-    splits: list[tuple[int, int, float]] = []
-    dangling = []
-    if len(road) == 0:
-        return joins, splits, ends[np.concatenate([np.flatnonzero(ferry), np.flatnonzero(ferry) + n])]
-    tree = shapely.STRtree(geoms[road])
-    for part in np.flatnonzero(ferry).tolist():
-        for side, row in ((0, part), (-1, part + n)):
-            if tuple(keys[row].tolist()) in road_keys:
-                continue  # already meets a road end
-            point = shapely.Point(ends[row])
-            hit, dist = tree.query_nearest(point, return_distance=True, all_matches=False)
-            if len(hit) == 0 or dist[0] > tolerance_m:
-                if not shared[row]:
-                    dangling.append(ends[row])
-                continue
-            r = int(road[hit[0]])
-            line = geoms[r]
-            at = float(line.project(point))
-            if at <= grid_m or at >= line.length - grid_m:  # the nearest point is a road end node
-                xy = shapely.get_coordinates(shapely.get_point(line, 0 if at <= grid_m else -1))[0]
-            else:
-                splits.append((r, part, at))
-                xy = shapely.get_coordinates(line.interpolate(at))[0]
-            joins.append((part, side, xy))
-    return joins, splits, np.array(dangling).reshape(-1, 2)
-
-
-def _join_ferry_ends(
-    frame: gpd.GeoDataFrame, ferry: np.ndarray, *, tolerance_m: float, grid_m: float
-) -> gpd.GeoDataFrame:
-    """``frame`` with ferry ends moved onto the road network and the road parts they join split there."""
-    geoms = frame.geometry.to_numpy().copy()
-    joins, splits, _ = _ferry_joins(geoms, ferry, tolerance_m=tolerance_m, grid_m=grid_m)
-    if not joins:
-        return frame
-    by_road: dict[int, list[float]] = {}
-    for r, _, at in splits:
-        by_road.setdefault(r, []).append(at)
-    cut_xy: dict[tuple[int, float], np.ndarray] = {}
-    rows, parts = [], []
-    for i in range(len(frame)):
-        if i not in by_road:
-            rows.append(i)
-            parts.append(geoms[i])
-            continue
-        line = geoms[i]
-        cuts = [0.0, *sorted(set(by_road[i])), line.length]
-        pieces = [shapely.get_coordinates(substring(line, a, b)) for a, b in itertools.pairwise(cuts)]
-        for k in range(1, len(pieces)):  # consecutive pieces share their cut point exactly
-            pieces[k][0] = pieces[k - 1][-1]
-            cut_xy[(i, cuts[k])] = pieces[k - 1][-1]
-        rows += [i] * len(pieces)
-        parts += [shapely.LineString(c) for c in pieces]
-    for part, side, xy in joins:
-        for r, p, at in splits:  # a join that splits a road takes the exact cut point of the pieces
-            if p == part and np.allclose(shapely.get_coordinates(geoms[r].interpolate(at))[0], xy):
-                xy = cut_xy[(r, at)]
-        coords = shapely.get_coordinates(geoms[part])
-        coords[side] = xy
-        geoms[part] = shapely.LineString(coords)
-    parts = [geoms[i] if ferry[i] else g for i, g in zip(rows, parts, strict=True)]
-    out = frame.iloc[rows].copy()
-    return out.set_geometry(gpd.GeoSeries(parts, index=out.index, crs=frame.crs)).reset_index(drop=True)
-
-
 def dangling_ferry_ends(
     roads: gpd.GeoDataFrame,
     *,
@@ -333,7 +245,7 @@ def dangling_ferry_ends(
     ferry = _ferry_mask(frame)
     if not ferry.any():
         return np.empty((0, 2))
-    _, _, dangling = _ferry_joins(frame.geometry.to_numpy(), ferry, tolerance_m=tolerance_m, grid_m=snap_tolerance_m)
+    _, dangling = ferry_joins(frame.geometry.to_numpy(), ferry, tolerance_m=tolerance_m, grid_m=snap_tolerance_m)
     return dangling
 
 
@@ -392,7 +304,7 @@ def build_road_network(
         )
     ferry = _ferry_mask(frame)
     if ferry.any() and ferry_connect_tolerance_m > 0:
-        frame = _join_ferry_ends(frame, ferry, tolerance_m=ferry_connect_tolerance_m, grid_m=snap_tolerance_m)
+        frame = join_ferry_ends(frame, ferry, tolerance_m=ferry_connect_tolerance_m, grid_m=snap_tolerance_m)
         geoms = frame.geometry.to_numpy()
         ferry = _ferry_mask(frame)
     speed = _speeds_kmh(frame, speed_column, default_speed_kmh, ferry)
