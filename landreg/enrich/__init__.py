@@ -1,10 +1,12 @@
 """Enrichment: derived attributes per plot — road access, terrain and hazards (EPSG:25832, m, s, degrees).
 
-* :mod:`~landreg.enrich.network` builds the routable road graph (scipy CSR);
+* :mod:`~landreg.enrich.network` builds the routable road graph (scipy CSR), with ferries joined to
+  the roads by :mod:`~landreg.enrich.ferries`;
 * :mod:`~landreg.enrich.snapping` connects plots and destinations to it;
 * :mod:`~landreg.enrich.routing` runs one multi-source Dijkstra for all targets;
 * :mod:`~landreg.enrich.access` gives travel times, distances and road-class distances per plot;
 * :mod:`~landreg.enrich.isochrones` draws travel-time isochrones;
+* :mod:`~landreg.enrich.calibration` compares model drive times with published reference times;
 * :mod:`~landreg.enrich.coverage` and :mod:`~landreg.enrich.terrain` give exact coverage-weighted DEM statistics;
 * :mod:`~landreg.enrich.hazards` gives hazard shares with inside / clear / not_checked;
 * :mod:`~landreg.enrich.pipeline` enriches a registry incrementally and joins the results to the plots.
