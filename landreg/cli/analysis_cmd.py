@@ -309,6 +309,11 @@ def scenario_cmd(
 @profiles_option
 @click.option("--industry", default="", help="NACE codes of the firm (default: the relocating firm's).")
 @click.option("--relocating", default=None, help="A firm moving out of its plots, e.g. 'Norsk Stål'.")
+@click.option(
+    "--move-to", default=None, help="Site id the relocating firm moves to (default: the best); it is taken up."
+)
+@click.option("--municipality", default="", help="Kommunenummer or names, comma-separated (e.g. Trondheim,5028).")
+@click.option("--area", "business_area", default="", help="Business area ids or names, comma-separated (torgard).")
 @click.option("--single-plots", is_flag=True, help="Do not combine adjacent plots into one site.")
 @click.option("--top", type=int, default=10, show_default=True)
 @_OUTPUT
@@ -327,6 +332,9 @@ def search_cmd(
     profiles_file: Path | None,
     industry: str,
     relocating: str | None,
+    move_to: str | None,
+    municipality: str,
+    business_area: str,
     single_plots: bool,
     top: int,
     output: Path | None,
@@ -367,6 +375,9 @@ def search_cmd(
         profile=profile,
         industry_nace=[c for c in industry.split(",") if c],
         relocating=relocating,
+        move_to=move_to,
+        municipality_no=[m.strip() for m in municipality.split(",") if m.strip()],
+        business_area_id=[a.strip() for a in business_area.split(",") if a.strip()],
         combine_adjacent=not single_plots,
     )
     with open_from_cli(registry_path) as reg:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from landreg.municipalities import known_municipalities_text, municipality_no_from_ref
+
 
 class SiteRequirements(BaseModel):
     """What a firm needs.
@@ -28,8 +30,16 @@ class SiteRequirements(BaseModel):
         Scoring profile that ranks the candidates.
     industry_nace : list of str
         The firm's industry (good neighbours); defaults to the relocating firm's NACE code.
+    municipality_no : list of str
+        Municipalities the site must lie in, by kommunenummer or name (``"Trondheim"``,
+        ``"Stjørdal"``); stored as numbers (empty: any).
+    business_area_id : list of str
+        Business areas the site must lie in, by id (``"torgard"``) (empty: any).
     relocating : str or None
-        A firm moving out of its plots: they are freed (counted back into supply) and not offered to it.
+        A firm moving out of its plots: they are freed (counted back into supply) and not offered to it;
+        the site it moves to (``move_to``, else the best-ranked one) is taken up.
+    move_to : str or None
+        The ``site_id`` a relocating firm moves to (default: the best-ranked site).
     combine_adjacent : bool
         Also offer contiguous blocks of eligible plots (same business area) as one site.
     gap_m : float
@@ -49,7 +59,10 @@ class SiteRequirements(BaseModel):
     statuses: list[str] = Field(default_factory=lambda: ["available"])
     profile: str = "general"
     industry_nace: list[str] = Field(default_factory=list)
+    municipality_no: list[str] = Field(default_factory=list)
+    business_area_id: list[str] = Field(default_factory=list)
     relocating: str | None = None
+    move_to: str | None = None
     combine_adjacent: bool = True
     gap_m: float = Field(default=10.0, ge=0)
 
@@ -66,6 +79,23 @@ class SiteRequirements(BaseModel):
         if negative:
             raise ValueError(f"minutes must not be negative, got {[f'{k}={value[k]}' for k in negative]}")
         return value
+
+    @field_validator("municipality_no")
+    @classmethod
+    def _municipalities(cls, values: list[str]) -> list[str]:
+        out, unknown = [], []
+        for ref in values:
+            number = municipality_no_from_ref(str(ref))
+            if number is None:
+                unknown.append(str(ref))
+            elif number not in out:
+                out.append(number)
+        if unknown:
+            raise ValueError(
+                f"unknown municipality {', '.join(map(repr, unknown))}; expected a kommunenummer or name, "
+                f"one of: {known_municipalities_text()}"
+            )
+        return out
 
     @model_validator(mode="after")
     def _sizes(self) -> SiteRequirements:

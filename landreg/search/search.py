@@ -26,14 +26,15 @@ from landreg.clusters.colocation import synergy_scores
 from landreg.clusters.contiguity import contiguous_blocks
 from landreg.clusters.firms import firms_from_plots
 from landreg.enrich.routing import DEFAULT_TARGETS
+from landreg.errors import EntityNotFoundError, Problem, ValidationError
 from landreg.scenarios.apply import plots_of_firm, release_firm
 from landreg.scoring._json import frame_records, json_value
 from landreg.scoring.context import ScoringContext, unscoreable_columns
 from landreg.scoring.criteria import derive_criterion_columns, limit_reasons
 from landreg.scoring.profiles import Limit, load_profile
 from landreg.scoring.score import score_plots
+from landreg.search.relocation import relocation_supply, relocation_text
 from landreg.search.requirements import SiteRequirements
-from landreg.supply.effective import SupplyParams, effective_supply
 
 _MEAN = ("price_nok_m2", "slope_mean_deg", "synergy_score")
 _MIN = ("hazard_safety", "readiness_rank", "road_ready", "main_road_distance_m")
@@ -86,12 +87,7 @@ class SearchResult:
         if self.exclusion_summary:
             lines.append("left out: " + "; ".join(f"{k}: {v}" for k, v in self.exclusion_summary.items()))
         if self.relocation:
-            r = self.relocation
-            lines.append(
-                f"{r['firm']} moving out frees {r['freed_daa']:.1f} daa ({', '.join(r['freed_codes'])}); "
-                f"supply in {r['business_area_id']}: {r['area_supply_daa_before']:.1f} -> "
-                f"{r['area_supply_daa_after']:.1f} daa"
-            )
+            lines += relocation_text(self.relocation)
         for _, s in self.sites.head(top).iterrows():
             times = ", ".join(f"{c[:-4]} {s[c]:.0f} min" for c in self.sites.columns if c.endswith("_min"))
             lines.append(
@@ -109,6 +105,14 @@ def _plot_reasons(frame: pd.DataFrame, req: SiteRequirements) -> list[list[str]]
     status = frame["status"].astype(str).to_numpy()
     for i in np.flatnonzero(~np.isin(status, req.statuses)):
         reasons[i].append(f"status: {status[i]} is not one of {req.statuses}")
+    for col, label, wanted in (
+        ("municipality_no", "municipality", req.municipality_no),
+        ("business_area_id", "business area", req.business_area_id),
+    ):
+        if wanted:
+            values = frame[col].astype(object).to_numpy()
+            for i in np.flatnonzero(~np.isin(values.astype(str), wanted)):
+                reasons[i].append(f"{label}: {values[i]} is not one of {wanted}")
     if req.zoning:
         zoning = frame["zoning"].astype(object).to_numpy()
         for i in np.flatnonzero(~np.isin(zoning.astype(str), req.zoning)):
@@ -212,12 +216,13 @@ def search_sites(
         When ``relocating`` names no occupant.
     UnknownProfileError
     """
-    req = requirements
+    req = requirements.model_copy(update={"business_area_id": _area_ids(requirements.business_area_id, plots, areas)})
     profile = load_profile(req.profile, definitions=profiles)
     frame = plots.copy()
     relocation = None
     notes: list[str] = []
     own = np.zeros(len(frame), dtype=bool)
+    released, freed = frame, own
     industry = list(req.industry_nace)
     if req.relocating:
         own = plots_of_firm(frame, firm=req.relocating)
@@ -228,9 +233,8 @@ def search_sites(
                 for o in occ
                 if o["name"].casefold() == req.relocating.casefold()
             ][:1]
-        after, freed = release_firm(frame, firm=req.relocating)
-        relocation = _relocation(frame, after, freed, req.relocating, profile.name)
-        frame = after
+        released, freed = release_firm(frame, firm=req.relocating)
+        frame = released
         notes.append(f"{req.relocating} (NACE {', '.join(industry)}) moves out of {int(own.sum())} plot(s)")
     frame = derive_criterion_columns(frame, unchecked_hazard=profile.unchecked_hazard)
     firms = firms_from_plots(frame, areas=areas)
@@ -308,8 +312,20 @@ def search_sites(
         "geometry",
     ]
     out = gpd.GeoDataFrame(out[[c for c in keep if c in out.columns]], geometry="geometry", crs=plots.crs)
+    out = out.reset_index(drop=True)
+    if req.relocating:
+        site = _destination(out, req.move_to)
+        relocation = relocation_supply(
+            plots,
+            released=released,
+            freed=freed,
+            firm=req.relocating,
+            profile=profile,
+            site_id=None if site is None else str(site["site_id"]),
+            site_plot_ids=[] if site is None else list(site["plot_ids"]),
+        )
     return SearchResult(
-        sites=out.reset_index(drop=True),
+        sites=out,
         excluded=excluded,
         exclusion_summary=dict(sorted(summary.items(), key=lambda kv: -kv[1])),
         requirements=req,
@@ -319,34 +335,52 @@ def search_sites(
     )
 
 
-def _relocation(
-    before: gpd.GeoDataFrame, after: gpd.GeoDataFrame, freed: np.ndarray, firm: str, profile: str
-) -> dict[str, Any]:
-    params = SupplyParams()
-    b = effective_supply(before, profile=profile, params=params)
-    a = effective_supply(after, profile=profile, params=params)
-    area = str(before.loc[freed, "business_area_id"].iloc[0]) if freed.any() else None
-    muni = str(before.loc[freed, "municipality_no"].iloc[0]) if freed.any() else None
+def _destination(sites: gpd.GeoDataFrame, move_to: str | None) -> pd.Series | None:
+    """The site a relocating firm moves to: ``move_to``, else the best-ranked one (None when there is none).
 
-    def pick(frame: pd.DataFrame, key: str, value: Any, col: str) -> float:
-        hit = frame[frame[key].astype(str) == str(value)]
-        return float(hit[col].iloc[0]) if len(hit) else 0.0
+    Raises
+    ------
+    EntityNotFoundError
+        When ``move_to`` is not among the sites that meet the requirements.
+    """
+    if move_to is None:
+        return sites.iloc[0] if len(sites) else None
+    hit = sites[sites["site_id"] == move_to]
+    if len(hit) == 0:
+        best = ", ".join(sites["site_id"].head(10)) or "none"
+        raise EntityNotFoundError(
+            f"site {move_to!r} does not meet the requirements; expected one of the sites found (best first: {best})"
+        )
+    return hit.iloc[0]
 
-    return {
-        "firm": firm,
-        "freed_codes": list(before.loc[freed, "code"]),
-        "freed_plot_ids": list(before.loc[freed, "plot_id"]),
-        "freed_daa": float(before.loc[freed, "area_m2"].sum() / 1000),
-        "business_area_id": area,
-        "municipality_no": muni,
-        "area_supply_daa_before": pick(b.areas, "business_area_id", area, "supply_daa"),
-        "area_supply_daa_after": pick(a.areas, "business_area_id", area, "supply_daa"),
-        "area_effective_daa_before": pick(b.areas, "business_area_id", area, "effective_daa"),
-        "area_effective_daa_after": pick(a.areas, "business_area_id", area, "effective_daa"),
-        "municipality_supply_daa_before": pick(b.municipalities, "municipality_no", muni, "supply_daa"),
-        "municipality_supply_daa_after": pick(a.municipalities, "municipality_no", muni, "supply_daa"),
-        "region_supply_daa_before": b.region["supply_daa"],
-        "region_supply_daa_after": a.region["supply_daa"],
-        "region_effective_daa_before": b.region["effective_daa"],
-        "region_effective_daa_after": a.region["effective_daa"],
-    }
+
+def _area_ids(refs: list[str], plots: pd.DataFrame, areas: gpd.GeoDataFrame | None) -> list[str]:
+    """Business area ids from ids or names (``"torgard"``, ``"Torgård"``).
+
+    Raises
+    ------
+    ValidationError
+        Naming the unknown areas and listing the known ones.
+    """
+    if not refs:
+        return []
+    known: dict[str, str] = {str(a): str(a) for a in plots["business_area_id"].dropna().unique()}
+    if areas is not None and len(areas):
+        known.update({str(a): str(a) for a in areas["area_id"]})
+        known.update({str(n).casefold(): str(a) for a, n in zip(areas["area_id"], areas["name"], strict=True)})
+    out: list[str] = []
+    unknown: list[str] = []
+    for ref in refs:
+        hit = known.get(ref) or known.get(ref.strip().casefold())
+        (out if hit else unknown).append(hit or ref)
+    if unknown:
+        ids = sorted({v for v in known.values()})
+        raise ValidationError(
+            [
+                Problem("requirements", "business_area_id", f"unknown business area {u!r}; expected one of {ids}")
+                for u in unknown
+            ],
+            context="site search",
+            wrote_nothing=False,
+        )
+    return list(dict.fromkeys(out))

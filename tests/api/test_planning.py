@@ -187,3 +187,26 @@ def test_custom_profiles_over_http(read_server):
     )
     assert r.status_code == 200, r.text
     assert r.json()["profile"]["profile"] == "cold_storage"
+
+
+def test_search_filters_and_relocation_over_http(read_server):
+    url = f"{read_server.url}/analysis/search"
+    r = httpx.post(url, json={"min_daa": 5, "municipality_no": ["Stjørdal"], "business_area_id": ["Hell/Værnes"]})
+    assert r.status_code == 200, r.text
+    sites = r.json()["sites"]
+    assert sites and {s["municipality_no"] for s in sites} == {"5035"}
+    assert {s["business_area_id"] for s in sites} == {"hell_vaernes"}
+    r = httpx.post(url, json={"municipality_no": ["Oslo"]})
+    assert r.status_code == 400 and "Oslo" in r.json()["description"]
+    r = httpx.post(url, json={"business_area_id": ["nowhere"]})
+    assert r.status_code == 400 and "nowhere" in r.json()["description"]
+    body = {"min_daa": 20, "zoning": ["industry"], "max_minutes": {"port": 25}, "relocating": "Norsk Stål"}
+    doc = httpx.post(url, json=body).json()
+    reloc, best = doc["relocation"], doc["sites"][0]
+    assert reloc["site_id"] == best["site_id"] and reloc["taken_codes"] == best["codes"]
+    assert abs(reloc["net_supply_daa"] - (reloc["freed_daa"] - reloc["taken_daa"])) < 1e-6
+    second = doc["sites"][1]["site_id"]
+    reloc = httpx.post(url, json={**body, "move_to": second}).json()["relocation"]
+    assert reloc["site_id"] == second
+    r = httpx.post(url, json={**body, "move_to": "NOPE-1"})
+    assert r.status_code == 404 and "does not meet the requirements" in r.json()["description"]

@@ -105,6 +105,10 @@ def test_nyhavna_steel_trader_on_the_bundled_data(demo_plots):
     assert all(sites["helped"].map(len) > 0)
     assert {"zoning", "status", "time to port (s)"} <= set(result.exclusion_summary)
     assert result.relocation["freed_codes"] == ["NYH-017"] and result.relocation["freed_daa"] > 18
-    assert result.relocation["region_supply_daa_after"] > result.relocation["region_supply_daa_before"]
+    r = result.relocation  # the freed plot comes back into supply, the site moved to leaves it
+    assert r["site_id"] == sites.iloc[0]["site_id"] and r["taken_daa"] == pytest.approx(sites.iloc[0]["area_daa"])
+    assert r["region_supply_daa_after"] - r["region_supply_daa_before"] == pytest.approx(
+        r["freed_daa"] - r["taken_daa"]
+    )
     assert "Norsk Stål" in result.to_text()
     json.dumps(result.to_dict())
