@@ -1,0 +1,59 @@
+"""The speed model: class speeds outside built-up areas, urban factor and junction delay inside."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+import shapely
+
+from landreg.errors import ConfigurationError
+from landreg.layers.speeds import (
+    ROAD_SPEEDS_KMH,
+    URBAN_JUNCTION_DELAY_S,
+    URBAN_SPEED_FACTOR,
+    calibrated_speeds_kmh,
+)
+
+X, Y = 560_000.0, 7_030_000.0
+
+
+def _roads(lines, cats, mtypes=None, kinds=None):
+    n = len(lines)
+    return gpd.GeoDataFrame(
+        {
+            "typeVeg": kinds or ["enkelBilveg"] * n,
+            "vegkategori": cats,
+            "motorvegtype": mtypes or [None] * n,
+        },
+        geometry=[shapely.LineString(c) for c in lines],
+        crs="EPSG:25832",
+    )
+
+
+def test_urban_share_and_junction_delay_give_the_effective_speed():
+    town = gpd.GeoDataFrame(geometry=[shapely.box(X + 5_000, Y - 500, X + 20_000, Y + 500)], crs="EPSG:25832")
+    roads = _roads(
+        [
+            [(X, Y), (X + 10_000, Y)],  # county road, half inside the town, ends at a junction inside
+            [(X + 10_000, Y), (X + 12_000, Y)],
+            [(X + 10_000, Y), (X + 10_000, Y + 300)],
+            [(X, Y + 5_000), (X + 4_000, Y + 5_000)],  # motorway outside the town
+            [(X, Y + 5_000), (X + 3_000, Y + 5_000)],  # car ferry outside
+        ],
+        ["F", "K", "K", "E", None],
+        mtypes=[None, None, None, "motorveg", None],
+        kinds=["enkelBilveg"] * 4 + ["bilferje"],
+    )
+    speed = calibrated_speeds_kmh(roads, built_up=town)
+    v = ROAD_SPEEDS_KMH["F"] / 3.6
+    time_s = 5_000 / v + 5_000 / (URBAN_SPEED_FACTOR["other"] * v) + URBAN_JUNCTION_DELAY_S / 2
+    assert speed[0] == pytest.approx(10_000 / time_s * 3.6, abs=0.01)
+    assert speed[3] == ROAD_SPEEDS_KMH["motorveg"] and speed[4] == ROAD_SPEEDS_KMH["bilferje"]
+    assert speed[1] < ROAD_SPEEDS_KMH["K"] * URBAN_SPEED_FACTOR["other"]  # inside, plus half a junction delay
+
+
+def test_frames_in_different_crs_are_refused():
+    roads = _roads([[(X, Y), (X + 100, Y)]], ["K"])
+    town = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:4326")
+    with pytest.raises(ConfigurationError, match="same CRS"):
+        calibrated_speeds_kmh(roads, built_up=town)
