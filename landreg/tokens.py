@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from landreg.errors import LandregError
 from landreg.gpkg.connection import write_transaction
-from landreg.municipalities import TRONDELAG_MUNICIPALITIES
+from landreg.municipalities import known_municipalities_text, municipality_no_from_ref
 
 TOKENS = "landreg_tokens"
 
@@ -97,13 +97,18 @@ def create_token(
     Raises
     ------
     ValueError
-        For an unknown role, a planner without municipalities, or an unknown municipality number.
+        For an unknown role, a planner without municipalities, or an unknown municipality
+        (given by kommunenummer or name).
     """
     role = Role(role)
-    munis = sorted(set(municipalities or []))
-    unknown = [m for m in munis if m not in TRONDELAG_MUNICIPALITIES]
+    refs = list(municipalities or [])
+    unknown = [m for m in refs if municipality_no_from_ref(m) is None]
     if unknown:
-        raise ValueError(f"unknown municipality number(s) {unknown}")
+        raise ValueError(
+            f"unknown municipality {', '.join(map(repr, unknown))}; expected a kommunenummer or name, "
+            f"one of: {known_municipalities_text()}"
+        )
+    munis = sorted({str(municipality_no_from_ref(m)) for m in refs})
     if role is Role.PLANNER and not munis:
         raise ValueError("a planner token needs at least one municipality (--municipality 5001)")
     token_id = secrets.token_hex(6)

@@ -131,7 +131,12 @@ def _query_options(func):
         click.option("--status", default=None, help="available, reserved, sold, locked, planned (comma-separated)."),
         click.option("--zoning", default=None, help="Zoning purpose(s), comma-separated."),
         click.option("--readiness", default=None, help="raw, zoned, serviced, build_ready."),
-        click.option("--area", "business_area_id", default=None, help="Business area id(s)."),
+        click.option(
+            "--area",
+            "business_area_id",
+            default=None,
+            help="Business areas by id or name, comma-separated (e.g. Torgård).",
+        ),
         click.option("--min-daa", type=float, default=None, help="Smallest area in decares."),
         click.option("--max-daa", type=float, default=None, help="Largest area in decares."),
         click.option(
@@ -209,10 +214,11 @@ def query_cmd(registry_path: Path | None, output: Path | None, as_json: bool, **
     """List plots matching the filters (areas shown in decares)."""
     from landreg.io.geojson import frame_to_feature_collection
     from landreg.io.write import write_plots
+    from landreg.registry.query import resolve_business_areas
 
     query = _build_query(dict(kw))
     with open_from_cli(registry_path) as reg:
-        frame = reg.query_plots(query)
+        frame = reg.query_plots(resolve_business_areas(query, areas=reg.load_business_areas()))
     if output is not None:
         write_plots(frame, output)
         click.echo(f"wrote {len(frame)} plots to {output}")
@@ -234,9 +240,12 @@ def query_cmd(registry_path: Path | None, output: Path | None, as_json: bool, **
 def export_cmd(registry_path: Path | None, target: Path, fmt: str | None, crs: str | None, **kw: object) -> None:
     """Export plots matching the filters to TARGET."""
     from landreg.io import export_plots
+    from landreg.registry.query import resolve_business_areas
 
+    query = _build_query(dict(kw))
     with open_from_cli(registry_path) as reg:
-        n = export_plots(reg, target, query=_build_query(dict(kw)), fmt=fmt, crs=crs)
+        query = resolve_business_areas(query, areas=reg.load_business_areas())
+        n = export_plots(reg, target, query=query, fmt=fmt, crs=crs)
     click.echo(f"exported {n} plots to {target}")
 
 

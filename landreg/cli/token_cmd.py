@@ -18,7 +18,12 @@ def token_group() -> None:
 @registry_option
 @click.option("--name", required=True, help="Who the token is for; recorded as the actor of its edits.")
 @click.option("--role", type=click.Choice(["viewer", "planner", "admin"]), required=True)
-@click.option("--municipality", "municipalities", multiple=True, help="Kommunenummer a planner may edit (repeat).")
+@click.option(
+    "--municipality",
+    "municipalities",
+    multiple=True,
+    help="Municipality a planner may edit, by kommunenummer or name (repeat).",
+)
 @handle_errors
 def create_cmd(registry_path: Path | None, name: str, role: str, municipalities: tuple[str, ...]) -> None:
     """Create a token and print it (shown once; only its hash is stored)."""

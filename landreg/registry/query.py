@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -292,3 +292,37 @@ def where_clause(query: PlotQuery, *, table: str, rtree: str | None, now_text: s
     elif not query.include_ended:
         clauses.append("valid_to IS NULL")
     return (" AND ".join(clauses) if clauses else "1=1"), params
+
+
+def resolve_business_areas(query: PlotQuery, *, areas: Any) -> PlotQuery:
+    """``query`` with its business areas given by id or name (any case) turned into ids.
+
+    Parameters
+    ----------
+    query : PlotQuery
+    areas : DataFrame
+        The registry's business areas, with ``area_id`` and ``name``.
+
+    Returns
+    -------
+    PlotQuery
+
+    Raises
+    ------
+    ValidationError
+        When an area is unknown; the message lists the registry's areas.
+    """
+    if not query.business_area_id:
+        return query
+    by_key: dict[str, str] = {}
+    for area_id, name in zip(areas["area_id"], areas["name"], strict=True):
+        by_key[str(name).casefold()] = str(area_id)
+        by_key[str(area_id).casefold()] = str(area_id)
+    unknown = [ref for ref in query.business_area_id if ref.casefold() not in by_key]
+    if unknown:
+        listed = ", ".join(f"{a} ({n})" for a, n in zip(areas["area_id"], areas["name"], strict=True))
+        message = f"unknown business area {', '.join(map(repr, unknown))}; expected an id or name: {listed}"
+        problem = Problem("query", "business_area_id", message, whole_input=True)
+        raise ValidationError([problem], context="invalid query", wrote_nothing=False)
+    ids = tuple(dict.fromkeys(by_key[ref.casefold()] for ref in query.business_area_id))
+    return replace(query, business_area_id=ids)

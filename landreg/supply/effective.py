@@ -25,6 +25,8 @@ import pandas as pd
 
 from landreg.clusters.area_scores import STATUSES, available_blocks
 from landreg.clusters.contiguity import DEFAULT_GAP_M
+from landreg.errors import Problem, ValidationError
+from landreg.municipalities import known_municipalities_text, municipality_no_from_ref
 from landreg.scoring._json import frame_records, json_value
 from landreg.scoring.profiles import ScoringProfile
 from landreg.scoring.score import ScoreResult, score_plots
@@ -133,6 +135,21 @@ def _summarise(
     return out.reset_index()
 
 
+def _uptake_by_number(uptake: Mapping[str, float] | None) -> dict[str, float] | None:
+    """Uptake keyed by kommunenummer; municipalities may be given by name, unknown ones are refused."""
+    if not uptake:
+        return None
+    unknown = [key for key in uptake if municipality_no_from_ref(str(key)) is None]
+    if unknown:
+        message = (
+            f"unknown municipality {', '.join(map(repr, unknown))}; expected a kommunenummer or name, "
+            f"one of: {known_municipalities_text()}"
+        )
+        problem = Problem("uptake", "uptake_by_municipality", message, whole_input=True)
+        raise ValidationError([problem], context="uptake by municipality", wrote_nothing=False)
+    return {str(municipality_no_from_ref(str(key))): float(value) for key, value in uptake.items()}
+
+
 def effective_supply(
     plots: pd.DataFrame,
     *,
@@ -154,7 +171,7 @@ def effective_supply(
     uptake_daa_per_year : float, optional
         Regional yearly uptake; gives the region's years of supply.
     uptake_by_municipality : mapping, optional
-        Municipality number -> daa per year; gives each municipality's years of supply.
+        Municipality (kommunenummer or name) -> daa per year; gives each municipality's years of supply.
     params : SupplyParams, optional
 
     Returns
@@ -162,6 +179,7 @@ def effective_supply(
     SupplyResult
     """
     params = params or SupplyParams()
+    uptake_by_municipality = _uptake_by_number(uptake_by_municipality)
     scores = scores or score_plots(plots, profile=profile)
     frame = pd.DataFrame(index=plots.index)
     for col in ("plot_id", "code", "municipality_no", "municipality_name", "business_area_id", "status", "readiness"):

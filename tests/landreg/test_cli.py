@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import shapely
@@ -14,6 +15,8 @@ import shapely
 from landreg import open_registry
 from landreg.io import read_plots, write_plots
 from landreg.testing import make_plot_frame
+
+LAYERS = Path(__file__).resolve().parents[2] / "layers"
 
 
 def landreg(*args, env=None, cwd=None):
@@ -242,3 +245,41 @@ def test_import_report_counts_records_not_columns(tmp_path):
     write_plots(frame, tmp_path / "bad.gpkg")
     out = landreg("import", tmp_path / "bad.gpkg", "--registry", tmp_path / "r.gpkg")
     assert _error_line(out.stderr) == "error: bad.gpkg: 1000 problems in 1000 records; nothing was written"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """The bundled demo registry, built and enriched by ``landreg init`` (read-only)."""
+    path = tmp_path_factory.mktemp("demo") / "demo.gpkg"
+    out = landreg("init", "--registry", path, "--layers", LAYERS)
+    assert out.returncode == 0, out.stderr
+    return path
+
+
+def test_business_areas_by_id_or_name(demo):
+    by_id = _codes(landreg("query", "--registry", demo, "--area", "torgard,sveberg", "--json"))
+    assert by_id and _codes(landreg("query", "--registry", demo, "--area", "Torgård, SVEBERG", "--json")) == by_id
+    with open_registry(demo) as reg:
+        assert by_id == set(reg.query_plots(business_area_id=["torgard", "sveberg"])["code"])
+    out = landreg("query", "--registry", demo, "--area", "Torgard-øst")
+    assert out.returncode == 1 and "unknown business area 'Torgard-øst'" in out.stderr
+    assert "torgard (Torgård)" in out.stderr
+
+
+def test_tokens_and_uptake_take_municipality_names(demo, tmp_path):
+    reg = tmp_path / "r.gpkg"
+    reg.write_bytes(demo.read_bytes())
+    out = landreg(
+        "token", "create", "--registry", reg, "--name", "kari", "--role", "planner", "--municipality", "skaun"
+    )
+    assert out.returncode == 0, out.stderr
+    with open_registry(reg) as r:
+        assert r.authenticate(out.stdout.strip()).municipalities == {"5029"}
+    out = landreg("token", "create", "--registry", reg, "--name", "x", "--role", "planner", "--municipality", "Oslo")
+    assert out.returncode != 0 and "unknown municipality 'Oslo'" in out.stderr and "5029 Skaun" in out.stderr
+    by_number = landreg("supply", "--registry", demo, "--uptake-by-municipality", "5035=10,5001=60")
+    by_name = landreg("supply", "--registry", demo, "--uptake-by-municipality", "Stjørdal=10,trondheim=60")
+    assert by_number.returncode == 0 and by_name.stdout == by_number.stdout
+    assert by_number.stdout != landreg("supply", "--registry", demo).stdout  # the uptake gave years of supply
+    out = landreg("supply", "--registry", demo, "--uptake-by-municipality", "9999=10")
+    assert out.returncode == 1 and "unknown municipality '9999'" in out.stderr and "Traceback" not in out.stderr
