@@ -15,7 +15,6 @@ from landreg.cli.analysis_cmd import ANALYSIS_COMMANDS
 from landreg.cli.common import USER_ERRORS, print_error
 from landreg.cli.decision_cmd import decision_group
 from landreg.cli.edit_cmd import merge_cmd, split_cmd
-from landreg.cli.road_cmd import road_group
 from landreg.cli.enrich_cmd import enrich_cmd
 from landreg.cli.layers_cmd import layers_group
 from landreg.cli.plans_cmd import plans_group
@@ -31,6 +30,7 @@ from landreg.cli.plots_cmd import (
     summary_cmd,
 )
 from landreg.cli.prices_cmd import prices_group
+from landreg.cli.road_cmd import road_group
 from landreg.cli.token_cmd import token_group
 
 
