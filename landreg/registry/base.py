@@ -11,6 +11,7 @@ import pandas as pd
 
 from landreg.model.entities import Decision
 from landreg.model.plot import Plot, PriceObservation
+from landreg.registry.decisions import DecisionResult
 from landreg.registry.query import PlotQuery
 
 
@@ -105,3 +106,21 @@ class PlotRegistry(Protocol):
     def save_road_projects(self, frame: gpd.GeoDataFrame) -> int: ...
 
     def load_road_projects(self, *, include_cancelled: bool = False) -> gpd.GeoDataFrame: ...
+
+    def get_road_project(self, project_id: str) -> gpd.GeoDataFrame: ...
+
+    def add_road_projects(self, frame: gpd.GeoDataFrame, *, context: str = "road projects") -> list[str]: ...
+
+    def update_road_project(
+        self, project_id: str, changes: Mapping[str, Any], *, geometry: Any = None, crs: Any = None
+    ) -> gpd.GeoDataFrame: ...
+
+    def end_road_project(self, project_id: str) -> gpd.GeoDataFrame: ...
+
+    def get_decision(self, decision_id: str) -> Decision: ...
+
+    def record_decision(
+        self, decision_id: str, *, outcome: str, decided_on: dt.date, actor: str, note: str | None = None
+    ) -> DecisionResult: ...
+
+    def decision_log(self, decision_id: str | None = None) -> list[dict[str, Any]]: ...
