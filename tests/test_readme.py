@@ -227,3 +227,53 @@ def _serve_and_fetch(argv: list[str], env: dict[str, str], workdir: Path) -> Non
             proc.kill()
             output, _ = proc.communicate()
     assert served, f"{shlex.join(argv)} did not serve its landing page:\n{output[-4000:]}"
+
+
+def _python_blocks(text: str) -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```", text, flags=re.M | re.S)
+
+
+PYTHON_BLOCKS = _python_blocks(README.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("code", PYTHON_BLOCKS, ids=[f"python-{i}" for i in range(len(PYTHON_BLOCKS))])
+def test_readme_python_runs(code, readme_registry, tmp_path):
+    """The README's Python examples run in a folder whose ``var/landreg.gpkg`` is a copy of the demo registry."""
+    (tmp_path / "var").mkdir()
+    shutil.copy(readme_registry, tmp_path / "var" / "landreg.gpkg")
+    (tmp_path / "layers").symlink_to(LAYERS, target_is_directory=True)
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=TIMEOUT_S)
+    assert out.returncode == 0, f"{code}\n{out.stderr[-4000:]}"
+
+
+def test_readme_commands_are_found():
+    """The parser sees the usage block and the Python example; the exempt list names only commands the README shows."""
+    assert any(c.startswith("landreg query ") and "--max-price" in c for c in COMMANDS)
+    assert "landreg prices surface -o surface.tif" in COMMANDS
+    assert "landreg map overview -o overview.html" in COMMANDS
+    assert any("'Norsk Stål'" in c for c in COMMANDS)
+    assert PYTHON_BLOCKS and "open_registry" in PYTHON_BLOCKS[0]
+    stale = set(EXEMPT) - set(COMMANDS)
+    assert not stale, f"EXEMPT names commands the README no longer shows: {stale}"
+
+
+def test_readme_notation_is_expanded():
+    """Optional parts, alternatives, comments, ``;`` and quoted words, as in the usage block."""
+    text = (
+        "```sh\n"
+        "landreg init [--layers DIR] [--force]   # build\n"
+        "landreg prices index | model --basis raw | surface -o s.tif\n"
+        'landreg map a -o a.html; landreg search --relocating "Norsk Stål"\n'
+        "```\n"
+        "Run `landreg layers check` or `make lint`; see `landreg` and `landreg prices …`.\n"
+    )
+    assert readme_commands(text) == [
+        "landreg init --layers DIR --force",
+        "landreg prices index",
+        "landreg prices model --basis raw",
+        "landreg prices surface -o s.tif",
+        "landreg map a -o a.html",
+        "landreg search --relocating 'Norsk Stål'",
+        "landreg layers check",
+        "make lint",
+    ]

@@ -250,12 +250,19 @@ def export_cmd(registry_path: Path | None, target: Path, fmt: str | None, crs: s
 
 
 def _resolve(reg, ref: str):
+    """The live plot with id or code ``ref``; the error says where it was looked for and what to do."""
     from landreg.errors import PlotNotFoundError
 
     try:
         return reg.get_plot(ref)
     except PlotNotFoundError:
+        pass
+    try:
         return reg.get_plot_by_code(ref)
+    except PlotNotFoundError:
+        raise PlotNotFoundError(
+            f"no plot with id or code {ref!r} in {reg.path}; `landreg query` lists the plots and their codes"
+        ) from None
 
 
 @click.command("show")

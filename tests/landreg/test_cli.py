@@ -66,7 +66,7 @@ def test_errors_are_clear_and_exit_non_zero(tmp_path, source):
     out = landreg("end", "T-000001", "--version", "7", "--registry", reg)
     assert out.returncode == 1 and "version 1" in out.stderr and "reload the plot" in out.stderr
     out = landreg("show", "NOPE-1", "--registry", reg)
-    assert out.returncode == 1 and "no plot with code 'NOPE-1'" in out.stderr
+    assert out.returncode == 1 and "no plot with id or code 'NOPE-1'" in out.stderr and "landreg query" in out.stderr
     out = landreg("query", "--registry", reg, "--status", "gone")
     assert out.returncode == 1 and "unknown value 'gone'" in out.stderr
     out = landreg("query", "--registry", tmp_path / "missing.gpkg")
