@@ -88,7 +88,7 @@ def error_message(exc: BaseException) -> str:
             where = ".".join(str(p) for p in err["loc"]) or "value"
             got = err.get("input")
             shown = "" if isinstance(got, dict) else f" (got {got!r})"
-            lines.append(f"  - {where}: {err['msg']}{shown}")
+            lines.append(f"  - {where}: {err['msg'].removeprefix('Value error, ')}{shown}")
         return "\n".join(lines)
     if isinstance(exc, OSError) and exc.strerror and exc.filename is not None:
         return f"{exc.filename}: {exc.strerror.lower()}"

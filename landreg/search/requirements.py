@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from landreg.municipalities import known_municipalities_text, municipality_no_from_ref
 
@@ -96,6 +96,17 @@ class SiteRequirements(BaseModel):
                 f"one of: {known_municipalities_text()}"
             )
         return out
+
+    @field_validator("zoning", "statuses")
+    @classmethod
+    def _known_values(cls, values: list[str], info: ValidationInfo) -> list[str]:
+        from landreg.model.enums import PlotStatus, Zoning
+
+        known = [e.value for e in (Zoning if info.field_name == "zoning" else PlotStatus)]
+        unknown = [v for v in values if v not in known]
+        if unknown:
+            raise ValueError(f"unknown value(s) {unknown}; expected some of: {', '.join(known)}")
+        return values
 
     @model_validator(mode="after")
     def _sizes(self) -> SiteRequirements:

@@ -201,6 +201,9 @@ def test_unknown_values_are_refused_with_the_valid_ones(mixed, tmp_path):
     out = landreg("search", "--registry", path, "--max-minutes", "harbour=25")
     assert out.returncode == 2 and "'harbour'" in out.stderr
     assert "port, airport, trondheim_s, freight_terminal, motorway_junction, city_centre" in out.stderr
+    out = landreg("search", "--registry", path, "--zoning", "industri")
+    assert out.returncode == 1 and "'industri'" in out.stderr and "industry, heavy_industry" in out.stderr
+    assert "Value error" not in out.stderr
     out = landreg("search", "--registry", path, "--max-minutes", "port=soon")
     assert out.returncode == 2 and "minutes a number" in out.stderr
 
