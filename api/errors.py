@@ -113,7 +113,8 @@ async def _request_validation_error(request: Request, exc: RequestValidationErro
     parts = []
     for err in exc.errors():
         loc = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path", "header"))
-        parts.append(f"{loc or 'request'}: {err.get('msg')} (got {err.get('input')!r})")
+        message = str(err.get("msg", "")).removeprefix("Value error, ")  # pydantic's prefix for a ValueError
+        parts.append(f"{loc or 'request'}: {message} (got {err.get('input')!r})")
     return JSONResponse(error_body("InvalidParameterValue", "; ".join(parts)), status_code=400)
 
 

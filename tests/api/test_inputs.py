@@ -45,3 +45,11 @@ def test_items_take_municipality_names(read_server):
     assert by_name["numberMatched"] == by_number["numberMatched"] > 0
     r = httpx.get(f"{read_server.url}/collections/plots/items?municipality_no=9999")
     assert r.status_code == 400 and "unknown municipality '9999'" in r.json()["description"]
+
+
+def test_search_refuses_an_unknown_destination(read_server):
+    r = httpx.post(f"{read_server.url}/analysis/search", json={"max_minutes": {"harbour": 25}}, timeout=60)
+    assert r.status_code == 400 and r.headers["content-type"].startswith("application/json")
+    description = r.json()["description"]
+    assert "'harbour'" in description and "port, airport, trondheim_s" in description
+    assert "Value error" not in description
