@@ -30,10 +30,11 @@ def _frame(doc: Any, request: Request) -> Any:
     present = np.array([g is not None for g in geoms], dtype=bool)
     if present.any():
         geoms[present] = transform_geometries(geoms[present], crs_uri, STORAGE_CRS_URI)
-    unknown = sorted(set(frame.columns) - set(ROAD_FIELDS) - {frame.geometry.name})
+    allowed = [*ROAD_FIELDS, "provenance"]  # a feature read from this API may be sent back as it is
+    unknown = sorted(set(frame.columns) - set(allowed) - {frame.geometry.name})
     if unknown:
         raise ValidationError(
-            [Problem("body", k, f"unknown property; expected one of {list(ROAD_FIELDS)}") for k in unknown],
+            [Problem("body", k, f"unknown property; expected one of {allowed}") for k in unknown],
             context="road projects",
         )
     return frame.set_geometry(list(geoms), crs=STORAGE_CRS)

@@ -146,6 +146,9 @@ def test_road_projects_over_http(edit_server):
     )
     assert r.status_code == 200, r.text
     assert r.json()["properties"]["status"] == "funded" and r.json()["properties"]["expected_year"] == 2030
+    feature = httpx.get(f"{url}/buvika_link").json()  # read, then sent back as it is
+    r = httpx.patch(f"{url}/buvika_link", json=feature, headers=auth(edit_server, "planner"))
+    assert r.status_code == 200 and r.json()["properties"] == feature["properties"]
     r = httpx.get(f"{edit_server.url}/analysis/scenarios")
     assert "road:buvika_link" in {s["name"] for s in r.json()}
     r = httpx.get(f"{edit_server.url}/analysis/scenarios/road:buvika_link")
