@@ -198,7 +198,13 @@ def _uptake(text: str | None) -> dict[str, float] | None:
     out = {}
     for part in text.split(","):
         key, _, value = part.partition("=")
-        out[key.strip()] = float(value)
+        try:
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise click.BadParameter(
+                f"{part.strip()!r}: expected municipality=daa per year, e.g. 5001=60 or Trondheim=60",
+                param_hint="--uptake-by-municipality",
+            ) from None
     return out
 
 

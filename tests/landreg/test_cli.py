@@ -284,5 +284,7 @@ def test_tokens_and_uptake_take_municipality_names(demo, tmp_path):
     by_name = landreg("supply", "--registry", demo, "--uptake-by-municipality", "Stjørdal=10,trondheim=60")
     assert by_number.returncode == 0 and by_name.stdout == by_number.stdout
     assert by_number.stdout != landreg("supply", "--registry", demo).stdout  # the uptake gave years of supply
+    out = landreg("supply", "--registry", demo, "--uptake-by-municipality", "5001=lots")
+    assert out.returncode == 2 and "'5001=lots'" in out.stderr and "Traceback" not in out.stderr
     out = landreg("supply", "--registry", demo, "--uptake-by-municipality", "9999=10")
     assert out.returncode == 1 and "unknown municipality '9999'" in out.stderr and "Traceback" not in out.stderr
