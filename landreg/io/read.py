@@ -12,7 +12,7 @@ import shapely
 
 from landreg.crs import parse_crs
 from landreg.errors import CRSError, Problem, UnsupportedFormatError, ValidationError
-from landreg.io.encoding import gdal_encoding_name, shapefile_encoding, text_file_encoding
+from landreg.io.encoding import EncodingError, gdal_encoding_name, shapefile_encoding, text_file_encoding
 from landreg.io.formats import SHAPEFILE_NAMES_REVERSED, FileFormat, detect_format
 from landreg.io.geojson import read_geojson
 
@@ -85,6 +85,12 @@ def _read_ogr(path: Path, kind: FileFormat, layer: str | None) -> gpd.GeoDataFra
         raise UnsupportedFormatError(f"{path.name}: cannot be read as {kind.value} ({exc})") from exc
     except pyogrio.errors.DataLayerError as exc:
         raise UnsupportedFormatError(f"{path.name}: no layer {layer!r} ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        declared = options.get("ENCODING", "UTF-8")
+        raise EncodingError(
+            f"{path.name}: the attribute text is not {declared} as the file says ({exc.reason} at byte "
+            f"{exc.start}); correct the .cpg beside the .shp (e.g. 1252 for Windows-1252, UTF-8) or remove it"
+        ) from None
 
 
 def _read_csv(path: Path, *, crs: Any) -> gpd.GeoDataFrame:

@@ -175,7 +175,11 @@ def test_cp1252_csv_keeps_norwegian_letters(tmp_path):
 
 
 def test_dry_run_reports_and_writes_nothing(tmp_path):
-    bad = [dict(RECORDS[0]), dict(RECORDS[1], arealformål="Boliger"), dict(RECORDS[2], arealformål="boliger")]
+    bad = [
+        dict(RECORDS[0], kommunenummer="0301"),  # Oslo: not a Trøndelag municipality
+        dict(RECORDS[1], arealformål="Boliger"),
+        dict(RECORDS[2], arealformål="boliger"),
+    ]
     source = tmp_path / "tomter.gpkg"
     pyogrio.write_dataframe(_frame(bad), source)
     reg_path = tmp_path / "r.gpkg"
@@ -187,6 +191,7 @@ def test_dry_run_reports_and_writes_nothing(tmp_path):
     assert "tomtenavn -> name" in out.stdout and "pris -> price_min_nok_m2, price_max_nok_m2" in out.stdout
     assert "columns not mapped (not imported): saksbehandler" in out.stdout
     assert "arealformål -> zoning: 'Boliger' (1), 'boliger' (1)" in out.stdout
+    assert "row 0 (0301-412-7): municipality_no" in out.stdout and "unknown municipality number '0301'" in out.stdout
     assert "nothing was written" in out.stderr
     good = tmp_path / "good.gpkg"
     pyogrio.write_dataframe(_frame(), good)
@@ -216,6 +221,9 @@ def test_bad_mappings_and_missing_columns_are_explained(tmp_path):
     with pytest.raises(MappingError) as err:
         load_mapping(bad)
     assert "unknown landreg field 'kommune_nr'" in str(err.value) and "'fabrikk'" in str(err.value)
+    bad.write_text('[kolonner]\nkommunenummer = "municipality_no"\n', encoding="utf-8")
+    with pytest.raises(MappingError, match=r"unknown section \[kolonner\]"):
+        load_mapping(bad)
     with pytest.raises(MappingError, match="unknown mapping 'finnes-ikke'"):
         load_mapping("finnes-ikke")
     source = tmp_path / "tomter.gpkg"
@@ -229,3 +237,11 @@ def test_unknown_cpg_encoding_is_an_error_in_the_users_terms(tmp_path):
     source = _zipped_shapefile(_frame(), tmp_path / "rar", encoding="UTF-8", cpg="EBCDIC-77")
     with pytest.raises(EncodingError, match="unknown character encoding 'EBCDIC-77'"):
         shapefile_encoding(source)
+
+
+def test_a_cpg_that_does_not_fit_the_bytes_is_an_error_in_the_users_terms(tmp_path):
+    source = _zipped_shapefile(_frame(), tmp_path / "feil_cpg", encoding="ISO-8859-1", cpg="UTF-8")
+    out = landreg("import", source, "--mapping", "kommune-no", "--registry", tmp_path / "r.gpkg")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "feil_cpg.zip: the attribute text is not UTF-8 as the file says" in out.stderr
+    assert "correct the .cpg" in out.stderr
