@@ -167,6 +167,8 @@ def import_file(readme_registry, tmp_path_factory) -> Path:
 def _prepare(command: str, workdir: Path, registry: Path) -> tuple[list[str], dict[str, str]]:
     """argv and environment of ``command`` run in ``workdir`` on ``registry``."""
     words = shlex.split(command)
+    unknown = [w for w in words if re.fullmatch(r"[A-Z][A-Z_]+", w) and w not in PLACEHOLDERS]
+    assert not unknown, f"{command!r}: add a value for placeholder(s) {unknown} to PLACEHOLDERS in {__file__}"
     words = [PLACEHOLDERS.get(w, w) for w in words]
     if len(words) > 1 and words[1] == "init":
         registry = workdir / "new.gpkg"  # init builds a registry where there is none
