@@ -10,8 +10,9 @@ its outcome writes, in one transaction:
   and after.
 
 A later decision (another outcome, or ``pending`` to reopen it) starts from the
-plots' statuses before the decision was first taken, read from that log, so
-it restores the earlier state as new versions; history is never rewritten.  A
+plots' statuses before the decision was first taken, read from that log (a plot
+split or merged since takes its parent's), so it restores the earlier state as
+new versions; history is never rewritten.  A
 plot changed by someone else since the last decision is left as it is and
 reported.
 """
@@ -217,7 +218,7 @@ class DecisionWrites(RegistryState):
             plots_log: dict[str, list[str]] = {}
             for plot in self._decision_plots(decision_id):
                 current = str(plot.status)
-                start = base.get(plot.plot_id, current)
+                start = _start_status(plot, base, current)
                 expected = _target(start, None if old_outcome is None else _status(old_outcome.plot_status))
                 if current != expected:
                     result.skipped[plot.code] = (
@@ -286,6 +287,16 @@ class DecisionWrites(RegistryState):
         if not rows:
             return {}
         return {pid: entry[0] for pid, entry in json.loads(rows[0][0]).items()}
+
+
+def _start_status(plot: Plot, base: dict[str, str], current: str) -> str:
+    """A plot's status before the decision: logged for it, else for the plot it was split or merged from."""
+    if plot.plot_id in base:
+        return base[plot.plot_id]
+    for parent in plot.previously_part_of or []:
+        if parent in base:
+            return base[parent]
+    return current
 
 
 def _status(value: PlotStatus | None) -> str | None:

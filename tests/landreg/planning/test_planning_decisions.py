@@ -131,3 +131,24 @@ def test_cli_decide_and_reopen(demo_path, run):
     assert "decision torgard_freight_terminal: built on 2027-05-01" in res.output
     res = run("decision", "log", TORGARD, "--registry", demo_path)
     assert "pending -> decided/built" in res.output and "decided/built -> pending" in res.output
+
+
+def test_plots_split_after_the_decision_are_restored_from_their_parent(demo_path):
+    import shapely
+
+    with open_registry(demo_path) as reg:
+        decide(reg, TORGARD, outcome="built", decided_on=dt.date(2027, 5, 1), actor="ola")
+        parent = reg.get_plot_by_code("TOR-001")
+        minx, miny, maxx, maxy = parent.geometry.bounds
+        x = (minx + maxx) / 2
+        kids = reg.split_plot(
+            parent.plot_id,
+            expected_version=parent.version,
+            actor="kari",
+            blade=shapely.LineString([(x, miny - 10), (x, maxy + 10)]),
+            crs=25832,
+        )
+        assert {str(k.status) for k in kids} == {"reserved"}
+        result = decide(reg, TORGARD, outcome="pending", decided_on=dt.date(2027, 7, 1), actor="ola")
+        assert {str(reg.get_plot(k.plot_id).status) for k in kids} == {"locked"}
+        assert {k.code for k in kids} <= set(result.changed)
