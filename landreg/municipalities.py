@@ -88,7 +88,18 @@ def municipality_no_from_ref(ref: str) -> str | None:
 
 
 def closest_municipality_names(ref: str) -> list[str]:
-    """Municipality names spelled like ``ref`` (e.g. ``"Stjordal"`` -> ``["Stjørdal"]``), best first."""
+    """Municipality names spelled like ``ref``, best first, for a "did you mean" hint.
+
+    Parameters
+    ----------
+    ref : str
+        A name that matched no municipality, e.g. ``"Stjordal"``.
+
+    Returns
+    -------
+    list of str
+        Up to three full names, e.g. ``["Stjørdal"]``; empty when none is close.
+    """
     import difflib
 
     names = {key: name for name in TRONDELAG_MUNICIPALITIES.values() for key in _name_keys(name)}

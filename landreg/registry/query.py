@@ -35,7 +35,8 @@ class PlotQuery:
     bbox : (minx, miny, maxx, maxy) in EPSG:25832, optional
         Plots whose geometry intersects the box (R-tree index, then exact test).
     municipality_no, status, zoning, readiness, business_area_id : sequences of str
-        Any of the given values.
+        Any of the given values (kommunenummer for ``municipality_no``: :meth:`build` also
+        takes names; :func:`resolve_business_areas` turns area names into ids).
     code : str, optional
         Exact plot code.
     min_area_m2, max_area_m2 : float, optional
