@@ -24,6 +24,8 @@ from landreg.errors import (
     VersionConflictError,
 )
 from landreg.io import export_plots, import_plots, read_plots, write_plots
+from landreg.io.mapped_import import import_with_mapping
+from landreg.io.mapping import load_mapping
 from landreg.model import (
     BusinessArea,
     Decision,
@@ -34,6 +36,7 @@ from landreg.model import (
     RoadProject,
     plot_json_schema,
 )
+from landreg.plans import import_plan, read_plan_gml
 from landreg.registry import GeoPackageRegistry, PlotQuery, PlotRegistry, open_registry, summarize_registry
 from landreg.settings import LandregSettings, get_settings
 from landreg.units import daa_from_m2, m2_from_daa
@@ -72,10 +75,14 @@ __all__ = [
     "daa_from_m2",
     "export_plots",
     "get_settings",
+    "import_plan",
     "import_plots",
+    "import_with_mapping",
+    "load_mapping",
     "m2_from_daa",
     "open_registry",
     "plot_json_schema",
+    "read_plan_gml",
     "read_plots",
     "summarize_registry",
     "validate_plots",
