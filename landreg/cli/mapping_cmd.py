@@ -27,38 +27,22 @@ def run_mapped_import(
 
     A dry run prints what would be imported and exits 1 when the import would fail.
     """
-    from landreg.io.mapped_import import import_with_mapping
+    from landreg.io.mapped_import import add_mapped, map_file
 
+    # The file and the mapping are read first: a bad one leaves no registry behind.
+    frame, report = map_file(source, mapping=mapping, fmt=fmt, layer=layer, crs=crs)
     with open_from_cli(registry_path, create=not dry_run) as reg:
         if dry_run:
-            _, report = import_with_mapping(
-                reg,
-                source,
-                mapping=mapping,
-                actor="dry run",
-                dry_run=True,
-                fmt=fmt,
-                layer=layer,
-                crs=crs,
-                repair=repair,
-            )
+            add_mapped(reg, frame, report, actor="dry run", dry_run=True, repair=repair)
             click.echo(report.to_text())
             if report.ok:
                 click.echo(f"dry run: {report.n_records} plots would be imported; nothing was written")
                 return
             click.echo("error: dry run: the import would fail (see above); nothing was written", err=True)
             sys.exit(1)
-        with progress_bar(0, "import") as bar:
-            ids, report = import_with_mapping(
-                reg,
-                source,
-                mapping=mapping,
-                actor=actor or LandregSettings().actor,
-                fmt=fmt,
-                layer=layer,
-                crs=crs,
-                repair=repair,
-                progress=bar.update,
+        with progress_bar(len(frame), "import") as bar:
+            ids = add_mapped(
+                reg, frame, report, actor=actor or LandregSettings().actor, repair=repair, progress=bar.update
             )
     unmapped = f"; columns not imported: {', '.join(report.unmapped)}" if report.unmapped else ""
     click.echo(f"imported {len(ids)} plots from {source.name} with mapping {report.mapping!r}{unmapped}")

@@ -47,12 +47,13 @@ def plans_import_cmd(
     and references a new pending decision.
     """
     from landreg.model.enums import PlotStatus
-    from landreg.plans import import_plan
+    from landreg.plans import import_plan, read_plan_gml
 
+    doc = read_plan_gml(source)  # before the registry is opened: a bad file leaves no registry behind
     with open_from_cli(registry_path, create=not dry_run) as reg:
         proposal = import_plan(
             reg,
-            source,
+            doc,
             actor=actor or LandregSettings().actor,
             as_areas=as_what == "areas",
             status=PlotStatus(status),

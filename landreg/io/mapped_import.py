@@ -7,7 +7,6 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from landreg.io.mapping import (
     load_mapping,
     normalise_name,
 )
+from landreg.io.mapping_report import MappingReport
 from landreg.io.read import read_plots
 from landreg.model.plot import INPUT_FIELDS
 from landreg.validation import validate_plots
@@ -35,72 +35,6 @@ _PRICE_FIELDS = {"price_min_nok_m2", "price_max_nok_m2"}
 _BOOL_FIELDS = {"requires_new_road", "connection_fees_included"}
 #: dBase (Shapefile) column names are at most this long.
 DBF_NAME_LIMIT = 10
-
-
-@dataclass
-class MappingReport:
-    """What a mapping made of a file: the columns used and left, values not understood, record problems.
-
-    Attributes
-    ----------
-    source : str
-        The file name.
-    mapping : str
-        The mapping name.
-    n_records : int
-    mapped : dict
-        Source column -> the landreg fields it fills.
-    templates : dict
-        Landreg field -> template (fields built from several source columns).
-    unmapped : list of str
-        Source columns the mapping does not use (not imported).
-    not_understood : dict
-        ``"column -> field"`` -> {source value: number of records}.
-    problems : list of Problem
-        Per-record problems found by validation (filled by the caller).
-    """
-
-    source: str
-    mapping: str
-    n_records: int = 0
-    mapped: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    templates: dict[str, str] = field(default_factory=dict)
-    unmapped: list[str] = field(default_factory=list)
-    not_understood: dict[str, dict[str, int]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when every value was understood and no record has a problem."""
-        return not self.not_understood and not self.problems
-
-    def not_understood_text(self) -> list[str]:
-        """One line per column with the values not understood and how many records hold each."""
-        lines = []
-        for where, counts in self.not_understood.items():
-            shown = ", ".join(f"{v!r} ({n})" for v, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-            lines.append(f"  - {where}: {shown}")
-        return lines
-
-    def to_text(self) -> str:
-        """The report as the command line prints it."""
-        lines = [f"{self.source}: {self.n_records} records, mapping {self.mapping!r}", "columns mapped:"]
-        lines += [f"  {src} -> {', '.join(dst)}" for src, dst in self.mapped.items()] or ["  (none)"]
-        lines += [f"  {{template}} -> {dst} = {tpl}" for dst, tpl in self.templates.items()]
-        lines.append("columns not mapped (not imported): " + (", ".join(self.unmapped) or "none"))
-        if self.not_understood:
-            lines.append("values not understood (records):")
-            lines += self.not_understood_text()
-        else:
-            lines.append("values not understood: none")
-        if self.problems:
-            lines.append(f"problems in records ({len(self.problems)}):")
-            lines += [f"  - {p}" for p in self.problems[:50]]
-            if len(self.problems) > 50:
-                lines.append(f"  ... and {len(self.problems) - 50} more")
-        else:
-            lines.append("problems in records: none")
-        return "\n".join(lines)
 
 
 def _missing(value: Any) -> bool:
@@ -318,6 +252,89 @@ def check_plots(registry: Any, frame: gpd.GeoDataFrame, *, repair: bool, context
     return []
 
 
+def map_file(
+    path: str | Path,
+    *,
+    mapping: str | Path | ImportMapping | None,
+    fmt: str | None = None,
+    layer: str | None = None,
+    crs: Any = None,
+    day: dt.date | None = None,
+) -> tuple[gpd.GeoDataFrame, MappingReport]:
+    """Read a file and map its columns and values to plot fields, with provenance; touches no registry.
+
+    Parameters
+    ----------
+    path : str or Path
+        Any format :func:`~landreg.io.read_plots` reads (Shapefile encodings honoured, see
+        :mod:`landreg.io.encoding`).
+    mapping : str, Path, ImportMapping or None
+        A built-in mapping name, a TOML file, or None for a file already in landreg's columns.
+    day : date, optional
+        Date recorded in the plots' provenance (default today).
+
+    Returns
+    -------
+    (GeoDataFrame, MappingReport)
+
+    Raises
+    ------
+    MappingError
+        A mapping that is malformed or does not fit the file.
+    """
+    path = Path(path)
+    loaded = mapping if isinstance(mapping, ImportMapping) or mapping is None else load_mapping(mapping)
+    frame = read_plots(path, fmt=fmt, layer=layer, crs=crs)
+    if loaded is None:
+        columns = [str(c) for c in frame.columns if c != frame.geometry.name]
+        report = MappingReport(source=path.name, mapping="(none)", n_records=len(frame))
+        report.mapped = {c: (c,) for c in columns if c in INPUT_FIELDS}
+        report.unmapped = [c for c in columns if c not in INPUT_FIELDS]
+    else:
+        dbf = detect_format(path, fmt) in (FileFormat.SHAPEFILE, FileFormat.SHAPEFILE_ZIP)
+        frame, report = apply_mapping(frame, loaded, source=path.name, dbf_names=dbf)
+    if "provenance" not in frame.columns:
+        prov = provenance_for(path, None if loaded is None else loaded.name, day=day or dt.date.today())
+        frame["provenance"] = [prov] * len(frame)
+    return frame, report
+
+
+def add_mapped(
+    registry: Any,
+    frame: gpd.GeoDataFrame,
+    report: MappingReport,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    repair: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> list[str]:
+    """Add plots mapped by :func:`map_file` to ``registry``, all or nothing (``dry_run``: only check).
+
+    Returns
+    -------
+    list of str
+        The ids of the added plots; empty on a dry run, whose problems go to ``report.problems``.
+
+    Raises
+    ------
+    MappingError
+        Values the mapping did not understand (with counts); nothing is written.
+    ValidationError
+        Records that fail validation; nothing is written.
+    """
+    if dry_run:
+        report.problems = check_plots(registry, frame, repair=repair, context=report.source)
+        return []
+    if report.not_understood:
+        raise MappingError(
+            f"{report.source}: mapping {report.mapping!r} does not understand some values; nothing was written:\n"
+            + "\n".join(report.not_understood_text())
+            + "\nadd them to the mapping's [values.<field>] table, or correct the file"
+        )
+    return list(registry.add_plots(frame, actor=actor, repair=repair, progress=progress, context=report.source))
+
+
 def import_with_mapping(
     registry: Any,
     path: str | Path,
@@ -334,58 +351,13 @@ def import_with_mapping(
 ) -> tuple[list[str], MappingReport]:
     """Read a file, map its columns and values, and add its plots to ``registry``, all or nothing.
 
-    Parameters
-    ----------
-    registry : PlotRegistry
-    path : str or Path
-        Any format :func:`~landreg.io.read_plots` reads (Shapefile encodings honoured, see
-        :mod:`landreg.io.encoding`).
-    mapping : str, Path, ImportMapping or None
-        A built-in mapping name, a TOML file, or None for a file already in landreg's columns.
-    actor : str
-        Recorded in the history.
-    dry_run : bool
-        Check everything and report, write nothing.
-    day : date, optional
-        Date recorded in the plots' provenance (default today).
+    :func:`map_file` then :func:`add_mapped`; see them for the parameters.
 
     Returns
     -------
     (list of str, MappingReport)
         The ids of the added plots (empty on a dry run) and the report.
-
-    Raises
-    ------
-    MappingError
-        A mapping that does not fit the file, or values it does not understand (with counts).
-    ValidationError
-        Records that fail validation; nothing is written.
     """
-    path = Path(path)
-    frame = read_plots(path, fmt=fmt, layer=layer, crs=crs)
-    kind = detect_format(path, fmt)
-    if mapping is None:
-        name = None
-        columns = [str(c) for c in frame.columns if c != frame.geometry.name]
-        report = MappingReport(source=path.name, mapping="(none)", n_records=len(frame))
-        report.mapped = {c: (c,) for c in columns if c in INPUT_FIELDS}
-        report.unmapped = [c for c in columns if c not in INPUT_FIELDS]
-    else:
-        loaded = mapping if isinstance(mapping, ImportMapping) else load_mapping(mapping)
-        name = loaded.name
-        dbf = kind in (FileFormat.SHAPEFILE, FileFormat.SHAPEFILE_ZIP)
-        frame, report = apply_mapping(frame, loaded, source=path.name, dbf_names=dbf)
-    if "provenance" not in frame.columns:
-        prov = provenance_for(path, name, day=day or dt.date.today())
-        frame["provenance"] = [prov] * len(frame)
-    if dry_run:
-        report.problems = check_plots(registry, frame, repair=repair, context=path.name)
-        return [], report
-    if report.not_understood:
-        raise MappingError(
-            f"{path.name}: mapping {name!r} does not understand some values; nothing was written:\n"
-            + "\n".join(report.not_understood_text())
-            + "\nadd them to the mapping's [values.<field>] table, or correct the file"
-        )
-    ids = registry.add_plots(frame, actor=actor, repair=repair, progress=progress, context=path.name)
+    frame, report = map_file(path, mapping=mapping, fmt=fmt, layer=layer, crs=crs, day=day)
+    ids = add_mapped(registry, frame, report, actor=actor, dry_run=dry_run, repair=repair, progress=progress)
     return ids, report

@@ -220,7 +220,7 @@ def _areas_from(plots: gpd.GeoDataFrame, *, source: str, day: dt.date) -> gpd.Ge
 
 def import_plan(
     registry: Any,
-    path: str | Path,
+    path: str | Path | PlanDocument,
     *,
     actor: str,
     as_areas: bool = False,
@@ -228,7 +228,7 @@ def import_plan(
     dry_run: bool = False,
     day: dt.date | None = None,
 ) -> PlanProposal:
-    """Read a plan GML file and add its business land to ``registry``, all or nothing.
+    """Read a plan GML file (or take one read already) and add its business land to ``registry``, all or nothing.
 
     Plots (or, with ``as_areas``, business areas) get zoning, plan id and plan status from the
     plan; a plot under a båndlegging zone is locked and references a new pending Decision.
@@ -246,8 +246,9 @@ def import_plan(
         A proposed plot fails validation; nothing is written.
     """
     day = day or dt.date.today()
-    path = Path(path)
-    proposal = propose_business_land(read_plan_gml(path), status=status, day=day)
+    doc = path if isinstance(path, PlanDocument) else read_plan_gml(path)
+    path = Path(doc.source)
+    proposal = propose_business_land(doc, status=status, day=day)
     if as_areas:
         proposal.areas = _areas_from(proposal.plots, source=path.name, day=day)
         existing = registry.load_business_areas()

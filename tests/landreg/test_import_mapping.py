@@ -231,6 +231,7 @@ def test_bad_mappings_and_missing_columns_are_explained(tmp_path):
     out = landreg("import", source, "--mapping", "kommune-no", "--registry", tmp_path / "r.gpkg")
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert "needs column(s) ['kommunenummer']" in out.stderr
+    assert not (tmp_path / "r.gpkg").exists()  # the file is checked before a registry is made
 
 
 def test_unknown_cpg_encoding_is_an_error_in_the_users_terms(tmp_path):

@@ -163,6 +163,7 @@ def test_bad_plan_files_name_file_line_and_feature(tmp_path, text, expected):
     assert "plan.gml" in str(err.value)
     out = landreg("plans", "import", path, "--registry", tmp_path / "r.gpkg")
     assert out.returncode == 1 and "Traceback" not in out.stderr and "plan.gml" in out.stderr
+    assert not (tmp_path / "r.gpkg").exists()  # the file is read before a registry is made
 
 
 def test_arcs_are_refused_with_the_line(tmp_path):
