@@ -185,3 +185,16 @@ def test_repealed_plans_are_left_out(tmp_path):
     proposal = propose_business_land(read_plan_gml(path))
     assert list(proposal.plots["code"]) == ["r20240007-BK1"]
     assert proposal.left_out["plan 5001_r20230012 has status 4 (Opphevet), not in force"] == 2
+
+
+def test_a_46_reguleringsplan_with_rpomrade_as_the_plan_is_read(tmp_path):
+    text = kommuneplan_45().replace("Kommuneplaner/4.5", "Reguleringsplaner/4.6")
+    for kp in ("KpOmråde", "KpArealformålOmråde", "KpBåndleggingSone"):
+        text = text.replace(kp, "Rp" + kp[2:])
+    path = tmp_path / "rp46.gml"
+    path.write_text(text, encoding="utf-8")
+    doc = read_plan_gml(path)
+    assert doc.specification == "Reguleringsplaner 4.6" and doc.plans[0].kind == "reguleringsplan"
+    proposal = propose_business_land(doc)
+    (row,) = proposal.plots.to_dict(orient="records")
+    assert row["status"] == "locked" and row["zoning"] == "combined" and row["plan_id"] == "5001_kpa2022"
