@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 
 from landreg.crs import STORAGE_CRS
-from landreg.errors import ValidationError
+from landreg.errors import Problem, ValidationError
 from landreg.io.mapped_import import check_plots
 from landreg.io.mapping import load_mapping
 from landreg.model.entities import BusinessArea, Decision, DecisionOutcome
@@ -257,7 +257,10 @@ def import_plan(
             proposal.problems.append(f"business area id(s) {sorted(taken)} are already in the registry")
         if dry_run or proposal.problems:
             if proposal.problems and not dry_run:
-                raise ValidationError([_problem(p) for p in proposal.problems], context=path.name)
+                raise ValidationError(
+                    [Problem("all records", "area_id", p, whole_input=True) for p in proposal.problems],
+                    context=path.name,
+                )
             return proposal
         combined = pd.concat([existing.to_crs(STORAGE_CRS), proposal.areas], ignore_index=True)
         registry.save_business_areas(gpd.GeoDataFrame(combined, geometry="geometry", crs=STORAGE_CRS))
@@ -279,9 +282,3 @@ def import_plan(
             registry.save_decisions(before)  # the plots were not added: neither are their decisions
         raise
     return proposal
-
-
-def _problem(text: str) -> Any:
-    from landreg.errors import Problem
-
-    return Problem("all records", "area_id", text, whole_input=True)
