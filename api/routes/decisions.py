@@ -57,6 +57,12 @@ def get_decision(decision_id: str, registry: Any = Depends(get_registry)) -> Res
     return json_response(registry.get_decision(decision_id).model_dump(mode="json"))
 
 
+@router.get("/{decision_id}/log", response_model=list[dict[str, Any]], summary="The outcomes recorded, oldest first")
+def decision_log(decision_id: str, registry: Any = Depends(get_registry)) -> Response:
+    registry.get_decision(decision_id)  # 404 for an unknown decision
+    return json_response(registry.decision_log(decision_id))
+
+
 @router.post(
     "/{decision_id}/decide",
     response_model=DecideResponse,

@@ -65,6 +65,12 @@ def test_decide_over_http(edit_server):
     r = httpx.post(url, json={"outcome": "pending", "date": "2027-07-01"}, headers=auth(edit_server, "admin"))
     assert r.status_code == 200 and r.json()["decision"]["status"] == "pending"
     assert _torgard_statuses(edit_server) == {"locked"}
+    log = httpx.get(f"{edit_server.url}/decisions/{TORGARD}/log").json()
+    assert [(e["status_before"], e["status"], e["outcome"], e["actor"]) for e in log] == [
+        ("pending", "decided", "built", "admin-ola"),
+        ("decided", "pending", None, "admin-ola"),
+    ]
+    assert httpx.get(f"{edit_server.url}/decisions/nope/log").status_code == 404
 
 
 def _heg_001(server):
