@@ -140,6 +140,14 @@ def test_plans_become_business_areas_on_request(rp50, tmp_path):
         assert reg.count_plots() == 0
     assert sorted(areas["area_type"]) == ["industry", "logistics", "office"]
     assert "Ørneløkka" in " ".join(areas["name"])
+    again = landreg("plans", "import", rp50, "--as", "areas", "--registry", reg_path)
+    assert (
+        again.returncode == 1
+        and "are already in the registry" in again.stderr
+        and "nothing was written" in again.stderr
+    )
+    with open_registry(reg_path) as reg:
+        assert len(reg.load_business_areas()) == 3
 
 
 @pytest.mark.parametrize(
