@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 import click
@@ -16,6 +17,7 @@ from landreg.cli.common import (
     registry_option,
     resolve_registry_path,
 )
+from landreg.model.enums import PlotStatus, Readiness, Zoning
 from landreg.settings import LandregSettings
 
 _TABLE_COLUMNS = [
@@ -120,6 +122,10 @@ def import_cmd(
     click.echo(f"imported {len(ids)} plots from {source.name}")
 
 
+def _values(enum: type[StrEnum]) -> str:
+    return ", ".join(e.value for e in enum)
+
+
 def _query_options(func):
     opts = [
         click.option(
@@ -128,9 +134,9 @@ def _query_options(func):
             default=None,
             help="Municipalities by kommunenummer or name, comma-separated (e.g. 5001,Stjørdal).",
         ),
-        click.option("--status", default=None, help="available, reserved, sold, locked, planned (comma-separated)."),
-        click.option("--zoning", default=None, help="Zoning purpose(s), comma-separated."),
-        click.option("--readiness", default=None, help="raw, zoned, serviced, build_ready."),
+        click.option("--status", default=None, help=f"Status(es), comma-separated: {_values(PlotStatus)}."),
+        click.option("--zoning", default=None, help=f"Zoning purpose(s), comma-separated: {_values(Zoning)}."),
+        click.option("--readiness", default=None, help=f"Readiness, comma-separated: {_values(Readiness)}."),
         click.option(
             "--area",
             "business_area_id",
@@ -191,10 +197,11 @@ def _build_query(kw: dict):
         max_price_nok_m2=max_price,
         as_of=as_of,
     )
-    warning = bbox_region_warning(query)
+    warning = bbox_region_warning(
+        query, lonlat_hint="add --bbox-crs EPSG:4326", other_hint="check --bbox and --bbox-crs"
+    )
     if warning is not None:
-        hint = " add --bbox-crs EPSG:4326" if "longitude/latitude" in warning else " check --bbox and --bbox-crs"
-        click.echo(f"warning: --bbox {kw['bbox']}: {warning};{hint}", err=True)
+        click.echo(f"warning: --bbox {kw['bbox']}: {warning}", err=True)
     return query
 
 

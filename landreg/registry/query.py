@@ -200,20 +200,27 @@ def bbox_to_storage(bbox: tuple[float, float, float, float], *, bbox_crs: Any) -
     return shapely.transform(dense, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
 
 
-def bbox_region_warning(query: PlotQuery, *, bbox: tuple[float, float, float, float] | None = None) -> str | None:
+def bbox_region_warning(
+    query: PlotQuery,
+    *,
+    lonlat_hint: str = "declare its CRS as EPSG:4326",
+    other_hint: str = "check the coordinates and their CRS",
+) -> str | None:
     """Why ``query``'s bbox probably finds nothing, or None when it overlaps the region.
 
     Parameters
     ----------
     query : PlotQuery
-    bbox : (minx, miny, maxx, maxy), optional
-        The box as the user gave it, to recognise longitude/latitude given as EPSG:25832.
+    lonlat_hint : str
+        What to do when the box was taken as EPSG:25832 but its numbers look like
+        longitude/latitude.
+    other_hint : str
+        What to do otherwise.
 
     Returns
     -------
     str or None
-        A sentence naming the region's extent (EPSG:25832) and, when the numbers look
-        like degrees, that they are probably longitude/latitude.
+        A sentence naming the region's extent (EPSG:25832), the likely cause and what to do.
     """
     window = query.intersects if query.intersects is not None else query.bbox
     if window is None:
@@ -223,10 +230,10 @@ def bbox_region_warning(query: PlotQuery, *, bbox: tuple[float, float, float, fl
         return None
     extent = ",".join(f"{v:.0f}" for v in REGION_EXTENT_25832)
     text = f"the bbox lies outside the region (extent {extent} in EPSG:25832), so no plot can match"
-    given = bbox if bbox is not None else area.bounds
-    if query.intersects is None and all(abs(v) <= 180 for v in given[::2]) and all(abs(v) <= 90 for v in given[1::2]):
-        text += "; its numbers look like longitude/latitude (EPSG:4326)"
-    return text
+    x0, y0, x1, y1 = area.bounds
+    if query.intersects is None and max(abs(x0), abs(x1)) <= 180 and max(abs(y0), abs(y1)) <= 90:
+        return f"{text}; its numbers look like longitude/latitude: {lonlat_hint}"
+    return f"{text}; {other_hint}"
 
 
 def where_clause(query: PlotQuery, *, table: str, rtree: str | None, now_text: str | None) -> tuple[str, list[Any]]:
