@@ -17,8 +17,8 @@ import click
 )
 @click.option("--layers", "layers_dir", type=click.Path(file_okay=False, path_type=Path), default=None)
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 def serve_cmd(registry_path: Path | None, layers_dir: Path | None, host: str, port: int, workers: int) -> None:
     """Serve the OGC API – Features service and the maps on HOST:PORT."""
     import os

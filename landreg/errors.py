@@ -113,6 +113,10 @@ class UnknownOutcomeError(LandregError, ValueError):
         super().__init__(f"decision {decision_id!r} has no outcome {outcome!r}; expected one of {self.valid}")
 
 
+class InvalidNaceCodeError(LandregError, ValueError):
+    """An industry code is not a NACE Rev. 2 (SN2007) code such as ``46.72``."""
+
+
 class RegistryFormatError(LandregError, ValueError):
     """A file opened as a registry is not a landreg GeoPackage registry."""
 
@@ -124,7 +128,7 @@ class Problem:
     Attributes
     ----------
     record : str
-        Which record: its id or code when known, else ``"row N"`` (0-based).
+        Which record: its id or code when known, else ``"row N"`` (1 = the first record).
     field : str
         The field (attribute) the problem is in; ``"geometry"`` for geometry.
     message : str

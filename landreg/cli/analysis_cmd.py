@@ -77,9 +77,15 @@ def _enriched(registry_path: Path | None) -> tuple[Any, Any]:
     show_default=True,
     help="Comma-separated statuses to score (or 'all').",
 )
-@click.option("--sensitivity", "n_draws", type=int, default=0, help="Monte Carlo draws over the weights (0 = off).")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--top", type=int, default=20, show_default=True)
+@click.option(
+    "--sensitivity",
+    "n_draws",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Monte Carlo draws over the weights (0 = off).",
+)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
 @_OUTPUT
 @handle_errors
 def score_cmd(
@@ -143,9 +149,14 @@ def score_cmd(
 @click.command("clusters")
 @registry_option
 @click.option("--industry", default="", help="NACE codes of the industry whose good neighbours count, e.g. 46.72.")
-@click.option("--gap-m", type=float, default=None, help="Plots within this gap form one block (default 10 m).")
+@click.option(
+    "--gap-m",
+    type=click.FloatRange(min=0, max=500),
+    default=None,
+    help="Plots within this gap form one block (default 10 m).",
+)
 @click.option("--hotspots/--no-hotspots", default=True, show_default=True, help="Also run the price hot-spot test.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @_OUTPUT
 @handle_errors
 def clusters_cmd(
@@ -153,9 +164,10 @@ def clusters_cmd(
 ) -> None:
     """Cluster scores per business area (blocks, occupancy, industry mix, co-location), hot spots."""
     from landreg.clusters import DEFAULT_GAP_M, cluster_scores, find_density_clusters, price_hotspots
+    from landreg.clusters.industries import validate_nace_codes
 
+    codes = list(validate_nace_codes(c for c in industry.split(",") if c.strip()))
     plots, areas = _enriched(registry_path)
-    codes = [c.strip() for c in industry.split(",") if c.strip()]
     result = cluster_scores(
         plots, areas=areas, industry_nace=codes, gap_m=gap_m if gap_m is not None else DEFAULT_GAP_M
     )
@@ -212,7 +224,12 @@ def _uptake(text: str | None) -> dict[str, float] | None:
 @registry_option
 @click.option("--profile", default="general", show_default=True)
 @profiles_option
-@click.option("--uptake-daa-per-year", type=float, default=None, help="Regional yearly uptake (daa).")
+@click.option(
+    "--uptake-daa-per-year",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Regional yearly uptake (daa).",
+)
 @click.option("--uptake-by-municipality", default=None, help="e.g. 5001=60,5031=15 (daa per year).")
 @click.option("--by", type=click.Choice(["municipality", "area"]), default="municipality", show_default=True)
 @_OUTPUT
@@ -274,7 +291,7 @@ def supply_cmd(
     default=None,
     help="Folder with layers.toml (default: $LANDREG_LAYERS_DIR or ./layers).",
 )
-@click.option("--top", type=int, default=10, show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
 @_OUTPUT
 @handle_errors
 def scenario_cmd(
@@ -303,13 +320,13 @@ def scenario_cmd(
 
 @click.command("search")
 @registry_option
-@click.option("--min-daa", type=float, default=None)
-@click.option("--max-daa", type=float, default=None)
+@click.option("--min-daa", type=click.FloatRange(min=0), default=None)
+@click.option("--max-daa", type=click.FloatRange(min=0, min_open=True), default=None)
 @click.option("--zoning", default="", help="Accepted zoning, comma-separated (e.g. industry,heavy_industry).")
 @click.option("--max-minutes", "max_minutes", multiple=True, help="target=minutes, e.g. port=25 (repeatable).")
-@click.option("--max-price", "max_price", type=float, default=None, help="NOK/m².")
-@click.option("--max-quick-clay-share", type=float, default=None)
-@click.option("--max-flood-share", type=float, default=None)
+@click.option("--max-price", "max_price", type=click.FloatRange(min=0, min_open=True), default=None, help="NOK/m².")
+@click.option("--max-quick-clay-share", type=click.FloatRange(0, 1), default=None)
+@click.option("--max-flood-share", type=click.FloatRange(0, 1), default=None)
 @click.option("--no-unchecked-hazards", is_flag=True, help="Refuse plots where a hazard was not mapped.")
 @click.option("--profile", default="general", show_default=True)
 @profiles_option
@@ -321,7 +338,7 @@ def scenario_cmd(
 @click.option("--municipality", default="", help="Kommunenummer or names, comma-separated (e.g. Trondheim,5028).")
 @click.option("--area", "business_area", default="", help="Business area ids or names, comma-separated (torgard).")
 @click.option("--single-plots", is_flag=True, help="Do not combine adjacent plots into one site.")
-@click.option("--top", type=int, default=10, show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
 @_OUTPUT
 @handle_errors
 def search_cmd(

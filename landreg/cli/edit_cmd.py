@@ -17,7 +17,9 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 @click.argument("plot")
 @click.option("--by", "line_file", type=_FILE, default=None, help="File with the cutting line (LineString).")
 @click.option("--parts", "parts_file", type=_FILE, default=None, help="File with the parts (Polygons tiling the plot).")
-@click.option("--version", "expected_version", type=int, required=True, help="The version you are splitting.")
+@click.option(
+    "--version", "expected_version", type=click.IntRange(min=1), required=True, help="The version you are splitting."
+)
 @click.option("--codes", default=None, help="Codes of the new plots, comma-separated (default CODE-1, CODE-2 …).")
 @click.option("--crs", default=None, help="CRS of the file's coordinates when it declares none.")
 @click.option("--actor", default=None, help="Name recorded in the history.")
@@ -65,7 +67,7 @@ def split_cmd(
 @click.option(
     "--version",
     "versions",
-    type=int,
+    type=click.IntRange(min=1),
     multiple=True,
     required=True,
     help="The version of each plot, in the same order (repeat: --version 1 --version 3).",

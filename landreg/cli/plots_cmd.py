@@ -143,17 +143,19 @@ def _query_options(func):
             default=None,
             help="Business areas by id or name, comma-separated (e.g. Torgård).",
         ),
-        click.option("--min-daa", type=float, default=None, help="Smallest area in decares."),
-        click.option("--max-daa", type=float, default=None, help="Largest area in decares."),
+        click.option("--min-daa", type=click.FloatRange(min=0), default=None, help="Smallest area in decares."),
+        click.option(
+            "--max-daa", type=click.FloatRange(min=0, min_open=True), default=None, help="Largest area in decares."
+        ),
         click.option(
             "--max-price",
-            type=float,
+            type=click.FloatRange(min=0),
             default=None,
             help="Highest asking price, NOK/m² (plots without an asking price are left out).",
         ),
         click.option(
             "--min-price",
-            type=float,
+            type=click.FloatRange(min=0),
             default=None,
             help="Lowest asking price, NOK/m² (plots without an asking price are left out).",
         ),
@@ -166,7 +168,7 @@ def _query_options(func):
         ),
         click.option("--include-ended", is_flag=True, help="Include ended plots."),
         click.option("--as-of", default=None, help="Read the registry as recorded at this time (ISO 8601)."),
-        click.option("--limit", type=int, default=None),
+        click.option("--limit", type=click.IntRange(min=1), default=None),
     ]
     for opt in reversed(opts):
         func = opt(func)
@@ -316,7 +318,9 @@ def history_cmd(registry_path: Path | None, plot: str) -> None:
 @click.command("end")
 @registry_option
 @click.argument("plot")
-@click.option("--version", "expected_version", type=int, required=True, help="The version you are ending.")
+@click.option(
+    "--version", "expected_version", type=click.IntRange(min=1), required=True, help="The version you are ending."
+)
 @click.option("--reason", default=None, help="Why the plot ends (recorded in history).")
 @click.option("--actor", default=None)
 @handle_errors

@@ -163,7 +163,9 @@ def summary_cmd(registry_path, by, kind, basis, fees, mix, output) -> None:
 @registry_option
 @_selection_options
 @click.option("--method", type=click.Choice(["time_dummy", "median"]), default="time_dummy", show_default=True)
-@click.option("--base-year", type=int, default=None, help="Year = 100 (default: first year with data).")
+@click.option(
+    "--base-year", type=click.IntRange(1900, 2100), default=None, help="Year = 100 (default: first year with data)."
+)
 @_output_option
 @handle_errors
 @_report_warnings
@@ -193,7 +195,9 @@ def index_cmd(registry_path, kind, basis, fees, mix, method, base_year, output) 
     default=None,
     help="Write predicted vs asking price per plot to FILE.csv/.xlsx.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the Moran's I permutations.")
+@click.option(
+    "--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the Moran's I permutations."
+)
 @_output_option
 @handle_errors
 @_report_warnings
@@ -220,9 +224,9 @@ def model_cmd(registry_path, kind, basis, fees, mix, enriched, plots_output, see
 @registry_option
 @_selection_options
 @layers_option
-@click.option("--pixel-size-m", type=float, default=500.0, show_default=True)
+@click.option("--pixel-size-m", type=click.FloatRange(min=10, max=10000), default=500.0, show_default=True)
 @click.option("--method", type=click.Choice(["idw", "kriging"]), default="idw", show_default=True)
-@click.option("--since-year", type=int, default=None, help="Use observations from this year on.")
+@click.option("--since-year", type=click.IntRange(1900, 2100), default=None, help="Use observations from this year on.")
 @click.option(
     "-o",
     "--output",
@@ -288,7 +292,7 @@ def surface_cmd(registry_path, kind, basis, fees, mix, layers_dir, pixel_size_m,
     help="Connection fees included, excluded or unknown (not recorded).",
 )
 @click.option("--mix", is_flag=True, help="Pool price classes (with a warning).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Bootstrap seed.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Bootstrap seed.")
 @_output_option
 @handle_errors
 @_report_warnings

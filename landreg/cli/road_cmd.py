@@ -47,9 +47,14 @@ def list_cmd(registry_path: Path | None, include_cancelled: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--id", "project_id", default=None, help="Id of the one project in FILE (else its project_id).")
 @click.option("--name", default=None, help="Name, when FILE has none.")
-@click.option("--speed-kmh", type=float, default=None, help="Design speed, when FILE has none.")
+@click.option(
+    "--speed-kmh",
+    type=click.FloatRange(min=0, max=130, min_open=True),
+    default=None,
+    help="Design speed, when FILE has none.",
+)
 @click.option("--status", type=_STATUS, default=None, help="Stage, when FILE has none (default planned).")
-@click.option("--year", "expected_year", type=int, default=None, help="Expected opening year.")
+@click.option("--year", "expected_year", type=click.IntRange(1950, 2150), default=None, help="Expected opening year.")
 @click.option("--crs", default=None, help="CRS of FILE's coordinates when it declares none.")
 @handle_errors
 def add_cmd(
@@ -79,9 +84,9 @@ def add_cmd(
 @click.argument("project_id")
 @click.option("--file", "file", type=click.Path(dir_okay=False, path_type=Path), default=None, help="A new line.")
 @click.option("--name", default=None)
-@click.option("--speed-kmh", type=float, default=None)
+@click.option("--speed-kmh", type=click.FloatRange(min=0, max=130, min_open=True), default=None)
 @click.option("--status", type=_STATUS, default=None)
-@click.option("--year", "expected_year", type=int, default=None)
+@click.option("--year", "expected_year", type=click.IntRange(1950, 2150), default=None)
 @click.option("--description", default=None)
 @click.option("--crs", default=None, help="CRS of FILE's coordinates when it declares none.")
 @handle_errors

@@ -66,6 +66,13 @@ class SiteRequirements(BaseModel):
     combine_adjacent: bool = True
     gap_m: float = Field(default=10.0, ge=0)
 
+    @field_validator("industry_nace")
+    @classmethod
+    def _nace_codes(cls, value: list[str]) -> list[str]:
+        from landreg.clusters.industries import validate_nace_codes
+
+        return list(validate_nace_codes(value))
+
     @field_validator("max_minutes")
     @classmethod
     def _known_targets(cls, value: dict[str, float]) -> dict[str, float]:

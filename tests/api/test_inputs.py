@@ -53,3 +53,12 @@ def test_search_refuses_an_unknown_destination(read_server):
     description = r.json()["description"]
     assert "'harbour'" in description and "port, airport, trondheim_s" in description
     assert "Value error" not in description
+
+
+def test_a_malformed_industry_code_is_a_400(read_server):
+    r = httpx.get(f"{read_server.url}/analysis/clusters", params={"industry": "steel"}, timeout=60)
+    assert r.status_code == 400, r.text[:300]
+    assert r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    assert body["code"] == "InvalidNaceCodeError"
+    assert "not a NACE industry code: 'steel'" in body["description"] and "46.72" in body["description"]

@@ -82,8 +82,8 @@ def test_bad_import_writes_nothing(tmp_path, source):
     write_plots(bad, tmp_path / "bad.gpkg")
     out = landreg("import", tmp_path / "bad.gpkg", "--registry", reg)
     assert out.returncode == 1
-    assert "row 1 (BAD-000001): status" in out.stderr
-    assert "row 2 (BAD-000002): municipality_no" in out.stderr
+    assert "row 2 (BAD-000001): status" in out.stderr
+    assert "row 3 (BAD-000002): municipality_no" in out.stderr
     assert "nothing was written" in out.stderr
     with open_registry(reg) as r:
         assert r.count_plots() == 6
@@ -219,13 +219,15 @@ def test_errors_speak_the_users_language(tmp_path, source, mixed):
         ("query", "--registry", path, "--bbox", "1,2,3,4", "--bbox-crs", "EPSG:999999"),
         ("query", "--registry", tmp_path / "missing.gpkg"),
         ("layers", "--layers", tmp_path / "no-layers"),
-        ("search", "--registry", path, "--max-daa", "-1"),
     ]
     for args in cases:
         out = landreg(*args)
         assert out.returncode == 1, (args, out.stderr)
         assert out.stderr.startswith("error: "), (args, out.stderr)
         assert not _CLASS_NAME.search(out.stderr) and "Traceback" not in out.stderr, (args, out.stderr)
+    out = landreg("search", "--registry", path, "--max-daa", "-1")  # a usage error: refused before any work
+    assert out.returncode == 2 and "'--max-daa': -1.0 is not in the range" in out.stderr
+    assert "Traceback" not in out.stderr
     out = landreg("query", "--registry", path, "--bbox", "1,2,3,4", "--bbox-crs", "EPSG:999999")
     assert "'EPSG:999999'" in out.stderr and "EPSG:4326" in out.stderr and "proj_create" not in out.stderr
 
