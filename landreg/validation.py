@@ -79,10 +79,10 @@ def _normalise_value(name: str, value: Any) -> Any:
 
 
 def record_label(index: int, code: Any) -> str:
-    """How a record is named in error messages: its row and code."""
+    """How a record is named in error messages: its row (1 = the first record) and code."""
     if isinstance(code, str) and code:
-        return f"row {index} ({code})"
-    return f"row {index}"
+        return f"row {index + 1} ({code})"
+    return f"row {index + 1}"
 
 
 def _check_geometry(geoms_in: np.ndarray, labels: list[str], problems: _ProblemList, *, repair: bool) -> np.ndarray:

@@ -115,7 +115,9 @@ def compute_road_access(
     if on_unreachable == "raise" and not ok.all():
         bad = np.flatnonzero(~ok)
         names = (
-            plots["plot_id"].astype(str).to_numpy()[bad] if "plot_id" in plots.columns else [f"row {i}" for i in bad]
+            plots["plot_id"].astype(str).to_numpy()[bad]
+            if "plot_id" in plots.columns
+            else [f"row {i + 1}" for i in bad]
         )
         raise UnreachablePlotError(list(names), list(status[bad]), max_snap_distance_m=max_snap_distance_m)
 

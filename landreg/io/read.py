@@ -110,7 +110,7 @@ def _read_csv(path: Path, *, crs: Any) -> gpd.GeoDataFrame:
             try:
                 geoms.append(None if text is None else shapely.from_wkt(text))
             except shapely.errors.GEOSException as exc:
-                problems.append(Problem(f"row {i}", wkt_col, f"not valid WKT: {exc}"))
+                problems.append(Problem(f"row {i + 1}", wkt_col, f"not valid WKT: {exc}"))
                 geoms.append(None)
         if problems:
             raise ValidationError(problems, context=path.name)

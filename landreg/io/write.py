@@ -87,7 +87,7 @@ def _write_shapefile(frame: gpd.GeoDataFrame, path: Path, *, zipped: bool) -> No
                 if isinstance(v, str) and len(v.encode("utf-8")) > _DBF_TEXT_LIMIT:
                     problems.append(
                         Problem(
-                            f"row {i}",
+                            f"row {i + 1}",
                             col,
                             f"text of {len(v)} characters does not fit a Shapefile "
                             f"field ({_DBF_TEXT_LIMIT} bytes); export to GeoPackage instead",

@@ -89,7 +89,9 @@ def _check_vector(spec: LayerSpec, problems: list[Problem]) -> None:
         reason = shapely.is_valid_reason(geoms[invalid[0]])
         problems.append(
             Problem(
-                _label(spec), "geometry", f"{len(invalid)} invalid geometr(y/ies), e.g. row {int(invalid[0])}: {reason}"
+                _label(spec),
+                "geometry",
+                f"{len(invalid)} invalid geometr(y/ies), e.g. row {int(invalid[0]) + 1}: {reason}",
             )
         )
     if len(geoms) and len(missing) < len(geoms):

@@ -46,7 +46,7 @@ def _validated(
             for k, v in rec.items()
             if not (v is None or (isinstance(v, float) and pd.isna(v)))
         }
-        label = f"row {i} ({rec.get('name', '?')})"
+        label = f"row {i + 1} ({rec.get('name', '?')})"
         if geom is None or geom.is_empty or geom.geom_type not in kinds:
             problems.append(
                 Problem(label, "geometry", f"expected one of {sorted(kinds)}, got {getattr(geom, 'geom_type', None)}")

@@ -63,12 +63,12 @@ class PriceStore(RegistryState):
             for i, rec in enumerate(records):
                 pid = rec.pop("plot_id")
                 if pid not in known:
-                    problems.append(Problem(f"row {i}", "plot_id", f"no plot with id {pid!r}"))
+                    problems.append(Problem(f"row {i + 1}", "plot_id", f"no plot with id {pid!r}"))
                     continue
                 try:
                     o = PriceObservation.model_validate({k: v for k, v in rec.items() if not _missing(v)})
                 except Exception as exc:  # pydantic.ValidationError
-                    problems.append(Problem(f"row {i}", "price", str(exc).splitlines()[0]))
+                    problems.append(Problem(f"row {i + 1}", "price", str(exc).splitlines()[0]))
                     continue
                 rows.append(_row(pid, o, now_text, actor))
             if problems:

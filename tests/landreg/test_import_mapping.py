@@ -191,7 +191,7 @@ def test_dry_run_reports_and_writes_nothing(tmp_path):
     assert "tomtenavn -> name" in out.stdout and "pris -> price_min_nok_m2, price_max_nok_m2" in out.stdout
     assert "columns not mapped (not imported): saksbehandler" in out.stdout
     assert "arealformål -> zoning: 'Boliger' (1), 'boliger' (1)" in out.stdout
-    assert "row 0 (0301-412-7): municipality_no" in out.stdout and "unknown municipality number '0301'" in out.stdout
+    assert "row 1 (0301-412-7): municipality_no" in out.stdout and "unknown municipality number '0301'" in out.stdout
     assert "nothing was written" in out.stderr
     good = tmp_path / "good.gpkg"
     pyogrio.write_dataframe(_frame(), good)

@@ -72,7 +72,7 @@ BAD_INPUTS = {
     "bad date": (_set("last_verified", "2025-13-45"), "last_verified"),
     "not a boolean": (_set("requires_new_road", "maybe"), "requires_new_road"),
     "unknown provenance field": (_set("provenance", '{"colour": {"source": "x"}}'), "unknown field"),
-    "overlap in batch": (_geom(shapely.box(566010, 7020010, 566050, 7020050)), "overlaps row 0"),
+    "overlap in batch": (_geom(shapely.box(566010, 7020010, 566050, 7020050)), "overlaps row 1"),
 }
 
 
@@ -86,7 +86,7 @@ def test_bad_input_is_rejected_and_nothing_written(registry, case):
         registry.add_plots(frame, actor="t")
     message = str(info.value)
     assert expected in message, message
-    assert "row 1" in message or "all records" in message, message  # names the record
+    assert "row 2" in message or "all records" in message, message  # names the record, counting from 1
     assert _state(registry) == before
 
 
@@ -128,7 +128,7 @@ def test_bulk_import_reports_every_bad_record(registry):
     with pytest.raises(ValidationError) as info:
         registry.add_plots(frame, actor="t")
     records = {p.record for p in info.value.problems}
-    assert records == {"row 17 (T-000017)", "row 250 (T-000250)", "row 499 (T-000499)"}
+    assert records == {"row 18 (T-000017)", "row 251 (T-000250)", "row 500 (T-000499)"}
     assert {p.field for p in info.value.problems} == {"status", "price_min_nok_m2", "geometry"}
     assert registry.count_plots(include_ended=True) == 0
 
