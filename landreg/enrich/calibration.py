@@ -13,6 +13,11 @@ access leg, then the network).  ``mode = "ferry_crossing"`` rows compare the
 sailing time (length / ferry speed, without the waiting penalty) of the car
 ferry link nearest to ``from``.  The error of a row is 0 inside the published
 range, else the relative distance to its nearest end.
+
+A row with ``used = false`` (and a ``not_used_reason``) is compared like the
+others but marked ``used = False`` in the result, so a calibration can leave
+out a reference whose endpoint the source does not define while still
+reporting its model value.
 """
 
 from __future__ import annotations
@@ -51,6 +56,8 @@ class ReferenceDriveTime:
     url: str
     gist: str
     mode: str = "car"
+    used: bool = True
+    not_used_reason: str = ""
 
 
 def load_reference_drive_times(path: str | Path) -> list[ReferenceDriveTime]:
@@ -59,7 +66,8 @@ def load_reference_drive_times(path: str | Path) -> list[ReferenceDriveTime]:
     Raises
     ------
     ConfigurationError
-        When a row lacks a field, has ``minutes_low > minutes_high`` or an unknown mode.
+        When a row lacks a field, has ``minutes_low > minutes_high``, an unknown mode,
+        or ``used = false`` without a ``not_used_reason``.
     """
     path = Path(path)
     rows = tomllib.loads(path.read_text(encoding="utf-8")).get("reference", [])
@@ -78,7 +86,20 @@ def load_reference_drive_times(path: str | Path) -> list[ReferenceDriveTime]:
         low, high = float(row["minutes_low"]), float(row["minutes_high"])
         if not 0 < low <= high:
             raise ConfigurationError(f"{path}: reference {row['id']!r} needs 0 < minutes_low <= minutes_high")
-        out.append(ReferenceDriveTime(row["id"], row["from"], row.get("to"), low, high, row["url"], row["gist"], mode))
+        used = row.get("used", True)
+        reason = str(row.get("not_used_reason", "")).strip()
+        if not isinstance(used, bool):
+            raise ConfigurationError(f"{path}: reference {row['id']!r} has used = {used!r}; expected true or false")
+        if not used and not reason:
+            raise ConfigurationError(
+                f"{path}: reference {row['id']!r} is not used but gives no not_used_reason; say why its endpoint "
+                "cannot be located"
+            )
+        out.append(
+            ReferenceDriveTime(
+                row["id"], row["from"], row.get("to"), low, high, row["url"], row["gist"], mode, used, reason
+            )
+        )
     return out
 
 
@@ -97,6 +118,17 @@ def _resolve(place: str, layers_dir: str | Path, cache: dict[str, gpd.GeoDataFra
     if hit.empty:
         raise ConfigurationError(f"place {place!r}: no {column} {name!r} in layer {layer_id!r}")
     return hit.geometry.iloc[0]
+
+
+def resolve_place(place: str, *, layers_dir: str | Path) -> shapely.Point:
+    """The point of one reference place (``destination:``, ``station:`` or ``placename:``) in EPSG:25832.
+
+    Raises
+    ------
+    ConfigurationError
+        When the kind is unknown or no feature has that name.
+    """
+    return _resolve(place, layers_dir, {})
 
 
 def compare_drive_times(
@@ -121,7 +153,7 @@ def compare_drive_times(
     Returns
     -------
     DataFrame
-        One row per reference: ``id``, ``mode``, ``minutes_low``, ``minutes_high``,
+        One row per reference: ``id``, ``mode``, ``used``, ``minutes_low``, ``minutes_high``,
         ``model_min``, ``model_km`` and ``error`` (signed share; 0 inside the range).
     """
     cache: dict[str, gpd.GeoDataFrame] = {}
@@ -154,6 +186,7 @@ def compare_drive_times(
         {
             "id": [r.id for r in references],
             "mode": [r.mode for r in references],
+            "used": [r.used for r in references],
             "minutes_low": [r.minutes_low for r in references],
             "minutes_high": [r.minutes_high for r in references],
             "model_min": [model_min[r.id] for r in references],

@@ -1,17 +1,33 @@
 """Assumed driving speeds on the N1000 road network (``veglenke``), in km/h.
 
 Kartverket's N1000 roads carry no speed limits, so the regional network gets a
-documented assumption per road class (:data:`ROAD_SPEEDS_KMH`, the free-flow
+documented assumption per road class (:data:`ROAD_SPEEDS_KMH`, the effective
 speed outside built-up areas), calibrated against published drive times with
 two interpretable adjustments for built-up areas (N1000 ``tettbebyggelse``):
 
+* **Class speeds** (:data:`ROAD_SPEEDS_KMH`): motorways 100 km/h, limited-access
+  roads (``motortrafikkveg``) 85, every other rural E, national and county road
+  70, municipal roads 50, private roads 40.  The general limit outside built-up
+  areas is 80 km/h (trafikkreglene § 13, https://lovdata.no/forskrift/1986-03-21-747);
+  the two-lane roads of the region pass through villages and curves with lower
+  limits, so their effective speed is taken below it.
 * **Urban speed factor** (:data:`URBAN_SPEED_FACTOR`): the part of a link that
   lies inside a built-up area is driven at ``factor × class speed`` — 0.6 on
-  motorways and limited-access roads (lower limits, merging, congestion), 0.5
-  on other roads (50 km/h streets, lights, roundabouts).
-* **Urban junction delay** (:data:`URBAN_JUNCTION_DELAY_S`, 20 s): each
+  motorways and limited-access roads (lower limits, merging, congestion), 0.65
+  on other roads (50–60 km/h streets, lights, roundabouts).
+* **Urban junction delay** (:data:`URBAN_JUNCTION_DELAY_S`, 10 s): each
   junction (a node where three or more links meet) inside a built-up area
-  costs 20 s, half charged to each link end that meets there.
+  costs 10 s, half charged to each link end that meets there.
+
+The values of the limited-access speed, the rural two-lane speed, the urban
+factors and the junction delay are a calibration, not published figures: they
+were chosen on a grid of these global parameters (never per reference) so that
+every reference drive time in use lies within ±15 %; the search, its
+leave-one-out check and the references that bind are in ``bench/RESULTS.md``.
+No length correction is applied: N1000 is generalised at 1:1 000 000, but
+along the reference routes inside the OpenStreetMap extract of the Trondheim
+region its route lengths are within ±4 % of the street-level ones (median
+ratio 1.0; ``bench/RESULTS.md``).
 
 The stored ``speed_kmh`` of a link is its *effective* average speed: link
 length divided by the time these rules give (:func:`calibrated_speeds_kmh`).
@@ -37,9 +53,9 @@ from landreg.errors import ConfigurationError
 ROAD_SPEEDS_KMH: dict[str, float] = {
     "bilferje": 15.0,  # car ferry: effective speed for display; routing uses landreg.enrich's ferry model
     "motorveg": 100.0,  # motorway (E6 Trondheim–Stjørdal and south of Trondheim)
-    "motortrafikkveg": 90.0,  # limited-access road
-    "E": 80.0,  # other European roads (E6, E14, E39)
-    "R": 80.0,  # national roads (riksveg)
+    "motortrafikkveg": 85.0,  # limited-access road (calibrated)
+    "E": 70.0,  # other European roads (E6, E14, E39): two-lane, villages and curves (calibrated)
+    "R": 70.0,  # national roads (riksveg): same two-lane standard as the E-roads
     "F": 70.0,  # county roads (fylkesveg)
     "K": 50.0,  # municipal roads (kommunal veg)
     "P": 40.0,  # private roads
@@ -47,9 +63,9 @@ ROAD_SPEEDS_KMH: dict[str, float] = {
 
 #: Share of the class speed driven inside built-up areas: ``motorway`` (motorveg,
 #: motortrafikkveg) and ``other`` roads.
-URBAN_SPEED_FACTOR: dict[str, float] = {"motorway": 0.6, "other": 0.5}
+URBAN_SPEED_FACTOR: dict[str, float] = {"motorway": 0.6, "other": 0.65}
 #: Delay per junction (three or more links) inside a built-up area, seconds.
-URBAN_JUNCTION_DELAY_S = 20.0
+URBAN_JUNCTION_DELAY_S = 10.0
 #: End points closer than this (on a grid) are one node when junctions are counted, metres.
 _NODE_GRID_M = 1.0
 
@@ -63,7 +79,13 @@ def _text(value: object) -> str | None:
     return str(value)
 
 
-def road_speed_kmh(type_veg: object, vegkategori: object, motorvegtype: object = None) -> float:
+def road_speed_kmh(
+    type_veg: object,
+    vegkategori: object,
+    motorvegtype: object = None,
+    *,
+    speeds_kmh: dict[str, float] | None = None,
+) -> float:
     """The assumed free-flow speed of one N1000 road link (outside built-up areas).
 
     Parameters
@@ -74,6 +96,8 @@ def road_speed_kmh(type_veg: object, vegkategori: object, motorvegtype: object =
         Road category: ``E``, ``R``, ``F``, ``K`` or ``P``.
     motorvegtype : str, optional
         ``motorveg``, ``motortrafikkveg`` or ``IkkeMotorveg``.
+    speeds_kmh : dict, optional
+        Class speeds overriding entries of :data:`ROAD_SPEEDS_KMH` (same keys).
 
     Returns
     -------
@@ -86,21 +110,23 @@ def road_speed_kmh(type_veg: object, vegkategori: object, motorvegtype: object =
         When the link is not a car road or its category has no speed.
     """
     kind, cat, mtype = _text(type_veg), _text(vegkategori), _text(motorvegtype)
+    table = {**ROAD_SPEEDS_KMH, **(speeds_kmh or {})}
     if kind not in CAR_ROAD_TYPES:
         raise ConfigurationError(f"typeVeg {kind!r} is not a car road; expected one of {sorted(CAR_ROAD_TYPES)}")
     if kind == "bilferje":
-        return ROAD_SPEEDS_KMH["bilferje"]
+        return table["bilferje"]
     if mtype in ("motorveg", "motortrafikkveg"):
-        return ROAD_SPEEDS_KMH[mtype]
-    if cat not in ROAD_SPEEDS_KMH:
+        return table[mtype]
+    if cat not in ("E", "R", "F", "K", "P"):
         raise ConfigurationError(f"vegkategori {cat!r} has no speed; expected one of E, R, F, K, P")
-    return ROAD_SPEEDS_KMH[cat]
+    return table[cat]
 
 
 def calibrated_speeds_kmh(
     roads: gpd.GeoDataFrame,
     *,
     built_up: gpd.GeoDataFrame,
+    speeds_kmh: dict[str, float] | None = None,
     urban_speed_factor: dict[str, float] | None = None,
     urban_junction_delay_s: float = URBAN_JUNCTION_DELAY_S,
 ) -> np.ndarray:
@@ -113,6 +139,8 @@ def calibrated_speeds_kmh(
         LineStrings in a metric CRS (EPSG:25832).
     built_up : GeoDataFrame
         Built-up area polygons (N1000 ``tettbebyggelse``) in the CRS of ``roads``.
+    speeds_kmh : dict, optional
+        Class speeds overriding entries of :data:`ROAD_SPEEDS_KMH` (e.g. for a calibration search).
     urban_speed_factor : dict, optional
         ``{"motorway": ..., "other": ...}``; default :data:`URBAN_SPEED_FACTOR`.
     urban_junction_delay_s : float
@@ -133,7 +161,7 @@ def calibrated_speeds_kmh(
         raise ConfigurationError(f"roads ({roads.crs}) and built-up areas ({built_up.crs}) need the same CRS")
     factor = {**URBAN_SPEED_FACTOR, **(urban_speed_factor or {})}
     classes = zip(roads["typeVeg"], roads["vegkategori"], roads["motorvegtype"], strict=True)
-    speed = np.array([road_speed_kmh(t, c, m) for t, c, m in classes], dtype=float)
+    speed = np.array([road_speed_kmh(t, c, m, speeds_kmh=speeds_kmh) for t, c, m in classes], dtype=float)
     ferry = roads["typeVeg"].astype(str).to_numpy() == "bilferje"
     motorway = roads["motorvegtype"].isin(["motorveg", "motortrafikkveg"]).to_numpy()
     geoms = roads.geometry.to_numpy()

@@ -57,3 +57,11 @@ def test_frames_in_different_crs_are_refused():
     town = gpd.GeoDataFrame(geometry=[shapely.box(0, 0, 1, 1)], crs="EPSG:4326")
     with pytest.raises(ConfigurationError, match="same CRS"):
         calibrated_speeds_kmh(roads, built_up=town)
+
+
+def test_class_speeds_can_be_overridden_for_a_calibration_search():
+    roads = _roads([[(X, Y), (X + 1_000, Y)], [(X, Y + 100), (X + 1_000, Y + 100)]], ["E", "K"])
+    town = gpd.GeoDataFrame(geometry=[shapely.box(X + 5_000, Y - 500, X + 6_000, Y + 500)], crs="EPSG:25832")
+    speed = calibrated_speeds_kmh(roads, built_up=town, speeds_kmh={"E": 77.0})
+    assert speed.tolist() == [77.0, ROAD_SPEEDS_KMH["K"]]
+    assert calibrated_speeds_kmh(roads, built_up=town)[0] == ROAD_SPEEDS_KMH["E"]
