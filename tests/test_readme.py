@@ -4,7 +4,8 @@ Commands are read from the README's ```sh blocks and from inline code spans that
 ``landreg`` or ``make``; a new command in the README becomes a new test here by itself.
 The README's notation is expanded as a reader would:
 
-- ``# …`` ends a line's command (a comment); ``;`` and ``&&`` separate commands;
+- ``# …`` ends a line's command (a comment); ``;`` separates commands; ``a && b`` is one chain,
+  run in order on one registry copy (``b`` builds on what ``a`` wrote), as a shell would;
 - ``[--opt VALUE]`` is optional: the test runs the command with every optional part given;
 - ``index | model | surface -o surface.tif`` lists alternatives of the last word: three commands;
 - upper-case placeholders (``DIR``, ``NAME``, ``PATH``) are replaced by the values in ``PLACEHOLDERS``;
@@ -96,12 +97,25 @@ def readme_commands(text: str) -> list[str]:
     for line in _code_lines(text):
         if "…" in line:
             continue
-        for command in _split(_tokens(line), (";", "&&")):
+        for command in _split(_tokens(line), (";",)):
+            chain = _split(command, ("&&",))
+            if len(chain) > 1:  # a chain runs as one test, its parts in order
+                commands.append(" && ".join(shlex.join(_given(part)) for part in chain))
+                continue
             first, *alternatives = _split(command, ("|",))
             for words in [first] + [first[:-1] + alt for alt in alternatives]:
-                given = [w.strip("[]") for w in words if w.strip("[]")]  # [optional] parts are given
-                commands.append(shlex.join(given))
+                commands.append(shlex.join(_given(words)))
     return list(dict.fromkeys(commands))
+
+
+def _given(words: list[str]) -> list[str]:
+    """The words with every ``[optional]`` part given."""
+    return [w.strip("[]") for w in words if w.strip("[]")]
+
+
+def _chain(command: str) -> list[str]:
+    """The commands of a ``a && b`` chain (one command when there is no chain)."""
+    return [shlex.join(part) for part in _split(_tokens(command), ("&&",))] if "&&" in command else [command]
 
 
 def _input_folders() -> list[str]:
@@ -185,8 +199,9 @@ def _prepare(command: str, workdir: Path, registry: Path) -> tuple[list[str], di
 
 @pytest.mark.parametrize("command", RUN, ids=RUN)
 def test_readme_command_runs(command, readme_registry, import_file, tmp_path):
-    first = shlex.split(command)[0]
-    assert first == "landreg", f"README command {command!r} is neither a landreg command nor listed in EXEMPT"
+    for part in _chain(command):
+        first = shlex.split(part)[0]
+        assert first == "landreg", f"README command {part!r} is neither a landreg command nor listed in EXEMPT"
     workdir = tmp_path / "work"
     workdir.mkdir()
     (workdir / "layers").symlink_to(LAYERS, target_is_directory=True)
@@ -195,13 +210,14 @@ def test_readme_command_runs(command, readme_registry, import_file, tmp_path):
     shutil.copy(import_file, workdir / "plots.gpkg")
     registry = tmp_path / "registry.gpkg"
     shutil.copy(readme_registry, registry)
-    argv, env = _prepare(command, workdir, registry)
-    if argv[1] == "serve":
-        _serve_and_fetch(argv, env, workdir)
-        return
-    out = subprocess.run(argv, cwd=workdir, env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
-    assert out.returncode == 0, f"{command}\nexit {out.returncode}\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}"
-    assert "Traceback" not in out.stderr
+    for part in _chain(command):
+        argv, env = _prepare(part, workdir, registry)
+        if argv[1] == "serve":
+            _serve_and_fetch(argv, env, workdir)
+            continue
+        out = subprocess.run(argv, cwd=workdir, env=env, capture_output=True, text=True, timeout=TIMEOUT_S)
+        assert out.returncode == 0, f"{part}\nexit {out.returncode}\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}"
+        assert "Traceback" not in out.stderr
 
 
 def _serve_and_fetch(argv: list[str], env: dict[str, str], workdir: Path) -> None:
@@ -266,6 +282,7 @@ def test_readme_notation_is_expanded():
         "landreg init [--layers DIR] [--force]   # build\n"
         "landreg prices index | model --basis raw | surface -o s.tif\n"
         'landreg map a -o a.html; landreg search --relocating "Norsk Stål"\n'
+        "landreg split A --version 1 [--codes A-1,A-2] && landreg merge A-1 A-2   # chain\n"
         "```\n"
         "Run `landreg layers check` or `make lint`; see `landreg` and `landreg prices …`.\n"
     )
@@ -276,6 +293,7 @@ def test_readme_notation_is_expanded():
         "landreg prices surface -o s.tif",
         "landreg map a -o a.html",
         "landreg search --relocating 'Norsk Stål'",
+        "landreg split A --version 1 --codes A-1,A-2 && landreg merge A-1 A-2",
         "landreg layers check",
         "make lint",
     ]
