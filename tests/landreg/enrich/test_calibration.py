@@ -27,9 +27,10 @@ def roads():
     return load_layer("roads", layers_dir=LAYERS_DIR)
 
 
-def _car_errors(references, roads, *, used_only: bool = True) -> np.ndarray:
+def _car_errors(references, roads) -> np.ndarray:
+    """Errors of the car references in use."""
     result = compare_drive_times(references, build_road_network(roads), layers_dir=LAYERS_DIR)
-    cars = result[(result["mode"] == "car") & (result["used"] | (not used_only))]
+    cars = result[(result["mode"] == "car") & result["used"]]
     assert cars["model_min"].notna().all()
     return cars["error"].to_numpy()
 
