@@ -11,7 +11,7 @@ import shapely
 from fastapi.responses import Response
 
 from api.crs import STORAGE_CRS_URI, transform_geometries
-from landreg.io.geojson import json_scalar
+from landreg.json_values import json_value
 
 GEOJSON = "application/geo+json"
 _JSON_FIELDS = {"utilities", "occupants", "provenance", "previously_part_of", "outcomes"}
@@ -29,7 +29,7 @@ def records_to_features(
         texts[present] = shapely.to_geojson(moved)
     out = []
     for rec, text in zip(records, texts, strict=True):
-        props = {k: json_scalar(v) for k, v in rec.items()}
+        props = {k: json_value(v) for k, v in rec.items()}
         if props.get("area_m2") is not None:
             props["area_daa"] = round(props["area_m2"] / 1000.0, 3)
         out.append(
@@ -55,7 +55,7 @@ def frame_to_features(
     cols = [c for c in frame.columns if c != frame.geometry.name]
     out = []
     for rec, geom in zip(frame[cols].to_dict(orient="records"), geoms, strict=True):
-        props = {k: json_scalar(v) for k, v in rec.items()}
+        props = {k: json_value(v) for k, v in rec.items()}
         if "area_m2" in props and props["area_m2"] is not None:
             props["area_daa"] = round(props["area_m2"] / 1000.0, 3)
         if extra:

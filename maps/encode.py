@@ -14,14 +14,14 @@ Two encodings:
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
+
+from landreg.json_values import json_value
 
 WEB_CRS = "EPSG:4326"
 #: Decimals of a degree by use: 5 ≈ 1 m (plots), 4 ≈ 10 m (regional context layers).
@@ -65,23 +65,6 @@ def to_web(
 def round_geometries(geoms: Any, *, decimals: int) -> np.ndarray:
     """Coordinates rounded to ``decimals`` (shortest float repr then prints them short)."""
     return shapely.transform(np.asarray(geoms, dtype=object), lambda c: np.round(c, decimals))
-
-
-def json_value(v: Any, *, digits: int | None = None) -> Any:
-    """A JSON-safe scalar: NaN/None -> None, numpy -> Python, floats rounded to ``digits``."""
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, np.generic):
-        v = v.item()
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            return None
-        return round(v, digits) if digits is not None else v
-    if isinstance(v, (list, tuple)):
-        return [json_value(x, digits=digits) for x in v]
-    if isinstance(v, (str, int, bool)):
-        return v
-    return str(v)
 
 
 def geojson_collection(

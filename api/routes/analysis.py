@@ -192,9 +192,9 @@ def prices_summary(
     registry: Any = Depends(get_registry),
 ) -> Response:
     table = analysis.price_summary(registry, by=by, kind=kind, basis=basis)
-    from landreg.io.geojson import json_scalar
+    from landreg.json_values import json_value
 
-    rows = [{k: json_scalar(v) for k, v in rec.items()} for rec in table.to_dict(orient="records")]
+    rows = [{k: json_value(v) for k, v in rec.items()} for rec in table.to_dict(orient="records")]
     return json_response(
         {
             "by": by,

@@ -14,7 +14,7 @@ from landreg.clusters.colocation import synergy_scores
 from landreg.clusters.contiguity import DEFAULT_GAP_M, block_areas_daa, contiguous_blocks
 from landreg.clusters.firms import firms_from_plots
 from landreg.clusters.industries import is_related, related_codes
-from landreg.scoring._json import frame_records
+from landreg.json_values import frame_records
 
 STATUSES = ("available", "planned", "locked", "reserved", "sold")
 _ACCESS = ("motorway_junction", "port", "city_centre", "freight_terminal")

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landreg.scoring._json import frame_records
+from landreg.json_values import frame_records
 
 
 @dataclass

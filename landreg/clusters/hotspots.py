@@ -23,7 +23,7 @@ import numpy as np
 from scipy import sparse, stats
 from scipy.spatial import cKDTree
 
-from landreg.scoring._json import frame_records
+from landreg.json_values import frame_records
 
 
 def knn_neighbours(xy: np.ndarray, *, k: int = 8) -> np.ndarray:

@@ -8,7 +8,6 @@ file can be read back without guessing.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +18,7 @@ from pyproj import CRS
 
 from landreg.crs import WEB_CRS, parse_crs
 from landreg.errors import Problem, ValidationError
-
-
-def json_scalar(value: Any) -> Any:
-    """A frame value as JSON can hold it: NaN → None, numpy scalars → Python, dates → ISO text."""
-    if value is None:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+from landreg.json_values import json_value
 
 
 def frame_to_feature_collection(
@@ -44,7 +31,7 @@ def frame_to_feature_collection(
     if precision is not None:
         geoms = shapely.set_precision(np.asarray(geoms, dtype=object), 10.0**-precision)
     for rec, geom in zip(frame[attrs].to_dict(orient="records"), geoms, strict=True):
-        props = {k: json_scalar(v) for k, v in rec.items()}
+        props = {k: json_value(v) for k, v in rec.items()}
         feat: dict[str, Any] = {"type": "Feature"}
         if id_column and props.get(id_column) is not None:
             feat["id"] = props[id_column]

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from landreg.json_values import frame_records, json_value
 from landreg.model.entities import Decision
 from landreg.scenarios.spec import ScenarioSpec
-from landreg.scoring._json import frame_records, json_value
 
 #: A plot counts as changed when its score moves by at least this many points (0–100 scale),
 SCORE_TOLERANCE = 0.05

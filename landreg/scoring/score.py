@@ -21,7 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from landreg.scoring._json import frame_records, json_value
+from landreg.json_values import frame_records, json_value
 from landreg.scoring.context import ScoringContext
 from landreg.scoring.criteria import criterion_matrix, derive_criterion_columns, limit_reasons
 from landreg.scoring.errors import InvalidWeightsError

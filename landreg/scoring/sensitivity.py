@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from landreg.scoring._json import frame_records
+from landreg.json_values import frame_records
 from landreg.scoring.score import ScoreResult
 
 _BINS = 100

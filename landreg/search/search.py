@@ -27,8 +27,8 @@ from landreg.clusters.contiguity import contiguous_blocks
 from landreg.clusters.firms import firms_from_plots
 from landreg.enrich.routing import DEFAULT_TARGETS
 from landreg.errors import EntityNotFoundError, Problem, ValidationError
+from landreg.json_values import frame_records, json_value
 from landreg.scenarios.apply import plots_of_firm, release_firm
-from landreg.scoring._json import frame_records, json_value
 from landreg.scoring.context import ScoringContext, unscoreable_columns
 from landreg.scoring.criteria import derive_criterion_columns, limit_reasons
 from landreg.scoring.profiles import Limit, load_profile

@@ -26,8 +26,8 @@ import pandas as pd
 from landreg.clusters.area_scores import STATUSES, available_blocks
 from landreg.clusters.contiguity import DEFAULT_GAP_M
 from landreg.errors import Problem, ValidationError
+from landreg.json_values import frame_records, json_value
 from landreg.municipalities import known_municipalities_text, municipality_no_from_ref
-from landreg.scoring._json import frame_records, json_value
 from landreg.scoring.profiles import ScoringProfile
 from landreg.scoring.score import ScoreResult, score_plots
 
