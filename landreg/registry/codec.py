@@ -41,6 +41,21 @@ BOOL_FIELDS = frozenset(n for n, t in PLOT_COLUMNS if t == "BOOLEAN")
 NUMERIC_FIELDS = frozenset(n for n, t in PLOT_COLUMNS if t in ("REAL", "INTEGER"))
 
 
+def is_missing(value: Any) -> bool:
+    """Whether a frame cell holds no value: None, NaN, ``pd.NA`` or ``pd.NaT``.
+
+    Parameters
+    ----------
+    value : any
+        One cell of a plot or price frame.
+
+    Returns
+    -------
+    bool
+    """
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value))
+
+
 def format_datetime(value: dt.datetime) -> str:
     """GeoPackage DATETIME text in UTC with milliseconds: ``YYYY-MM-DDTHH:MM:SS.SSSZ``."""
     if value.tzinfo is None:

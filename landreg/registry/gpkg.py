@@ -548,10 +548,6 @@ class GeoPackageRegistry(
         return [self._read_current(v["plot_id"]) for v in values]
 
 
-def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v))
-
-
 def _dumps(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 

@@ -5,22 +5,18 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from landreg.errors import Problem, ValidationError
 from landreg.gpkg.connection import write_transaction
 from landreg.model.plot import PriceObservation
 from landreg.registry._state import RegistryState
+from landreg.registry.codec import is_missing
 from landreg.registry.tables import PRICE_COLUMNS, PRICES
 
 _INSERT = (
     f'INSERT INTO "{PRICES}" ({", ".join(n for n, _ in PRICE_COLUMNS)}) VALUES ({", ".join("?" * len(PRICE_COLUMNS))})'
 )
-
-
-def _missing(v: Any) -> bool:
-    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and np.isnan(v))
 
 
 def _row(plot_id: str, o: PriceObservation, now_text: str, actor: str) -> tuple[Any, ...]:
@@ -66,7 +62,7 @@ class PriceStore(RegistryState):
                     problems.append(Problem(f"row {i + 1}", "plot_id", f"no plot with id {pid!r}"))
                     continue
                 try:
-                    o = PriceObservation.model_validate({k: v for k, v in rec.items() if not _missing(v)})
+                    o = PriceObservation.model_validate({k: v for k, v in rec.items() if not is_missing(v)})
                 except Exception as exc:  # pydantic.ValidationError
                     problems.append(Problem(f"row {i + 1}", "price", str(exc).splitlines()[0]))
                     continue

@@ -16,7 +16,7 @@ from landreg.errors import PlotNotFoundError
 from landreg.gpkg.geometry import decode_geometries
 from landreg.model.plot import Plot
 from landreg.registry._state import RegistryState
-from landreg.registry.codec import PLOT_COLUMNS, format_datetime, rows_to_frame, rows_to_records
+from landreg.registry.codec import PLOT_COLUMNS, format_datetime, is_missing, rows_to_frame, rows_to_records
 from landreg.registry.cql import compile_filter
 from landreg.registry.query import PlotQuery, where_clause
 from landreg.registry.tables import HISTORY_COLUMNS, PLOTS, VERSIONS
@@ -37,14 +37,10 @@ class RecordPage:
     number_matched: int
 
 
-def _missing(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v))
-
-
 def row_to_plot(row: Sequence[Any]) -> Plot:
     """A ``SELECT geom, <plot columns>`` row as a :class:`Plot`."""
     frame = rows_to_frame([row], ["geom", *COLS])
-    rec = {k: v for k, v in frame.drop(columns="geometry").iloc[0].to_dict().items() if not _missing(v)}
+    rec = {k: v for k, v in frame.drop(columns="geometry").iloc[0].to_dict().items() if not is_missing(v)}
     return Plot.model_validate({**rec, "geometry": frame.geometry.iloc[0]})
 
 

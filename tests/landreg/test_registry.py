@@ -7,6 +7,8 @@ import sqlite3
 import time
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
@@ -375,3 +377,12 @@ def test_bad_cql2_filters_say_what_is_wrong(registry, text, message):
 
     with pytest.raises(FilterError, match=message):
         registry.query_plots(PlotQuery(filter_ast=parse_filter(text)))
+
+
+@pytest.mark.parametrize("value", [None, float("nan"), np.float64("nan"), pd.NA, pd.NaT])
+def test_one_missing_value_test_serves_plot_reads_and_price_writes(value):
+    from landreg.registry import codec, prices, reads
+
+    assert codec.is_missing(value)
+    assert not codec.is_missing(0.0) and not codec.is_missing("")
+    assert reads.is_missing is prices.is_missing is codec.is_missing
