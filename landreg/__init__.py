@@ -26,6 +26,7 @@ from landreg.errors import (
 from landreg.io import export_plots, import_plots, read_plots, write_plots
 from landreg.io.mapped_import import import_with_mapping
 from landreg.io.mapping import load_mapping
+from landreg.layers.build import create_registry_from_layers
 from landreg.model import (
     BusinessArea,
     Decision,
@@ -72,6 +73,7 @@ __all__ = [
     "UnsupportedFormatError",
     "ValidationError",
     "VersionConflictError",
+    "create_registry_from_layers",
     "daa_from_m2",
     "export_plots",
     "get_settings",

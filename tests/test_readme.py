@@ -147,15 +147,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def readme_registry(tmp_path_factory) -> Path:
     """The bundled demo registry, enriched (read-only: each command gets a copy)."""
-    from landreg.enrich import enrich_registry
-    from landreg.layers.build import build_registry_from_layers
-    from landreg.registry import open_registry
+    from landreg.layers.build import create_registry_from_layers
 
-    path = tmp_path_factory.mktemp("readme") / "demo.gpkg"
-    with open_registry(path, create=True) as reg:
-        build_registry_from_layers(reg, layers_dir=LAYERS)
-        enrich_registry(reg, layers_dir=LAYERS)
-    return path
+    return create_registry_from_layers(tmp_path_factory.mktemp("readme") / "demo.gpkg", layers_dir=LAYERS).path
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from landreg.cli.common import (
     open_from_cli,
     progress_bar,
     registry_option,
+    resolve_layers_dir,
     resolve_registry_path,
 )
 from landreg.model.enums import PlotStatus, Readiness, Zoning
@@ -46,25 +47,18 @@ def init_cmd(registry_path: Path | None, layers_dir: Path | None, force: bool, n
     The registry is built in a temporary file beside the target and moved into
     place only when complete, so a failed build never leaves a half-made registry.
     """
-    from landreg.enrich import enrich_registry
-    from landreg.layers.build import build_registry_from_layers
-    from landreg.registry import GeoPackageRegistry, summarize_registry
+    from landreg.layers.build import create_registry_from_layers
 
-    settings = LandregSettings()
     path = resolve_registry_path(registry_path)
-    layers_dir = layers_dir or settings.layers_dir
     if path.exists() and not force:
         raise FileExistsError(f"{path} already exists; use --force to rebuild it")
-    tmp = path.with_name(path.name + ".building")
-    with GeoPackageRegistry.create(tmp, overwrite=True) as reg:
-        build_registry_from_layers(reg, layers_dir=layers_dir, actor="landreg init")
-        report = None if no_enrich else enrich_registry(reg, layers_dir=layers_dir)
-        summary = summarize_registry(reg)
-    tmp.replace(path)
+    created = create_registry_from_layers(
+        path, layers_dir=resolve_layers_dir(layers_dir), enrich=not no_enrich, overwrite=force, actor="landreg init"
+    )
     click.echo(f"registry {path}")
-    click.echo(summary.to_text())
-    if report is not None:
-        click.echo(f"enriched {report.n_computed} plots: {report.network}")
+    click.echo(created.summary.to_text())
+    if created.enrich is not None:
+        click.echo(f"enriched {created.enrich.n_computed} plots: {created.enrich.network}")
 
 
 @click.command("import")

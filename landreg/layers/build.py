@@ -158,6 +158,78 @@ def build_registry_from_layers(
     return BuildSummary(**counts)
 
 
+@dataclass(frozen=True)
+class CreatedRegistry:
+    """What :func:`create_registry_from_layers` made: the file, what it holds and the enrichment run."""
+
+    path: Path
+    build: BuildSummary
+    #: The registry's summary after the build (a :class:`~landreg.registry.RegistrySummary`).
+    summary: Any
+    #: The enrichment run (an :class:`~landreg.enrich.EnrichReport`), or None when not enriched.
+    enrich: Any = None
+
+
+def create_registry_from_layers(
+    path: str | Path,
+    *,
+    layers_dir: str | Path,
+    enrich: bool = True,
+    overwrite: bool = False,
+    actor: str = "landreg init",
+    progress: Progress | None = None,
+) -> CreatedRegistry:
+    """Create a registry file from the layers and enrich it (what ``landreg init`` does).
+
+    The registry is built in a temporary file beside ``path`` and moved into place
+    only when complete, so a failed build never leaves a half-made registry.
+
+    Parameters
+    ----------
+    path : str or Path
+        The GeoPackage to create.
+    layers_dir : str or Path
+        Folder with ``layers.toml``.
+    enrich : bool
+        Compute road access, terrain and hazards for every plot (default); without
+        it the analyses refuse the registry until ``landreg enrich`` has run.
+    overwrite : bool
+        Replace an existing file at ``path``.
+    actor : str
+        Recorded in the plots' history.
+    progress : callable, optional
+        ``progress(step, done, total)`` during the build (see :func:`build_registry_from_layers`).
+
+    Returns
+    -------
+    CreatedRegistry
+
+    Raises
+    ------
+    FileExistsError
+        When ``path`` exists and ``overwrite`` is false.
+    ConfigurationError, ValidationError
+        As :func:`build_registry_from_layers`; nothing is left at ``path``.
+    """
+    from landreg.enrich import enrich_registry
+    from landreg.registry import GeoPackageRegistry, summarize_registry
+
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} already exists; choose another file or replace it (landreg init --force)")
+    tmp = path.with_name(path.name + ".building")
+    try:
+        with GeoPackageRegistry.create(tmp, overwrite=True) as reg:
+            built = build_registry_from_layers(reg, layers_dir=layers_dir, actor=actor, progress=progress)
+            report = enrich_registry(reg, layers_dir=layers_dir) if enrich else None
+            summary = summarize_registry(reg)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    tmp.replace(path)
+    return CreatedRegistry(path=path, build=built, summary=summary, enrich=report)
+
+
 def _frame(loaded: object) -> pd.DataFrame:
     """A loaded vector or table layer (never a raster path)."""
     if not isinstance(loaded, pd.DataFrame):

@@ -15,8 +15,7 @@ import httpx
 import pytest
 
 from api.settings import ApiSettings
-from landreg.enrich import enrich_registry
-from landreg.layers.build import build_registry_from_layers
+from landreg.layers.build import create_registry_from_layers
 from landreg.registry import open_registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,9 +26,7 @@ LAYERS = ROOT / "layers"
 def built_registry(tmp_path_factory) -> Path:
     """The demonstration registry, built once per session (read-only template)."""
     path = tmp_path_factory.mktemp("template") / "registry.gpkg"
-    with open_registry(path, create=True) as reg:
-        build_registry_from_layers(reg, layers_dir=LAYERS)
-        enrich_registry(reg, layers_dir=LAYERS)  # as `landreg init` does
+    create_registry_from_layers(path, layers_dir=LAYERS)  # as `landreg init` does
     return path
 
 

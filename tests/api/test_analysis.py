@@ -149,12 +149,10 @@ def test_scenario_reports_and_leaves_the_registry_alone(read_server):
 
 
 def test_an_unenriched_registry_is_a_clear_409(make_server, tmp_path):
-    from landreg.layers.build import build_registry_from_layers
+    from landreg.layers.build import create_registry_from_layers
     from tests.api.conftest import LAYERS, LiveServer, _settings
 
-    path = tmp_path / "bare.gpkg"
-    with open_registry(path, create=True) as reg:
-        build_registry_from_layers(reg, layers_dir=LAYERS)
+    path = create_registry_from_layers(tmp_path / "bare.gpkg", layers_dir=LAYERS, enrich=False).path
     with LiveServer(_settings(path)) as server:
         r = httpx.get(f"{server.url}/analysis/scores")
     assert (

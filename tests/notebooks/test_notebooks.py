@@ -11,8 +11,7 @@ import nbclient
 import nbformat
 import pytest
 
-from landreg.enrich import enrich_registry
-from landreg.layers import build_registry_from_layers
+from landreg.layers import create_registry_from_layers
 from landreg.registry import open_registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,10 +24,9 @@ def user_registry(tmp_path_factory) -> tuple[Path, int]:
     """A registry built and enriched from the bundled layers, with one price more than the demonstration
     data (so a notebook that rebuilt the demo would print another count); and its number of prices."""
     path = tmp_path_factory.mktemp("user") / "my registry.gpkg"
-    reg = open_registry(path, create=True)
+    create_registry_from_layers(path, layers_dir=LAYERS)
+    reg = open_registry(path)
     try:
-        build_registry_from_layers(reg, layers_dir=LAYERS)
-        enrich_registry(reg, layers_dir=LAYERS)
         plot_id = reg.query_plots()["plot_id"].iloc[0]
         extra = {"observed_on": dt.date(2026, 1, 15), "kind": "asking", "price_nok_m2": 999.0, "basis": "raw"}
         reg.add_price_observations(plot_id, [extra], actor="test")

@@ -9,8 +9,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from landreg.enrich import enrich_registry
-from landreg.layers.build import build_registry_from_layers
+from landreg.layers.build import create_registry_from_layers
 from landreg.registry import open_registry
 
 LAYERS = Path(__file__).resolve().parents[3] / "layers"
@@ -19,12 +18,7 @@ LAYERS = Path(__file__).resolve().parents[3] / "layers"
 @pytest.fixture(scope="session")
 def demo_registry_file(tmp_path_factory) -> Path:
     """An enriched registry of the bundled dataset (read-only: copy it before changing it)."""
-    path = tmp_path_factory.mktemp("demo") / "demo.gpkg"
-    reg = open_registry(path, create=True)
-    build_registry_from_layers(reg, layers_dir=LAYERS)
-    enrich_registry(reg, layers_dir=LAYERS)
-    reg.close()
-    return path
+    return create_registry_from_layers(tmp_path_factory.mktemp("demo") / "demo.gpkg", layers_dir=LAYERS).path
 
 
 @pytest.fixture

@@ -64,3 +64,26 @@ def test_build_registry_from_layers_fills_an_empty_registry(tmp_path, layers_dir
         assert {"business_area", "decisions", "road_projects", "plots", "prices"} <= set(steps)
         with pytest.raises(ConfigurationError, match="not empty"):
             build_registry_from_layers(reg, layers_dir=layers_dir)
+
+
+def test_create_registry_from_layers_builds_a_whole_file_or_none(tmp_path, layers_dir):
+    from landreg.analysis import enriched_plots
+    from landreg.errors import NotEnrichedError
+    from landreg.layers import create_registry_from_layers
+
+    path = tmp_path / "bare.gpkg"
+    created = create_registry_from_layers(path, layers_dir=layers_dir, enrich=False)
+    assert created.path == path and created.enrich is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bare.gpkg"]
+    with open_registry(path) as reg:
+        assert created.build.plots == created.summary.n_live == reg.count_plots() > 0
+        with pytest.raises(NotEnrichedError):
+            enriched_plots(reg)
+    with pytest.raises(FileExistsError, match="already exists"):
+        create_registry_from_layers(path, layers_dir=layers_dir, enrich=False)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "layers.toml").write_text("not [ toml", encoding="utf-8")
+    with pytest.raises(ConfigurationError):
+        create_registry_from_layers(tmp_path / "never.gpkg", layers_dir=broken)
+    assert not any(p.name.startswith("never.gpkg") for p in tmp_path.iterdir())

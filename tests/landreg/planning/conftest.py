@@ -9,9 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from landreg.cli import main
-from landreg.enrich import enrich_registry
-from landreg.layers.build import build_registry_from_layers
-from landreg.registry import open_registry
+from landreg.layers.build import create_registry_from_layers
 
 LAYERS = Path(__file__).resolve().parents[3] / "layers"
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
@@ -20,11 +18,7 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 @pytest.fixture(scope="session")
 def demo_file(tmp_path_factory) -> Path:
     """An enriched registry of the bundled dataset (read-only template)."""
-    path = tmp_path_factory.mktemp("planning") / "demo.gpkg"
-    with open_registry(path, create=True) as reg:
-        build_registry_from_layers(reg, layers_dir=LAYERS)
-        enrich_registry(reg, layers_dir=LAYERS)
-    return path
+    return create_registry_from_layers(tmp_path_factory.mktemp("planning") / "demo.gpkg", layers_dir=LAYERS).path
 
 
 @pytest.fixture

@@ -66,13 +66,7 @@ def tiny_observations() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def bundled_registry(tmp_path_factory) -> Path:
     """The registry built from the bundled layers (once per session)."""
-    from landreg.layers.build import build_registry_from_layers
-    from landreg.registry import open_registry
+    from landreg.layers.build import create_registry_from_layers
 
     path = tmp_path_factory.mktemp("prices") / "registry.gpkg"
-    reg = open_registry(path, create=True)
-    try:
-        build_registry_from_layers(reg, layers_dir=LAYERS)
-    finally:
-        reg.close()
-    return path
+    return create_registry_from_layers(path, layers_dir=LAYERS, enrich=False).path

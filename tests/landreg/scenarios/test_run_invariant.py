@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from landreg.enrich import enrich_registry
-from landreg.layers.build import build_registry_from_layers
+from landreg.layers.build import create_registry_from_layers
 from landreg.registry import open_registry
 from landreg.scenarios import list_scenarios, run_registry_scenario
 from tests.landreg.layers.conftest import LAYERS_DIR
@@ -14,9 +13,8 @@ from tests.landreg.layers.conftest import LAYERS_DIR
 
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory):
-    reg = open_registry(tmp_path_factory.mktemp("scen") / "demo.gpkg", create=True)
-    build_registry_from_layers(reg, layers_dir=LAYERS_DIR)
-    enrich_registry(reg, layers_dir=LAYERS_DIR)
+    created = create_registry_from_layers(tmp_path_factory.mktemp("scen") / "demo.gpkg", layers_dir=LAYERS_DIR)
+    reg = open_registry(created.path)
     yield reg
     reg.close()
 
