@@ -197,6 +197,37 @@ def validate_plots(
 
     geom_col = _geometry_column(frame)
     allowed = set(INPUT_FIELDS) | IGNORED_INPUT_COLUMNS | {"plot_id"}
+    _check_columns(frame, geom_col=geom_col, allowed=allowed, problems=problems)
+    if geom_col is None:
+        raise ValidationError(
+            [Problem("all records", "geometry", "input has no geometry column", whole_input=True)], context=context
+        )
+    if n == 0:
+        return ValidatedPlots([], np.empty(0, dtype=object), np.empty(0), [])
+
+    stored = _storage_geometries(frame, labels, problems, repair=repair, extent=extent, context=context)
+
+    # An unknown column is reported once above, not again in every record.
+    columns = [c for c in frame.columns if c != geom_col and c not in IGNORED_INPUT_COLUMNS and c in allowed]
+    attributes, plot_ids = _check_attributes(frame, columns, labels, problems)
+
+    _check_identifiers(codes, plot_ids, labels, problems, existing_ids=existing_ids, existing_codes=existing_codes)
+    _check_overlaps(
+        stored, plot_ids, labels, problems, overlap_lookup=overlap_lookup, tolerance_m2=overlap_tolerance_m2
+    )
+
+    if problems:
+        raise ValidationError(problems.items, context=context)
+    return ValidatedPlots(
+        attributes=[a for a in attributes if a is not None],
+        geometries=stored,
+        area_m2=shapely.area(stored),
+        plot_ids=plot_ids,
+    )
+
+
+def _check_columns(frame: gpd.GeoDataFrame, *, geom_col: str | None, allowed: set[str], problems: _ProblemList) -> None:
+    """Report every column that is neither a plot field nor the geometry, once for the whole input."""
     for col in frame.columns:
         if col != geom_col and col not in allowed:
             problems.add(
@@ -205,14 +236,21 @@ def validate_plots(
                 f"unknown column {col!r}; expected plot fields such as {sorted(INPUT_FIELDS)[:6]}…",
                 whole_input=True,
             )
-    if geom_col is None:
-        raise ValidationError(
-            [Problem("all records", "geometry", "input has no geometry column", whole_input=True)], context=context
-        )
-    if n == 0:
-        return ValidatedPlots([], np.empty(0, dtype=object), np.empty(0), [])
 
-    # Geometry: checks in the input CRS, then transform and check the extent.
+
+def _storage_geometries(
+    frame: gpd.GeoDataFrame,
+    labels: list[str],
+    problems: _ProblemList,
+    *,
+    repair: bool,
+    extent: tuple[float, float, float, float],
+    context: str,
+) -> np.ndarray:
+    """Geometry checks in the input CRS, then transform to EPSG:25832 and check extent and size.
+
+    Returns MultiPolygons in EPSG:25832, None where a record's geometry was refused.
+    """
     raw = np.asarray(frame.geometry.values, dtype=object)
     checked = _check_geometry(raw, labels, problems, repair=repair)
     in_crs = gpd.GeoDataFrame(geometry=gpd.GeoSeries(checked, crs=frame.crs))
@@ -234,43 +272,66 @@ def validate_plots(
         if g.area < MIN_AREA_M2:
             problems.add(labels[i], "geometry", f"area {g.area:.3f} m² is below the minimum {MIN_AREA_M2} m²")
             stored[i] = None
-    stored = _to_multipolygon(stored)
+    return _to_multipolygon(stored)
 
-    # Attributes, one record at a time, every error kept.
-    # An unknown column is reported once above, not again in every record.
-    columns = [c for c in frame.columns if c != geom_col and c not in IGNORED_INPUT_COLUMNS and c in allowed]
+
+def _check_attributes(
+    frame: gpd.GeoDataFrame, columns: list[str], labels: list[str], problems: _ProblemList
+) -> tuple[list[PlotAttributes | None], list[str | None]]:
+    """Attributes, one record at a time, every error kept.
+
+    Returns the validated attributes (None for a refused record) and the ids given on input.
+    """
     attributes: list[PlotAttributes | None] = []
     plot_ids: list[str | None] = []
-    records = frame[columns].to_dict(orient="records") if columns else [{} for _ in range(n)]
+    records = frame[columns].to_dict(orient="records") if columns else [{} for _ in range(len(frame))]
     for i, rec in enumerate(records):
-        data: dict[str, Any] = {}
-        bad_json = False
-        for key, value in rec.items():
-            try:
-                data[key] = _normalise_value(key, value)
-            except (json.JSONDecodeError, TypeError) as exc:
-                problems.add(labels[i], key, f"expected JSON (a list or object), got {value!r} ({exc})")
-                bad_json = True
-        pid = data.pop("plot_id", None)
-        if pid is not None and not isinstance(pid, str):
-            problems.add(labels[i], "plot_id", f"expected a string id, got {pid!r}")
-            pid = None
+        attrs, pid = _record_attributes(rec, labels[i], problems)
+        attributes.append(attrs)
         plot_ids.append(pid)
-        if bad_json:
-            attributes.append(None)
-            continue
-        data = {k: v for k, v in data.items() if v is not None}
-        try:
-            attributes.append(PlotAttributes.model_validate(data))
-        except pydantic.ValidationError as exc:
-            attributes.append(None)
-            for err in exc.errors():
-                field = ".".join(str(p) for p in err["loc"]) or "record"
-                value = err.get("input")
-                shown = "" if isinstance(value, dict) else f" (got {value!r})"
-                problems.add(labels[i], field, f"{err['msg']}{shown}")
+    return attributes, plot_ids
 
-    # Uniqueness inside the batch and against the registry.
+
+def _record_attributes(
+    rec: dict[str, Any], label: str, problems: _ProblemList
+) -> tuple[PlotAttributes | None, str | None]:
+    """Normalise and validate one record; returns its attributes (None when refused) and its given id."""
+    data: dict[str, Any] = {}
+    bad_json = False
+    for key, value in rec.items():
+        try:
+            data[key] = _normalise_value(key, value)
+        except (json.JSONDecodeError, TypeError) as exc:
+            problems.add(label, key, f"expected JSON (a list or object), got {value!r} ({exc})")
+            bad_json = True
+    pid = data.pop("plot_id", None)
+    if pid is not None and not isinstance(pid, str):
+        problems.add(label, "plot_id", f"expected a string id, got {pid!r}")
+        pid = None
+    if bad_json:
+        return None, pid
+    data = {k: v for k, v in data.items() if v is not None}
+    try:
+        return PlotAttributes.model_validate(data), pid
+    except pydantic.ValidationError as exc:
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or "record"
+            value = err.get("input")
+            shown = "" if isinstance(value, dict) else f" (got {value!r})"
+            problems.add(label, field, f"{err['msg']}{shown}")
+        return None, pid
+
+
+def _check_identifiers(
+    codes: list[Any],
+    plot_ids: list[str | None],
+    labels: list[str],
+    problems: _ProblemList,
+    *,
+    existing_ids: Callable[[Sequence[str]], set[str]] | None,
+    existing_codes: Callable[[Sequence[str]], set[str]] | None,
+) -> None:
+    """Uniqueness of codes and ids inside the batch and against the registry."""
     _check_unique(codes, labels, "code", problems)
     _check_unique(plot_ids, labels, "plot_id", problems)
     if existing_ids is not None:
@@ -284,21 +345,22 @@ def validate_plots(
             if code in taken_codes:
                 problems.add(labels[i], "code", f"code {code!r} is already used by a live plot")
 
-    # Overlaps, within the batch and with live plots already stored.
-    _check_overlaps_within(stored, labels, problems, overlap_tolerance_m2)
+
+def _check_overlaps(
+    stored: np.ndarray,
+    plot_ids: list[str | None],
+    labels: list[str],
+    problems: _ProblemList,
+    *,
+    overlap_lookup: OverlapLookup | None,
+    tolerance_m2: float,
+) -> None:
+    """Overlaps, within the batch and with live plots already stored."""
+    _check_overlaps_within(stored, labels, problems, tolerance_m2)
     if overlap_lookup is not None:
         for i, other, area in overlap_lookup(stored, plot_ids):
-            if area > overlap_tolerance_m2:
+            if area > tolerance_m2:
                 problems.add(labels[i], "geometry", f"overlaps live plot {other} by {area:.1f} m²")
-
-    if problems:
-        raise ValidationError(problems.items, context=context)
-    return ValidatedPlots(
-        attributes=[a for a in attributes if a is not None],
-        geometries=stored,
-        area_m2=shapely.area(stored),
-        plot_ids=plot_ids,
-    )
 
 
 def _geometry_column(frame: gpd.GeoDataFrame) -> str | None:
