@@ -165,44 +165,15 @@ def load_mapping(name_or_path: str | Path) -> ImportMapping:
     header = data.get("mapping", {})
     for key in sorted(set(header) - _HEADER_KEYS):
         errors.append(f"unknown key {key!r} in [mapping]; expected one of {sorted(_HEADER_KEYS)}")
-    fields = set(INPUT_FIELDS)
-
-    def check_field(name: str, where_key: str) -> None:
-        if name not in fields:
-            errors.append(f"{where_key}: unknown landreg field {name!r}; expected one of {sorted(fields)}")
-
-    columns: dict[str, tuple[str, ...]] = {}
-    for source, target in data.get("columns", {}).items():
-        targets = (target,) if isinstance(target, str) else tuple(target) if isinstance(target, list) else None
-        if targets is None or not targets or not all(isinstance(t, str) for t in targets):
-            errors.append(f"[columns] {source!r}: expected a field name or a list of them, got {target!r}")
-            continue
-        for t in targets:
-            check_field(t, f"[columns] {source!r}")
-        columns[normalise_name(source)] = targets
-    values: dict[str, dict[str, str]] = {}
-    for field_name, table in data.get("values", {}).items():
-        check_field(field_name, f"[values.{field_name}]")
-        if not isinstance(table, dict):
-            errors.append(f"[values] {field_name!r}: expected a table of source value = landreg value")
-            continue
-        allowed = VOCABULARIES.get(field_name)
-        for src, dst in table.items():
-            shown = str(dst).lower() if isinstance(dst, bool) else str(dst)
-            if allowed is not None and shown not in allowed:
-                errors.append(f"[values.{field_name}] {src!r} = {dst!r}: expected one of {list(allowed)}")
-            values.setdefault(field_name, {})[normalise_name(src)] = shown
-    units: dict[str, str] = {}
-    for source, unit in data.get("units", {}).items():
-        if unit not in UNITS_TO_NOK_M2:
-            errors.append(f"[units] {source!r} = {unit!r}: unknown unit; expected one of {list(UNITS_TO_NOK_M2)}")
-        units[normalise_name(source)] = str(unit)
+    columns = _parse_columns(data.get("columns", {}), errors)
+    values = _parse_values(data.get("values", {}), errors)
+    units = _parse_units(data.get("units", {}), errors)
     templates = {str(k): str(v) for k, v in data.get("templates", {}).items()}
     for field_name in templates:
-        check_field(field_name, f"[templates] {field_name!r}")
+        _check_field(field_name, f"[templates] {field_name!r}", errors)
     defaults = dict(data.get("defaults", {}))
     for field_name in defaults:
-        check_field(field_name, f"[defaults] {field_name!r}")
+        _check_field(field_name, f"[defaults] {field_name!r}", errors)
     if errors:
         raise MappingError(f"mapping {where}: " + "; ".join(errors))
     return ImportMapping(
@@ -216,3 +187,50 @@ def load_mapping(name_or_path: str | Path) -> ImportMapping:
         required=tuple(normalise_name(c) for c in header.get("required", [])),
         sources=tuple(str(s) for s in header.get("sources", [])),
     )
+
+
+def _check_field(name: str, where_key: str, errors: list[str]) -> None:
+    """Add an error when ``name`` is not a landreg plot field."""
+    if name not in INPUT_FIELDS:
+        errors.append(f"{where_key}: unknown landreg field {name!r}; expected one of {sorted(set(INPUT_FIELDS))}")
+
+
+def _parse_columns(table: dict[str, Any], errors: list[str]) -> dict[str, tuple[str, ...]]:
+    """The ``[columns]`` section: source column -> landreg field(s), keyed by normalised source name."""
+    columns: dict[str, tuple[str, ...]] = {}
+    for source, target in table.items():
+        targets = (target,) if isinstance(target, str) else tuple(target) if isinstance(target, list) else None
+        if targets is None or not targets or not all(isinstance(t, str) for t in targets):
+            errors.append(f"[columns] {source!r}: expected a field name or a list of them, got {target!r}")
+            continue
+        for t in targets:
+            _check_field(t, f"[columns] {source!r}", errors)
+        columns[normalise_name(source)] = targets
+    return columns
+
+
+def _parse_values(tables: dict[str, Any], errors: list[str]) -> dict[str, dict[str, str]]:
+    """The ``[values.<field>]`` sections: source value -> landreg value, checked against the field's vocabulary."""
+    values: dict[str, dict[str, str]] = {}
+    for field_name, table in tables.items():
+        _check_field(field_name, f"[values.{field_name}]", errors)
+        if not isinstance(table, dict):
+            errors.append(f"[values] {field_name!r}: expected a table of source value = landreg value")
+            continue
+        allowed = VOCABULARIES.get(field_name)
+        for src, dst in table.items():
+            shown = str(dst).lower() if isinstance(dst, bool) else str(dst)
+            if allowed is not None and shown not in allowed:
+                errors.append(f"[values.{field_name}] {src!r} = {dst!r}: expected one of {list(allowed)}")
+            values.setdefault(field_name, {})[normalise_name(src)] = shown
+    return values
+
+
+def _parse_units(table: dict[str, Any], errors: list[str]) -> dict[str, str]:
+    """The ``[units]`` section: source column -> price unit."""
+    units: dict[str, str] = {}
+    for source, unit in table.items():
+        if unit not in UNITS_TO_NOK_M2:
+            errors.append(f"[units] {source!r} = {unit!r}: unknown unit; expected one of {list(UNITS_TO_NOK_M2)}")
+        units[normalise_name(source)] = str(unit)
+    return units
