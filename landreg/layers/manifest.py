@@ -144,20 +144,8 @@ def _parse_layer(raw: Any, index: int, path: Path) -> LayerSpec:
     synthetic = raw.get("synthetic")
     if not isinstance(synthetic, bool):
         raise _field_error(path, label, "synthetic", f"expected true or false, got {synthetic!r}")
-    crs = raw.get("crs")
-    if kind == "table":
-        if crs is not None:
-            raise _field_error(path, label, "crs", f"an attribute table has no CRS; remove it (got {crs!r})")
-    elif not isinstance(crs, str) or not crs.strip():
-        raise _field_error(path, label, "crs", f"a {kind} layer needs a CRS such as 'EPSG:25832', got {crs!r}")
-    layer = raw.get("layer")
-    if layer is not None and (not isinstance(layer, str) or not layer.strip()):
-        raise _field_error(path, label, "layer", f"expected a non-empty string, got {layer!r}")
-    file_path = Path(raw["file"]).expanduser()
-    if not file_path.is_absolute():
-        file_path = path.parent / file_path
-    if layer is None and file_path.suffix.lower() == ".gpkg":
-        raise _field_error(path, label, "layer", f"a GeoPackage layer needs the layer name inside {raw['file']!r}")
+    crs = _parse_crs(raw.get("crs"), kind=kind, path=path, label=label)
+    file_path, layer = _parse_source(raw, path=path, label=label)
     return LayerSpec(
         id=raw["id"],
         file=raw["file"],
@@ -172,6 +160,29 @@ def _parse_layer(raw: Any, index: int, path: Path) -> LayerSpec:
         synthetic=synthetic,
         description=raw["description"],
     )
+
+
+def _parse_crs(crs: Any, *, kind: str, path: Path, label: str) -> str | None:
+    """The layer's declared CRS: none for an attribute table, required text for any other kind."""
+    if kind == "table":
+        if crs is not None:
+            raise _field_error(path, label, "crs", f"an attribute table has no CRS; remove it (got {crs!r})")
+    elif not isinstance(crs, str) or not crs.strip():
+        raise _field_error(path, label, "crs", f"a {kind} layer needs a CRS such as 'EPSG:25832', got {crs!r}")
+    return crs
+
+
+def _parse_source(raw: dict[str, Any], *, path: Path, label: str) -> tuple[Path, str | None]:
+    """The data file (relative to the manifest's folder) and the layer name inside it."""
+    layer = raw.get("layer")
+    if layer is not None and (not isinstance(layer, str) or not layer.strip()):
+        raise _field_error(path, label, "layer", f"expected a non-empty string, got {layer!r}")
+    file_path = Path(raw["file"]).expanduser()
+    if not file_path.is_absolute():
+        file_path = path.parent / file_path
+    if layer is None and file_path.suffix.lower() == ".gpkg":
+        raise _field_error(path, label, "layer", f"a GeoPackage layer needs the layer name inside {raw['file']!r}")
+    return file_path, layer
 
 
 def load_manifest(layers_dir: str | Path) -> Manifest:
