@@ -267,6 +267,13 @@ def where_clause(query: PlotQuery, *, table: str, rtree: str | None, now_text: s
     any_of("readiness", query.readiness)
     any_of("business_area_id", query.business_area_id)
     any_of("plot_id", query.plot_ids)
+    _value_clauses(query, clauses, params)
+    _validity_clauses(query, clauses, params)
+    return (" AND ".join(clauses) if clauses else "1=1"), params
+
+
+def _value_clauses(query: PlotQuery, clauses: list[str], params: list[Any]) -> None:
+    """Append the code, area, price and road filters of ``query`` to ``clauses`` and ``params``."""
     if query.code is not None:
         clauses.append("code = ?")
         params.append(query.code)
@@ -285,6 +292,10 @@ def where_clause(query: PlotQuery, *, table: str, rtree: str | None, now_text: s
     if query.requires_new_road is not None:
         clauses.append("requires_new_road = ?")
         params.append(int(query.requires_new_road))
+
+
+def _validity_clauses(query: PlotQuery, clauses: list[str], params: list[Any]) -> None:
+    """Append the validity filter (valid at, valid during, or live only) of ``query``."""
     if query.valid_at is not None:
         t = format_datetime(query.valid_at)
         clauses.append("(valid_from IS NULL OR valid_from <= ?) AND (valid_to IS NULL OR valid_to > ?)")
@@ -299,7 +310,6 @@ def where_clause(query: PlotQuery, *, table: str, rtree: str | None, now_text: s
             params.append(format_datetime(start))
     elif not query.include_ended:
         clauses.append("valid_to IS NULL")
-    return (" AND ".join(clauses) if clauses else "1=1"), params
 
 
 def resolve_business_areas(query: PlotQuery, *, areas: Any) -> PlotQuery:
