@@ -86,12 +86,28 @@ def check_profile_definitions(data: Mapping[str, Any], *, where: str) -> dict[st
     version = data.get("version", f"{builtin['version']}+custom")
     if not isinstance(version, str | int | float):
         problems.append(_problem(where, "version", f"expected a string, got {type(version).__name__}"))
-    criteria = {**builtin["criteria"]}
-    custom_criteria = data.get("criteria", {})
-    if not isinstance(custom_criteria, Mapping):
+    criteria = _merge_criteria(builtin["criteria"], data.get("criteria", {}), where=where, problems=problems)
+    derived = data.get("derived", builtin.get("derived", {}))
+    try:
+        _Derived.model_validate(derived)
+    except pydantic.ValidationError as exc:
+        problems += _problems(exc, where, "derived")
+    out_profiles = {**builtin["profiles"]}
+    for name, spec in profiles.items():
+        if _check_profile(name, spec, criteria=criteria, where=where, problems=problems):
+            out_profiles[name] = dict(spec)
+    if problems:
+        raise ValidationError(problems, context=f"scoring profiles {where}", wrote_nothing=False)
+    return {"version": str(version), "criteria": criteria, "derived": derived, "profiles": out_profiles}
+
+
+def _merge_criteria(builtin: Mapping[str, Any], custom: Any, *, where: str, problems: list[Problem]) -> dict[str, Any]:
+    """Built-in criteria with each valid custom ``[criteria.<name>]`` table merged over its namesake."""
+    criteria = {**builtin}
+    if not isinstance(custom, Mapping):
         problems.append(_problem(where, "criteria", "expected [criteria.<name>] tables"))
-        custom_criteria = {}
-    for name, spec in custom_criteria.items():
+        custom = {}
+    for name, spec in custom.items():
         if not isinstance(spec, Mapping):
             problems.append(_problem(where, f"criteria.{name}", "expected a table"))
             continue
@@ -105,39 +121,34 @@ def check_profile_definitions(data: Mapping[str, Any], *, where: str) -> dict[st
             problems.append(_problem(where, f"criteria.{name}", str(exc)))
             continue
         criteria[name] = merged
-    derived = data.get("derived", builtin.get("derived", {}))
+    return criteria
+
+
+def _check_profile(name: str, spec: Any, *, criteria: Mapping[str, Any], where: str, problems: list[Problem]) -> bool:
+    """Check one ``[profiles.<name>]`` table against the known criteria; False when it cannot be used."""
+    field = f"profiles.{name}"
+    if not isinstance(spec, Mapping):
+        problems.append(_problem(where, field, "expected a table with weights"))
+        return False
     try:
-        _Derived.model_validate(derived)
+        parsed = _ProfileSpec.model_validate(spec)
     except pydantic.ValidationError as exc:
-        problems += _problems(exc, where, "derived")
-    out_profiles = {**builtin["profiles"]}
-    for name, spec in profiles.items():
-        field = f"profiles.{name}"
-        if not isinstance(spec, Mapping):
-            problems.append(_problem(where, field, "expected a table with weights"))
-            continue
-        try:
-            parsed = _ProfileSpec.model_validate(spec)
-        except pydantic.ValidationError as exc:
-            problems += _problems(exc, where, field)
-            continue
-        for crit in parsed.weights:
-            if crit not in criteria:
-                problems.append(
-                    _problem(where, f"{field}.weights.{crit}", f"unknown criterion; expected one of {sorted(criteria)}")
-                )
-        for crit, w in parsed.weights.items():
-            if not w >= 0:
-                problems.append(_problem(where, f"{field}.weights.{crit}", f"must be >= 0, got {w}"))
-        if parsed.weights and sum(parsed.weights.values()) <= 0:
-            problems.append(_problem(where, f"{field}.weights", "the weights sum to 0; expected at least one > 0"))
-        for crit in parsed.criteria:
-            if crit not in criteria:
-                problems.append(_problem(where, f"{field}.criteria.{crit}", "unknown criterion"))
-        out_profiles[name] = dict(spec)
-    if problems:
-        raise ValidationError(problems, context=f"scoring profiles {where}", wrote_nothing=False)
-    return {"version": str(version), "criteria": criteria, "derived": derived, "profiles": out_profiles}
+        problems += _problems(exc, where, field)
+        return False
+    for crit in parsed.weights:
+        if crit not in criteria:
+            problems.append(
+                _problem(where, f"{field}.weights.{crit}", f"unknown criterion; expected one of {sorted(criteria)}")
+            )
+    for crit, w in parsed.weights.items():
+        if not w >= 0:
+            problems.append(_problem(where, f"{field}.weights.{crit}", f"must be >= 0, got {w}"))
+    if parsed.weights and sum(parsed.weights.values()) <= 0:
+        problems.append(_problem(where, f"{field}.weights", "the weights sum to 0; expected at least one > 0"))
+    for crit in parsed.criteria:
+        if crit not in criteria:
+            problems.append(_problem(where, f"{field}.criteria.{crit}", "unknown criterion"))
+    return True
 
 
 def read_profiles_file(path: str | Path) -> dict[str, Any]:
