@@ -12,7 +12,14 @@ from typing import Any, TypeVar
 
 import click
 
-from landreg.cli.common import handle_errors, layers_option, open_from_cli, registry_option, resolve_layers_dir
+from landreg.cli.common import (
+    handle_errors,
+    layers_option,
+    open_from_cli,
+    output_option,
+    registry_option,
+    resolve_layers_dir,
+)
 from landreg.cli.profiles_opt import profiles_option, resolve_profile
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -21,13 +28,7 @@ PROFILES = ("general", "logistics", "manufacturing", "office")
 
 def _common(func: F) -> F:
     """``--registry``, ``--layers``, ``--profile``, ``--online-tiles/--no-online-tiles`` and ``-o``."""
-    func = click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
-        required=True,
-        help="HTML file to write (standalone: works offline, from file://).",
-    )(func)
+    func = output_option("HTML file to write (standalone: works offline, from file://).", required=True)(func)
     func = click.option(
         "--web-tiles/--no-web-tiles",
         default=True,

@@ -12,17 +12,11 @@ from typing import Any
 import click
 import pandas as pd
 
-from landreg.cli.common import handle_errors, open_from_cli, registry_option
+from landreg.cli.common import handle_errors, open_from_cli, output_option, registry_option
 from landreg.cli.profiles_opt import profiles_option, resolve_profile
 from landreg.settings import LandregSettings
 
-_OUTPUT = click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the table to a .csv, .geojson or .json file.",
-)
+_OUTPUT = output_option("Write the table to a .csv, .geojson or .json file.")
 
 
 def _write(frame: pd.DataFrame, path: Path | None, *, payload: dict[str, Any] | None = None) -> None:

@@ -6,7 +6,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 import pydantic
@@ -26,6 +26,32 @@ def registry_option(func: F) -> F:
         default=None,
         help="Registry GeoPackage (default: $LANDREG_REGISTRY or ./var/landreg.gpkg).",
     )(func)
+
+
+def output_option(help: str, *, required: bool = False) -> Callable[[F], F]:
+    """``-o/--output FILE``: the file a command writes (its format from the suffix).
+
+    Parameters
+    ----------
+    help : str
+        What the command writes there, shown by ``--help``.
+    required : bool
+        Whether the command needs the option (otherwise it defaults to None).
+
+    Returns
+    -------
+    callable
+        A click decorator giving the command an ``output: Path | None`` argument.
+    """
+    option = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        required=required,
+        help=help,
+    )
+    return cast("Callable[[F], F]", option)
 
 
 def layers_option(func: F) -> F:

@@ -13,6 +13,7 @@ from landreg.cli.common import (
     handle_errors,
     layers_option,
     open_from_cli,
+    output_option,
     progress_bar,
     registry_option,
     resolve_layers_dir,
@@ -204,13 +205,7 @@ def _build_query(kw: dict):
 @click.command("query")
 @registry_option
 @_query_options
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the result to a file (format from the suffix).",
-)
+@output_option("Write the result to a file (format from the suffix).")
 @click.option("--json", "as_json", is_flag=True, help="Print GeoJSON (CRS84) instead of a table.")
 @handle_errors
 def query_cmd(registry_path: Path | None, output: Path | None, as_json: bool, **kw: object) -> None:
@@ -331,7 +326,7 @@ def end_cmd(
 
 
 @click.command("schema")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@output_option("Write the schema to this file instead of printing it.")
 def schema_cmd(output: Path | None) -> None:
     """Print (or write) the JSON Schema of a plot."""
     from landreg.model import plot_json_schema

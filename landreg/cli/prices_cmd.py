@@ -11,7 +11,14 @@ from typing import Any, TypeVar
 import click
 import pandas as pd
 
-from landreg.cli.common import handle_errors, layers_option, open_from_cli, registry_option, resolve_layers_dir
+from landreg.cli.common import (
+    handle_errors,
+    layers_option,
+    open_from_cli,
+    output_option,
+    registry_option,
+    resolve_layers_dir,
+)
 from landreg.errors import UnsupportedFormatError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,14 +71,7 @@ def _report_warnings(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _output_option(func: F) -> F:
-    return click.option(
-        "-o",
-        "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=None,
-        help="Also write the table to FILE.csv or FILE.xlsx.",
-    )(func)
+_output_option = output_option("Also write the table to FILE.csv or FILE.xlsx.")
 
 
 def write_table(frame: pd.DataFrame, path: Path) -> Path:
@@ -227,13 +227,7 @@ def model_cmd(registry_path, kind, basis, fees, mix, enriched, plots_output, see
 @click.option("--pixel-size-m", type=click.FloatRange(min=10, max=10000), default=500.0, show_default=True)
 @click.option("--method", type=click.Choice(["idw", "kriging"]), default="idw", show_default=True)
 @click.option("--since-year", type=click.IntRange(1900, 2100), default=None, help="Use observations from this year on.")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="GeoTIFF to write (EPSG:25832).",
-)
+@output_option("GeoTIFF to write (EPSG:25832).", required=True)
 @handle_errors
 @_report_warnings
 def surface_cmd(registry_path, kind, basis, fees, mix, layers_dir, pixel_size_m, method, since_year, output) -> None:

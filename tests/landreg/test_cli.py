@@ -290,3 +290,31 @@ def test_tokens_and_uptake_take_municipality_names(demo, tmp_path):
     assert out.returncode == 2 and "'5001=lots'" in out.stderr and "Traceback" not in out.stderr
     out = landreg("supply", "--registry", demo, "--uptake-by-municipality", "9999=10")
     assert out.returncode == 1 and "unknown municipality '9999'" in out.stderr and "Traceback" not in out.stderr
+
+
+def _all_commands(group, ctx):
+    import click
+
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        if isinstance(cmd, click.Group):
+            yield from _all_commands(cmd, click.Context(cmd, parent=ctx, info_name=name))
+        elif cmd is not None:
+            yield cmd
+
+
+def test_every_command_spells_its_output_file_option_the_same_way():
+    import click
+
+    from landreg.cli import main as cli
+
+    outputs = [
+        (cmd.name, p)
+        for cmd in _all_commands(cli, click.Context(cli, info_name="landreg"))
+        for p in cmd.params
+        if p.name == "output"
+    ]
+    assert {name for name, _ in outputs} >= {"score", "query", "schema", "summary", "surface", "overview"}
+    for name, p in outputs:
+        assert p.opts == ["-o", "--output"] and not p.secondary_opts, name
+        assert isinstance(p.type, click.Path) and p.type.dir_okay is False and p.help, name
