@@ -20,30 +20,15 @@ _OUTPUT = output_option("Write the table to a .csv, .geojson or .json file.")
 
 
 def _write(frame: pd.DataFrame, path: Path | None, *, payload: dict[str, Any] | None = None) -> None:
-    """CSV (lists as JSON text), GeoJSON (CRS84) or the result's JSON."""
+    """The result's JSON (``.json``), else the table through :func:`landreg.io.write.write_table`."""
     if path is None:
         return
-    suffix = path.suffix.lower()
-    if suffix == ".json" and payload is not None:
+    if path.suffix.lower() == ".json" and payload is not None:
         path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
-    elif suffix == ".geojson":
-        import geopandas as gpd
-
-        if not isinstance(frame, gpd.GeoDataFrame):
-            raise click.UsageError("GeoJSON needs geometries; this table has none (use .csv)")
-        out = frame.copy()
-        for col in out.columns:
-            if col != out.geometry.name and out[col].map(lambda v: isinstance(v, (list, dict))).any():
-                out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False))
-        out.to_crs("OGC:CRS84").to_file(path, driver="GeoJSON", engine="pyogrio")
-    elif suffix == ".csv":
-        out = pd.DataFrame(frame.drop(columns="geometry", errors="ignore")).copy()
-        for col in out.columns:
-            if out[col].map(lambda v: isinstance(v, (list, dict))).any():
-                out[col] = out[col].map(lambda v: json.dumps(v, ensure_ascii=False))
-        out.to_csv(path, index=False)
     else:
-        raise click.UsageError(f"unknown output format {path.suffix!r}; expected .csv, .geojson or .json")
+        from landreg.io.write import write_table
+
+        write_table(frame, path)
     click.echo(f"wrote {path}", err=True)
 
 

@@ -19,7 +19,7 @@ from landreg.cli.common import (
     registry_option,
     resolve_layers_dir,
 )
-from landreg.errors import UnsupportedFormatError
+from landreg.io.write import write_table
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,25 +72,6 @@ def _report_warnings(func: F) -> F:
 
 
 _output_option = output_option("Also write the table to FILE.csv or FILE.xlsx.")
-
-
-def write_table(frame: pd.DataFrame, path: Path) -> Path:
-    """Write ``frame`` as CSV or Excel (by the file suffix).
-
-    Raises
-    ------
-    UnsupportedFormatError
-        For any suffix but ``.csv`` and ``.xlsx``.
-    """
-    suffix = path.suffix.lower()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if suffix == ".csv":
-        frame.to_csv(path, index=False)
-    elif suffix == ".xlsx":
-        frame.to_excel(path, index=False, engine="openpyxl")
-    else:
-        raise UnsupportedFormatError(f"cannot export a table to {path.name!r}: expected a .csv or .xlsx file")
-    return path
 
 
 def _echo_table(frame: pd.DataFrame, output: Path | None, *, floatfmt: str = "{:,.1f}") -> None:

@@ -7,24 +7,27 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 
 from landreg.crs import STORAGE_CRS, parse_crs
-from landreg.errors import Problem, ValidationError
+from landreg.errors import Problem, UnsupportedFormatError, ValidationError
 from landreg.io.formats import SHAPEFILE_NAMES, FileFormat, detect_format
 from landreg.io.geojson import write_geojson
 
 _DBF_TEXT_LIMIT = 254
+_Frame = TypeVar("_Frame", bound=pd.DataFrame)
 
 
-def _flatten(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Lists and dicts as JSON text, so every OGR format can hold them."""
+def _flatten(frame: _Frame) -> _Frame:
+    """Lists and dicts as JSON text, so every OGR format and CSV can hold them."""
     out = frame.copy()
+    geometry = out.geometry.name if isinstance(out, gpd.GeoDataFrame) else None
     for col in out.columns:
-        if col == out.geometry.name or out[col].dtype != object:
+        if col == geometry or out[col].dtype != object:
             continue
         if out[col].map(lambda v: isinstance(v, (list, dict))).any():
             out[col] = out[col].map(
@@ -71,6 +74,47 @@ def write_plots(
         path.with_suffix(".prj").write_text(target.to_wkt(), encoding="utf-8")
     else:
         _write_shapefile(out, path, zipped=kind is FileFormat.SHAPEFILE_ZIP)
+    return path
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a result table as CSV, Excel or GeoJSON (by the file suffix).
+
+    Parameters
+    ----------
+    frame : DataFrame or GeoDataFrame
+        The table; a geometry column (any CRS, declared) is written only to GeoJSON.
+    path : str or Path
+        ``.csv`` (attributes only, lists and dicts as JSON text), ``.xlsx`` (attributes
+        only) or ``.geojson`` (CRS84, nested values kept as JSON arrays and objects).
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    UnsupportedFormatError
+        For another suffix, or ``.geojson`` for a table without geometries.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".geojson"):
+        raise UnsupportedFormatError(f"cannot write a table to {path.name!r}: expected a .csv, .xlsx or .geojson file")
+    if suffix == ".geojson" and not isinstance(frame, gpd.GeoDataFrame):
+        raise UnsupportedFormatError(
+            f"cannot write {path.name!r}: GeoJSON needs geometries and this table has none (use .csv)"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".geojson":
+        write_geojson(frame, path)
+        return path
+    table = _flatten(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")))
+    if suffix == ".csv":
+        table.to_csv(path, index=False, encoding="utf-8")
+    else:
+        table.to_excel(path, index=False, engine="openpyxl")
     return path
 
 

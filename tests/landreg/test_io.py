@@ -99,3 +99,19 @@ def test_shapefile_export_refuses_to_truncate(registry, tmp_path):
     with pytest.raises(ValidationError, match="does not fit a Shapefile"):
         export_plots(registry, tmp_path / "x.shp")
     assert not (tmp_path / "x.shp").exists()
+
+
+def test_write_table_keeps_nested_values_as_json_and_needs_geometry_for_geojson(tmp_path):
+    import geopandas as gpd
+
+    from landreg.io.write import write_table
+
+    table = pd.DataFrame({"area": ["Tulluan", "Sveberg"], "codes": [["46.72"], []], "daa": [1.5, float("nan")]})
+    write_table(table, tmp_path / "t.csv")
+    back = pd.read_csv(tmp_path / "t.csv")
+    assert [json.loads(v) for v in back["codes"]] == [["46.72"], []] and back["area"].tolist() == ["Tulluan", "Sveberg"]
+    with pytest.raises(UnsupportedFormatError, match="GeoJSON needs geometries"):
+        write_table(table, tmp_path / "t.geojson")
+    frame = gpd.GeoDataFrame(table, geometry=[shapely.Point(570000, 7030000)] * 2, crs="EPSG:25832")
+    doc = json.loads(write_table(frame, tmp_path / "t.geojson").read_text(encoding="utf-8"))
+    assert doc["features"][0]["properties"]["codes"] == ["46.72"] and doc["features"][1]["properties"]["daa"] is None

@@ -98,3 +98,18 @@ def test_commands(cli, demo_registry, tmp_path):
     assert res.exit_code == 0, res.output
     assert "helped:" in res.output and len(pd.read_csv(tmp_path / "s.csv")) >= 3
     assert hashlib.sha256(demo_registry.path.read_bytes()).hexdigest() == digest
+
+
+def test_analysis_tables_are_written_by_the_core_table_writer(cli, demo_registry, tmp_path):
+    path = str(demo_registry.path)
+    demo_registry.close()
+    run = CliRunner().invoke
+    args = ["clusters", "--registry", path, "--industry", "46.72", "--no-hotspots", "-o"]
+    assert run(cli, [*args, str(tmp_path / "c.csv")]).exit_code == 0
+    res = run(cli, [*args, str(tmp_path / "c.xlsx")])
+    assert res.exit_code == 0, res.output
+    csv, xlsx = pd.read_csv(tmp_path / "c.csv"), pd.read_excel(tmp_path / "c.xlsx")
+    assert list(xlsx.columns) == list(csv.columns) and len(xlsx) == len(csv) > 0
+    res = run(cli, [*args, str(tmp_path / "c.txt")])
+    assert res.exit_code == 1 and "expected a .csv, .xlsx or .geojson file" in res.output
+    assert not (tmp_path / "c.txt").exists()

@@ -80,7 +80,7 @@ def test_summary_index_model_surface(bundled_registry, tmp_path):
 
 def test_bad_export_suffix(bundled_registry, tmp_path):
     result = _run("summary", "--registry", bundled_registry, "-o", tmp_path / "s.txt")
-    assert result.exit_code == 1 and "expected a .csv or .xlsx file" in result.stderr
+    assert result.exit_code == 1 and "expected a .csv, .xlsx or .geojson file" in result.stderr
 
 
 def test_subprocess_compare(bundled_registry):
