@@ -208,7 +208,7 @@ def asking_price_surface(plots: Any, *, layers_dir: str | Path, pixel_size_m: fl
 
 def price_hotspot_frame(plots: Any, *, permutations: int = 499) -> Any:
     """Price hot/cold spots per priced plot (:func:`landreg.clusters.price_hotspots`), or None (< 10 prices)."""
-    from landreg.scoring.criteria import price_nok_m2
+    from landreg.prices.asking import price_nok_m2
 
     if int(pd.Series(price_nok_m2(plots)).notna().sum()) < 10:
         return None

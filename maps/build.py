@@ -146,7 +146,7 @@ def _plot_classes(frame: gpd.GeoDataFrame, *, color_by: str, scheme: str | None,
     if color_by == "score":
         return classify_values(frame["score"], title=f"Score, {profile_name} profile", kind="score", scheme=scheme, k=k)
     if color_by == "price":
-        from landreg.scoring.criteria import price_nok_m2
+        from landreg.prices.asking import price_nok_m2
 
         return classify_values(price_nok_m2(frame), title="Asking price (NOK/m²)", kind="price", scheme=scheme, k=k)
     if color_by == "status":

@@ -146,7 +146,7 @@ def plot_map_png(
     if color_by == "score":
         classes = classify_values(frame["score"], title="Score", kind="score", scheme=scheme, k=k)
     elif color_by == "price":
-        from landreg.scoring.criteria import price_nok_m2
+        from landreg.prices.asking import price_nok_m2
 
         classes = classify_values(price_nok_m2(frame), title="NOK/m²", kind="price", scheme=scheme, k=k)
     elif color_by == "status":

@@ -185,7 +185,7 @@ def price_hotspots(
     -------
     HotSpots
     """
-    from landreg.scoring.criteria import price_nok_m2
+    from landreg.prices.asking import price_nok_m2
 
     y_all = plots[value].to_numpy(dtype=float) if value in plots.columns else price_nok_m2(plots)
     keep = np.isfinite(y_all)

@@ -9,6 +9,7 @@ different kinds (asking, transaction) are never pooled silently: pass
 
 from __future__ import annotations
 
+from landreg.prices.asking import price_nok_m2
 from landreg.prices.benchmarks import (
     BENCHMARKS_PATH,
     compare_with_benchmarks,
@@ -82,6 +83,7 @@ __all__ = [
     "plot_price_points",
     "price_class_of",
     "price_index",
+    "price_nok_m2",
     "region_mask",
     "region_reference_price",
     "save_price_surface",

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from landreg.scoring.context import ScoringContext, unscoreable_columns
-from landreg.scoring.criteria import derive_criterion_columns, hazard_safety, price_nok_m2, transform_values
+from landreg.scoring.criteria import derive_criterion_columns, hazard_safety, transform_values
 from landreg.scoring.errors import (
     FirmNotFoundError,
     InvalidWeightsError,
@@ -40,7 +40,6 @@ __all__ = [
     "list_profiles",
     "load_profile",
     "parse_weights",
-    "price_nok_m2",
     "rank_scores",
     "rank_stability",
     "score_plots",

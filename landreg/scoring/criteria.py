@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from landreg.prices.asking import price_nok_m2
 from landreg.scoring.profiles import Criterion, Limit, ScoringProfile
 
 _READINESS = {"raw": 0, "zoned": 1, "serviced": 2, "build_ready": 3}
@@ -15,13 +16,6 @@ def _num(frame: pd.DataFrame, column: str) -> np.ndarray:
     if column not in frame.columns:
         return np.full(len(frame), np.nan)
     return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def price_nok_m2(frame: pd.DataFrame) -> np.ndarray:
-    """Asking price per m²: the middle of min and max, or whichever of them is given (NaN when none)."""
-    lo, hi = _num(frame, "price_min_nok_m2"), _num(frame, "price_max_nok_m2")
-    with np.errstate(invalid="ignore"):
-        return np.where(np.isnan(lo), hi, np.where(np.isnan(hi), lo, (lo + hi) / 2))
 
 
 def hazard_safety(frame: pd.DataFrame, *, unchecked_hazard: float = 0.7) -> np.ndarray:
