@@ -141,42 +141,10 @@ def plot_payload(
     """
     web = to_web(plots, simplify_m=simplify_m)
     kept = plots.index.get_indexer(web.index)
-    f = plots
-    n = len(f)
-
-    def col(name: str) -> list[Any]:
-        return f[name].tolist() if name in f.columns else [None] * n
-
-    area_ids = col("business_area_id")
-    columns: dict[str, Any] = {
-        "code": [json_value(v) for v in col("code")],
-        "name": [json_value(v) for v in col("name")],
-        "area": _categorical([(area_names or {}).get(a, a) if a is not None else None for a in area_ids]),
-        "daa": [json_value(v / 1000.0, digits=1) if v is not None else None for v in col("area_m2")],
-        "price": _categorical(price_text(f)),
-        "new_road": _categorical(
-            ["yes" if v is True else "no" if v is False else None for v in col("requires_new_road")]
-        ),
-        "cls": classes.codes.tolist(),
-    }
-    for key, source in _SOURCE_COLUMNS.items():
-        columns[key] = _categorical([json_value(v) for v in col(source)])
+    columns = _attribute_columns(plots, classes=classes, area_names=area_names)
     criteria: list[tuple[str, str, float]] = []
-    if "score" in f.columns:
-        scores = f["score"].to_numpy(dtype=float)
-        columns["score"] = [json_value(v, digits=1) for v in scores]
-        ranks = f["rank"].to_numpy(dtype=float) if "rank" in f.columns else np.full(n, np.nan)
-        n_scored = int(np.isfinite(scores).sum())
-        columns["rank"] = [None if np.isnan(r) else f"{int(r)} of {n_scored}" for r in ranks]
-        reasons = col("exclusion_reasons")
-        columns["reasons"] = [
-            ", ".join(map(str, r)) if isinstance(r, (list, tuple, np.ndarray)) and len(r) else None for r in reasons
-        ]
-        criteria = score_criteria(f, profile=profile, not_applicable=not_applicable)
-        if criteria:
-            contrib = np.column_stack([f[f"contrib_{c}"].to_numpy(dtype=float) for c, _, _ in criteria])
-            contrib = np.where(np.isfinite(contrib), np.round(contrib, 1), 0.0)
-            columns["contrib"] = contrib.tolist()
+    if "score" in plots.columns:
+        criteria = _score_columns(plots, columns, profile=profile, not_applicable=not_applicable)
     for key, values in (extra_columns or {}).items():
         values = list(values)
         columns[key] = (
@@ -184,21 +152,71 @@ def plot_payload(
         )
     columns = {k: _subset(v, kept) for k, v in columns.items()}
     facts = [list(x) for x in (*PLOT_FACTS, *extra_facts) if x[1] in columns]
-    record = profile.record() if profile is not None and hasattr(profile, "record") else {}
-    profile_text = f"{record.get('profile', '')} profile, version {record.get('version', '')}".strip() if record else ""
     return {
         "scale": 10**decimals,
         "geoms": encode_polygons(web.geometry.values, decimals=decimals),
         "columns": columns,
         "facts": facts,
         "criteria": [list(c) for c in criteria],
-        "profile": profile_text,
+        "profile": _profile_text(profile),
         "colors": classes.colors,
         "missingColor": MISSING_COLOR,
         "className": "landreg-plot",
         "tooltipField": tooltip_field,
         "note": note,
     }
+
+
+def _column(frame: pd.DataFrame, name: str) -> list[Any]:
+    """The values of a column, or None for every row when the frame lacks it."""
+    return frame[name].tolist() if name in frame.columns else [None] * len(frame)
+
+
+def _attribute_columns(f: pd.DataFrame, *, classes: Classes, area_names: Mapping[str, str] | None) -> dict[str, Any]:
+    """Popup columns every plot has: code, name, area, size, price, road, class and the source columns."""
+    columns: dict[str, Any] = {
+        "code": [json_value(v) for v in _column(f, "code")],
+        "name": [json_value(v) for v in _column(f, "name")],
+        "area": _categorical(
+            [(area_names or {}).get(a, a) if a is not None else None for a in _column(f, "business_area_id")]
+        ),
+        "daa": [json_value(v / 1000.0, digits=1) if v is not None else None for v in _column(f, "area_m2")],
+        "price": _categorical(price_text(f)),
+        "new_road": _categorical(
+            ["yes" if v is True else "no" if v is False else None for v in _column(f, "requires_new_road")]
+        ),
+        "cls": classes.codes.tolist(),
+    }
+    for key, source in _SOURCE_COLUMNS.items():
+        columns[key] = _categorical([json_value(v) for v in _column(f, source)])
+    return columns
+
+
+def _score_columns(
+    f: pd.DataFrame, columns: dict[str, Any], *, profile: Any, not_applicable: Mapping[str, str] | None
+) -> list[tuple[str, str, float]]:
+    """Add score, rank, exclusion reasons and per-criterion points to ``columns``; returns the criteria shown."""
+    scores = f["score"].to_numpy(dtype=float)
+    columns["score"] = [json_value(v, digits=1) for v in scores]
+    ranks = f["rank"].to_numpy(dtype=float) if "rank" in f.columns else np.full(len(f), np.nan)
+    n_scored = int(np.isfinite(scores).sum())
+    columns["rank"] = [None if np.isnan(r) else f"{int(r)} of {n_scored}" for r in ranks]
+    reasons = _column(f, "exclusion_reasons")
+    columns["reasons"] = [
+        ", ".join(map(str, r)) if isinstance(r, (list, tuple, np.ndarray)) and len(r) else None for r in reasons
+    ]
+    criteria = score_criteria(f, profile=profile, not_applicable=not_applicable)
+    if criteria:
+        contrib = np.column_stack([f[f"contrib_{c}"].to_numpy(dtype=float) for c, _, _ in criteria])
+        contrib = np.where(np.isfinite(contrib), np.round(contrib, 1), 0.0)
+        columns["contrib"] = contrib.tolist()
+    return criteria
+
+
+def _profile_text(profile: Any) -> str:
+    """The popup's profile line, ``<name> profile, version <v>``; empty without a profile record."""
+    record = profile.record() if profile is not None and hasattr(profile, "record") else {}
+    return f"{record.get('profile', '')} profile, version {record.get('version', '')}".strip() if record else ""
 
 
 def _subset(values: Any, kept: np.ndarray) -> Any:
