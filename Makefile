@@ -58,7 +58,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check landreg api maps tests bench
 	$(VENV)/bin/ruff format --check landreg api maps tests bench
-	$(VENV)/bin/mypy landreg
+	$(VENV)/bin/mypy landreg api maps
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

@@ -70,6 +70,8 @@ def load_static_collections(layers_dir: Path) -> list[Collection]:
             frame = load_layer(layer_id, layers_dir=layers_dir)
         except Exception:  # a missing optional layer leaves the collection out
             continue
+        if not isinstance(frame, gpd.GeoDataFrame):  # a raster or plain table is no feature collection
+            continue
         frame = frame.reset_index(drop=True)
         out.append(
             Collection(

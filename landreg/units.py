@@ -13,8 +13,3 @@ def daa_from_m2(area_m2: float) -> float:
 def m2_from_daa(area_daa: float) -> float:
     """Convert decares to square metres (1 daa = 1,000 m²)."""
     return area_daa * M2_PER_DAA
-
-
-def format_daa(area_m2: float, *, decimals: int = 1) -> str:
-    """Format an area given in m² as decares, e.g. ``'12.5 daa'``."""
-    return f"{daa_from_m2(area_m2):,.{decimals}f} daa".replace(",", "\u202f")

@@ -109,12 +109,13 @@ def offline_map(
     m = folium.Map(tiles=None, control_scale=True, min_zoom=min_zoom, max_zoom=max_zoom, **map_kwargs)
     m.default_js = []  # instance lists: folium's class lists stay untouched
     m.default_css = []
-    header = m.get_root().header
+    root: Any = m.get_root()  # a branca Figure: header, html, script
+    header = root.header
     header.add_child(Element('<link rel="icon" href="data:,"/>'), name="no_favicon")  # no /favicon.ico request
     for name, html in _asset_elements(assets):
         header.add_child(Element(html), name=name)
     if title:
-        m.get_root().title = title
+        root.title = title
         header.add_child(Element(f"<title>{_html_escape(title)}</title>"), name="page_title")
     if bounds is not None:
         west, south, east, north = bounds

@@ -59,7 +59,7 @@ def _region(context: MapContext | None) -> gpd.GeoDataFrame | None:
 
 def _base(m: Any, context: MapContext | None, *, roads: bool = True) -> list[str]:
     """Land, main roads, railways; returns the layer ids drawn."""
-    drawn = []
+    drawn: list[str] = []
     if context is None:
         return drawn
     if (f := context.get("municipalities")) is not None:
@@ -76,7 +76,7 @@ def _base(m: Any, context: MapContext | None, *, roads: bool = True) -> list[str
 
 def _constraints(m: Any, context: MapContext | None) -> list[str]:
     """Protected areas, quick clay, flood zones and OSM streets, all off by default."""
-    drawn = []
+    drawn: list[str] = []
     if context is None:
         return drawn
     region = _region(context)

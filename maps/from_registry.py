@@ -119,7 +119,7 @@ def plot_map_from_registry(
     return build_plot_map(
         scores,
         color_by=color_by,
-        profile=profile,
+        profile=scores.profile.name,
         context=context,
         isochrones=iso,
         price_surface=surface,

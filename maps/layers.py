@@ -170,7 +170,7 @@ def add_business_areas(
         decimals=5,
         show=show,
     )
-    if styles:  # symbols keep small areas visible at the regional zoom
+    if styles and value is not None:  # symbols keep small areas visible at the regional zoom
         import folium
 
         points = frame.set_geometry(frame.geometry.representative_point())

@@ -49,10 +49,12 @@ def price_text(frame: pd.DataFrame) -> list[str | None]:
     """``"850–900"`` (or one number) from ``price_min_nok_m2`` / ``price_max_nok_m2``, with the basis."""
     lo = pd.to_numeric(frame.get("price_min_nok_m2"), errors="coerce") if "price_min_nok_m2" in frame else None
     hi = pd.to_numeric(frame.get("price_max_nok_m2"), errors="coerce") if "price_max_nok_m2" in frame else None
-    if lo is None and hi is None:
-        return [None] * len(frame)
-    lo = lo if lo is not None else hi
-    hi = hi if hi is not None else lo
+    if lo is None:
+        if hi is None:
+            return [None] * len(frame)
+        lo = hi
+    elif hi is None:
+        hi = lo
     basis = frame["price_basis"].astype(object).to_numpy() if "price_basis" in frame else [None] * len(frame)
     out: list[str | None] = []
     for a, b, s in zip(lo.to_numpy(dtype=float), hi.to_numpy(dtype=float), basis, strict=True):

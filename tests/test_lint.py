@@ -1,4 +1,4 @@
-"""The code stays clean: ruff lint and format, and mypy on the core (what `make lint` runs)."""
+"""The code stays clean: ruff lint and format, and mypy on landreg, api and maps (what `make lint` runs)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,6 @@ def test_ruff_format():
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-def test_mypy_on_the_core():
-    out = _run(str(BIN / "mypy"), "landreg")
+def test_mypy_on_the_core_the_service_and_the_maps():
+    out = _run(str(BIN / "mypy"), "landreg", "api", "maps")
     assert out.returncode == 0, out.stdout + out.stderr

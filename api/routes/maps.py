@@ -21,7 +21,7 @@ from maps.assets import SERVED_PREFIX, asset_path
 
 router = APIRouter(prefix="/maps", tags=["Maps"])
 
-_HTML = {"text/html": {}}
+_HTML: dict[str, dict[str, Any]] = {"text/html": {}}
 COLOR_BY = ("score", "price", "status")
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import types
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
@@ -113,11 +113,6 @@ def from_storage_value(name: str, value: Any) -> Any:
     return value
 
 
-def attributes_to_row(values: dict[str, Any]) -> list[Any]:
-    """Values of every plot column (in :data:`PLOT_COLUMNS` order) for SQL parameters."""
-    return [to_storage_value(name, values.get(name)) for name, _ in PLOT_COLUMNS]
-
-
 def rows_to_frame(
     rows: Sequence[Sequence[Any]], columns: Sequence[str], *, geometry_column: str = "geom"
 ) -> gpd.GeoDataFrame:
@@ -156,19 +151,3 @@ def rows_to_records(
     for r in rows:
         records.append({name: (from_storage_value(name, r[j]) if conv else r[j]) for j, name, conv in convert})
     return records, geoms
-
-
-def frame_to_plots(frame: gpd.GeoDataFrame) -> list[Plot]:
-    """Rows of a plot frame (storage form) as :class:`Plot` models."""
-    out: list[Plot] = []
-    fields = [c for c in frame.columns if c in Plot.model_fields and c != "geometry"]
-    for rec, geom in zip(frame[fields].to_dict(orient="records"), frame.geometry.values, strict=True):
-        clean = {k: v for k, v in rec.items() if v is not None and not (isinstance(v, float) and np.isnan(v))}
-        out.append(Plot.model_validate({**clean, "geometry": geom}))
-    return out
-
-
-def empty_plot_frame(extra: Iterable[str] = ()) -> gpd.GeoDataFrame:
-    """An empty plot frame with every column, in EPSG:25832."""
-    cols = [n for n, _ in PLOT_COLUMNS] + list(extra)
-    return gpd.GeoDataFrame({c: [] for c in cols}, geometry=gpd.GeoSeries([], crs=STORAGE_CRS), crs=STORAGE_CRS)

@@ -16,7 +16,7 @@ supply divide decares by a yearly uptake (daa per year).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -231,11 +231,3 @@ def effective_supply(
         params=params,
         uptake_daa_per_year=uptake_daa_per_year,
     )
-
-
-def supply_statuses_text(statuses: Sequence[str]) -> tuple[str, ...]:
-    """Validate status names against the plot statuses."""
-    bad = sorted(set(statuses) - set(STATUSES))
-    if bad:
-        raise ValueError(f"unknown status(es) {bad}; expected some of {list(STATUSES)}")
-    return tuple(statuses)
