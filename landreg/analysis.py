@@ -73,6 +73,7 @@ def registry_scoring_context(
     Parameters
     ----------
     registry : GeoPackageRegistry
+        The registry whose enriched live plots and business areas are read.
     profile : str or ScoringProfile
         Its ``industry_nace`` decides which firms are related (synergy).
     plots : GeoDataFrame, optional

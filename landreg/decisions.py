@@ -52,13 +52,17 @@ def decide(
     Parameters
     ----------
     registry : GeoPackageRegistry
+        The registry the decision and its plots are in.
     decision_id : str
+        Id of the decision.
     outcome : str
         An outcome name of the decision, or ``"pending"``.
     decided_on : date
+        When the decision was taken (recorded on the decision and in each plot version).
     actor : str
         Recorded in every plot version.
     note : str, optional
+        Added to each plot version's note.
 
     Returns
     -------
@@ -86,6 +90,7 @@ def with_decided_destinations(destinations: gpd.GeoDataFrame, decisions: Sequenc
     destinations : GeoDataFrame
         The destinations layer with ``dest_id`` (and ``status``).
     decisions : sequence of Decision
+        The registry's decisions; only decided ones change the layer.
 
     Returns
     -------

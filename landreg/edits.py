@@ -112,11 +112,13 @@ def split_plot_from_frame(
     Parameters
     ----------
     registry : GeoPackageRegistry
+        The registry holding the plot.
     ref : str
         Plot code or id.
     expected_version : int
         The version the split is based on (a newer stored version is a conflict).
     actor : str
+        Who makes the change (recorded in history).
     blade, parts : GeoDataFrame
         Exactly one: LineString features, or Polygon features tiling the plot (any declared CRS).
     codes : sequence of str, optional
@@ -167,11 +169,13 @@ def merge_plots_by_ref(
     Parameters
     ----------
     registry : GeoPackageRegistry
+        The registry holding the plots.
     refs : sequence of str
         Plot codes or ids (two or more).
     expected_versions : sequence of int, or mapping
         One version per plot, in the order of ``refs`` (or ref -> version).
     actor : str
+        Who makes the change (recorded in history).
     code : str, optional
         Code of the merged plot (default ``<first code>-M``).
 

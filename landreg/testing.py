@@ -45,6 +45,8 @@ def make_plot_frame(
         Grid spacing in metres; each plot fills 40–90 % of its cell.
     columns : int, optional
         Plots per grid row (default: a square grid).
+    prefix : str
+        First part of each plot code (``T-000000``, ...).
     municipality_no : str or None
         Fixed municipality, or None to draw from a few region municipalities.
 

@@ -176,6 +176,8 @@ def validate_plots(
         Allowed extent (minx, miny, maxx, maxy) in EPSG:25832.
     overlap_lookup, existing_ids, existing_codes : callables, optional
         Supplied by the registry to check against what is already stored.
+    context : str
+        Names the input in error messages (e.g. the file name).
     overlap_tolerance_m2 : float
         Overlaps up to this area are tolerated (digitising slivers).
 

@@ -105,7 +105,10 @@ def synergy_scores(
         Firm points of the whole region (:func:`~landreg.clusters.firms.firms_from_plots` of every
         live plot, sold and occupied ones included): the firms of the plots being scored alone
         would miss nearly all of them.
-    k, max_distance_m : see the module docstring.
+    k : int
+        Number of nearest firms in the kernel (its bandwidth is the distance to the k-th).
+    max_distance_m : float
+        Synergy is 0 for a plot with no firm within this distance (metres).
 
     Returns
     -------

@@ -69,6 +69,7 @@ def find_density_clusters(
     method : {"dbscan", "hdbscan"}
         HDBSCAN ignores weights and uses ``min_cluster_size``.
     min_cluster_size : int
+        HDBSCAN: the smallest number of points that form a cluster.
 
     Returns
     -------

@@ -73,10 +73,13 @@ def local_moran(
     Parameters
     ----------
     y : ndarray (n,)
+        The values, one per point.
     neighbours : ndarray (n, k)
         From :func:`knn_neighbours` (equal weights 1/k after row standardisation).
     permutations : int
+        Conditional permutations for the pseudo p-values.
     seed : int
+        Seed of :func:`numpy.random.default_rng`: the same seed gives the same p-values.
     """
     y = np.asarray(y, dtype=float)
     n, k = neighbours.shape
@@ -177,7 +180,14 @@ def price_hotspots(
     ----------
     plots : GeoDataFrame
         EPSG:25832; plots without a price are left out.
-    k, permutations, seed, alpha : see the module docstring.
+    k : int
+        Nearest neighbours in the weights.
+    permutations : int
+        Conditional permutations for the pseudo p-values.
+    seed : int
+        Seed of :func:`numpy.random.default_rng`.
+    alpha : float
+        False-discovery rate for a significant hot or cold spot.
     value : str
         Column to test (derived from min/max asking price when absent).
 

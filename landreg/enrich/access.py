@@ -70,10 +70,12 @@ def compute_road_access(
         Plot polygons with a declared CRS (EPSG:25832 after transform); ``plot_id``
         names plots in errors when present.
     network : RoadNetwork
+        The road graph (EPSG:25832), from :func:`~landreg.enrich.build_road_network`.
     destinations : GeoDataFrame, optional
         Destination points (see :func:`~landreg.enrich.routing.route_to_targets`);
         not needed when ``times`` is given.
     targets : sequence of AccessTarget
+        The access targets to time (default: :data:`~landreg.enrich.routing.DEFAULT_TARGETS`).
     times : TargetTimes, optional
         Precomputed node times (reuse one Dijkstra run for many plot batches).
     access_speed_kmh : float

@@ -143,6 +143,7 @@ def compare_drive_times(
     Parameters
     ----------
     references : list of ReferenceDriveTime
+        Reference drive times with their sources (:func:`load_reference_drive_times`).
     network : RoadNetwork
         The road graph to check (EPSG:25832).
     layers_dir : str or Path

@@ -93,6 +93,7 @@ def compute_hazard_shares(plots: gpd.GeoDataFrame, layers: Sequence[HazardLayer]
     plots : GeoDataFrame
         Plot polygons with a declared CRS (EPSG:25832 after transform).
     layers : sequence of HazardLayer
+        Hazard zones and, when partly mapped, the area the mapping covers.
 
     Returns
     -------

@@ -50,6 +50,7 @@ def travel_time_isochrones(
     Parameters
     ----------
     network : RoadNetwork
+        The road graph (EPSG:25832).
     destinations : GeoDataFrame, optional
         Destination points; not needed when ``times`` is given.
     target : str
@@ -59,6 +60,7 @@ def travel_time_isochrones(
     buffer_m : float
         Width of land on each side of a reachable road piece.
     targets : sequence of AccessTarget
+        The access targets ``target`` is looked up in.
     times : TargetTimes, optional
         Precomputed node times.
 

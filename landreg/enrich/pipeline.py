@@ -166,6 +166,7 @@ def enrich_plots(
     inputs : EnrichInputs
         From :func:`~landreg.enrich.inputs.load_enrich_inputs`, or built in code.
     params : EnrichParams, optional
+        Speeds, snapping distance and the other enrichment parameters (default values when None).
 
     Returns
     -------
@@ -203,7 +204,9 @@ def enrich_registry(
     force : bool
         Recompute every plot.
     params : EnrichParams, optional
+        Enrichment parameters (default values when None); part of each row's fingerprint.
     layer_ids : EnrichLayerIds, optional
+        Manifest ids of the roads, destinations, DEM and hazard layers (default ids when None).
 
     Returns
     -------
@@ -282,6 +285,7 @@ def enriched_plots(registry: Any, *, columns: Sequence[str] | None = None) -> gp
     Parameters
     ----------
     registry : GeoPackageRegistry
+        The registry to read (only read).
     columns : sequence of str, optional
         Derived columns to join (default: all).
 

@@ -139,10 +139,12 @@ def route_to_targets(
     Parameters
     ----------
     network : RoadNetwork
+        The road graph (EPSG:25832).
     destinations : GeoDataFrame
         Points with a declared CRS (EPSG:25832 after transform) and ``kind``
         and/or ``dest_id`` columns.
     targets : sequence of AccessTarget
+        The access targets to route to (default: :data:`~landreg.enrich.routing.DEFAULT_TARGETS`).
     access_speed_kmh : float
         Speed of the straight leg between a destination point and its road.
     existing_links : ndarray of bool, optional

@@ -62,6 +62,7 @@ def snap_to_network(
     geometries : array of shapely geometries
         Plot polygons or destination points in EPSG:25832.
     network : RoadNetwork
+        The road graph (EPSG:25832).
     main_only : bool
         Only links of the routable (largest strongly connected) component;
         when False the nearest link of the whole network is found, so a plot

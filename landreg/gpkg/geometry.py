@@ -25,6 +25,7 @@ def encode_geometries(geoms: Sequence[shapely.Geometry] | np.ndarray, srs_id: in
     Parameters
     ----------
     geoms : array of shapely geometries (None allowed)
+        Geometries in the CRS of ``srs_id``; None is written as NULL.
     srs_id : int
         The ``srs_id`` written into each header (e.g. 25832).
 

@@ -128,12 +128,22 @@ def create_feature_table(
 
     Parameters
     ----------
+    conn : sqlite3.Connection
+        An open GeoPackage; the caller commits.
+    table : str
+        Name of the new table (also its ``gpkg_contents`` identifier).
     columns : sequence of (name, sql_type)
         Attribute columns with GeoPackage types (TEXT, REAL, INTEGER, BOOLEAN, DATE, DATETIME).
     geometry_type : str
         GeoPackage geometry type name, e.g. ``MULTIPOLYGON``.
+    srs_id : int
+        The CRS of the ``geom`` column (e.g. 25832); must be in ``gpkg_spatial_ref_sys``.
+    description : str
+        Description recorded in ``gpkg_contents``.
     spatial_index : bool
         Create the ``gpkg_rtree_index`` R-tree with its triggers.
+    constraints : sequence of str
+        Extra table constraints (SQL), e.g. ``UNIQUE (code)``.
     """
     cols = ",\n  ".join([f'"{n}" {t}' for n, t in columns] + list(constraints))
     conn.execute(

@@ -130,6 +130,7 @@ def apply_mapping(
     frame : GeoDataFrame
         Features as read from the file (any declared CRS).
     mapping : ImportMapping
+        The mapping (:func:`~landreg.io.mapping.load_mapping`).
     source : str
         The file name (for messages).
     dbf_names : bool
@@ -270,6 +271,12 @@ def map_file(
         :mod:`landreg.io.encoding`).
     mapping : str, Path, ImportMapping or None
         A built-in mapping name, a TOML file, or None for a file already in landreg's columns.
+    fmt : str, optional
+        Format name; default from the suffix (see :func:`~landreg.io.read_plots`).
+    layer : str, optional
+        Layer of a GeoPackage.
+    crs : optional
+        CRS of the coordinates when the file declares none.
     day : date, optional
         Date recorded in the plots' provenance (default today).
 

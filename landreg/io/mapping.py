@@ -148,6 +148,7 @@ def load_mapping(name_or_path: str | Path) -> ImportMapping:
     Parameters
     ----------
     name_or_path : str or Path
+        A built-in mapping name or the path of a TOML mapping file.
 
     Returns
     -------

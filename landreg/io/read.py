@@ -28,6 +28,7 @@ def read_plots(
     Parameters
     ----------
     path : str or Path
+        The file (a ``.zip`` holding a Shapefile is read as one).
     fmt : str, optional
         Format name (see :class:`~landreg.io.formats.FileFormat`); default from the suffix.
     layer : str, optional

@@ -45,6 +45,10 @@ def write_plots(
     ----------
     frame : GeoDataFrame
         With a CRS (registry results are EPSG:25832).
+    path : str or Path
+        The file to write; its suffix gives the format unless ``fmt`` is given.
+    fmt : str, optional
+        Format name (see :class:`~landreg.io.formats.FileFormat`).
     crs : optional
         Output CRS; default CRS84 for GeoJSON and EPSG:25832 for the others.
     layer : str

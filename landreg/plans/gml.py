@@ -265,6 +265,7 @@ def read_plan_gml(path: str | Path) -> PlanDocument:
     Parameters
     ----------
     path : str or Path
+        The plan GML file.
 
     Returns
     -------

@@ -102,6 +102,7 @@ def compare_with_benchmarks(
     table : DataFrame, optional
         From :func:`load_benchmarks` (default: the shipped table).
     region_label : str
+        Name shown for the region's own row.
 
     Returns
     -------

@@ -92,10 +92,15 @@ def compare_prices(
         Observations with ``price_nok_m2`` (and ``area_m2`` for the area-weighted mean),
         ``basis`` and ``connection_fees_included``.
     labels : (str, str)
+        Names of the two groups in the result.
     statistic : {"median", "mean", "area_weighted_mean"}
+        The price statistic compared.
     n_boot : int
+        Bootstrap resamples.
     confidence : float
+        Coverage of the interval (0.95 = the 2.5 and 97.5 percentiles).
     seed : int
+        Seed of :func:`numpy.random.default_rng`: the same seed gives the same interval.
     mix : bool
         Allow the two groups (together) to hold several price classes, with a warning.
 
@@ -164,7 +169,9 @@ def compare_groups(
     Parameters
     ----------
     observations : DataFrame
+        Price observations (:func:`~landreg.prices.build_price_observations`).
     by : {"municipality", "business_area", "zoning", "readiness", "year"}
+        The grouping the two groups belong to.
     a, b : str
         The two group values (e.g. ``"Skaun"`` and ``"Malvik"``; years as text or int).
     kind, basis, fees : str, optional

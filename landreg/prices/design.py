@@ -25,8 +25,11 @@ def design_matrix(
     Parameters
     ----------
     frame : DataFrame
+        The data, one row per observation.
     numeric : sequence of str
-    categorical : mapping of column -> reference level (None = most frequent), or sequence of columns
+        Columns taken as they are (as floats).
+    categorical : mapping or sequence of str
+        Columns to dummy-code: column -> reference level (None = most frequent), or the columns alone.
 
     Returns
     -------

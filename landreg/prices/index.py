@@ -53,6 +53,7 @@ def price_index(
     observations : DataFrame
         From :func:`~landreg.prices.build_price_observations`.
     kind : {"asking", "transaction"}, optional
+        Select one kind of price (None keeps all).
     basis : {"raw", "serviced"}, optional
         Select one basis; without it the observations must already be of one class.
     fees : {"included", "excluded", "unknown"}, optional

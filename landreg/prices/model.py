@@ -155,7 +155,9 @@ def fit_price_model(
         From :func:`~landreg.prices.build_price_observations` (pass ``enriched=``
         there to bring in travel-time and slope columns).
     kind : {"asking", "transaction"}, optional
+        Select one kind of price (None keeps all).
     basis : {"raw", "serviced"}, optional
+        Select one basis; without it the observations must be of one class unless ``mix``.
     fees : {"included", "excluded", "unknown"}, optional
         One treatment of connection fees (see :func:`~landreg.prices.select_prices`).
     access_column, slope_column : str, "auto" or None
@@ -272,6 +274,7 @@ def compare_asking_to_model(
     Parameters
     ----------
     model : PriceModel
+        A fitted model (:func:`fit_price_model`).
     asking : DataFrame
         Current asking prices per plot (:func:`~landreg.prices.current_asking_prices`).
         Only plots of the model's price class(es) are compared.

@@ -76,6 +76,7 @@ def morans_i(
     Parameters
     ----------
     values : array (n,)
+        The values, one per point.
     xy : array (n, 2), optional
         Point coordinates; used to build :func:`knn_weights` when ``weights`` is None.
     weights : libpysal W, optional

@@ -240,7 +240,9 @@ def select_prices(
     observations : DataFrame
         With ``kind``, ``basis`` and ``connection_fees_included``.
     kind : {"asking", "transaction"}, optional
+        Keep asking prices or transaction prices.
     basis : {"raw", "serviced"}, optional
+        Keep raw or serviced (ready-to-build) prices.
     fees : {"included", "excluded", "unknown"}, optional
         ``"unknown"`` keeps the prices whose treatment of connection fees is not recorded.
     connection_fees_included : bool, optional
@@ -299,6 +301,7 @@ def most_common_price_class(
     Parameters
     ----------
     observations : DataFrame
+        Price observations with ``kind``, ``basis`` and ``connection_fees_included``.
     kind, basis, fees : str, optional
         As in :func:`select_prices`.
 

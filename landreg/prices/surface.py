@@ -79,7 +79,9 @@ def idw_interpolate(
     xy : array (n, 2)
         Data points (metres).
     values : array (n,)
+        The value at each data point.
     targets : array (m, 2)
+        Points to interpolate at (metres, same CRS as ``xy``).
     power : float
         Weights ``1 / d ** power``.
     k : int, optional
@@ -157,8 +159,13 @@ def build_price_surface(
     bounds : (minx, miny, maxx, maxy), optional
         Grid extent; snapped outwards to multiples of ``pixel_size_m``.
     pixel_size_m : float
+        Pixel size in metres.
     method : {"idw", "kriging"}
-    power, k : IDW options (see :func:`idw_interpolate`)
+        Inverse distance weighting or ordinary kriging (pykrige).
+    power : float
+        IDW power (see :func:`idw_interpolate`).
+    k : int, optional
+        IDW: use only the ``k`` nearest points (see :func:`idw_interpolate`).
     variogram_model : str
         pykrige variogram model for ``method="kriging"``.
 

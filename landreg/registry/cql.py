@@ -100,8 +100,11 @@ def compile_filter(ast: Any, *, filter_crs: CRS | str | None = None, table: str 
     Parameters
     ----------
     ast : pygeofilter AST node
-    filter_crs : CRS of geometry literals; CRS84 when not given.
-    table : the table the SQL will run against (its R-tree is used).
+        The parsed CQL2 filter (``pygeofilter.parsers``).
+    filter_crs : CRS or str, optional
+        CRS of geometry literals; CRS84 when not given.
+    table : str
+        The table the SQL will run against (its R-tree is used).
     """
     crs = parse_crs(filter_crs or "OGC:CRS84", where="filter-crs")
     transformer = Transformer.from_crs(crs, STORAGE_CRS, always_xy=True)

@@ -131,6 +131,7 @@ class DecisionWrites(RegistryState):
     """Recording decisions and reading their log."""
 
     def load_decisions(self) -> list[Decision]:
+        """Every decision in the registry (provided by the entity store)."""
         raise NotImplementedError
 
     def _new_version(
@@ -179,6 +180,7 @@ class DecisionWrites(RegistryState):
         Parameters
         ----------
         decision_id : str
+            Id of the decision.
         outcome : str
             One of the decision's outcome names, or ``"pending"`` to reopen it.
         decided_on : date

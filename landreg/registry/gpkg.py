@@ -290,6 +290,10 @@ class GeoPackageRegistry(
             Who makes the change (recorded in history).
         repair : bool
             Repair invalid geometries instead of rejecting them.
+        progress : callable, optional
+            Called with the number of plots in each chunk written.
+        context : str
+            Names the input in error messages (e.g. the file name).
 
         Returns
         -------
@@ -345,11 +349,21 @@ class GeoPackageRegistry(
 
         Parameters
         ----------
+        plot_id : str
+            Id of the live plot.
         changes : mapping
             Field names to new values; ``"geometry"`` for a new polygon in ``crs``.
             ``None`` clears a field.
         expected_version : int
             The version the change is based on.
+        actor : str
+            Who makes the change (recorded in history).
+        crs : optional
+            CRS of a new ``geometry`` in ``changes`` (required with one).
+        repair : bool
+            Repair an invalid new geometry instead of rejecting it.
+        note : str, optional
+            Why the plot changed (recorded in history).
 
         Raises
         ------

@@ -211,6 +211,7 @@ def bbox_region_warning(
     Parameters
     ----------
     query : PlotQuery
+        A plot query with a ``bbox`` or ``intersects`` window in EPSG:25832.
     lonlat_hint : str
         What to do when the box was taken as EPSG:25832 but its numbers look like
         longitude/latitude.
@@ -318,6 +319,7 @@ def resolve_business_areas(query: PlotQuery, *, areas: Any) -> PlotQuery:
     Parameters
     ----------
     query : PlotQuery
+        The query whose ``business_area_id`` holds ids or names.
     areas : DataFrame
         The registry's business areas, with ``area_id`` and ``name``.
 

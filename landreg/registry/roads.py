@@ -33,6 +33,7 @@ class RoadProjectWrites(RegistryState):
     """One-by-one writes of road projects."""
 
     def load_road_projects(self, *, include_cancelled: bool = False) -> gpd.GeoDataFrame:
+        """The road projects (provided by the entity store)."""
         raise NotImplementedError
 
     def _checked(self, frame: gpd.GeoDataFrame, context: str) -> tuple[list[dict[str, Any]], list[Any]]:
@@ -99,10 +100,14 @@ class RoadProjectWrites(RegistryState):
 
         Parameters
         ----------
+        project_id : str
+            Id of the road project.
         changes : mapping
             Field -> new value (``project_id`` cannot change).
         geometry : LineString, optional
             A new line, in ``crs``.
+        crs : optional
+            CRS of ``geometry`` (required with one).
 
         Raises
         ------

@@ -61,6 +61,7 @@ def roads_with_projects(
     projects : GeoDataFrame
         Road projects (``project_id``, ``speed_kmh``, (Multi)LineStrings, EPSG:25832).
     connect_tolerance_m : float
+        How far a project's end may lie from the network and still be joined to it (metres).
 
     Returns
     -------

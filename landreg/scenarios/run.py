@@ -103,16 +103,21 @@ def run_scenario(
     plots : GeoDataFrame
         Enriched plots (EPSG:25832); not modified.
     spec : ScenarioSpec
+        What the scenario changes (decisions, road projects, relocations).
     inputs : EnrichInputs
         ``roads`` and ``destinations`` (see :func:`~landreg.enrich.load_enrich_inputs`); not modified.
     decisions : sequence of Decision
+        The registry's decisions, which the spec may name.
     road_projects : GeoDataFrame, optional
         Needed when ``spec`` names road projects.
     areas : GeoDataFrame, optional
         Business areas: their firms count for synergy, as in :func:`landreg.analysis.score_registry`.
     profile : str or ScoringProfile
+        Scoring profile of the scores and the effective supply.
     enrich_params : EnrichParams, optional
+        Enrichment parameters for the re-enrichment (default values when None).
     supply_params : SupplyParams, optional
+        Effective-supply parameters (default values when None).
     road_service_distance_m : float
         Plots that need a new road and lie this close to a built project no longer need one.
     connect_tolerance_m : float
@@ -260,10 +265,13 @@ def run_registry_scenario(
     registry : GeoPackageRegistry
         Enriched registry; only read.
     scenario : str or ScenarioSpec
+        A scenario name or a spec.
     layers_dir : str or Path
         Folder with ``layers.toml`` (roads, destinations).
     profile : str or ScoringProfile
+        Scoring profile of the scores and the effective supply.
     supply_params : SupplyParams, optional
+        Effective-supply parameters (default values when None).
 
     Returns
     -------

@@ -198,6 +198,7 @@ def score_plots(
     plots : DataFrame or GeoDataFrame
         Enriched plots (see :func:`landreg.enrich.enriched_plots`), EPSG:25832.
     profile : str or ScoringProfile
+        A profile name (built-in ``profiles.toml``) or a profile.
     weights : mapping, optional
         User weights that update the profile's.
     context : ScoringContext, optional

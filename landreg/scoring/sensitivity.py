@@ -87,7 +87,9 @@ def rank_stability(
     Parameters
     ----------
     result : ScoreResult
+        Scores of :func:`~landreg.scoring.score_plots`; its profile's weights are perturbed.
     n_draws : int
+        Number of perturbed weight draws.
     spread : float
         Relative weight perturbation, 0 <= spread < 1.
     seed : int

@@ -49,6 +49,7 @@ def relocation_supply(
     freed : ndarray of bool
         The plots the firm leaves that became available.
     firm : str
+        Name of the relocating firm.
     profile : ScoringProfile
         Profile of the effective supply.
     site_id : str or None

@@ -107,6 +107,7 @@ def search_sites(
     plots : GeoDataFrame
         Enriched plots (EPSG:25832); not modified.
     requirements : SiteRequirements
+        What the firm needs (size, zoning, travel times, price, hazards) and the profile.
     areas : GeoDataFrame, optional
         Business areas (their firms count as neighbours).
     profiles : mapping, optional

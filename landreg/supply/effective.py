@@ -168,11 +168,13 @@ def effective_supply(
     scores : ScoreResult, optional
         Scores of the same plots (same index); computed with ``profile`` when absent.
     profile : str or ScoringProfile
+        Scoring profile for the scores when ``scores`` is None.
     uptake_daa_per_year : float, optional
         Regional yearly uptake; gives the region's years of supply.
     uptake_by_municipality : mapping, optional
         Municipality (kommunenummer or name) -> daa per year; gives each municipality's years of supply.
     params : SupplyParams, optional
+        Statuses counted and discount factors (default values when None).
 
     Returns
     -------
