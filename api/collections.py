@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,8 +14,11 @@ import pandas as pd
 import shapely
 
 from landreg.crs import STORAGE_CRS
+from landreg.errors import LandregError
 from landreg.registry import PlotQuery
 from landreg.registry.cql import QUERYABLE_TYPES
+
+log = logging.getLogger("landreg.api.collections")
 
 
 @dataclass
@@ -68,7 +72,8 @@ def load_static_collections(layers_dir: Path) -> list[Collection]:
     for layer_id, title, desc, id_col, attribution in specs:
         try:
             frame = load_layer(layer_id, layers_dir=layers_dir)
-        except Exception:  # a missing optional layer leaves the collection out
+        except (LandregError, OSError) as exc:  # an unreadable layer leaves its collection out, said in the log
+            log.warning("collection %r is not offered: its layer could not be read: %s", layer_id, exc)
             continue
         if not isinstance(frame, gpd.GeoDataFrame):  # a raster or plain table is no feature collection
             continue
