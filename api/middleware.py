@@ -24,6 +24,7 @@ class BodySizeLimitMiddleware:
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass HTTP requests on, answering 413 as soon as the declared or streamed body passes the limit."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -77,6 +78,7 @@ class AccessLogMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass HTTP requests on and log one JSON line when the response has been sent."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

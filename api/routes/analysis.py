@@ -101,6 +101,10 @@ def scores(
     f: str = Query("json", pattern="^(json|geojson)$", description="json, or geojson for a FeatureCollection"),
     registry: Any = Depends(get_registry),
 ) -> Response:
+    """Attractiveness scores of the live plots (0–100 and rank), as JSON or GeoJSON (`f=geojson`).
+
+    An unknown profile or a bad weight is a 4xx with `code` and `description`.
+    """
     result = analysis.score_registry(
         registry,
         profile=profile,
@@ -143,6 +147,10 @@ def explain(
     weights: str | None = Query(None),
     registry: Any = Depends(get_registry),
 ) -> Response:
+    """How one plot's score is made up: each criterion's value, weight and points.
+
+    404 when no live plot has the id.
+    """
     result = analysis.score_registry(registry, profile=profile, weights=_weights(weights), statuses=None)
     match = result.frame.index[result.frame["plot_id"] == plot_id]
     if len(match) == 0:
@@ -158,6 +166,7 @@ def clusters(
     gap_m: float = Query(10.0, ge=0, le=500, description="Plots within this gap form one block"),
     registry: Any = Depends(get_registry),
 ) -> Response:
+    """Cluster scores per business area: density, synergy with the given industries, contiguous supply."""
     return json_response(
         analysis.registry_cluster_scores(registry, industry_nace=_list(industry), gap_m=gap_m).to_dict()
     )
@@ -170,6 +179,7 @@ def hotspots(
     seed: int = Query(0, ge=0),
     registry: Any = Depends(get_registry),
 ) -> Response:
+    """Price hot and cold spots of the asking prices (Local Moran's I and Gi*, FDR-corrected, seeded)."""
     return json_response(analysis.registry_price_hotspots(registry, k=k, alpha=alpha, seed=seed).to_dict())
 
 
@@ -179,6 +189,7 @@ def supply(
     uptake_daa_per_year: float | None = Query(None, gt=0, description="Yearly uptake for years of supply"),
     registry: Any = Depends(get_registry),
 ) -> Response:
+    """Supply in decares by status and effective supply per municipality, business area and region."""
     return json_response(
         analysis.registry_supply(registry, profile=profile, uptake_daa_per_year=uptake_daa_per_year).to_dict()
     )
@@ -191,6 +202,7 @@ def prices_summary(
     basis: str | None = Query(None, pattern="^(raw|serviced)$"),
     registry: Any = Depends(get_registry),
 ) -> Response:
+    """Price statistics (NOK/m²) per group of the chosen grouping, for one kind and basis of price."""
     table = analysis.price_summary(registry, by=by, kind=kind, basis=basis)
     from landreg.json_values import json_value
 
@@ -221,6 +233,10 @@ class SearchRequest(SiteRequirements):
 
 @router.post("/search", response_model=OpenResult, summary="Ranked sites for a firm's requirements, with reasons")
 def search(body: SearchRequest, registry: Any = Depends(get_registry)) -> Response:
+    """Ranked sites that meet a firm's requirements, each saying what helped and held it back.
+
+    Plots and sites left out are listed with their reasons.
+    """
     from landreg.scoring.profile_file import check_profile_definitions
 
     requirements = SiteRequirements(**body.model_dump(exclude={"limit", "profiles"}))
@@ -231,6 +247,7 @@ def search(body: SearchRequest, registry: Any = Depends(get_registry)) -> Respon
 
 @router.get("/scenarios", response_model=list[ScenarioInfo], summary="Scenarios that can be run")
 def scenarios(registry: Any = Depends(get_registry)) -> Response:
+    """The named scenarios (decisions and road projects) that can be run."""
     return json_response(analysis.registry_scenarios(registry))
 
 
@@ -245,6 +262,10 @@ def scenario(
     profile: str = Query("general"),
     registry: Any = Depends(get_registry),
 ) -> Response:
+    """Run a scenario on a copy of the data: scores, travel times and supply before and after.
+
+    The registry is not changed; an unknown scenario is a 404.
+    """
     if len(name) > 200:
         raise InvalidParameterError("scenario name too long")
     layers_dir = request.app.state.settings.layers_dir

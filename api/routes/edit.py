@@ -92,11 +92,13 @@ def _plot_response(
 
 @router.options("/collections/plots/items", include_in_schema=False)
 def options_items() -> Response:
+    """The methods the plot collection accepts (`Allow` header)."""
     return Response(status_code=204, headers={"Allow": _ALLOW_ITEMS})
 
 
 @router.options("/collections/plots/items/{feature_id}", include_in_schema=False)
 def options_item(feature_id: str) -> Response:
+    """The methods one plot accepts (`Allow` header)."""
     return Response(status_code=204, headers={"Allow": _ALLOW_ITEM})
 
 
@@ -112,6 +114,7 @@ async def create_plot(
     registry: Any = Depends(get_registry),
     principal: Principal = Depends(get_principal),
 ) -> Response:
+    """Add a plot from a GeoJSON Feature (coordinates in EPSG:25832); 201 with its `Location`."""
     props, geometry = await _feature_body(request)
     principal.check_can_edit({str(props.get("municipality_no"))})
     plot = registry.add_plot(props, geometry, crs=25832, actor=principal.name)
@@ -131,6 +134,10 @@ async def replace_plot(
     principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
+    """Replace a plot's attributes and geometry as a new version; fields left out get their defaults.
+
+    The `If-Match` ETag guards against lost updates (412 when stale).
+    """
     props, geometry = await _feature_body(request)
     if geometry is None:
         raise InvalidParameterError("PUT replaces the whole feature and needs a geometry; use PATCH to change part")
@@ -154,6 +161,10 @@ async def update_plot(
     principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
+    """Change some fields and/or the geometry of a plot as a new version.
+
+    The `If-Match` ETag guards against lost updates (412 when stale).
+    """
     props, geometry = await _feature_body(request)
     _, version = _authorise_change(request, feature_id, props, registry, principal, settings)
     changes = dict(props)
@@ -175,6 +186,7 @@ def end_plot(
     principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
+    """End a plot: it leaves the live registry with `valid_to` set and stays in history (204)."""
     current = registry.get_plot(feature_id)
     principal.check_can_edit({current.municipality_no})
     version = _expected_version(request, current, settings)

@@ -100,6 +100,7 @@ def _collection_doc(request: Request, coll: Any, registry: Any) -> dict[str, Any
 
 @router.get("/", summary="Landing page", tags=["OGC API – Features"])
 def landing(request: Request, f: str | None = Query(None, description="json or html")) -> Response:
+    """The landing page: links to the API definition, conformance and collections (JSON or HTML)."""
     root = base_url(request)
     links = [
         {"rel": "self", "type": "application/json", "href": f"{root}/", "title": "This document"},
@@ -122,6 +123,7 @@ def landing(request: Request, f: str | None = Query(None, description="json or h
 
 @router.get("/conformance", summary="Conformance classes", tags=["OGC API – Features"])
 def conformance(request: Request, f: str | None = Query(None)) -> Response:
+    """The OGC API conformance classes this service implements."""
     if wants_html(request, f):
         return html.page("Conformance", "<ul>" + "".join(f"<li>{c}</li>" for c in CONFORMANCE) + "</ul>")
     return json_response({"conformsTo": CONFORMANCE})
@@ -129,6 +131,7 @@ def conformance(request: Request, f: str | None = Query(None)) -> Response:
 
 @router.get("/collections", summary="Feature collections", tags=["OGC API – Features"])
 def collections(request: Request, f: str | None = Query(None), registry: Any = Depends(get_registry)) -> Response:
+    """Every feature collection with its extent, CRS list and links."""
     root = base_url(request)
     docs = [_collection_doc(request, c, registry) for c in request.app.state.collections]
     body = {
@@ -149,6 +152,7 @@ def collections(request: Request, f: str | None = Query(None), registry: Any = D
 def collection(
     request: Request, collection_id: str, f: str | None = Query(None), registry: Any = Depends(get_registry)
 ) -> Response:
+    """One feature collection with its extent, CRS list and links (404 when unknown)."""
     doc = _collection_doc(request, collection_of(request, collection_id), registry)
     if wants_html(request, f):
         return html.page(doc["title"], f"<p>{doc['description']}</p>{html.links_list(doc['links'])}")
@@ -157,6 +161,7 @@ def collection(
 
 @router.get("/collections/{collection_id}/queryables", summary="Queryables (JSON Schema)", tags=["OGC API – Features"])
 def queryables(request: Request, collection_id: str) -> Response:
+    """The properties a CQL2 filter may use on this collection, as a JSON Schema."""
     coll = collection_of(request, collection_id)
     props: dict[str, Any] = {name: {"type": kind, "title": name} for name, kind in coll.queryables.items()}
     props["geometry"] = {"format": "geometry-any", "title": "geometry"}

@@ -65,6 +65,7 @@ class SupplyRequest(CustomProfileRequest):
 
 @router.post("/scores", response_model=ScoresResponse, summary="Attractiveness scores with a custom profile")
 def scores_with_profile(body: ScoresRequest, registry: Any = Depends(get_registry)) -> Response:
+    """Attractiveness scores with a profile given in the request body (weights, limits, industries)."""
     result = analysis.score_registry(
         registry,
         profile=body.scoring_profile(),
@@ -76,6 +77,7 @@ def scores_with_profile(body: ScoresRequest, registry: Any = Depends(get_registr
 
 @router.post("/supply", response_model=OpenResult, summary="Effective supply with a custom profile")
 def supply_with_profile(body: SupplyRequest, registry: Any = Depends(get_registry)) -> Response:
+    """Effective supply with a profile given in the request body."""
     result = analysis.registry_supply(
         registry, profile=body.scoring_profile(), uptake_daa_per_year=body.uptake_daa_per_year
     )

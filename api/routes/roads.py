@@ -61,11 +61,13 @@ def _response(frame: Any, *, single: bool = False, status_code: int = 200) -> Re
 
 @router.get("", summary="Road projects (GeoJSON, CRS84); ?all=true includes ended ones", response_class=Response)
 def list_road_projects(all: bool = False, registry: Any = Depends(get_registry)) -> Response:
+    """The road projects as GeoJSON (CRS84), without ended ones unless `all=true`."""
     return _response(registry.load_road_projects(include_cancelled=all))
 
 
 @router.get("/{project_id}", summary="One road project (GeoJSON Feature)", response_class=Response)
 def get_road_project(project_id: str, registry: Any = Depends(get_registry)) -> Response:
+    """One road project as a GeoJSON Feature (404 when unknown)."""
     return _response(registry.get_road_project(project_id), single=True)
 
 
@@ -76,6 +78,7 @@ async def add_road_projects(
     principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
+    """Add road projects from a Feature or FeatureCollection; planners only inside their municipalities."""
     frame = _frame(await _json_body(request), request)
     _authorise(principal, frame, settings)
     ids = registry.add_road_projects(frame)
@@ -95,6 +98,7 @@ async def update_road_project(
     principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
+    """Change a road project's fields and/or line from one Feature."""
     current = registry.get_road_project(project_id)
     frame = _frame(await _json_body(request), request)
     if len(frame) != 1:
@@ -119,5 +123,6 @@ def end_road_project(
     principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
+    """End a road project: it is kept as `cancelled` and left out of scenarios."""
     _authorise(principal, registry.get_road_project(project_id), settings)
     return _response(registry.end_road_project(project_id), single=True)
