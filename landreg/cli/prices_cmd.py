@@ -31,6 +31,11 @@ def _selection_options(func: F) -> F:
     func = click.option(
         "--mix", is_flag=True, help="Pool several price classes (raw/serviced, fees in/out/unknown) with a warning."
     )(func)
+    return _class_options(func)
+
+
+def _class_options(func: F) -> F:
+    """``--kind``, ``--basis`` and ``--fees`` (a command that keeps classes apart needs no ``--mix``)."""
     func = click.option(
         "--fees",
         type=click.Choice(_FEES),
@@ -129,11 +134,14 @@ def prices_group() -> None:
     default="municipality",
     show_default=True,
 )
-@_selection_options
+@_class_options
 @_output_option
 @handle_errors
-def summary_cmd(registry_path, by, kind, basis, fees, mix, output) -> None:
-    """Count, decares, median, quartiles and area-weighted mean NOK/m² per group and price class."""
+def summary_cmd(registry_path, by, kind, basis, fees, output) -> None:
+    """Count, decares, median, quartiles and area-weighted mean NOK/m² per group and price class.
+
+    Each price class has its own rows, so nothing is pooled (there is no --mix).
+    """
     from landreg.prices import summarize_prices
 
     obs = _observations(registry_path)

@@ -103,3 +103,11 @@ def test_subprocess_compare(bundled_registry):
     )
     assert proc.returncode == 0, proc.stderr
     assert "copenhagen" in proc.stdout and "like-for-like" in proc.stdout
+
+
+def test_summary_keeps_price_classes_apart_and_offers_no_mix(bundled_registry):
+    refused = _run("summary", "--registry", bundled_registry, "--mix")
+    assert refused.exit_code == 2 and "--mix" in refused.output
+    shown = _run("summary", "--registry", bundled_registry, "--by", "year")
+    assert shown.exit_code == 0 and "warning" not in shown.output
+    assert _run("index", "--registry", bundled_registry, "--mix").exit_code == 0  # pooling stays where it applies
