@@ -94,7 +94,10 @@ def offline_map(
         prefix under which ``maps/static`` is served (e.g. ``"/maps/static"``).
     title : str, optional
         The page's ``<title>``.
-    min_zoom, max_zoom : int
+    min_zoom : int
+        Farthest the map can be zoomed out.
+    max_zoom : int
+        Closest the map can be zoomed in.
     **map_kwargs
         Passed to :class:`folium.Map` (``tiles`` is always None: web tiles are an
         optional overlay, see :func:`maps.layers.add_web_tiles`).

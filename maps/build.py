@@ -180,6 +180,7 @@ def build_plot_map(
         (EPSG:25832), scored with ``profile`` when ``color_by="score"`` (synergy and the
         criteria no plot can score are taken from them, :func:`landreg.clusters.scoring_context`).
     color_by : {"score", "price", "status"}
+        What colours the plots: attractiveness score, asking price (NOK/m²) or status.
     profile : str, optional
         Scoring profile name (default ``"general"`` when plots must be scored).
     scheme : str, optional
@@ -200,6 +201,7 @@ def build_plot_map(
     web_tiles : bool
         Offer the online base map as an overlay (off by default).
     title : str, optional
+        Page and heading title (default names what colours the plots).
     decimals, simplify_m : int, float
         Coordinate precision (5 ≈ 1 m) and simplification tolerance (m) of the plots.
 
@@ -302,12 +304,18 @@ def build_overview_map(
     Parameters
     ----------
     context : MapContext
+        Context layers (:func:`maps.sources.load_map_context`); the business areas are drawn from it.
     area_stats : DataFrame, optional
         Per ``area_id``: cluster scores and effective supply (:func:`landreg.analysis.area_statistics`);
         shown in the areas' popups.
     value : str
         The column of ``area_stats`` that colours the areas.
-    assets, web_tiles, title : see :func:`build_plot_map`.
+    assets : str
+        ``"inline"`` (standalone) or the URL prefix of the served assets.
+    web_tiles : bool
+        Offer the online base map as an overlay (off by default).
+    title : str
+        Page and heading title.
 
     Returns
     -------
@@ -394,15 +402,20 @@ def build_scenario_map(
         Plots (EPSG:25832) with the columns of :attr:`landreg.scenarios.ScenarioReport.plots`
         (``status_before/after``, ``score_before/after``, ``rank_before/after``, ``<t>_min_change``).
     context : MapContext, optional
+        Context layers (:func:`maps.sources.load_map_context`).
     road_projects : GeoDataFrame, optional
         The scenario's new roads (drawn on top).
     title : str
+        Page and heading title.
     subtitle : str, optional
         One line under the title (e.g. :meth:`landreg.scenarios.ScenarioReport.headline`);
         default the first note.
     notes : sequence of str
         What the scenario applied (legend note), as text for readers.
-    assets, web_tiles : see :func:`build_plot_map`.
+    assets : str
+        ``"inline"`` (standalone) or the URL prefix of the served assets.
+    web_tiles : bool
+        Offer the online base map as an overlay (off by default).
 
     Returns
     -------

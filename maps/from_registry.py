@@ -40,7 +40,10 @@ def overview_map_from_registry(
         Scoring profile of the effective supply.
     value : str
         Area statistic that colours the areas (see :func:`maps.sources.area_statistics`).
-    assets, web_tiles : see :func:`maps.build.build_plot_map`.
+    assets : str
+        ``"inline"`` (standalone) or the URL prefix of the served assets.
+    web_tiles : bool
+        Offer the online base map as an overlay (off by default).
 
     Returns
     -------
@@ -79,16 +82,23 @@ def plot_map_from_registry(
     Parameters
     ----------
     registry : GeoPackageRegistry
+        An enriched registry (only read).
     layers_dir : str or Path
-    profile : str
+        Folder with ``layers.toml`` (context layers, isochrones).
+    profile : str or ScoringProfile
+        Scoring profile of the scores.
     color_by : {"score", "price", "status"}
+        What colours the plots: attractiveness score, asking price (NOK/m²) or status.
     status, municipality_no : sequence of str, optional
         Draw only plots with these statuses / in these municipalities (kommunenummer or names).
     isochrone_target : str, optional
         Draw 10/20/30-minute isochrones around this target (e.g. ``"port"``).
     price_layers : bool
         Add the price surface and the price hot-spot layers (off until ticked).
-    assets, web_tiles : see :func:`maps.build.build_plot_map`.
+    assets : str
+        ``"inline"`` (standalone) or the URL prefix of the served assets.
+    web_tiles : bool
+        Offer the online base map as an overlay (off by default).
 
     Returns
     -------

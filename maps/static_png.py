@@ -135,8 +135,19 @@ def plot_map_png(
     plots : ScoreResult or GeoDataFrame
         EPSG:25832; scored for ``color_by="score"``.
     color_by : {"score", "price", "status"}
+        What colours the plots: attractiveness score, asking price (NOK/m²) or status.
     context : MapContext, optional
-    title, scheme, k, width_in, height_in
+        Land, roads, railways and business areas drawn under the plots, with their attribution.
+    title : str, optional
+        Figure title (default names what colours the plots and how many).
+    scheme : str, optional
+        mapclassify scheme (default: 20-point bands for scores, Fisher–Jenks for prices).
+    k : int
+        Number of classes.
+    width_in : float
+        Figure width in inches.
+    height_in : float
+        Figure height in inches.
 
     Returns
     -------
