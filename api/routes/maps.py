@@ -37,6 +37,7 @@ def _profile(profile: str) -> str:
 
 @router.get("/static/{path:path}", summary="Map assets (Leaflet, landreg map script)", include_in_schema=False)
 def static_asset(path: str) -> FileResponse:
+    """A local map asset (Leaflet and the landreg map script); 404 for an unknown path."""
     try:
         file = asset_path(path)
     except FileNotFoundError as exc:
@@ -56,6 +57,7 @@ def overview_map(
     registry: Any = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
+    """The regional overview map (HTML): business areas coloured by `value` (effective supply by default)."""
     from maps.from_registry import overview_map_from_registry
 
     return _html(
@@ -85,6 +87,7 @@ def plots_map(
     registry: Any = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
+    """The plot map (HTML): plots coloured by score, price or status, with popups and optional isochrones."""
     from maps.from_registry import plot_map_from_registry
 
     if color_by not in COLOR_BY:
@@ -118,6 +121,7 @@ def scenario_map(
     registry: Any = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
+    """The map of a scenario (HTML): score changes and status changes; 404 for an unknown scenario."""
     from maps.from_registry import scenario_map_from_registry
 
     try:
