@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from landreg.clusters import DEFAULT_GAP_M, ClusterScores, HotSpots, cluster_scores, price_hotspots, scoring_context
-from landreg.enrich import enriched_plots as _enriched_plots
+from landreg.enrich import enriched_plots
 from landreg.errors import NotEnrichedError
 from landreg.scenarios import ScenarioReport, list_scenarios, run_registry_scenario
 from landreg.scoring import ScoreResult, ScoringContext, ScoringProfile, load_profile, score_plots
@@ -21,15 +21,28 @@ from landreg.search import SearchResult, SiteRequirements, search_sites
 from landreg.supply import SupplyResult, effective_supply
 
 
-def enriched_plots(registry: Any) -> Any:
-    """The registry's live plots with their derived attributes.
+def load_enriched_plots(registry: Any) -> Any:
+    """The registry's live plots with their derived attributes, refused when the registry was never enriched.
+
+    Unlike :func:`landreg.enrich.enriched_plots` (which joins what is stored and leaves
+    missing derived values empty), this is what every analysis reads.
+
+    Parameters
+    ----------
+    registry : GeoPackageRegistry
+        An open registry.
+
+    Returns
+    -------
+    GeoDataFrame
+        Live plots and their derived columns (EPSG:25832).
 
     Raises
     ------
     NotEnrichedError
         When no live plot has derived attributes (the registry was never enriched).
     """
-    plots = _enriched_plots(registry)
+    plots = enriched_plots(registry)
     if len(plots) and ("access_status" not in plots.columns or plots["access_status"].isna().all()):
         raise NotEnrichedError(
             "the registry's plots have no road access, terrain or hazard attributes yet; run `landreg enrich` "
@@ -56,7 +69,7 @@ def score_registry(
     occupied ones too) and the criteria no plot can score come from the whole registry
     (:func:`registry_scoring_context`); only ranks and percentiles are over the plots returned.
     """
-    plots = enriched_plots(registry)
+    plots = load_enriched_plots(registry)
     context = registry_scoring_context(registry, profile=profile, plots=plots)
     if statuses:
         plots = plots[plots["status"].astype(str).isin(list(statuses))]
@@ -80,7 +93,7 @@ def registry_scoring_context(
         The registry's enriched live plots, when already read.
     """
     prof = load_profile(profile) if isinstance(profile, str) else profile
-    plots = enriched_plots(registry) if plots is None else plots
+    plots = load_enriched_plots(registry) if plots is None else plots
     return scoring_context(plots, industry_nace=prof.industry_nace, areas=registry.load_business_areas())
 
 
@@ -89,7 +102,10 @@ def registry_cluster_scores(
 ) -> ClusterScores:
     """Cluster scores per business area and plot (blocks, occupancy, industry mix, co-location, synergy)."""
     return cluster_scores(
-        enriched_plots(registry), areas=registry.load_business_areas(), industry_nace=list(industry_nace), gap_m=gap_m
+        load_enriched_plots(registry),
+        areas=registry.load_business_areas(),
+        industry_nace=list(industry_nace),
+        gap_m=gap_m,
     )
 
 
@@ -97,7 +113,7 @@ def registry_price_hotspots(
     registry: Any, *, k: int = 8, permutations: int = 999, seed: int = 0, alpha: float = 0.05
 ) -> HotSpots:
     """Local Moran's I and Getis-Ord Gi* hot and cold spots of asking prices (FDR-corrected)."""
-    return price_hotspots(enriched_plots(registry), k=k, permutations=permutations, seed=seed, alpha=alpha)
+    return price_hotspots(load_enriched_plots(registry), k=k, permutations=permutations, seed=seed, alpha=alpha)
 
 
 def registry_supply(
@@ -108,7 +124,7 @@ def registry_supply(
     uptake_by_municipality: Mapping[str, float] | None = None,
 ) -> SupplyResult:
     """Decares by status and effective decares per municipality and business area."""
-    plots = enriched_plots(registry)
+    plots = load_enriched_plots(registry)
     context = registry_scoring_context(registry, profile=profile, plots=plots)
     return effective_supply(
         plots,
@@ -128,7 +144,10 @@ def search_registry(
     in which ``requirements.profile`` is looked up.
     """
     return search_sites(
-        enriched_plots(registry), requirements=requirements, areas=registry.load_business_areas(), profiles=profiles
+        load_enriched_plots(registry),
+        requirements=requirements,
+        areas=registry.load_business_areas(),
+        profiles=profiles,
     )
 
 

@@ -39,10 +39,10 @@ def _table(frame: pd.DataFrame, columns: list[str], *, n: int | None = 20) -> st
 
 
 def _enriched(registry_path: Path | None) -> tuple[Any, Any]:
-    from landreg.analysis import enriched_plots
+    from landreg.analysis import load_enriched_plots
 
     with open_from_cli(registry_path) as reg:
-        return enriched_plots(reg), reg.load_business_areas()
+        return load_enriched_plots(reg), reg.load_business_areas()
 
 
 @click.command("score")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from landreg.analysis import enriched_plots, registry_supply, score_registry, search_registry
+from landreg.analysis import load_enriched_plots, registry_supply, score_registry, search_registry
 from landreg.scenarios import run_registry_scenario
 from landreg.scoring import load_profile, score_plots
 from landreg.search import SiteRequirements
@@ -45,7 +45,7 @@ def test_one_plot_scored_alone_with_the_registry_context(demo_registry):
 
     whole = _scores(score_registry(demo_registry, profile="office", statuses=None))
     context = registry_scoring_context(demo_registry, profile="office")
-    plots = enriched_plots(demo_registry)
+    plots = load_enriched_plots(demo_registry)
     for one in plots["plot_id"].iloc[::97]:
         alone = score_plots(plots[plots["plot_id"] == one], profile="office", context=context).frame.iloc[0]
         assert alone["score"] == pytest.approx(whole[one], abs=1e-9)

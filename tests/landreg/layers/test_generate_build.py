@@ -67,7 +67,8 @@ def test_build_registry_from_layers_fills_an_empty_registry(tmp_path, layers_dir
 
 
 def test_create_registry_from_layers_builds_a_whole_file_or_none(tmp_path, layers_dir):
-    from landreg.analysis import enriched_plots
+    from landreg.analysis import load_enriched_plots
+    from landreg.enrich import enriched_plots
     from landreg.errors import NotEnrichedError
     from landreg.layers import create_registry_from_layers
 
@@ -78,7 +79,8 @@ def test_create_registry_from_layers_builds_a_whole_file_or_none(tmp_path, layer
     with open_registry(path) as reg:
         assert created.build.plots == created.summary.n_live == reg.count_plots() > 0
         with pytest.raises(NotEnrichedError):
-            enriched_plots(reg)
+            load_enriched_plots(reg)
+        assert len(enriched_plots(reg)) == reg.count_plots()  # the plain join: plots without derived values
     with pytest.raises(FileExistsError, match="already exists"):
         create_registry_from_layers(path, layers_dir=layers_dir, enrich=False)
     broken = tmp_path / "broken"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from landreg.analysis import enriched_plots, search_registry
+from landreg.analysis import load_enriched_plots, search_registry
 from landreg.errors import EntityNotFoundError, ValidationError
 from landreg.registry import open_registry
 from landreg.search import SiteRequirements
@@ -26,7 +26,7 @@ def test_filters_by_municipality_name_or_number_and_area(demo):
     result = search_registry(demo, requirements=SiteRequirements(business_area_id=["Sveberg", "tulluan"]))
     assert len(result.sites) and set(result.sites["business_area_id"]) <= {"sveberg", "tulluan"}
     # independent check: the plots offered are exactly the available plots of those areas
-    plots = enriched_plots(demo)
+    plots = load_enriched_plots(demo)
     wanted = plots[plots["business_area_id"].isin(["sveberg", "tulluan"]) & (plots["status"] == "available")]
     singles = result.sites[result.sites["kind"] == "plot"]
     assert set(singles["site_id"]) == set(wanted["code"])
@@ -44,7 +44,7 @@ def test_relocation_frees_the_old_site_and_takes_up_the_new(demo):
     assert r["site_id"] == best["site_id"] and r["taken_codes"] == list(best["codes"])
     assert r["freed_codes"] == ["NYH-017"]
     # independent count: supply (available decares) before, and after freeing NYH-017 and selling the site
-    plots = enriched_plots(demo)
+    plots = load_enriched_plots(demo)
     before = plots.loc[plots["status"] == "available", "area_m2"].sum() / 1000
     freed = plots.loc[plots["code"] == "NYH-017", "area_m2"].sum() / 1000
     taken = plots.loc[plots["code"].isin(best["codes"]), "area_m2"].sum() / 1000
