@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import Depends, Request
 
 from api.errors import InvalidParameterError
-from api.settings import ApiSettings, get_settings
+from api.settings import ApiSettings, get_api_settings
 from landreg.tokens import Principal
 
 
@@ -17,8 +17,8 @@ def get_registry(request: Request) -> Any:
     return request.app.state.registry
 
 
-def settings_dep(settings: ApiSettings = Depends(get_settings)) -> ApiSettings:
-    """The service settings (override ``get_settings`` in tests)."""
+def settings_dep(settings: ApiSettings = Depends(get_api_settings)) -> ApiSettings:
+    """The service settings (override ``get_api_settings`` in tests)."""
     return settings
 
 

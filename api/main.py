@@ -18,7 +18,7 @@ from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware
 from api.routes import analysis, decisions, edit, lineage, ogc, profiles, roads
 from api.routes import maps as maps_routes
 from api.routes.items import build_items_router
-from api.settings import ApiSettings, get_settings
+from api.settings import ApiSettings, get_api_settings
 from landreg.registry import open_registry
 
 DESCRIPTION = (
@@ -34,9 +34,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     Parameters
     ----------
     settings : ApiSettings, optional
-        Defaults to :func:`api.settings.get_settings` (environment / ``.env``).
+        Defaults to :func:`api.settings.get_api_settings` (environment / ``.env``).
     """
-    settings = settings or get_settings()
+    settings = settings or get_api_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,7 +59,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         redoc_url=None,
     )
     add_swagger_ui(app)
-    app.dependency_overrides[get_settings] = lambda: settings
+    app.dependency_overrides[get_api_settings] = lambda: settings
     register_error_handlers(app)
     app.include_router(ogc.router)
     app.include_router(build_items_router(settings))

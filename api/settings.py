@@ -26,6 +26,6 @@ class ApiSettings(BaseSettings):
 
 
 @lru_cache(maxsize=1)
-def get_settings() -> ApiSettings:
-    """The service settings (cached; tests override the dependency)."""
+def get_api_settings() -> ApiSettings:
+    """The service settings (``LANDREG_API_*``; cached; tests override the dependency)."""
     return ApiSettings()

@@ -39,7 +39,7 @@ from landreg.model import (
 )
 from landreg.plans import import_plan, read_plan_gml
 from landreg.registry import GeoPackageRegistry, PlotQuery, PlotRegistry, open_registry, summarize_registry
-from landreg.settings import LandregSettings, get_settings
+from landreg.settings import LandregSettings, get_landreg_settings
 from landreg.units import daa_from_m2, m2_from_daa
 from landreg.validation import validate_plots
 
@@ -76,7 +76,7 @@ __all__ = [
     "create_registry_from_layers",
     "daa_from_m2",
     "export_plots",
-    "get_settings",
+    "get_landreg_settings",
     "import_plan",
     "import_plots",
     "import_with_mapping",

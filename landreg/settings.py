@@ -23,6 +23,6 @@ class LandregSettings(BaseSettings):
 
 
 @lru_cache(maxsize=1)
-def get_settings() -> LandregSettings:
-    """The process-wide settings, read once."""
+def get_landreg_settings() -> LandregSettings:
+    """The process-wide core settings (``LANDREG_*``), read once."""
     return LandregSettings()
