@@ -1,4 +1,13 @@
-"""HTTP mapping of landreg errors: one table of status codes, one JSON body shape."""
+"""HTTP mapping of landreg errors: one table of status codes, one JSON body shape.
+
+The same bad input gets the same status on every route, because routes let the core's
+error through and this table alone decides the status:
+
+* a value named in a query parameter or a request body that is not one the service knows
+  (an unknown scoring ``profile``, a malformed ``bbox``, bad weights) is **400**, a bad
+  parameter, whichever route it was sent to (``/analysis/...``, ``/maps/...``);
+* a resource named in the path that does not exist (a plot, a collection, a scenario) is **404**.
+"""
 
 from __future__ import annotations
 
@@ -64,7 +73,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     InvalidWeightsError: 400,
     InvalidNaceCodeError: 400,
     MixedPriceBasisError: 400,
-    UnknownProfileError: 404,
+    UnknownProfileError: 400,  # a profile is always named in a parameter, never in the path
     UnknownScenarioError: 404,
     UnknownBenchmarkError: 404,
     FirmNotFoundError: 404,

@@ -16,7 +16,7 @@ from api.deps import get_registry, settings_dep
 from api.errors import EntityNotFoundError, InvalidParameterError
 from api.settings import ApiSettings
 from landreg.enrich import DEFAULT_TARGETS
-from landreg.scoring import UnknownProfileError, UnknownScenarioError, list_profiles
+from landreg.scoring import UnknownScenarioError
 from maps.assets import SERVED_PREFIX, asset_path
 
 router = APIRouter(prefix="/maps", tags=["Maps"])
@@ -27,12 +27,6 @@ COLOR_BY = ("score", "price", "status")
 
 def _html(m: Any) -> HTMLResponse:
     return HTMLResponse(m.get_root().render(), headers={"Cache-Control": "no-cache"})
-
-
-def _profile(profile: str) -> str:
-    if profile not in list_profiles():
-        raise InvalidParameterError(f"profile={profile!r} is unknown; expected one of: {', '.join(list_profiles())}")
-    return profile
 
 
 @router.get("/static/{path:path}", summary="Map assets (Leaflet, landreg map script)", include_in_schema=False)
@@ -62,7 +56,7 @@ def overview_map(
 
     return _html(
         overview_map_from_registry(
-            registry, layers_dir=settings.layers_dir, profile=_profile(profile), value=value, assets=SERVED_PREFIX
+            registry, layers_dir=settings.layers_dir, profile=profile, value=value, assets=SERVED_PREFIX
         )
     )
 
@@ -98,7 +92,7 @@ def plots_map(
     m = plot_map_from_registry(
         registry,
         layers_dir=settings.layers_dir,
-        profile=_profile(profile),
+        profile=profile,
         color_by=color_by,
         status=status,
         municipality_no=municipality_no,
@@ -126,9 +120,9 @@ def scenario_map(
 
     try:
         m = scenario_map_from_registry(
-            registry, name, layers_dir=settings.layers_dir, profile=_profile(profile), assets=SERVED_PREFIX
+            registry, name, layers_dir=settings.layers_dir, profile=profile, assets=SERVED_PREFIX
         )
-    except (UnknownScenarioError, UnknownProfileError) as exc:
+    except UnknownScenarioError as exc:
         raise EntityNotFoundError(str(exc)) from exc
     return _html(m)
 

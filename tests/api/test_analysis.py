@@ -91,7 +91,7 @@ def test_a_criterion_whose_destination_is_not_built_is_reported_not_applicable(r
 @pytest.mark.parametrize(
     ("path", "params", "status", "code"),
     [
-        ("/analysis/scores", {"profile": "nope"}, 404, "UnknownProfileError"),
+        ("/analysis/scores", {"profile": "nope"}, 400, "UnknownProfileError"),
         ("/analysis/scores", {"weights": "price=abc"}, 400, "InvalidWeightsError"),
         ("/analysis/scores", {"limit": "0"}, 400, "InvalidParameterValue"),
         ("/analysis/prices/summary", {"by": "colour"}, 400, "InvalidParameterValue"),
@@ -105,11 +105,11 @@ def test_bad_analysis_input(read_server, path, params, status, code):
 
 def test_clusters_supply_prices_hotspots(read_server, core):
     c = httpx.get(f"{read_server.url}/analysis/clusters", params={"industry": "46.72"}).json()
-    want = analysis.registry_cluster_scores(core, industry_nace=["46.72"]).to_dict()
+    want = analysis.score_registry_clusters(core, industry_nace=["46.72"]).to_dict()
     assert [a["area_id"] for a in c["areas"]] == [a["area_id"] for a in want["areas"]]
     assert c["areas"][0]["largest_block_daa"] == pytest.approx(want["areas"][0]["largest_block_daa"])
     s = httpx.get(f"{read_server.url}/analysis/supply", params={"uptake_daa_per_year": 100}).json()
-    assert s == analysis.registry_supply(core, uptake_daa_per_year=100).to_dict() or "municipalities" in s
+    assert s == analysis.compute_registry_supply(core, uptake_daa_per_year=100).to_dict() or "municipalities" in s
     p = httpx.get(f"{read_server.url}/analysis/prices/summary", params={"by": "municipality", "kind": "asking"})
     rows = p.json()["rows"]
     assert rows and all(r["kind"] == "asking" for r in rows) and "synthetic" in p.json()["note"]

@@ -187,7 +187,7 @@ def test_custom_profiles_over_http(read_server):
     r = httpx.post(url, json=bad)
     assert r.status_code == 400 and "profiles.x.weights.sizee" in r.json()["description"]
     r = httpx.post(url, json={**profiles, "profile": "nope"})
-    assert r.status_code == 404 and "cold_storage" in r.json()["description"]
+    assert r.status_code == 400 and "cold_storage" in r.json()["description"]
     r = httpx.post(f"{read_server.url}/analysis/supply", json={**profiles, "profile": "cold_storage"})
     assert r.status_code == 200, r.text
     r = httpx.post(

@@ -1,0 +1,32 @@
+"""The same bad input gets the same status and code on every route (the table in ``api/errors.py``)."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from landreg.scoring import list_profiles
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "params", "body"),
+    [
+        ("GET", "/analysis/scores", {"profile": "nope"}, None),
+        ("GET", "/analysis/scores/any-plot", {"profile": "nope"}, None),
+        ("GET", "/analysis/supply", {"profile": "nope"}, None),
+        ("GET", "/analysis/scenarios/torgard-terminal-built", {"profile": "nope"}, None),
+        ("POST", "/analysis/scores", {}, {"profile": "nope"}),
+        ("POST", "/analysis/supply", {}, {"profile": "nope"}),
+        ("GET", "/maps/plots", {"profile": "nope"}, None),
+        ("GET", "/maps/overview", {"profile": "nope"}, None),
+        ("GET", "/maps/scenario", {"name": "torgard-terminal-built", "profile": "nope"}, None),
+    ],
+)
+def test_an_unknown_profile_is_a_bad_parameter_on_every_route(read_server, method, path, params, body):
+    r = httpx.request(method, read_server.url + path, params=params, json=body, timeout=60)
+    assert r.status_code == 400, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    error = r.json()
+    assert error["code"] == "UnknownProfileError"
+    assert "'nope'" in error["description"]
+    assert all(name in error["description"] for name in list_profiles())
