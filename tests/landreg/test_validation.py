@@ -157,3 +157,33 @@ def test_geojson_with_bad_structure(tmp_path, registry):
     path.write_text(json.dumps({"type": "Topology"}), encoding="utf-8")
     with pytest.raises(ValidationError, match="FeatureCollection"):
         read_plots(path)
+
+
+def test_every_kind_of_problem_is_reported_in_order():
+    """Columns, then geometries, then each record's attributes, then identifiers, then overlaps."""
+    from landreg.validation import validate_plots
+
+    frame = make_plot_frame(6, seed=3).astype({"code": object, "utilities": object, "status": object})
+    frame["colour"] = "red"
+    frame.at[4, "code"] = "T-000000"
+    frame.at[2, "utilities"] = "[water"
+    frame.at[3, "status"] = "for_sale"
+    geoms = list(frame.geometry)
+    geoms[1] = shapely.Point(566000, 7020000)
+    geoms[5] = shapely.box(*geoms[0].bounds)
+    frame = gpd.GeoDataFrame(frame.drop(columns="geometry"), geometry=geoms, crs=frame.crs)
+    with pytest.raises(ValidationError) as info:
+        validate_plots(frame, existing_codes=lambda codes: {"T-000003"} & set(codes))
+    found = [(p.record, p.field, p.message) for p in info.value.problems]
+    expected = [
+        ("all records", "colour", "unknown column 'colour'; expected plot fields such as"),
+        ("row 2 (T-000001)", "geometry", "expected a Polygon or MultiPolygon, got a Point"),
+        ("row 3 (T-000002)", "utilities", "expected JSON (a list or object), got '[water'"),
+        ("row 4 (T-000003)", "status", "Input should be 'available', 'reserved', 'sold', 'locked' or 'planned'"),
+        ("row 5 (T-000000)", "code", "duplicate code 'T-000000'; also in row 1 (T-000000)"),
+        ("row 4 (T-000003)", "code", "code 'T-000003' is already used by a live plot"),
+        ("row 6 (T-000005)", "geometry", "overlaps row 1 (T-000000) in the same batch by"),
+    ]
+    assert [(r, f) for r, f, _ in found] == [(r, f) for r, f, _ in expected]
+    for (_, _, message), (_, _, start) in zip(found, expected, strict=True):
+        assert message.startswith(start), message
