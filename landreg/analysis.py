@@ -1,7 +1,11 @@
 """One call per question, over a registry: the entry points the API (and notebooks) use.
 
-Each function reads the registry's enriched plots (see :func:`landreg.enrich.enriched_plots`)
-and hands them to the analysis packages; nothing here changes the registry.
+Each function reads the registry's enriched plots (:func:`load_enriched_plots`) and hands
+them to the analysis packages; nothing here changes the registry.  Every function that takes
+a registry is named for what it does to it, ``verb_registry[_object]``: :func:`score_registry`,
+:func:`search_registry`, :func:`score_registry_clusters`, :func:`find_registry_price_hotspots`,
+:func:`compute_registry_supply`, :func:`list_registry_scenarios`, :func:`run_registry_scenario`,
+:func:`summarize_registry_prices`, :func:`build_registry_scoring_context`.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import pandas as pd
 from landreg.clusters import DEFAULT_GAP_M, ClusterScores, HotSpots, cluster_scores, price_hotspots, scoring_context
 from landreg.enrich import enriched_plots
 from landreg.errors import NotEnrichedError
-from landreg.scenarios import ScenarioReport, list_scenarios, run_registry_scenario
+from landreg.scenarios import list_scenarios
+from landreg.scenarios import run_registry_scenario as run_registry_scenario  # the facade's scenario entry
 from landreg.scoring import ScoreResult, ScoringContext, ScoringProfile, load_profile, score_plots
 from landreg.search import SearchResult, SiteRequirements, search_sites
 from landreg.supply import SupplyResult, effective_supply
@@ -67,10 +72,10 @@ def score_registry(
 
     A plot's score does not depend on the filters: synergy (firms on every live plot, sold and
     occupied ones too) and the criteria no plot can score come from the whole registry
-    (:func:`registry_scoring_context`); only ranks and percentiles are over the plots returned.
+    (:func:`build_registry_scoring_context`); only ranks and percentiles are over the plots returned.
     """
     plots = load_enriched_plots(registry)
-    context = registry_scoring_context(registry, profile=profile, plots=plots)
+    context = build_registry_scoring_context(registry, profile=profile, plots=plots)
     if statuses:
         plots = plots[plots["status"].astype(str).isin(list(statuses))]
     if municipality_no:
@@ -78,7 +83,7 @@ def score_registry(
     return score_plots(plots, profile=profile, weights=weights, context=context)
 
 
-def registry_scoring_context(
+def build_registry_scoring_context(
     registry: Any, *, profile: str | ScoringProfile = "general", plots: Any = None
 ) -> ScoringContext:
     """What every score of ``profile`` takes from the whole live registry (synergy, criteria not applicable).
@@ -97,7 +102,7 @@ def registry_scoring_context(
     return scoring_context(plots, industry_nace=prof.industry_nace, areas=registry.load_business_areas())
 
 
-def registry_cluster_scores(
+def score_registry_clusters(
     registry: Any, *, industry_nace: Iterable[str] = (), gap_m: float = DEFAULT_GAP_M
 ) -> ClusterScores:
     """Cluster scores per business area and plot (blocks, occupancy, industry mix, co-location, synergy)."""
@@ -109,14 +114,14 @@ def registry_cluster_scores(
     )
 
 
-def registry_price_hotspots(
+def find_registry_price_hotspots(
     registry: Any, *, k: int = 8, permutations: int = 999, seed: int = 0, alpha: float = 0.05
 ) -> HotSpots:
     """Local Moran's I and Getis-Ord Gi* hot and cold spots of asking prices (FDR-corrected)."""
     return price_hotspots(load_enriched_plots(registry), k=k, permutations=permutations, seed=seed, alpha=alpha)
 
 
-def registry_supply(
+def compute_registry_supply(
     registry: Any,
     *,
     profile: str | ScoringProfile = "general",
@@ -125,7 +130,7 @@ def registry_supply(
 ) -> SupplyResult:
     """Decares by status and effective decares per municipality and business area."""
     plots = load_enriched_plots(registry)
-    context = registry_scoring_context(registry, profile=profile, plots=plots)
+    context = build_registry_scoring_context(registry, profile=profile, plots=plots)
     return effective_supply(
         plots,
         profile=profile,
@@ -151,20 +156,13 @@ def search_registry(
     )
 
 
-def registry_scenarios(registry: Any) -> list[dict[str, Any]]:
+def list_registry_scenarios(registry: Any) -> list[dict[str, Any]]:
     """The scenarios that can be run on this registry (name and description)."""
     ids = [str(p) for p in registry.load_road_projects()["project_id"]]
     return list_scenarios(registry.load_decisions(), road_project_ids=ids)
 
 
-def scenario_on_registry(
-    registry: Any, scenario: str, *, layers_dir: str | Path, profile: str | ScoringProfile = "general"
-) -> ScenarioReport:
-    """Run a scenario on a copy of the registry's data (the registry is not changed)."""
-    return run_registry_scenario(registry, scenario, layers_dir=layers_dir, profile=profile)
-
-
-def price_summary(
+def summarize_registry_prices(
     registry: Any, *, by: str = "municipality", kind: str | None = None, basis: str | None = None
 ) -> pd.DataFrame:
     """Price summaries (count, decares, median, quartiles, area-weighted mean NOK/m²) by a grouping."""

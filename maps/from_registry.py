@@ -10,7 +10,7 @@ from landreg.analysis import (
     area_statistics,
     asking_price_surface,
     price_hotspot_frame,
-    scenario_on_registry,
+    run_registry_scenario,
     score_registry,
 )
 from landreg.registry import PlotQuery
@@ -155,7 +155,7 @@ def scenario_map_from_registry(
     UnknownScenarioError
         When ``name`` names no decision outcome, road project or preset.
     """
-    report = scenario_on_registry(registry, name, layers_dir=layers_dir, profile=profile)
+    report = run_registry_scenario(registry, name, layers_dir=layers_dir, profile=profile)
     plots = registry.query_plots()
     table = report.plots.drop(
         columns=[c for c in report.plots.columns if c in ("code", "municipality_no", "business_area_id", "area_daa")]

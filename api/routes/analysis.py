@@ -168,7 +168,7 @@ def clusters(
 ) -> Response:
     """Cluster scores per business area: density, synergy with the given industries, contiguous supply."""
     return json_response(
-        analysis.registry_cluster_scores(registry, industry_nace=_list(industry), gap_m=gap_m).to_dict()
+        analysis.score_registry_clusters(registry, industry_nace=_list(industry), gap_m=gap_m).to_dict()
     )
 
 
@@ -180,7 +180,7 @@ def hotspots(
     registry: Any = Depends(get_registry),
 ) -> Response:
     """Price hot and cold spots of the asking prices (Local Moran's I and Gi*, FDR-corrected, seeded)."""
-    return json_response(analysis.registry_price_hotspots(registry, k=k, alpha=alpha, seed=seed).to_dict())
+    return json_response(analysis.find_registry_price_hotspots(registry, k=k, alpha=alpha, seed=seed).to_dict())
 
 
 @router.get("/supply", response_model=OpenResult, summary="Effective supply per municipality and business area")
@@ -191,7 +191,7 @@ def supply(
 ) -> Response:
     """Supply in decares by status and effective supply per municipality, business area and region."""
     return json_response(
-        analysis.registry_supply(registry, profile=profile, uptake_daa_per_year=uptake_daa_per_year).to_dict()
+        analysis.compute_registry_supply(registry, profile=profile, uptake_daa_per_year=uptake_daa_per_year).to_dict()
     )
 
 
@@ -203,7 +203,7 @@ def prices_summary(
     registry: Any = Depends(get_registry),
 ) -> Response:
     """Price statistics (NOK/m²) per group of the chosen grouping, for one kind and basis of price."""
-    table = analysis.price_summary(registry, by=by, kind=kind, basis=basis)
+    table = analysis.summarize_registry_prices(registry, by=by, kind=kind, basis=basis)
     from landreg.json_values import json_value
 
     rows = [{k: json_value(v) for k, v in rec.items()} for rec in table.to_dict(orient="records")]
@@ -248,7 +248,7 @@ def search(body: SearchRequest, registry: Any = Depends(get_registry)) -> Respon
 @router.get("/scenarios", response_model=list[ScenarioInfo], summary="Scenarios that can be run")
 def scenarios(registry: Any = Depends(get_registry)) -> Response:
     """The named scenarios (decisions and road projects) that can be run."""
-    return json_response(analysis.registry_scenarios(registry))
+    return json_response(analysis.list_registry_scenarios(registry))
 
 
 @router.get(
@@ -270,5 +270,5 @@ def scenario(
         raise InvalidParameterError("scenario name too long")
     layers_dir = request.app.state.settings.layers_dir
     return json_response(
-        analysis.scenario_on_registry(registry, name, layers_dir=layers_dir, profile=profile).to_dict()
+        analysis.run_registry_scenario(registry, name, layers_dir=layers_dir, profile=profile).to_dict()
     )

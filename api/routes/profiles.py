@@ -78,7 +78,7 @@ def scores_with_profile(body: ScoresRequest, registry: Any = Depends(get_registr
 @router.post("/supply", response_model=OpenResult, summary="Effective supply with a custom profile")
 def supply_with_profile(body: SupplyRequest, registry: Any = Depends(get_registry)) -> Response:
     """Effective supply with a profile given in the request body."""
-    result = analysis.registry_supply(
+    result = analysis.compute_registry_supply(
         registry, profile=body.scoring_profile(), uptake_daa_per_year=body.uptake_daa_per_year
     )
     return json_response(result.to_dict())

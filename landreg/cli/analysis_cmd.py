@@ -223,10 +223,10 @@ def supply_cmd(
     output: Path | None,
 ) -> None:
     """Decares by status and effective decares (discounted by score, readiness, contiguity)."""
-    from landreg.analysis import registry_supply
+    from landreg.analysis import compute_registry_supply
 
     with open_from_cli(registry_path) as reg:
-        result = registry_supply(
+        result = compute_registry_supply(
             reg,
             profile=resolve_profile(profile, profiles_file),
             uptake_daa_per_year=uptake_daa_per_year,
@@ -284,15 +284,17 @@ def scenario_cmd(
     output: Path | None,
 ) -> None:
     """Run a scenario (decision outcome, road project, relocation; combine with '+') without changing the registry."""
-    from landreg.analysis import registry_scenarios, scenario_on_registry
+    from landreg.analysis import list_registry_scenarios, run_registry_scenario
 
     layers_dir = layers_dir or LandregSettings().layers_dir
     with open_from_cli(registry_path) as reg:
         if list_only or not name:
-            for item in registry_scenarios(reg):
+            for item in list_registry_scenarios(reg):
                 click.echo(f"{item['name']:<48} {item['description']}")
             return
-        report = scenario_on_registry(reg, name, layers_dir=layers_dir, profile=resolve_profile(profile, profiles_file))
+        report = run_registry_scenario(
+            reg, name, layers_dir=layers_dir, profile=resolve_profile(profile, profiles_file)
+        )
     click.echo(report.to_text(top=top))
     _write(report.plots, output, payload=report.to_dict())
 

@@ -11,7 +11,7 @@ import shapely
 from click.testing import CliRunner
 
 from landreg.analysis import area_statistics
-from landreg.analysis import scenario_on_registry as scenario_report
+from landreg.analysis import run_registry_scenario as scenario_report
 from landreg.testing import make_plot_frame
 from maps import build_overview_map, build_plot_map, build_scenario_map
 from maps.assets import offline_map

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from landreg.analysis import area_statistics
-from landreg.analysis import scenario_on_registry as scenario_report
+from landreg.analysis import run_registry_scenario as scenario_report
 from maps import overview_png, plot_map_png, save_map_png, scenario_png
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from landreg.analysis import load_enriched_plots, registry_supply, score_registry, search_registry
+from landreg.analysis import compute_registry_supply, load_enriched_plots, score_registry, search_registry
 from landreg.scenarios import run_registry_scenario
 from landreg.scoring import load_profile, score_plots
 from landreg.search import SiteRequirements
@@ -41,10 +41,10 @@ def test_a_plots_score_does_not_depend_on_which_plots_are_scored(demo_registry, 
 
 
 def test_one_plot_scored_alone_with_the_registry_context(demo_registry):
-    from landreg.analysis import registry_scoring_context
+    from landreg.analysis import build_registry_scoring_context
 
     whole = _scores(score_registry(demo_registry, profile="office", statuses=None))
-    context = registry_scoring_context(demo_registry, profile="office")
+    context = build_registry_scoring_context(demo_registry, profile="office")
     plots = load_enriched_plots(demo_registry)
     for one in plots["plot_id"].iloc[::97]:
         alone = score_plots(plots[plots["plot_id"] == one], profile="office", context=context).frame.iloc[0]
@@ -62,7 +62,7 @@ def test_synergy_varies_and_counts_firms_on_sold_and_occupied_plots(demo_registr
 
 def test_supply_search_and_scenario_score_a_plot_as_the_score_list_does(demo_registry):
     whole = _scores(score_registry(demo_registry, profile="logistics", statuses=None))
-    supply = registry_supply(demo_registry, profile="logistics").plots
+    supply = compute_registry_supply(demo_registry, profile="logistics").plots
     _assert_same_scores(dict(zip(supply["plot_id"].astype(str), supply["score"].astype(float), strict=True)), whole)
     found = search_registry(
         demo_registry, requirements=SiteRequirements(profile="logistics", combine_adjacent=False)
