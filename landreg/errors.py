@@ -121,6 +121,79 @@ class RegistryFormatError(LandregError, ValueError):
     """A file opened as a registry is not a landreg GeoPackage registry."""
 
 
+class FilterError(LandregError, ValueError):
+    """A CQL2 filter that cannot be parsed or uses what the collection does not have."""
+
+
+class MappingError(LandregError, ValueError):
+    """A mapping file is malformed, or does not fit the file it is applied to."""
+
+
+class EncodingError(LandregError, ValueError):
+    """A file's character encoding is unknown or its bytes do not fit the declared encoding."""
+
+
+class PlanGmlError(LandregError, ValueError):
+    """A plan GML file cannot be read: not XML, not a supported plan specification, or bad geometry."""
+
+
+class AuthenticationError(LandregError, PermissionError):
+    """No token, or a token that is unknown or revoked."""
+
+
+class AuthorizationError(LandregError, PermissionError):
+    """A valid token whose role or municipalities do not allow the action."""
+
+
+# -- scoring, clusters, supply, scenarios and site search ------------------------------------
+
+
+class UnknownProfileError(LandregError, LookupError):
+    """No scoring profile (or criterion) with the requested name."""
+
+
+class InvalidWeightsError(LandregError, ValueError):
+    """User weights name unknown criteria, are negative, or sum to zero."""
+
+
+class MissingColumnError(LandregError, KeyError):
+    """A frame lacks a column an analysis needs (e.g. not enriched)."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class UnknownScenarioError(LandregError, LookupError):
+    """A scenario name does not match a decision outcome, road project or preset."""
+
+
+class FirmNotFoundError(LandregError, LookupError):
+    """No plot has an occupant with the requested firm name."""
+
+
+# -- prices --------------------------------------------------------------------------------
+
+
+class MixedPriceBasisError(LandregError, ValueError):
+    """Prices of different bases would be pooled; pass ``mix=True`` to allow it, or pick one basis."""
+
+
+class InsufficientPriceDataError(LandregError, ValueError):
+    """Too few price observations for the requested statistic or model."""
+
+
+class UnknownBenchmarkError(LandregError, LookupError):
+    """A benchmark region that is not in the benchmark table was requested."""
+
+
+class LandregWarning(UserWarning):
+    """Root of the warnings landreg emits on purpose."""
+
+
+class MixedPriceBasisWarning(LandregWarning):
+    """Prices of different bases (raw/serviced, connection fees in/out) were pooled because ``mix=True``."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found in one record.

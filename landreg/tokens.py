@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from enum import StrEnum
 
-from landreg.errors import LandregError
+from landreg.errors import AuthenticationError, AuthorizationError
 from landreg.gpkg.connection import write_transaction
 from landreg.municipalities import known_municipalities_text, municipality_no_from_ref
 
@@ -29,14 +29,6 @@ class Role(StrEnum):
     VIEWER = "viewer"
     PLANNER = "planner"
     ADMIN = "admin"
-
-
-class AuthenticationError(LandregError, PermissionError):
-    """No token, or a token that is unknown or revoked."""
-
-
-class AuthorizationError(LandregError, PermissionError):
-    """A valid token whose role or municipalities do not allow the action."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from landreg.errors import LandregError
+from landreg.errors import EncodingError
 
 #: ``.cpg`` spellings (upper case, without blanks) and the Python codec they name.
 _CPG_NAMES: dict[str, str] = {
@@ -47,10 +47,6 @@ _GDAL_NAMES: dict[str, str] = {
 def gdal_encoding_name(codec: str) -> str:
     """The GDAL (iconv) name of a codec returned by :func:`shapefile_encoding`."""
     return _GDAL_NAMES[codec]
-
-
-class EncodingError(LandregError, ValueError):
-    """A file's character encoding is unknown or its bytes do not fit the declared encoding."""
 
 
 def codec_from_cpg(text: str, *, where: str = ".cpg") -> str:

@@ -39,7 +39,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from landreg.errors import LandregError
+from landreg.errors import MappingError
 from landreg.model.enums import OwnerType, PlanStatus, PlotStatus, PriceBasis, Readiness, Zoning
 from landreg.model.plot import INPUT_FIELDS
 
@@ -61,10 +61,6 @@ UNITS_TO_NOK_M2: dict[str, float] = {"NOK/m2": 1.0, "NOK/m²": 1.0, "NOK/daa": 1
 _SECTIONS = {"mapping", "columns", "values", "units", "templates", "defaults"}
 _HEADER_KEYS = {"name", "description", "extends", "required", "sources"}
 TEMPLATE_FIELD = re.compile(r"\{([^{}]+)\}")
-
-
-class MappingError(LandregError, ValueError):
-    """A mapping file is malformed, or does not fit the file it is applied to."""
 
 
 def normalise_name(text: Any) -> str:

@@ -32,7 +32,7 @@ from lxml import etree
 from pyproj import CRS, Transformer
 
 from landreg.crs import STORAGE_CRS
-from landreg.errors import LandregError
+from landreg.errors import PlanGmlError
 
 GML_NAMESPACES = ("http://www.opengis.net/gml/3.2", "http://www.opengis.net/gml")
 XLINK = "http://www.w3.org/1999/xlink"
@@ -42,10 +42,6 @@ _AREA_TYPES = {"RpArealformålOmråde", "KpArealformålOmråde"}
 _ZONE_TYPE = re.compile(r"^(Rp|Kp)(HensynSone|Hensynsone|BåndleggingSone|FareSone)$")
 _ZONE_CODE_CHILDREN = ("båndlegging", "fare", "faresone", "hensynSoneType")
 _PLAN_ID_CHILDREN = ("planidentifikasjon", "planId")
-
-
-class PlanGmlError(LandregError, ValueError):
-    """A plan GML file cannot be read: not XML, not a supported plan specification, or bad geometry."""
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from landreg.crs import STORAGE_CRS, parse_crs
-from landreg.errors import LandregError
+from landreg.errors import FilterError
 from landreg.registry.codec import BOOL_FIELDS, PLOT_COLUMNS, format_datetime
 
 #: Spatial predicates and the shapely function that decides them (geometry of the plot first).
@@ -46,10 +46,6 @@ QUERYABLE_TYPES: dict[str, str] = {
     for name, sql_type in PLOT_COLUMNS
     if name not in ("utilities", "occupants", "provenance", "previously_part_of")
 }
-
-
-class FilterError(LandregError, ValueError):
-    """A CQL2 filter that cannot be parsed or uses what the collection does not have."""
 
 
 @dataclass(frozen=True)
