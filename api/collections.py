@@ -1,9 +1,16 @@
-"""The feature collections the service offers, and how each is read."""
+"""The feature collections the service offers, and how each is read.
+
+Every collection is a :class:`Collection` with one interface (``features``, ``feature``,
+``extent``): the plots are queried in the registry, the small registry tables and the
+static layers are filtered in memory.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,27 +20,192 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from api.crs import CRS84, STORAGE_CRS_URI, bbox_to_storage, transform_geometries
+from api.features import GEOJSON, frame_to_features, records_to_features
+from api.params import ItemsQuery
 from landreg.crs import STORAGE_CRS
-from landreg.errors import LandregError
+from landreg.errors import LandregError, PlotNotFoundError
 from landreg.registry import PlotQuery
 from landreg.registry.cql import QUERYABLE_TYPES
 
 log = logging.getLogger("landreg.api.collections")
 
+EPSG_URI_PREFIX = "http://www.opengis.net/def/crs/EPSG/0/"
+
+
+def etag_of(plot_id: str, version: int) -> str:
+    """The (strong) entity tag of one version of a plot."""
+    return f'"{plot_id}-v{version}"'
+
+
+@dataclass(frozen=True)
+class FeaturePage:
+    """One page of GeoJSON features and how many features matched in all."""
+
+    features: list[dict[str, Any]]
+    number_matched: int
+
 
 @dataclass
-class Collection:
-    """One collection: metadata plus, for the static ones, its features (EPSG:25832)."""
+class Collection(ABC):
+    """One collection: its metadata, and how its features are read.
+
+    Every kind of collection answers the same three questions, so a route never asks which
+    kind it serves: :meth:`features` (a page for an items query), :meth:`feature` (one
+    feature by id) and :meth:`extent` (its bounds in CRS84).
+    """
 
     id: str
     title: str
     description: str
     id_column: str
     editable: bool = False
-    source: str = "registry"  # "plots", "registry" (small tables read per request) or "static"
-    frame: gpd.GeoDataFrame | None = None
     attribution: str = ""
     queryables: dict[str, str] = field(default_factory=dict)
+
+    @abstractmethod
+    def features(self, registry: Any, query: ItemsQuery) -> FeaturePage:
+        """The page of features that ``query`` asks for, in ``query.crs_uri``."""
+
+    @abstractmethod
+    def feature(
+        self, registry: Any, feature_id: str, *, crs_uri: str, as_of: dt.datetime | None, root: str
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """One feature (with its links) in ``crs_uri``, and the response headers that go with it.
+
+        Raises
+        ------
+        PlotNotFoundError
+            When no feature has this id (at ``as_of``, where the collection keeps history).
+        """
+
+    def extent(self, registry: Any) -> list[float] | None:
+        """The bounds ``[west, south, east, north]`` in CRS84, or ``None`` when not known."""
+        return None
+
+    def _links(self, root: str, feature_id: str) -> list[dict[str, str]]:
+        return [
+            {"rel": "self", "type": GEOJSON, "href": f"{root}/collections/{self.id}/items/{feature_id}"},
+            {"rel": "collection", "type": "application/json", "href": f"{root}/collections/{self.id}"},
+        ]
+
+
+@dataclass
+class PlotsCollection(Collection):
+    """The plots of the registry: paged and filtered in the database, with versions and history."""
+
+    def features(self, registry: Any, query: ItemsQuery) -> FeaturePage:
+        """The page of plots that ``query`` asks for (see :func:`plot_query`)."""
+        cql = query.filter
+        filter_crs = None if cql is None or cql.crs_uri in (None, CRS84) else cql.crs_uri
+        page = registry.query_records(
+            plot_query(
+                bbox=query.bbox,
+                properties=query.properties,
+                interval=query.interval,
+                as_of=query.as_of,
+                filter_ast=None if cql is None else cql.ast,
+                filter_crs=None if filter_crs is None else filter_crs.replace(EPSG_URI_PREFIX, "EPSG:"),
+                limit=query.limit,
+                offset=query.offset,
+            )
+        )
+        features = records_to_features(page.records, page.geometries, id_column=self.id_column, crs_uri=query.crs_uri)
+        return FeaturePage(features, page.number_matched)
+
+    def feature(
+        self, registry: Any, feature_id: str, *, crs_uri: str, as_of: dt.datetime | None, root: str
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """One plot as recorded at ``as_of`` (default: now), with its ETag and a link to its versions."""
+        plot = registry.get_plot(feature_id, as_of=as_of)
+        frame = registry.query_plots(plot_ids=[feature_id], include_ended=True, as_of=as_of)
+        if len(frame) == 0:  # as_of before it existed
+            raise PlotNotFoundError(f"no plot with id {feature_id!r} at {as_of.isoformat() if as_of else 'now'}")
+        feature = frame_to_features(frame, id_column=self.id_column, crs_uri=crs_uri)[0]
+        feature["links"] = [
+            *self._links(root, feature_id),
+            {
+                "rel": "version-history",
+                "type": GEOJSON,
+                "href": f"{root}/collections/{self.id}/items/{feature_id}/versions",
+            },
+        ]
+        return feature, {"ETag": etag_of(plot.plot_id, plot.version)}
+
+    def extent(self, registry: Any) -> list[float] | None:
+        """The bounds of the live plots in CRS84."""
+        bounds = registry.plots_extent()
+        if bounds is None:
+            return None
+        box = bbox_to_storage(bounds, STORAGE_CRS_URI)  # a polygon; transformed below
+        return list(transform_geometries(np.array([box]), STORAGE_CRS_URI, CRS84)[0].bounds)
+
+
+@dataclass
+class SmallCollection(Collection):
+    """A collection small enough to be read whole and filtered in memory (EPSG:25832)."""
+
+    @abstractmethod
+    def read(self, registry: Any) -> gpd.GeoDataFrame:
+        """All features of the collection in EPSG:25832."""
+
+    def features(self, registry: Any, query: ItemsQuery) -> FeaturePage:
+        """The page of features that ``query`` asks for (see :func:`filter_small`)."""
+        cql = query.filter
+        chosen = filter_small(
+            self.read(registry),
+            bbox=query.bbox,
+            properties=query.properties,
+            filter_ast=None if cql is None else cql.ast,
+            filter_crs="OGC:CRS84" if cql is None or cql.crs_uri in (None, CRS84) else cql.crs_uri,
+        )
+        page = chosen.iloc[query.offset : query.offset + query.limit]
+        return FeaturePage(frame_to_features(page, id_column=self.id_column, crs_uri=query.crs_uri), len(chosen))
+
+    def feature(
+        self, registry: Any, feature_id: str, *, crs_uri: str, as_of: dt.datetime | None, root: str
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The feature whose id column reads ``feature_id`` (``as_of`` is ignored: no history is kept)."""
+        whole = self.read(registry)
+        frame = whole[whole[self.id_column].astype(str) == feature_id]
+        if len(frame) == 0:
+            raise PlotNotFoundError(f"no feature {feature_id!r} in {self.id}")
+        feature = frame_to_features(frame, id_column=self.id_column, crs_uri=crs_uri)[0]
+        feature["links"] = self._links(root, feature_id)
+        return feature, {}
+
+
+@dataclass
+class StaticCollection(SmallCollection):
+    """A layer read once at start-up (municipalities, destinations)."""
+
+    frame: gpd.GeoDataFrame = field(kw_only=True)
+
+    def read(self, registry: Any) -> gpd.GeoDataFrame:
+        """The layer as loaded at start-up."""
+        return self.frame
+
+    def extent(self, registry: Any) -> list[float] | None:
+        """The bounds of the layer in CRS84 (``None`` when it is empty)."""
+        return list(self.frame.to_crs("OGC:CRS84").total_bounds) if len(self.frame) else None
+
+
+@dataclass
+class RegistryTableCollection(SmallCollection):
+    """A small registry table read on each request (business areas, road projects, decisions)."""
+
+    reader: Callable[[Any], gpd.GeoDataFrame] = field(kw_only=True)
+
+    def read(self, registry: Any) -> gpd.GeoDataFrame:
+        """The table as the registry holds it now."""
+        return self.reader(registry)
+
+
+def _decisions_frame(registry: Any) -> gpd.GeoDataFrame:
+    rows = [d.model_dump(mode="json") for d in registry.load_decisions()]
+    return gpd.GeoDataFrame(
+        pd.DataFrame(rows), geometry=gpd.GeoSeries([None] * len(rows), crs=STORAGE_CRS), crs=STORAGE_CRS
+    )
 
 
 def _queryables_of(frame: gpd.GeoDataFrame) -> dict[str, str]:
@@ -52,7 +224,7 @@ def load_static_collections(layers_dir: Path) -> list[Collection]:
         return []
     from landreg.layers.load import load_layer
 
-    out = []
+    out: list[Collection] = []
     specs = [
         (
             "municipalities",
@@ -79,12 +251,11 @@ def load_static_collections(layers_dir: Path) -> list[Collection]:
             continue
         frame = frame.reset_index(drop=True)
         out.append(
-            Collection(
+            StaticCollection(
                 layer_id,
                 title,
                 desc,
                 id_col,
-                source="static",
                 frame=frame,
                 attribution=attribution,
                 queryables=_queryables_of(frame),
@@ -96,21 +267,21 @@ def load_static_collections(layers_dir: Path) -> list[Collection]:
 def registry_collections() -> list[Collection]:
     """The collections read from the registry."""
     return [
-        Collection(
+        PlotsCollection(
             "plots",
             "Plots of business land",
             "Plots (tomter) with status, zoning, readiness and asking price; synthetic demonstration data "
             "where provenance says so",
             "plot_id",
             editable=True,
-            source="plots",
             queryables=dict(QUERYABLE_TYPES),
         ),
-        Collection(
+        RegistryTableCollection(
             "business_areas",
             "Business areas",
             "Næringsområder and clusters",
             "area_id",
+            reader=lambda registry: registry.load_business_areas(),
             queryables={
                 "area_id": "string",
                 "name": "string",
@@ -119,11 +290,12 @@ def registry_collections() -> list[Collection]:
                 "nuisance_class": "string",
             },
         ),
-        Collection(
+        RegistryTableCollection(
             "road_projects",
             "Road projects",
             "Planned roads used in scenarios",
             "project_id",
+            reader=lambda registry: registry.load_road_projects(),
             queryables={
                 "project_id": "string",
                 "name": "string",
@@ -132,31 +304,15 @@ def registry_collections() -> list[Collection]:
                 "expected_year": "integer",
             },
         ),
-        Collection(
+        RegistryTableCollection(
             "decisions",
             "Decisions",
             "Pending decisions that lock land (no geometry)",
             "decision_id",
+            reader=_decisions_frame,
             queryables={"decision_id": "string", "title": "string", "status": "string", "expected_date": "string"},
         ),
     ]
-
-
-def read_small_collection(registry: Any, coll: Collection) -> gpd.GeoDataFrame:
-    """The whole of a small collection as a GeoDataFrame in EPSG:25832."""
-    if coll.source == "static":
-        assert coll.frame is not None
-        return coll.frame
-    if coll.id == "business_areas":
-        return registry.load_business_areas()
-    if coll.id == "road_projects":
-        return registry.load_road_projects()
-    if coll.id == "decisions":
-        rows = [d.model_dump(mode="json") for d in registry.load_decisions()]
-        return gpd.GeoDataFrame(
-            pd.DataFrame(rows), geometry=gpd.GeoSeries([None] * len(rows), crs=STORAGE_CRS), crs=STORAGE_CRS
-        )
-    raise KeyError(coll.id)
 
 
 def filter_small(

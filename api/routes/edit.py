@@ -10,11 +10,11 @@ import shapely
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from api.collections import etag_of
 from api.crs import CRS84, SUPPORTED_CRS, normalise_crs_uri, transform_geometries
 from api.deps import get_principal, get_registry, settings_dep
 from api.errors import InvalidParameterError, PreconditionFailedError, PreconditionRequiredError
 from api.features import frame_to_features, geojson_response
-from api.routes.items import etag_of
 from api.routes.ogc import base_url
 from api.settings import ApiSettings
 from landreg.errors import Problem, ValidationError

@@ -9,11 +9,11 @@ import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from api.collections import etag_of
 from api.crs import CRS84, STORAGE_CRS_URI, normalise_crs_uri, transform_geometries
 from api.deps import get_principal, get_registry, settings_dep
 from api.features import frame_to_features, geojson_response
 from api.routes.edit import _expected_version
-from api.routes.items import etag_of
 from api.settings import ApiSettings
 from landreg.crs import STORAGE_CRS
 from landreg.edits import features_to_frame, merge_plots_by_ref, resolve_plot, split_plot_from_frame

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from api import html
-from api.crs import CRS84, STORAGE_CRS_URI, SUPPORTED_CRS, bbox_to_storage, transform_geometries
+from api.collections import Collection
+from api.crs import STORAGE_CRS_URI, SUPPORTED_CRS
 from api.deps import get_registry, wants_html
 from api.features import json_response
-from landreg.errors import EntityNotFoundError
+from api.params import collection_param
 
 router = APIRouter()
 
@@ -43,25 +43,9 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def collection_of(request: Request, collection_id: str) -> Any:
-    """The collection with this id (404 when unknown)."""
-    for coll in request.app.state.collections:
-        if coll.id == collection_id:
-            return coll
-    known = [c.id for c in request.app.state.collections]
-    raise EntityNotFoundError(f"no collection {collection_id!r}; available: {known}")
-
-
-def _collection_doc(request: Request, coll: Any, registry: Any) -> dict[str, Any]:
+def _collection_doc(request: Request, coll: Collection, registry: Any) -> dict[str, Any]:
     root = base_url(request)
-    extent = None
-    if coll.source == "plots":
-        bounds = registry.plots_extent()
-        if bounds is not None:
-            box = bbox_to_storage(bounds, STORAGE_CRS_URI)  # a polygon; transformed below
-            extent = list(transform_geometries(np.array([box]), STORAGE_CRS_URI, CRS84)[0].bounds)
-    elif coll.frame is not None and len(coll.frame):
-        extent = list(coll.frame.to_crs("OGC:CRS84").total_bounds)
+    extent = coll.extent(registry)
     doc: dict[str, Any] = {
         "id": coll.id,
         "title": coll.title,
@@ -150,19 +134,21 @@ def collections(request: Request, f: str | None = Query(None), registry: Any = D
 
 @router.get("/collections/{collection_id}", summary="One collection", tags=["OGC API – Features"])
 def collection(
-    request: Request, collection_id: str, f: str | None = Query(None), registry: Any = Depends(get_registry)
+    request: Request,
+    coll: Collection = Depends(collection_param),
+    f: str | None = Query(None),
+    registry: Any = Depends(get_registry),
 ) -> Response:
     """One feature collection with its extent, CRS list and links (404 when unknown)."""
-    doc = _collection_doc(request, collection_of(request, collection_id), registry)
+    doc = _collection_doc(request, coll, registry)
     if wants_html(request, f):
         return html.page(doc["title"], f"<p>{doc['description']}</p>{html.links_list(doc['links'])}")
     return json_response(doc)
 
 
 @router.get("/collections/{collection_id}/queryables", summary="Queryables (JSON Schema)", tags=["OGC API – Features"])
-def queryables(request: Request, collection_id: str) -> Response:
+def queryables(request: Request, coll: Collection = Depends(collection_param)) -> Response:
     """The properties a CQL2 filter may use on this collection, as a JSON Schema."""
-    coll = collection_of(request, collection_id)
     props: dict[str, Any] = {name: {"type": kind, "title": name} for name, kind in coll.queryables.items()}
     props["geometry"] = {"format": "geometry-any", "title": "geometry"}
     body = {

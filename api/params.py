@@ -1,0 +1,156 @@
+"""Query parameters of the OGC API – Features routes, parsed once as FastAPI dependencies.
+
+Each dependency declares its parameters (they appear in the OpenAPI document) and
+returns them checked and converted: a bad value is a 400 that names the parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import shapely
+from fastapi import Depends, Query, Request
+
+from api.crs import bbox_to_storage, normalise_crs_uri
+from api.deps import parse_bbox, parse_datetime_param, parse_interval
+from api.errors import EntityNotFoundError, InvalidParameterError
+from api.settings import ApiSettings
+from landreg.registry.cql import parse_filter
+
+#: Parameters every items request may carry; any other name must be a queryable of the collection.
+STANDARD_PARAMETERS = frozenset(
+    {
+        "bbox",
+        "bbox-crs",
+        "crs",
+        "limit",
+        "offset",
+        "datetime",
+        "filter",
+        "filter-lang",
+        "filter-crs",
+        "f",
+        "as_of",
+        "sortby",
+    }
+)
+
+
+@dataclass(frozen=True)
+class CqlFilter:
+    """A parsed CQL2 filter and the CRS URI its geometries are in (``None``: CRS84)."""
+
+    ast: Any
+    crs_uri: str | None
+
+
+@dataclass(frozen=True)
+class ItemsQuery:
+    """What an items request asks for, checked and converted.
+
+    ``bbox`` is a polygon in EPSG:25832 (the bbox given in ``bbox-crs``, densified);
+    ``crs_uri`` is the CRS the features are returned in.
+    """
+
+    limit: int
+    offset: int
+    crs_uri: str
+    bbox: shapely.Geometry | None = None
+    properties: dict[str, str] = field(default_factory=dict)
+    interval: tuple[dt.datetime | None, dt.datetime | None] | None = None
+    as_of: dt.datetime | None = None
+    filter: CqlFilter | None = None
+
+
+def collection_param(request: Request, collection_id: str) -> Any:
+    """The collection named in the path (404 when unknown)."""
+    for coll in request.app.state.collections:
+        if coll.id == collection_id:
+            return coll
+    known = [c.id for c in request.app.state.collections]
+    raise EntityNotFoundError(f"no collection {collection_id!r}; available: {known}")
+
+
+def crs_param(crs: str | None = Query(None, description="Output CRS URI; default CRS84")) -> str:
+    """The output CRS as a canonical URI (CRS84 when not given)."""
+    return normalise_crs_uri(crs)
+
+
+def bbox_param(
+    bbox: str | None = Query(None, description="minx,miny,maxx,maxy in bbox-crs (default CRS84)"),
+    bbox_crs: str | None = Query(None, alias="bbox-crs"),
+) -> shapely.Geometry | None:
+    """The ``bbox`` (in ``bbox-crs``, default CRS84) as a polygon in EPSG:25832, or ``None``."""
+    box = parse_bbox(bbox)
+    return None if box is None else bbox_to_storage(box, normalise_crs_uri(bbox_crs, param="bbox-crs"))
+
+
+def filter_param(
+    filter: str | None = Query(None, description="CQL2 filter"),
+    filter_lang: Literal["cql2-text", "cql2-json"] = Query("cql2-text", alias="filter-lang"),
+    filter_crs: str | None = Query(None, alias="filter-crs"),
+) -> CqlFilter | None:
+    """The CQL2 ``filter`` parsed in ``filter-lang``, with its ``filter-crs`` (CRS84 or EPSG:25832)."""
+    ast = None if filter is None else parse_filter(filter, lang=filter_lang)
+    crs_uri = None if filter_crs is None else normalise_crs_uri(filter_crs, param="filter-crs")
+    if crs_uri is not None and crs_uri.endswith("/4326"):
+        raise InvalidParameterError("filter-crs EPSG:4326 is not supported; use CRS84 (lon, lat) or EPSG:25832")
+    return None if ast is None else CqlFilter(ast, crs_uri)
+
+
+def datetime_param(
+    datetime: str | None = Query(None, description="Validity instant or interval (start/end, '..' open)"),
+) -> tuple[dt.datetime | None, dt.datetime | None] | None:
+    """The ``datetime`` instant or interval, or ``None``."""
+    return parse_interval(datetime)
+
+
+def as_of_param(
+    as_of: str | None = Query(None, description="Read the registry as recorded at this time (plots)"),
+) -> dt.datetime | None:
+    """The ``as_of`` time (aware, UTC), or ``None``."""
+    return None if as_of is None else parse_datetime_param(as_of, name="as_of")
+
+
+def items_query_param(settings: ApiSettings) -> Callable[..., ItemsQuery]:
+    """The dependency that reads an items request, with ``limit``'s default and maximum from ``settings``."""
+    limit_query = Query(
+        settings.default_limit,
+        ge=1,
+        le=settings.max_limit,
+        description=f"Items per page (default {settings.default_limit}, maximum {settings.max_limit})",
+    )
+
+    def items_query(
+        request: Request,
+        coll: Any = Depends(collection_param),
+        limit: int = limit_query,
+        offset: int = Query(0, ge=0, description="Items to skip (paging)"),
+        crs_uri: str = Depends(crs_param),
+        bbox: shapely.Geometry | None = Depends(bbox_param),
+        interval: tuple[dt.datetime | None, dt.datetime | None] | None = Depends(datetime_param),
+        cql: CqlFilter | None = Depends(filter_param),
+        as_of: dt.datetime | None = Depends(as_of_param),
+    ) -> ItemsQuery:
+        properties = {k: v for k, v in request.query_params.items() if k not in STANDARD_PARAMETERS}
+        unknown = sorted(set(properties) - set(coll.queryables))
+        if unknown:
+            raise InvalidParameterError(
+                f"unknown query parameter(s) {unknown}; expected standard parameters or queryables "
+                f"{sorted(coll.queryables)}"
+            )
+        return ItemsQuery(
+            limit=limit,
+            offset=offset,
+            crs_uri=crs_uri,
+            bbox=bbox,
+            properties=properties,
+            interval=interval,
+            as_of=as_of,
+            filter=cql,
+        )
+
+    return items_query
