@@ -1,4 +1,9 @@
-"""A real service on 127.0.0.1 over a real GeoPackage registry built from the bundled layers."""
+"""The service over a real GeoPackage registry built from the bundled layers.
+
+Most tests call the app in the test process (``TestClient(create_app(settings))``: the ``*_api``
+fixtures); a real uvicorn on 127.0.0.1 (the ``*_server`` fixtures) serves the clients that need a
+socket: OWSLib, GDAL, the browser, concurrent writers and the schemathesis command line.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from api.main import create_app
 from api.settings import ApiSettings
 from landreg.layers.build import create_registry_from_layers
 from landreg.registry import open_registry
@@ -97,6 +103,77 @@ class LiveServer:
         self.proc.stderr.close()
 
 
+class Service:
+    """The service in the test process: ``TestClient(create_app(settings))`` at ``http://testserver``.
+
+    ``client`` is an ``httpx.Client``: ``client.get(f"{service.url}/collections")``.  Redirects are
+    not followed (as with ``httpx.get``), and an exception in the app fails the test.
+    """
+
+    url = "http://testserver"
+
+    def __init__(self, settings: ApiSettings, *, tokens: dict[str, str] | None = None) -> None:
+        from fastapi.testclient import TestClient
+
+        self.registry_path = settings.registry
+        self.tokens = tokens or {}
+        self.client = TestClient(create_app(settings), base_url=self.url, follow_redirects=False)
+
+    def __enter__(self) -> Service:
+        self.client.__enter__()  # runs the app's startup (opens the registry)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.__exit__(*exc)
+
+
+def _edit_tokens(path: Path) -> dict[str, str]:
+    """Tokens for an admin, a Skaun planner and a viewer in the registry at ``path``."""
+    with open_registry(path) as reg:
+        return {
+            "admin": reg.create_token(name="admin-ola", role="admin"),
+            "planner": reg.create_token(name="planner-kari", role="planner", municipalities=["5029"]),
+            "viewer": reg.create_token(name="viewer-per", role="viewer"),
+        }
+
+
+@pytest.fixture(scope="session")
+def read_api(built_registry, tmp_path_factory):
+    """The service in process over a copy of the demonstration registry that no test edits."""
+    path = tmp_path_factory.mktemp("read-api") / "registry.gpkg"
+    shutil.copy(built_registry, path)
+    with Service(_settings(path)) as service:
+        yield service
+
+
+@pytest.fixture
+def edit_api(built_registry, tmp_path):
+    """The service in process over a fresh copy of the registry, with tokens: admin, a Skaun planner and a viewer."""
+    path = tmp_path / "registry.gpkg"
+    shutil.copy(built_registry, path)
+    with Service(_settings(path), tokens=_edit_tokens(path)) as service:
+        yield service
+
+
+@pytest.fixture
+def make_api(built_registry, tmp_path):
+    """Start the service in process with custom settings over a fresh copy of the registry."""
+    started: list[Service] = []
+
+    def start(**overrides) -> Service:
+        path = tmp_path / f"registry{len(started)}.gpkg"
+        shutil.copy(built_registry, path)
+        with open_registry(path) as reg:
+            token = reg.create_token(name="admin", role="admin")
+        service = Service(_settings(path, **overrides), tokens={"admin": token}).__enter__()
+        started.append(service)
+        return service
+
+    yield start
+    for service in started:
+        service.__exit__(None, None, None)
+
+
 def _settings(registry: Path, **overrides) -> ApiSettings:
     return ApiSettings(registry=registry, layers_dir=LAYERS, log_requests=False, **overrides)
 
@@ -116,12 +193,7 @@ def edit_server(built_registry, tmp_path):
     """A service over a fresh copy of the registry, with tokens: admin, a Skaun planner and a viewer."""
     path = tmp_path / "registry.gpkg"
     shutil.copy(built_registry, path)
-    with open_registry(path) as reg:
-        tokens = {
-            "admin": reg.create_token(name="admin-ola", role="admin"),
-            "planner": reg.create_token(name="planner-kari", role="planner", municipalities=["5029"]),
-            "viewer": reg.create_token(name="viewer-per", role="viewer"),
-        }
+    tokens = _edit_tokens(path)
     with LiveServer(_settings(path)) as server:
         server.registry_path = path
         server.tokens = tokens

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from api.collections import load_static_collections, registry_collections
@@ -17,25 +16,25 @@ TRONDHEIM_BOX = (10.3, 63.38, 10.5, 63.45)  # lon, lat (CRS84)
 
 
 @pytest.fixture(scope="module")
-def registry(read_server):
-    with open_registry(read_server.registry_path) as reg:
+def registry(read_api):
+    with open_registry(read_api.registry_path) as reg:
         yield reg
 
 
 @pytest.mark.parametrize("collection_id", sorted(COLLECTIONS))
-def test_the_route_returns_what_the_collection_answers(read_server, registry, collection_id):
+def test_the_route_returns_what_the_collection_answers(read_api, registry, collection_id):
     coll = COLLECTIONS[collection_id]
     query = ItemsQuery(limit=7, offset=2, crs_uri=STORAGE_CRS_URI)
     page = coll.features(registry, query)
-    r = httpx.get(
-        f"{read_server.url}/collections/{collection_id}/items",
+    r = read_api.client.get(
+        f"{read_api.url}/collections/{collection_id}/items",
         params={"limit": 7, "offset": 2, "crs": STORAGE_CRS_URI},
     )
     assert r.status_code == 200 and r.headers["content-type"] == "application/geo+json"
     body = r.json()
     assert body["numberMatched"] == page.number_matched
     assert [f["id"] for f in body["features"]] == [f["id"] for f in page.features]
-    doc = httpx.get(f"{read_server.url}/collections/{collection_id}").json()
+    doc = read_api.client.get(f"{read_api.url}/collections/{collection_id}").json()
     extent = coll.extent(registry)
     if extent is None:
         assert "extent" not in doc
@@ -43,7 +42,7 @@ def test_the_route_returns_what_the_collection_answers(read_server, registry, co
         assert doc["extent"]["spatial"]["bbox"] == [pytest.approx(extent)]
     if page.features:
         one, headers = coll.feature(registry, str(page.features[0]["id"]), crs_uri=CRS84, as_of=None, root="")
-        got = httpx.get(f"{read_server.url}/collections/{collection_id}/items/{one['id']}")
+        got = read_api.client.get(f"{read_api.url}/collections/{collection_id}/items/{one['id']}")
         assert got.json()["properties"] == one["properties"]
         assert {k.lower(): v for k, v in headers.items()}.items() <= got.headers.items()
 
@@ -63,10 +62,12 @@ def test_an_unknown_feature_is_not_found_in_every_kind(registry, collection_id):
         COLLECTIONS[collection_id].feature(registry, "no-such-id", crs_uri=CRS84, as_of=None, root="")
 
 
-def test_filter_lang_is_declared_as_its_two_values(read_server):
-    doc = httpx.get(f"{read_server.url}/api").json()
+def test_filter_lang_is_declared_as_its_two_values(read_api):
+    doc = read_api.client.get(f"{read_api.url}/api").json()
     params = doc["paths"]["/collections/{collection_id}/items"]["get"]["parameters"]
     lang = next(p for p in params if p.get("name") == "filter-lang")
     assert lang["schema"]["enum"] == ["cql2-text", "cql2-json"]
-    r = httpx.get(f"{read_server.url}/collections/plots/items", params={"filter": "a = 1", "filter-lang": "ecql"})
+    r = read_api.client.get(
+        f"{read_api.url}/collections/plots/items", params={"filter": "a = 1", "filter-lang": "ecql"}
+    )
     assert r.status_code == 400 and "filter-lang" in r.json()["description"]

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
-import httpx
-
 from tests.maps.test_browser import ARGS, CHROMIUM, PageLog
 
 
@@ -14,20 +12,20 @@ def _asset_urls(html: str) -> list[str]:
     return re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']""", html)
 
 
-def test_docs_page_references_no_external_host(read_server):
-    r = httpx.get(read_server.url + "/docs")
+def test_docs_page_references_no_external_host(read_api):
+    r = read_api.client.get(read_api.url + "/docs")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     urls = _asset_urls(r.text)
     assert any(u.endswith("swagger-ui-bundle.js") for u in urls) and any(u.endswith("swagger-ui.css") for u in urls)
     assert not re.search(r"https?://", r.text), "the page names an external host"
     for url in urls:
         assert urlparse(url).netloc == "", url
-        asset = httpx.get(read_server.url + url)
+        asset = read_api.client.get(read_api.url + url)
         assert asset.status_code == 200, url
-    js = httpx.get(read_server.url + "/static/swagger-ui/swagger-ui-bundle.js")
+    js = read_api.client.get(read_api.url + "/static/swagger-ui/swagger-ui-bundle.js")
     assert "javascript" in js.headers["content-type"] and "SwaggerUIBundle" in js.text
-    assert httpx.get(read_server.url + "/static/swagger-ui/LICENSE").status_code == 200
-    assert httpx.get(read_server.url + "/static/swagger-ui/../docs.py").status_code == 404
+    assert read_api.client.get(read_api.url + "/static/swagger-ui/LICENSE").status_code == 200
+    assert read_api.client.get(read_api.url + "/static/swagger-ui/../docs.py").status_code == 404
 
 
 def test_docs_render_the_operations_offline(read_server, tmp_path):

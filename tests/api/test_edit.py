@@ -40,85 +40,87 @@ def _new_feature(municipality_no="5029", code="NEW-001"):
     }
 
 
-def test_reads_are_public_and_writes_need_a_token(edit_server):
-    url = f"{edit_server.url}/collections/plots/items"
-    assert httpx.get(url, params={"limit": 1}).status_code == 200
-    r = httpx.post(url, json=_new_feature())
+def test_reads_are_public_and_writes_need_a_token(edit_api):
+    url = f"{edit_api.url}/collections/plots/items"
+    assert edit_api.client.get(url, params={"limit": 1}).status_code == 200
+    r = edit_api.client.post(url, json=_new_feature())
     assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
     assert r.json()["code"] == "AuthenticationError"
-    r = httpx.post(url, json=_new_feature(), headers={"Authorization": "Bearer lr_nope_nope"})
+    r = edit_api.client.post(url, json=_new_feature(), headers={"Authorization": "Bearer lr_nope_nope"})
     assert r.status_code == 401
 
 
-def test_roles(edit_server):
-    url = f"{edit_server.url}/collections/plots/items"
-    r = httpx.post(url, json=_new_feature(), headers=auth(edit_server, "viewer"))
+def test_roles(edit_api):
+    url = f"{edit_api.url}/collections/plots/items"
+    r = edit_api.client.post(url, json=_new_feature(), headers=auth(edit_api, "viewer"))
     assert r.status_code == 403 and "viewer" in r.json()["description"]
-    r = httpx.post(url, json=_new_feature(municipality_no="5001", code="TRD-NEW"), headers=auth(edit_server, "planner"))
+    r = edit_api.client.post(
+        url, json=_new_feature(municipality_no="5001", code="TRD-NEW"), headers=auth(edit_api, "planner")
+    )
     assert r.status_code == 403 and "5001" in r.json()["description"]
     trondheim = "4d82126d-8810-5fe4-89f6-a3ef11f19463"  # a Torgård plot (Trondheim)
-    r = httpx.patch(
+    r = edit_api.client.patch(
         f"{url}/{trondheim}",
         json={"type": "Feature", "properties": {"name": "x"}},
-        headers=auth(edit_server, "planner"),
+        headers=auth(edit_api, "planner"),
     )
     assert r.status_code == 403
-    r = httpx.delete(f"{url}/{trondheim}", headers=auth(edit_server, "planner"))
+    r = edit_api.client.delete(f"{url}/{trondheim}", headers=auth(edit_api, "planner"))
     assert r.status_code == 403
-    with open_registry(edit_server.registry_path) as reg:
+    with open_registry(edit_api.registry_path) as reg:
         assert reg.get_plot(trondheim).version == 1
 
 
-def test_create_returns_201_location_etag_and_records_the_actor(edit_server):
-    url = f"{edit_server.url}/collections/plots/items"
-    r = httpx.post(url, json=_new_feature(), headers=auth(edit_server, "planner"))
+def test_create_returns_201_location_etag_and_records_the_actor(edit_api):
+    url = f"{edit_api.url}/collections/plots/items"
+    r = edit_api.client.post(url, json=_new_feature(), headers=auth(edit_api, "planner"))
     assert r.status_code == 201, r.text
     assert r.headers["content-type"] == GEOJSON
     location = r.headers["location"]
     pid = r.json()["id"]
     assert location.endswith(f"/collections/plots/items/{pid}")
     assert r.headers["etag"] == f'"{pid}-v1"'
-    got = httpx.get(location)
+    got = edit_api.client.get(location)
     assert got.headers["etag"] == r.headers["etag"]
     assert got.json()["properties"]["area_m2"] > 5000  # computed from the geometry
-    with open_registry(edit_server.registry_path) as reg:
+    with open_registry(edit_api.registry_path) as reg:
         assert reg.plot_history(pid).iloc[0]["actor"] == "planner-kari"
 
 
-def test_invalid_edits_are_400_and_write_nothing(edit_server):
-    url = f"{edit_server.url}/collections/plots/items"
+def test_invalid_edits_are_400_and_write_nothing(edit_api):
+    url = f"{edit_api.url}/collections/plots/items"
     bad = _new_feature()
     bad["properties"]["status"] = "gone"
     bad["properties"]["price_min_nok_m2"] = -3
-    r = httpx.post(url, json=bad, headers=auth(edit_server, "admin"))
+    r = edit_api.client.post(url, json=bad, headers=auth(edit_api, "admin"))
     assert r.status_code == 400
     fields = {p["field"] for p in r.json()["problems"]}
     assert {"status", "price_min_nok_m2"} <= fields
-    r = httpx.post(url, content=b"{not json", headers=auth(edit_server, "admin"))
+    r = edit_api.client.post(url, content=b"{not json", headers=auth(edit_api, "admin"))
     assert r.status_code == 400
-    with open_registry(edit_server.registry_path) as reg:
+    with open_registry(edit_api.registry_path) as reg:
         assert reg.count_plots(code="NEW-001") == 0
 
 
-def test_if_match_is_honoured(edit_server):
-    plot = _skaun_plot(edit_server)
-    url = f"{edit_server.url}/collections/plots/items/{plot.plot_id}"
-    etag = httpx.get(url).headers["etag"]
+def test_if_match_is_honoured(edit_api):
+    plot = _skaun_plot(edit_api)
+    url = f"{edit_api.url}/collections/plots/items/{plot.plot_id}"
+    etag = edit_api.client.get(url).headers["etag"]
     patch = {"type": "Feature", "properties": {"status": "reserved"}}
-    r = httpx.patch(url, json=patch, headers={**auth(edit_server, "planner"), "If-Match": etag})
+    r = edit_api.client.patch(url, json=patch, headers={**auth(edit_api, "planner"), "If-Match": etag})
     assert r.status_code == 200 and r.json()["properties"]["status"] == "reserved"
     new_etag = r.headers["etag"]
     assert new_etag != etag
-    r = httpx.patch(
+    r = edit_api.client.patch(
         url,
         json={"type": "Feature", "properties": {"status": "sold"}},
-        headers={**auth(edit_server, "planner"), "If-Match": etag},
+        headers={**auth(edit_api, "planner"), "If-Match": etag},
     )
     assert r.status_code == 412
-    assert httpx.get(url).json()["properties"]["status"] == "reserved"
+    assert edit_api.client.get(url).json()["properties"]["status"] == "reserved"
     # QGIS sends no If-Match: allowed by default.
-    r = httpx.patch(
-        url, json={"type": "Feature", "properties": {"name": "Fra QGIS"}}, headers=auth(edit_server, "admin")
+    r = edit_api.client.patch(
+        url, json={"type": "Feature", "properties": {"name": "Fra QGIS"}}, headers=auth(edit_api, "admin")
     )
     assert r.status_code == 200
 
@@ -148,84 +150,84 @@ def test_concurrent_puts_with_the_same_etag_one_wins(edit_server):
         assert reg.get_plot(plot.plot_id).name.startswith("writer ")
 
 
-def test_if_match_can_be_required(make_server):
-    server = make_server(require_if_match=True)
+def test_if_match_can_be_required(make_api):
+    server = make_api(require_if_match=True)
     with open_registry(server.registry_path) as reg:
         pid = reg.query_plots(limit=1)["plot_id"].iloc[0]
     url = f"{server.url}/collections/plots/items/{pid}"
-    r = httpx.patch(url, json={"type": "Feature", "properties": {"name": "x"}}, headers=auth(server, "admin"))
+    r = server.client.patch(url, json={"type": "Feature", "properties": {"name": "x"}}, headers=auth(server, "admin"))
     assert r.status_code == 428
-    etag = httpx.get(url).headers["etag"]
-    r = httpx.patch(
+    etag = server.client.get(url).headers["etag"]
+    r = server.client.patch(
         url, json={"type": "Feature", "properties": {"name": "x"}}, headers={**auth(server, "admin"), "If-Match": etag}
     )
     assert r.status_code == 200
 
 
-def test_delete_ends_the_plot_and_history_stays(edit_server):
-    plot = _skaun_plot(edit_server)
-    url = f"{edit_server.url}/collections/plots/items/{plot.plot_id}"
-    before = httpx.get(url).json()["properties"]["updated_at"]
-    assert httpx.delete(url, headers=auth(edit_server, "planner")).status_code == 204
-    r = httpx.get(url)
+def test_delete_ends_the_plot_and_history_stays(edit_api):
+    plot = _skaun_plot(edit_api)
+    url = f"{edit_api.url}/collections/plots/items/{plot.plot_id}"
+    before = edit_api.client.get(url).json()["properties"]["updated_at"]
+    assert edit_api.client.delete(url, headers=auth(edit_api, "planner")).status_code == 204
+    r = edit_api.client.get(url)
     assert r.status_code == 200 and r.json()["properties"]["valid_to"] is not None
-    listed = httpx.get(f"{edit_server.url}/collections/plots/items", params={"limit": 1000}).json()
+    listed = edit_api.client.get(f"{edit_api.url}/collections/plots/items", params={"limit": 1000}).json()
     assert plot.plot_id not in {f["id"] for f in listed["features"]}
-    versions = httpx.get(f"{url}/versions").json()
+    versions = edit_api.client.get(f"{url}/versions").json()
     assert [f["properties"]["version"] for f in versions["features"]] == [1, 2]
     assert versions["features"][-1]["properties"]["actor"] == "planner-kari"
-    old = httpx.get(url, params={"as_of": before}).json()
+    old = edit_api.client.get(url, params={"as_of": before}).json()
     assert old["properties"]["valid_to"] is None and old["properties"]["version"] == 1
 
 
-def test_put_replaces_and_moves_geometry(edit_server):
-    plot = _skaun_plot(edit_server)
-    url = f"{edit_server.url}/collections/plots/items/{plot.plot_id}"
-    feature = httpx.get(url, params={"crs": "http://www.opengis.net/def/crs/EPSG/0/25832"}).json()
+def test_put_replaces_and_moves_geometry(edit_api):
+    plot = _skaun_plot(edit_api)
+    url = f"{edit_api.url}/collections/plots/items/{plot.plot_id}"
+    feature = edit_api.client.get(url, params={"crs": "http://www.opengis.net/def/crs/EPSG/0/25832"}).json()
     shrunk = shapely.geometry.shape(feature["geometry"]).buffer(-2)
     body = {
         "type": "Feature",
         "geometry": shapely.geometry.mapping(shrunk),
         "properties": {**feature["properties"], "name": "Mindre tomt"},
     }
-    r = httpx.put(
+    r = edit_api.client.put(
         url,
         json=body,
-        headers={**auth(edit_server, "admin"), "Content-Crs": "<http://www.opengis.net/def/crs/EPSG/0/25832>"},
+        headers={**auth(edit_api, "admin"), "Content-Crs": "<http://www.opengis.net/def/crs/EPSG/0/25832>"},
     )
     assert r.status_code == 200, r.text
     assert r.json()["properties"]["area_m2"] == pytest.approx(shrunk.area, rel=1e-6)
 
 
-def test_options_advertise_editing_and_body_limit(make_server):
-    server = make_server(max_body_bytes=2048)
-    r = httpx.options(f"{server.url}/collections/plots/items")
+def test_options_advertise_editing_and_body_limit(make_api):
+    server = make_api(max_body_bytes=2048)
+    r = server.client.options(f"{server.url}/collections/plots/items")
     assert "POST" in r.headers["allow"]
-    r = httpx.options(f"{server.url}/collections/plots/items/x")
+    r = server.client.options(f"{server.url}/collections/plots/items/x")
     assert {"PUT", "PATCH", "DELETE"} <= set(map(str.strip, r.headers["allow"].split(",")))
     big = _new_feature()
     big["properties"]["availability_note"] = "x" * 5000
-    r = httpx.post(f"{server.url}/collections/plots/items", json=big, headers=auth(server, "admin"))
+    r = server.client.post(f"{server.url}/collections/plots/items", json=big, headers=auth(server, "admin"))
     assert r.status_code == 413 and r.json()["code"] == "PayloadTooLarge"
 
 
-def test_an_edited_plot_is_enriched_again_in_the_background(edit_server):
+def test_an_edited_plot_is_enriched_again_in_the_background(edit_api):
     import time
 
-    plot = _skaun_plot(edit_server)
-    url = f"{edit_server.url}/collections/plots/items/{plot.plot_id}"
-    feature = httpx.get(url, params={"crs": "http://www.opengis.net/def/crs/EPSG/0/25832"}).json()
+    plot = _skaun_plot(edit_api)
+    url = f"{edit_api.url}/collections/plots/items/{plot.plot_id}"
+    feature = edit_api.client.get(url, params={"crs": "http://www.opengis.net/def/crs/EPSG/0/25832"}).json()
     moved = shapely.affinity.translate(shapely.geometry.shape(feature["geometry"]).buffer(-3), 1.0, 0.0)
-    r = httpx.patch(
+    r = edit_api.client.patch(
         url,
         json={"type": "Feature", "geometry": shapely.geometry.mapping(moved), "properties": {}},
-        headers={**auth(edit_server, "admin"), "Content-Crs": "<http://www.opengis.net/def/crs/EPSG/0/25832>"},
+        headers={**auth(edit_api, "admin"), "Content-Crs": "<http://www.opengis.net/def/crs/EPSG/0/25832>"},
     )
     assert r.status_code == 200, r.text
     version = r.json()["properties"]["version"]
     deadline = time.time() + 60
     while time.time() < deadline:
-        with open_registry(edit_server.registry_path) as reg:
+        with open_registry(edit_api.registry_path) as reg:
             rows = reg.load_enrichment()
         row = rows[rows["plot_id"] == plot.plot_id]
         if len(row) and int(row["plot_version"].iloc[0]) == version:
@@ -233,5 +235,5 @@ def test_an_edited_plot_is_enriched_again_in_the_background(edit_server):
         time.sleep(0.5)
     else:
         raise AssertionError("the edited plot was not enriched again within 60 s")
-    explained = httpx.get(f"{edit_server.url}/analysis/scores/{plot.plot_id}").json()
+    explained = edit_api.client.get(f"{edit_api.url}/analysis/scores/{plot.plot_id}").json()
     assert not any(part["missing"] for part in explained["contributions"] if part["criterion"].startswith("access"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from landreg.scoring import list_profiles
@@ -22,8 +21,8 @@ from landreg.scoring import list_profiles
         ("GET", "/maps/scenario", {"name": "torgard-terminal-built", "profile": "nope"}, None),
     ],
 )
-def test_an_unknown_profile_is_a_bad_parameter_on_every_route(read_server, method, path, params, body):
-    r = httpx.request(method, read_server.url + path, params=params, json=body, timeout=60)
+def test_an_unknown_profile_is_a_bad_parameter_on_every_route(read_api, method, path, params, body):
+    r = read_api.client.request(method, read_api.url + path, params=params, json=body)
     assert r.status_code == 400, r.text
     assert r.headers["content-type"].startswith("application/json")
     error = r.json()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import geopandas as gpd
-import httpx
 import numpy as np
 import pyogrio
 import pytest
@@ -20,8 +19,8 @@ EPSG = "http://www.opengis.net/def/crs/EPSG/0/"
 
 
 @pytest.fixture(scope="module")
-def plots(read_server):
-    with open_registry(read_server.registry_path) as reg:
+def plots(read_api):
+    with open_registry(read_api.registry_path) as reg:
         return reg.query_plots()
 
 
@@ -51,11 +50,11 @@ def test_gdal_oapif_reads_the_plots_layer_and_a_bbox(read_server, plots):
     assert sorted(part["plot_id"]) == sorted(expected["plot_id"])
 
 
-def test_paging_through_next_yields_every_plot_once(read_server, plots):
-    url = f"{read_server.url}/collections/plots/items?limit=97"
+def test_paging_through_next_yields_every_plot_once(read_api, plots):
+    url = f"{read_api.url}/collections/plots/items?limit=97"
     seen, pages = [], 0
     while url:
-        r = httpx.get(url)
+        r = read_api.client.get(url)
         assert r.status_code == 200 and r.headers["content-type"] == GEOJSON
         body = r.json()
         assert body["numberMatched"] == len(plots)
@@ -68,10 +67,10 @@ def test_paging_through_next_yields_every_plot_once(read_server, plots):
 
 
 @pytest.mark.parametrize("epsg", [25832, 25833, 4326])
-def test_crs_round_trip(read_server, plots, epsg):
+def test_crs_round_trip(read_api, plots, epsg):
     pid = plots["plot_id"].iloc[5]
     stored = plots.geometry.iloc[5]
-    r = httpx.get(f"{read_server.url}/collections/plots/items/{pid}", params={"crs": f"{EPSG}{epsg}"})
+    r = read_api.client.get(f"{read_api.url}/collections/plots/items/{pid}", params={"crs": f"{EPSG}{epsg}"})
     assert r.headers["content-crs"] == f"<{EPSG}{epsg}>"
     ring = np.array(r.json()["geometry"]["coordinates"][0][0])
     expected = np.array(stored.geoms[0].exterior.coords)
@@ -81,10 +80,10 @@ def test_crs_round_trip(read_server, plots, epsg):
         assert 63 < ring[0, 0] < 64 and 9 < ring[0, 1] < 12
 
 
-def test_bbox_crs(read_server, plots):
+def test_bbox_crs(read_api, plots):
     box = (568_000.0, 7_020_000.0, 572_000.0, 7_026_000.0)
-    r = httpx.get(
-        f"{read_server.url}/collections/plots/items",
+    r = read_api.client.get(
+        f"{read_api.url}/collections/plots/items",
         params={"bbox": ",".join(map(str, box)), "bbox-crs": f"{EPSG}25832", "limit": 1000},
     )
     expected = plots[plots.intersects(shapely.box(*box))]
@@ -100,8 +99,8 @@ def test_bbox_crs(read_server, plots):
         "S_INTERSECTS(geometry, POLYGON((10.3 63.3, 10.5 63.3, 10.5 63.45, 10.3 63.45, 10.3 63.3)))",
     ],
 )
-def test_cql2_text_filters_equal_geopandas(read_server, plots, text):
-    r = httpx.get(f"{read_server.url}/collections/plots/items", params={"filter": text, "limit": 1000})
+def test_cql2_text_filters_equal_geopandas(read_api, plots, text):
+    r = read_api.client.get(f"{read_api.url}/collections/plots/items", params={"filter": text, "limit": 1000})
     assert r.status_code == 200, r.text
     got = sorted(f["id"] for f in r.json()["features"])
     p = plots
@@ -126,7 +125,7 @@ def test_cql2_text_filters_equal_geopandas(read_server, plots, text):
     assert got == want and len(want) > 0
 
 
-def test_cql2_json_filter(read_server, plots):
+def test_cql2_json_filter(read_api, plots):
     import json
 
     doc = {
@@ -136,25 +135,25 @@ def test_cql2_json_filter(read_server, plots):
             {"op": ">=", "args": [{"property": "area_m2"}, 5000]},
         ],
     }
-    r = httpx.get(
-        f"{read_server.url}/collections/plots/items",
+    r = read_api.client.get(
+        f"{read_api.url}/collections/plots/items",
         params={"filter": json.dumps(doc), "filter-lang": "cql2-json", "limit": 1000},
     )
     want = plots[(plots.municipality_no == "5029") & (plots.area_m2 >= 5000)]
     assert sorted(f["id"] for f in r.json()["features"]) == sorted(want["plot_id"])
-    with open_registry(read_server.registry_path) as reg:
+    with open_registry(read_api.registry_path) as reg:
         same = reg.query_plots(PlotQuery(filter_ast=parse_filter(doc, lang="cql2-json")))
     assert sorted(same["plot_id"]) == sorted(want["plot_id"])
 
 
-def test_property_filters_and_datetime(read_server, plots):
-    r = httpx.get(
-        f"{read_server.url}/collections/plots/items",
+def test_property_filters_and_datetime(read_api, plots):
+    r = read_api.client.get(
+        f"{read_api.url}/collections/plots/items",
         params={"status": "locked", "municipality_no": "5001", "limit": 1000},
     )
     want = plots[(plots.status == "locked") & (plots.municipality_no == "5001")]
     assert sorted(f["id"] for f in r.json()["features"]) == sorted(want["plot_id"])
-    r = httpx.get(f"{read_server.url}/collections/plots/items", params={"datetime": "2000-01-01T00:00:00Z"})
+    r = read_api.client.get(f"{read_api.url}/collections/plots/items", params={"datetime": "2000-01-01T00:00:00Z"})
     assert r.status_code == 200
 
 
@@ -170,30 +169,30 @@ def test_property_filters_and_datetime(read_server, plots):
         ({"datetime": "yesterday"}, "RFC 3339"),
     ],
 )
-def test_bad_parameters_are_400_with_a_reason(read_server, params, message):
-    r = httpx.get(f"{read_server.url}/collections/plots/items", params=params)
+def test_bad_parameters_are_400_with_a_reason(read_api, params, message):
+    r = read_api.client.get(f"{read_api.url}/collections/plots/items", params=params)
     assert r.status_code == 400
     body = r.json()
     assert set(body) >= {"code", "description"} and message in body["description"]
 
 
-def test_missing_things_are_404(read_server):
-    assert httpx.get(f"{read_server.url}/collections/nope/items").status_code == 404
-    r = httpx.get(f"{read_server.url}/collections/plots/items/not-a-plot")
+def test_missing_things_are_404(read_api):
+    assert read_api.client.get(f"{read_api.url}/collections/nope/items").status_code == 404
+    r = read_api.client.get(f"{read_api.url}/collections/plots/items/not-a-plot")
     assert r.status_code == 404 and r.json()["code"] == "PlotNotFoundError"
 
 
-def test_other_collections(read_server):
+def test_other_collections(read_api):
     for cid in ("business_areas", "destinations", "road_projects", "decisions", "municipalities"):
-        r = httpx.get(f"{read_server.url}/collections/{cid}/items")
+        r = read_api.client.get(f"{read_api.url}/collections/{cid}/items")
         assert r.status_code == 200 and r.json()["numberReturned"] > 0, cid
-    r = httpx.get(f"{read_server.url}/collections/destinations/items", params={"filter": "kind = 'airport'"})
+    r = read_api.client.get(f"{read_api.url}/collections/destinations/items", params={"filter": "kind = 'airport'"})
     assert [f["properties"]["kind"] for f in r.json()["features"]] == ["airport"]
 
 
-def test_html_views_and_openapi(read_server):
-    r = httpx.get(f"{read_server.url}/collections/plots/items", params={"f": "html", "limit": 5})
+def test_html_views_and_openapi(read_api):
+    r = read_api.client.get(f"{read_api.url}/collections/plots/items", params={"f": "html", "limit": 5})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html") and "<table>" in r.text
-    doc = httpx.get(f"{read_server.url}/api").json()
+    doc = read_api.client.get(f"{read_api.url}/api").json()
     assert doc["components"]["parameters"]["limit"]["schema"]["maximum"] == 1000
     assert "/collections/{collection_id}/items" in doc["paths"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from landreg.registry import open_registry
-from tests.api.conftest import LAYERS, ROOT, LiveServer, _settings, built_registry  # noqa: F401  (fixture)
+from tests.api.conftest import LAYERS, ROOT, LiveServer, Service, _settings, built_registry  # noqa: F401  (fixture)
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
 
@@ -45,8 +45,17 @@ def scores(registry):
 
 
 @pytest.fixture(scope="session")
+def map_api(enriched_registry_path, tmp_path_factory):
+    """The service with maps in the test process, over a copy of the enriched registry."""
+    path = tmp_path_factory.mktemp("mapapi") / "registry.gpkg"
+    shutil.copy(enriched_registry_path, path)
+    with Service(_settings(path)) as service:
+        yield service
+
+
+@pytest.fixture(scope="session")
 def map_server(enriched_registry_path, tmp_path_factory):
-    """The service with maps over a copy of the enriched registry, on 127.0.0.1."""
+    """The service with maps over a copy of the enriched registry, on 127.0.0.1 (for the browser)."""
     path = tmp_path_factory.mktemp("mapserve") / "registry.gpkg"
     shutil.copy(enriched_registry_path, path)
     with LiveServer(_settings(path)) as server:

@@ -1,18 +1,17 @@
-"""The map routes of the API: pages, assets, parameters and landing-page links (live service on 127.0.0.1)."""
+"""The map routes of the API: pages, assets, parameters and landing-page links (the service in the test process)."""
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 
-def test_assets_are_served(map_server):
-    r = httpx.get(map_server.url + "/maps/static/leaflet/leaflet.js")
+def test_assets_are_served(map_api):
+    r = map_api.client.get(map_api.url + "/maps/static/leaflet/leaflet.js")
     assert r.status_code == 200 and "javascript" in r.headers["content-type"] and "1.9.4" in r.text
-    assert httpx.get(map_server.url + "/maps/static/leaflet/images/layers.png").status_code == 200
-    assert httpx.get(map_server.url + "/maps/static/landreg/landreg-map.css").status_code == 200
+    assert map_api.client.get(map_api.url + "/maps/static/leaflet/images/layers.png").status_code == 200
+    assert map_api.client.get(map_api.url + "/maps/static/landreg/landreg-map.css").status_code == 200
     for bad in ("/maps/static/nothing.js", "/maps/static/../assets.py", "/maps/static/%2e%2e/assets.py"):
-        assert httpx.get(map_server.url + bad).status_code == 404, bad
+        assert map_api.client.get(map_api.url + bad).status_code == 404, bad
 
 
 @pytest.mark.parametrize(
@@ -24,8 +23,8 @@ def test_assets_are_served(map_server):
         "/maps/scenario?name=torgard-terminal-built",
     ],
 )
-def test_map_pages(map_server, path):
-    r = httpx.get(map_server.url + path, timeout=60)
+def test_map_pages(map_api, path):
+    r = map_api.client.get(map_api.url + path)
     assert r.status_code == 200, r.text[:500]
     assert r.headers["content-type"].startswith("text/html")
     assert '<script src="/maps/static/leaflet/leaflet.js"></script>' in r.text
@@ -41,12 +40,12 @@ def test_map_pages(map_server, path):
         ("/maps/scenario", 400, "InvalidParameterValue"),
     ],
 )
-def test_bad_parameters(map_server, path, status, code):
-    r = httpx.get(map_server.url + path, timeout=60)
+def test_bad_parameters(map_api, path, status, code):
+    r = map_api.client.get(map_api.url + path)
     assert r.status_code == status and r.json()["code"] == code
 
 
-def test_landing_page_links_the_maps(map_server):
-    links = httpx.get(map_server.url + "/").json()["links"]
+def test_landing_page_links_the_maps(map_api):
+    links = map_api.client.get(map_api.url + "/").json()["links"]
     hrefs = {link["href"] for link in links if link.get("type") == "text/html"}
     assert {"/maps/overview", "/maps/scenario?name=torgard-terminal-built"} <= hrefs
