@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from landreg.clusters.industries import related_codes, validate_nace_codes
 from landreg.errors import InvalidNaceCodeError
 from landreg.search import SiteRequirements
-
-
-def _landreg(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "landreg.cli", *map(str, args)], capture_output=True, text=True, timeout=300
-    )
+from tests.landreg._cli import invoke as _landreg
 
 
 @pytest.mark.parametrize(
@@ -37,7 +29,7 @@ def _landreg(*args):
 )
 def test_out_of_range_numbers_are_refused(args, option, demo_registry_file):
     out = _landreg(*args, "--registry", demo_registry_file)
-    assert out.returncode == 2, out.stdout + out.stderr
+    assert out.exit_code == 2, out.stdout + out.stderr
     assert option in out.stderr and "range" in out.stderr, out.stderr
     assert "Traceback" not in out.stderr
 
@@ -45,7 +37,7 @@ def test_out_of_range_numbers_are_refused(args, option, demo_registry_file):
 @pytest.mark.parametrize("command", ["clusters", "search"])
 def test_a_malformed_industry_code_is_refused(command, demo_registry_file):
     out = _landreg(command, "--industry", "abc,46.72", "--registry", demo_registry_file)
-    assert out.returncode == 1, out.stdout + out.stderr
+    assert out.exit_code == 1, out.stdout + out.stderr
     assert "not a NACE industry code: 'abc'" in out.stderr and "46.72" in out.stderr
     assert "Traceback" not in out.stderr and "Error:" not in out.stderr.replace("error:", "")
 
