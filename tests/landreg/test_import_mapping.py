@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
 import warnings
 import zipfile
 
@@ -18,6 +15,7 @@ from landreg import open_registry
 from landreg.io.encoding import EncodingError, shapefile_encoding, text_file_encoding
 from landreg.io.mapped_import import import_with_mapping
 from landreg.io.mapping import MappingError, builtin_mapping_names, load_mapping
+from tests.landreg._cli import invoke
 
 #: A municipal plot list as Norwegian municipalities keep it (written here by hand).
 RECORDS = [
@@ -90,9 +88,7 @@ def _zipped_shapefile(frame, folder, *, encoding, cpg):
 
 
 def landreg(*args):
-    return subprocess.run(
-        [sys.executable, "-m", "landreg.cli", *map(str, args)], capture_output=True, text=True, env=dict(os.environ)
-    )
+    return invoke(*args)
 
 
 def _assert_all_mapped(reg, *, source_name):
@@ -129,7 +125,7 @@ def test_geopackage_with_norwegian_columns_imports_every_value(tmp_path):
     pyogrio.write_dataframe(_frame(), source, layer="tomter")
     reg_path = tmp_path / "r.gpkg"
     out = landreg("import", source, "--mapping", "kommune-no", "--registry", reg_path)
-    assert out.returncode == 0, out.stderr
+    assert out.exit_code == 0, out.stderr
     assert "imported 3 plots from tomter.gpkg with mapping 'kommune-no'" in out.stdout
     assert "columns not imported: saksbehandler" in out.stdout
     with open_registry(reg_path) as reg:
@@ -187,7 +183,7 @@ def test_dry_run_reports_and_writes_nothing(tmp_path):
         pass
     before = reg_path.read_bytes()
     out = landreg("import", source, "--mapping", "kommune-no", "--dry-run", "--registry", reg_path)
-    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.exit_code == 1 and "Traceback" not in out.stderr
     assert "tomtenavn -> name" in out.stdout and "pris -> price_min_nok_m2, price_max_nok_m2" in out.stdout
     assert "columns not mapped (not imported): saksbehandler" in out.stdout
     assert "arealformål -> zoning: 'Boliger' (1), 'boliger' (1)" in out.stdout
@@ -196,7 +192,7 @@ def test_dry_run_reports_and_writes_nothing(tmp_path):
     good = tmp_path / "good.gpkg"
     pyogrio.write_dataframe(_frame(), good)
     out = landreg("import", good, "--mapping", "kommune-no", "--dry-run", "--registry", reg_path)
-    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.exit_code == 0, out.stdout + out.stderr
     assert "dry run: 3 plots would be imported; nothing was written" in out.stdout
     assert reg_path.read_bytes() == before
     with open_registry(reg_path) as reg:
@@ -209,7 +205,7 @@ def test_values_not_understood_stop_the_import_with_counts(tmp_path):
     pyogrio.write_dataframe(_frame(bad), source)
     reg_path = tmp_path / "r.gpkg"
     out = landreg("import", source, "--mapping", "kommune-no", "--registry", reg_path)
-    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.exit_code == 1 and "Traceback" not in out.stderr
     assert "eier -> owner_type: 'Stiftelse' (2)" in out.stderr and "nothing was written" in out.stderr
     with open_registry(reg_path) as reg:
         assert reg.count_plots() == 0
@@ -229,7 +225,7 @@ def test_bad_mappings_and_missing_columns_are_explained(tmp_path):
     source = tmp_path / "tomter.gpkg"
     pyogrio.write_dataframe(_frame().drop(columns="kommunenummer"), source)
     out = landreg("import", source, "--mapping", "kommune-no", "--registry", tmp_path / "r.gpkg")
-    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.exit_code == 1 and "Traceback" not in out.stderr
     assert "needs column(s) ['kommunenummer']" in out.stderr
     assert not (tmp_path / "r.gpkg").exists()  # the file is checked before a registry is made
 
@@ -243,6 +239,6 @@ def test_unknown_cpg_encoding_is_an_error_in_the_users_terms(tmp_path):
 def test_a_cpg_that_does_not_fit_the_bytes_is_an_error_in_the_users_terms(tmp_path):
     source = _zipped_shapefile(_frame(), tmp_path / "feil_cpg", encoding="ISO-8859-1", cpg="UTF-8")
     out = landreg("import", source, "--mapping", "kommune-no", "--registry", tmp_path / "r.gpkg")
-    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert out.exit_code == 1 and "Traceback" not in out.stderr
     assert "feil_cpg.zip: the attribute text is not UTF-8 as the file says" in out.stderr
     assert "correct the .cpg" in out.stderr
