@@ -1,11 +1,25 @@
-"""Shared fixtures: a fresh GeoPackage registry in tmp_path and small plot frames."""
+"""Shared fixtures: the demonstration registry (built once), a fresh registry in tmp_path, small plot frames."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from landreg.layers.build import create_registry_from_layers
 from landreg.registry import open_registry
 from landreg.testing import make_plot_frame
+
+LAYERS = Path(__file__).resolve().parents[1] / "layers"
+
+
+@pytest.fixture(scope="session")
+def demo_registry_file(tmp_path_factory) -> Path:
+    """The registry ``landreg init`` builds from the bundled layers (enriched), built once per session.
+
+    Shared by every test folder; read-only: a test copies it before it changes it.
+    """
+    return create_registry_from_layers(tmp_path_factory.mktemp("demo") / "demo.gpkg", layers_dir=LAYERS).path
 
 
 @pytest.fixture

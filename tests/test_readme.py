@@ -145,11 +145,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def readme_registry(tmp_path_factory) -> Path:
+def readme_registry(demo_registry_file) -> Path:
     """The bundled demo registry, enriched (read-only: each command gets a copy)."""
-    from landreg.layers.build import create_registry_from_layers
-
-    return create_registry_from_layers(tmp_path_factory.mktemp("readme") / "demo.gpkg", layers_dir=LAYERS).path
+    return demo_registry_file
 
 
 @pytest.fixture(scope="session")

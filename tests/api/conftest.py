@@ -21,7 +21,6 @@ import pytest
 
 from api.main import create_app
 from api.settings import ApiSettings
-from landreg.layers.build import create_registry_from_layers
 from landreg.registry import open_registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,11 +28,9 @@ LAYERS = ROOT / "layers"
 
 
 @pytest.fixture(scope="session")
-def built_registry(tmp_path_factory) -> Path:
+def built_registry(demo_registry_file) -> Path:
     """The demonstration registry, built once per session (read-only template)."""
-    path = tmp_path_factory.mktemp("template") / "registry.gpkg"
-    create_registry_from_layers(path, layers_dir=LAYERS)  # as `landreg init` does
-    return path
+    return demo_registry_file
 
 
 def _free_port() -> int:

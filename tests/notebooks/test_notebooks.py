@@ -5,13 +5,13 @@ without outputs."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import nbclient
 import nbformat
 import pytest
 
-from landreg.layers import create_registry_from_layers
 from landreg.registry import open_registry
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,11 +20,11 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 @pytest.fixture(scope="module")
-def user_registry(tmp_path_factory) -> tuple[Path, int]:
+def user_registry(demo_registry_file, tmp_path_factory) -> tuple[Path, int]:
     """A registry built and enriched from the bundled layers, with one price more than the demonstration
     data (so a notebook that rebuilt the demo would print another count); and its number of prices."""
     path = tmp_path_factory.mktemp("user") / "my registry.gpkg"
-    create_registry_from_layers(path, layers_dir=LAYERS)
+    shutil.copy(demo_registry_file, path)
     reg = open_registry(path)
     try:
         plot_id = reg.query_plots()["plot_id"].iloc[0]

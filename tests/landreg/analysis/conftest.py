@@ -9,16 +9,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from landreg.layers.build import create_registry_from_layers
 from landreg.registry import open_registry
 
 LAYERS = Path(__file__).resolve().parents[3] / "layers"
-
-
-@pytest.fixture(scope="session")
-def demo_registry_file(tmp_path_factory) -> Path:
-    """An enriched registry of the bundled dataset (read-only: copy it before changing it)."""
-    return create_registry_from_layers(tmp_path_factory.mktemp("demo") / "demo.gpkg", layers_dir=LAYERS).path
 
 
 @pytest.fixture

@@ -9,16 +9,15 @@ import pytest
 from click.testing import CliRunner
 
 from landreg.cli import main
-from landreg.layers.build import create_registry_from_layers
 
 LAYERS = Path(__file__).resolve().parents[3] / "layers"
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
 @pytest.fixture(scope="session")
-def demo_file(tmp_path_factory) -> Path:
+def demo_file(demo_registry_file) -> Path:
     """An enriched registry of the bundled dataset (read-only template)."""
-    return create_registry_from_layers(tmp_path_factory.mktemp("planning") / "demo.gpkg", layers_dir=LAYERS).path
+    return demo_registry_file
 
 
 @pytest.fixture

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 
-from landreg.layers.build import create_registry_from_layers
 from landreg.registry import open_registry
 from landreg.scenarios import list_scenarios, run_registry_scenario
 from tests.landreg.layers.conftest import LAYERS_DIR
 
 
 @pytest.fixture(scope="module")
-def registry(tmp_path_factory):
-    created = create_registry_from_layers(tmp_path_factory.mktemp("scen") / "demo.gpkg", layers_dir=LAYERS_DIR)
-    reg = open_registry(created.path)
+def registry(demo_registry_file, tmp_path_factory):
+    path = tmp_path_factory.mktemp("scen") / "demo.gpkg"
+    shutil.copy(demo_registry_file, path)
+    reg = open_registry(path)
     yield reg
     reg.close()
 
