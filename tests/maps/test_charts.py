@@ -7,8 +7,6 @@ import pandas as pd
 import pytest
 import shapely
 
-pytest.importorskip("matplotlib")
-
 from landreg.prices import (
     MixedPriceBasisError,
     build_price_observations,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -155,14 +154,9 @@ def test_cli_enrich(monkeypatch, tmp_path, layers_dir):
     assert out.exit_code == 1 and "layers.toml" in out.output
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("landreg.layers.build") is None, reason="landreg.layers.build does not exist yet"
-)
 def test_enrich_registry_built_from_bundled_layers(tmp_path):
     from landreg.layers.build import build_registry_from_layers
 
-    if not (REPO_LAYERS / "layers.toml").is_file():
-        pytest.fail(f"landreg.layers.build exists but {REPO_LAYERS / 'layers.toml'} does not")
     with derived_registry_class().create(tmp_path / "region.gpkg") as reg:
         build_registry_from_layers(reg, layers_dir=REPO_LAYERS, actor="test")
         report = enrich_registry(reg, layers_dir=REPO_LAYERS)
