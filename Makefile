@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 REGISTRY ?= var/landreg.gpkg
 
-.PHONY: run rebuild test bench lint install clean notebooks
+.PHONY: run rebuild test test-fast bench lint install clean notebooks
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,9 +47,14 @@ notebooks: $(NOTEBOOKS_STAMP)
 	LANDREG_REGISTRY="$(abspath $(REGISTRY))" LANDREG_LAYERS_DIR="$(abspath layers)" \
 		$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(abspath notebooks)" $(JUPYTER_ARGS)
 
-## The whole test suite.
+## The whole test suite (what CI runs).
 test: $(STAMP)
 	$(PY) -m pytest
+
+## The inner loop: every test but those marked slow (contract fuzzing, README commands, notebooks,
+## the browser, killed processes); make test still runs them all.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow"
 
 ## Benchmarks (ratios against baselines measured in the same run) -> bench/RESULTS.md
 bench: $(STAMP)

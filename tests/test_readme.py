@@ -34,6 +34,9 @@ from pathlib import Path
 
 import pytest
 
+#: Each command starts Python and the command line anew (the real entry point): about a minute in all.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
 LAYERS = ROOT / "layers"
@@ -44,6 +47,7 @@ EXEMPT: dict[str, str] = {
     "make run": "creates .venv and installs landreg before serving; the serving is the `landreg serve` test",
     "make run PORT=9000": "as `make run`, on another port",
     "make test": "runs the whole test suite, this test included",
+    "make test-fast": "runs the test suite but the tests marked slow (this one among them)",
     "make rebuild": "`landreg init --force` on var/landreg.gpkg; the `landreg init` tests build a registry",
     "make lint": "ruff and mypy, run by tests/test_lint.py",
     "make bench": "benchmarks take minutes; run with `make bench`",

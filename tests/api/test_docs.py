@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
+import pytest
+
 from tests.maps.test_browser import ARGS, CHROMIUM, PageLog
 
 
@@ -28,6 +30,7 @@ def test_docs_page_references_no_external_host(read_api):
     assert read_api.client.get(read_api.url + "/static/swagger-ui/../docs.py").status_code == 404
 
 
+@pytest.mark.slow
 def test_docs_render_the_operations_offline(read_server, tmp_path):
     assert CHROMIUM.exists(), "Debian's chromium is needed: apt-get install chromium chromium-driver (.ci/run does it)"
     from playwright import sync_api

@@ -11,6 +11,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+#: A real browser: seconds per page.
+pytestmark = pytest.mark.slow
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
