@@ -10,8 +10,19 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from api.analysis_models import (
+    ClustersResponse,
+    ExplanationResponse,
+    HotspotsResponse,
+    PriceSummaryResponse,
+    ScenarioInfo,
+    ScenarioResponse,
+    ScoresResponse,
+    SearchResponse,
+    SupplyResponse,
+)
 from api.crs import CRS84
 from api.deps import get_registry
 from api.errors import InvalidParameterError
@@ -21,61 +32,6 @@ from landreg.scoring import parse_weights
 from landreg.search import SiteRequirements
 
 router = APIRouter(prefix="/analysis", tags=["Analysis"])
-
-
-class ProfileRecord(BaseModel):
-    """Which profile, at which version, produced a result (so it can be reproduced)."""
-
-    model_config = ConfigDict(extra="allow")
-
-    profile: str
-    version: str
-
-
-class NotApplicableCriterion(BaseModel):
-    """A criterion no plot can score (its destination is not built): left out, its weight shared."""
-
-    criterion: str
-    label: str
-    reason: str
-
-
-class ScoresResponse(ProfileRecord):
-    """Scores 0–100 per plot with rank, percentile and the contribution of each criterion."""
-
-    effective_weights: dict[str, float] = Field(description="Weights as applied (0 for criteria not applicable)")
-    not_applicable: list[NotApplicableCriterion] = Field(default_factory=list)
-    n_plots: int
-    n_excluded: int
-    plots: list[dict[str, Any]]
-
-
-class ExplanationResponse(ProfileRecord):
-    """One plot's score broken down by criterion, with any exclusion reasons."""
-
-    plot_id: str | None
-    code: str | None
-    score: float | None
-    excluded: bool
-    exclusion_reasons: list[str]
-    contributions: list[dict[str, Any]] = Field(
-        description="Per criterion: raw value, 0..1 value, weight as applied, points, missing, applicable and reason"
-    )
-    effective_weights: dict[str, float]
-    not_applicable: list[NotApplicableCriterion] = Field(default_factory=list)
-
-
-class OpenResult(BaseModel):
-    """A JSON result whose fields are described in the landreg documentation of the function named."""
-
-    model_config = ConfigDict(extra="allow")
-
-
-class ScenarioInfo(BaseModel):
-    """A scenario that can be run."""
-
-    name: str
-    description: str
 
 
 def _weights(text: str | None) -> dict[str, float] | None:
@@ -160,7 +116,7 @@ def explain(
     return json_response(result.explain(match[0]))
 
 
-@router.get("/clusters", response_model=OpenResult, summary="Cluster scores per business area (landreg.clusters)")
+@router.get("/clusters", response_model=ClustersResponse, summary="Cluster scores per business area (landreg.clusters)")
 def clusters(
     industry: str | None = Query(None, description="NACE codes whose good neighbours count, e.g. 46.72"),
     gap_m: float = Query(10.0, ge=0, le=500, description="Plots within this gap form one block"),
@@ -172,18 +128,18 @@ def clusters(
     )
 
 
-@router.get("/hotspots", response_model=OpenResult, summary="Price hot and cold spots (Local Moran's I, Gi*)")
+@router.get("/hotspots", response_model=HotspotsResponse, summary="Price hot and cold spots (Local Moran's I, Gi*)")
 def hotspots(
     k: int = Query(8, ge=2, le=50),
     alpha: float = Query(0.05, gt=0, lt=1),
-    seed: int = Query(0, ge=0),
+    seed: int = Query(0, ge=0, le=2**32 - 1, description="Seed of the permutation test (0 to 2³²−1)"),
     registry: Any = Depends(get_registry),
 ) -> Response:
     """Price hot and cold spots of the asking prices (Local Moran's I and Gi*, FDR-corrected, seeded)."""
     return json_response(analysis.find_registry_price_hotspots(registry, k=k, alpha=alpha, seed=seed).to_dict())
 
 
-@router.get("/supply", response_model=OpenResult, summary="Effective supply per municipality and business area")
+@router.get("/supply", response_model=SupplyResponse, summary="Effective supply per municipality and business area")
 def supply(
     profile: str = Query("general"),
     uptake_daa_per_year: float | None = Query(None, gt=0, description="Yearly uptake for years of supply"),
@@ -195,7 +151,7 @@ def supply(
     )
 
 
-@router.get("/prices/summary", response_model=OpenResult, summary="Price summaries by a grouping")
+@router.get("/prices/summary", response_model=PriceSummaryResponse, summary="Price summaries by a grouping")
 def prices_summary(
     by: str = Query("municipality", pattern="^(municipality|business_area|zoning|readiness|year)$"),
     kind: str | None = Query(None, pattern="^(asking|transaction)$"),
@@ -231,7 +187,7 @@ class SearchRequest(SiteRequirements):
     )
 
 
-@router.post("/search", response_model=OpenResult, summary="Ranked sites for a firm's requirements, with reasons")
+@router.post("/search", response_model=SearchResponse, summary="Ranked sites for a firm's requirements, with reasons")
 def search(body: SearchRequest, registry: Any = Depends(get_registry)) -> Response:
     """Ranked sites that meet a firm's requirements, each saying what helped and held it back.
 
@@ -253,7 +209,7 @@ def scenarios(registry: Any = Depends(get_registry)) -> Response:
 
 @router.get(
     "/scenarios/{name}",
-    response_model=OpenResult,
+    response_model=ScenarioResponse,
     summary="Run a scenario on a copy of the data and report what changes (the registry is not touched)",
 )
 def scenario(

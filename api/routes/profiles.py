@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.analysis_models import ScoresResponse, SupplyResponse
 from api.deps import get_registry
 from api.features import json_response
-from api.routes.analysis import OpenResult, ScoresResponse
 from landreg import analysis
 from landreg.scoring import load_profile
 from landreg.scoring.profile_file import check_profile_definitions
@@ -75,7 +75,7 @@ def scores_with_profile(body: ScoresRequest, registry: Any = Depends(get_registr
     return json_response(result.to_dict(limit=body.limit))
 
 
-@router.post("/supply", response_model=OpenResult, summary="Effective supply with a custom profile")
+@router.post("/supply", response_model=SupplyResponse, summary="Effective supply with a custom profile")
 def supply_with_profile(body: SupplyRequest, registry: Any = Depends(get_registry)) -> Response:
     """Effective supply with a profile given in the request body."""
     result = analysis.compute_registry_supply(

@@ -29,3 +29,10 @@ def test_an_unknown_profile_is_a_bad_parameter_on_every_route(read_api, method, 
     assert error["code"] == "UnknownProfileError"
     assert "'nope'" in error["description"]
     assert all(name in error["description"] for name in list_profiles())
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 2**64])
+def test_a_seed_outside_its_declared_range_is_a_bad_parameter(read_api, seed):
+    r = read_api.client.get(f"{read_api.url}/analysis/hotspots", params={"seed": seed})
+    assert r.status_code == 400 and r.json()["code"] == "InvalidParameterValue"
+    assert "seed" in r.json()["description"]
