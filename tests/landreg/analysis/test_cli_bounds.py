@@ -7,7 +7,7 @@ import pytest
 from landreg.clusters.industries import related_codes, validate_nace_codes
 from landreg.errors import InvalidNaceCodeError
 from landreg.search import SiteRequirements
-from tests.landreg._cli import invoke as _landreg
+from tests.landreg.cli._invoke import invoke as _landreg
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,9 @@ import shapely
 from landreg import open_registry
 from landreg.io import read_plots, write_plots
 from landreg.testing import make_plot_frame
-from tests.landreg._cli import invoke
+from tests.landreg.cli._invoke import invoke
 
-LAYERS = Path(__file__).resolve().parents[2] / "layers"
+LAYERS = Path(__file__).resolve().parents[3] / "layers"
 
 
 def landreg(*args, env=None, cwd=None):

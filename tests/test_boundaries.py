@@ -9,7 +9,7 @@ from pathlib import Path
 
 from landreg.model import plot_json_schema
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_core_does_not_load_web_or_map_packages():

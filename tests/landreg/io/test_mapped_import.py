@@ -15,7 +15,7 @@ from landreg import open_registry
 from landreg.io.encoding import EncodingError, shapefile_encoding, text_file_encoding
 from landreg.io.mapped_import import import_with_mapping
 from landreg.io.mapping import MappingError, builtin_mapping_names, load_mapping
-from tests.landreg._cli import invoke
+from tests.landreg.cli._invoke import invoke
 
 #: A municipal plot list as Norwegian municipalities keep it (written here by hand).
 RECORDS = [

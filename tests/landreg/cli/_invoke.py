@@ -1,6 +1,6 @@
 """The ``landreg`` command line in the test process (click's ``CliRunner``), for tests of its options and messages.
 
-``tests/landreg/test_cli.py`` runs the installed entry point as a real subprocess; tests of what a
+``tests/landreg/cli/test_cli.py`` runs the installed entry point as a real subprocess; tests of what a
 command accepts and says use :func:`invoke`, which runs the same ``main`` group without starting
 Python again.
 """
