@@ -64,12 +64,12 @@ class Collection(ABC):
     queryables: dict[str, str] = field(default_factory=dict)
 
     @abstractmethod
-    def features(self, registry: Any, query: ItemsQuery) -> FeaturePage:
+    def features(self, query: ItemsQuery, *, registry: Any) -> FeaturePage:
         """The page of features that ``query`` asks for, in ``query.crs_uri``."""
 
     @abstractmethod
     def feature(
-        self, registry: Any, feature_id: str, *, crs_uri: str, as_of: dt.datetime | None, root: str
+        self, feature_id: str, *, registry: Any, crs_uri: str, as_of: dt.datetime | None, root: str
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """One feature (with its links) in ``crs_uri``, and the response headers that go with it.
 
@@ -94,7 +94,7 @@ class Collection(ABC):
 class PlotsCollection(Collection):
     """The plots of the registry: paged and filtered in the database, with versions and history."""
 
-    def features(self, registry: Any, query: ItemsQuery) -> FeaturePage:
+    def features(self, query: ItemsQuery, *, registry: Any) -> FeaturePage:
         """The page of plots that ``query`` asks for (see :func:`plot_query`)."""
         cql = query.filter
         filter_crs = None if cql is None or cql.crs_uri in (None, CRS84) else cql.crs_uri
@@ -114,7 +114,7 @@ class PlotsCollection(Collection):
         return FeaturePage(features, page.number_matched)
 
     def feature(
-        self, registry: Any, feature_id: str, *, crs_uri: str, as_of: dt.datetime | None, root: str
+        self, feature_id: str, *, registry: Any, crs_uri: str, as_of: dt.datetime | None, root: str
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """One plot as recorded at ``as_of`` (default: now), with its ETag and a link to its versions."""
         plot = registry.get_plot(feature_id, as_of=as_of)
@@ -149,7 +149,7 @@ class SmallCollection(Collection):
     def read(self, registry: Any) -> gpd.GeoDataFrame:
         """All features of the collection in EPSG:25832."""
 
-    def features(self, registry: Any, query: ItemsQuery) -> FeaturePage:
+    def features(self, query: ItemsQuery, *, registry: Any) -> FeaturePage:
         """The page of features that ``query`` asks for (see :func:`filter_small`)."""
         cql = query.filter
         chosen = filter_small(
@@ -163,7 +163,7 @@ class SmallCollection(Collection):
         return FeaturePage(frame_to_features(page, id_column=self.id_column, crs_uri=query.crs_uri), len(chosen))
 
     def feature(
-        self, registry: Any, feature_id: str, *, crs_uri: str, as_of: dt.datetime | None, root: str
+        self, feature_id: str, *, registry: Any, crs_uri: str, as_of: dt.datetime | None, root: str
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """The feature whose id column reads ``feature_id`` (``as_of`` is ignored: no history is kept)."""
         whole = self.read(registry)

@@ -43,7 +43,7 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         registry: Any = Depends(get_registry),
     ) -> Response:
         """A page of the collection's features, narrowed by bbox, datetime, properties and a CQL2 filter."""
-        page = coll.features(registry, query)
+        page = coll.features(query, registry=registry)
         returned = len(page.features)
         links = _paging_links(
             request, offset=query.offset, limit=query.limit, returned=returned, matched=page.number_matched
@@ -76,7 +76,9 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         registry: Any = Depends(get_registry),
     ) -> Response:
         """One feature by id (a plot as recorded at ``as_of``, with its ETag); 404 when unknown."""
-        feature, headers = coll.feature(registry, feature_id, crs_uri=crs_uri, as_of=as_of, root=base_url(request))
+        feature, headers = coll.feature(
+            feature_id, registry=registry, crs_uri=crs_uri, as_of=as_of, root=base_url(request)
+        )
         if wants_html(request, f):
             return html.page(f"{coll.title}: {feature_id}", html.features_table([feature], limit_columns=60))
         return geojson_response(feature, crs_uri=crs_uri, headers=headers)

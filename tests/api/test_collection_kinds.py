@@ -25,7 +25,7 @@ def registry(read_api):
 def test_the_route_returns_what_the_collection_answers(read_api, registry, collection_id):
     coll = COLLECTIONS[collection_id]
     query = ItemsQuery(limit=7, offset=2, crs_uri=STORAGE_CRS_URI)
-    page = coll.features(registry, query)
+    page = coll.features(query, registry=registry)
     r = read_api.client.get(
         f"{read_api.url}/collections/{collection_id}/items",
         params={"limit": 7, "offset": 2, "crs": STORAGE_CRS_URI},
@@ -41,7 +41,7 @@ def test_the_route_returns_what_the_collection_answers(read_api, registry, colle
     else:
         assert doc["extent"]["spatial"]["bbox"] == [pytest.approx(extent)]
     if page.features:
-        one, headers = coll.feature(registry, str(page.features[0]["id"]), crs_uri=CRS84, as_of=None, root="")
+        one, headers = coll.feature(str(page.features[0]["id"]), registry=registry, crs_uri=CRS84, as_of=None, root="")
         got = read_api.client.get(f"{read_api.url}/collections/{collection_id}/items/{one['id']}")
         assert got.json()["properties"] == one["properties"]
         assert {k.lower(): v for k, v in headers.items()}.items() <= got.headers.items()
@@ -50,16 +50,16 @@ def test_the_route_returns_what_the_collection_answers(read_api, registry, colle
 @pytest.mark.parametrize("collection_id", ["plots", "destinations"])
 def test_a_bbox_narrows_the_features_of_every_kind(registry, collection_id):
     coll = COLLECTIONS[collection_id]
-    whole = coll.features(registry, ItemsQuery(limit=10_000, offset=0, crs_uri=CRS84))
+    whole = coll.features(ItemsQuery(limit=10_000, offset=0, crs_uri=CRS84), registry=registry)
     box = bbox_to_storage(TRONDHEIM_BOX, CRS84)
-    part = coll.features(registry, ItemsQuery(limit=10_000, offset=0, crs_uri=CRS84, bbox=box))
+    part = coll.features(ItemsQuery(limit=10_000, offset=0, crs_uri=CRS84, bbox=box), registry=registry)
     assert 0 < part.number_matched < whole.number_matched
 
 
 @pytest.mark.parametrize("collection_id", sorted(COLLECTIONS))
 def test_an_unknown_feature_is_not_found_in_every_kind(registry, collection_id):
     with pytest.raises(PlotNotFoundError, match="no-such-id"):
-        COLLECTIONS[collection_id].feature(registry, "no-such-id", crs_uri=CRS84, as_of=None, root="")
+        COLLECTIONS[collection_id].feature("no-such-id", registry=registry, crs_uri=CRS84, as_of=None, root="")
 
 
 def test_filter_lang_is_declared_as_its_two_values(read_api):
