@@ -1,12 +1,15 @@
 """HTTP mapping of landreg errors: one table of status codes, one JSON body shape.
 
-The same bad input gets the same status on every route, because routes let the core's
-error through and this table alone decides the status:
+The same bad input gets the same status and code on every route, because routes let the
+core's error through and this table alone decides the status, by the kind of error:
 
-* a value named in a query parameter or a request body that is not one the service knows
-  (an unknown scoring ``profile``, a malformed ``bbox``, bad weights) is **400**, a bad
-  parameter, whichever route it was sent to (``/analysis/...``, ``/maps/...``);
-* a resource named in the path that does not exist (a plot, a collection, a scenario) is **404**.
+* a parameter value the service does not accept (an unknown scoring ``profile``, a malformed
+  ``bbox``, bad weights) is **400**, a bad parameter, whichever route it was sent to
+  (``/analysis/...``, ``/maps/...``) and whether in the query or the body: a profile is a
+  setting of an analysis, never a resource of its own;
+* a resource that does not exist (a plot, a collection, a scenario, a decision) is **404**,
+  whether it is named in the path (``/analysis/scenarios/{name}``) or in the query
+  (``/maps/scenario?name=``).
 """
 
 from __future__ import annotations

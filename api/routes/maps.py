@@ -16,7 +16,6 @@ from api.deps import get_registry, settings_dep
 from api.errors import EntityNotFoundError, InvalidParameterError
 from api.settings import ApiSettings
 from landreg.enrich import DEFAULT_TARGETS
-from landreg.scoring import UnknownScenarioError
 from maps.assets import SERVED_PREFIX, asset_path
 
 router = APIRouter(prefix="/maps", tags=["Maps"])
@@ -118,12 +117,9 @@ def scenario_map(
     """The map of a scenario (HTML): score changes and status changes; 404 for an unknown scenario."""
     from maps.from_registry import scenario_map_from_registry
 
-    try:
-        m = scenario_map_from_registry(
-            registry, name, layers_dir=settings.layers_dir, profile=profile, assets=SERVED_PREFIX
-        )
-    except UnknownScenarioError as exc:
-        raise EntityNotFoundError(str(exc)) from exc
+    m = scenario_map_from_registry(
+        registry, name, layers_dir=settings.layers_dir, profile=profile, assets=SERVED_PREFIX
+    )
     return _html(m)
 
 

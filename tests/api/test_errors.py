@@ -36,3 +36,13 @@ def test_a_seed_outside_its_declared_range_is_a_bad_parameter(read_api, seed):
     r = read_api.client.get(f"{read_api.url}/analysis/hotspots", params={"seed": seed})
     assert r.status_code == 400 and r.json()["code"] == "InvalidParameterValue"
     assert "seed" in r.json()["description"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [("/analysis/scenarios/no-such-scenario", {}), ("/maps/scenario", {"name": "no-such-scenario"})],
+)
+def test_an_unknown_scenario_is_not_found_on_every_route(read_api, path, params):
+    r = read_api.client.get(read_api.url + path, params=params)
+    assert r.status_code == 404 and r.json()["code"] == "UnknownScenarioError"
+    assert "'no-such-scenario'" in r.json()["description"]

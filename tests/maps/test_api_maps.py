@@ -36,7 +36,7 @@ def test_map_pages(map_api, path):
         ("/maps/plots?color_by=height", 400, "InvalidParameterError"),
         ("/maps/plots?profile=nope", 400, "UnknownProfileError"),
         ("/maps/plots?isochrones=moon", 400, "InvalidParameterError"),
-        ("/maps/scenario?name=no-such-scenario", 404, "EntityNotFoundError"),
+        ("/maps/scenario?name=no-such-scenario", 404, "UnknownScenarioError"),
         ("/maps/scenario", 400, "InvalidParameterValue"),
     ],
 )
