@@ -10,7 +10,7 @@ import orjson
 import shapely
 from fastapi.responses import Response
 
-from api.crs import STORAGE_CRS_URI, transform_geometries
+from api.crs import CRS84, STORAGE_CRS_URI, transform_geometries
 from landreg.json_values import json_value
 
 GEOJSON = "application/geo+json"
@@ -69,6 +69,45 @@ def frame_to_features(
             }
         )
     return out
+
+
+#: The columns of a scored plot that a scores FeatureCollection carries (besides ``contrib_*``).
+SCORE_FEATURE_COLUMNS = (
+    "plot_id",
+    "code",
+    "name",
+    "municipality_no",
+    "business_area_id",
+    "status",
+    "area_m2",
+    "score",
+    "rank",
+    "percentile",
+    "excluded",
+)
+
+
+def scores_feature_collection(result: Any, *, limit: int) -> dict[str, Any]:
+    """The best ``limit`` scored plots as a CRS84 FeatureCollection, each carrying the profile record.
+
+    Parameters
+    ----------
+    result : ScoreResult
+        Scores of plots stored in EPSG:25832 (:func:`landreg.analysis.score_registry`).
+    limit : int
+        How many plots, best first (excluded plots last).
+
+    Returns
+    -------
+    dict
+        A GeoJSON FeatureCollection: score, rank, percentile and the contribution of each criterion.
+    """
+    frame = result.frame.sort_values(["excluded", "rank"], na_position="last").head(limit)
+    keep = [c for c in frame.columns if c in SCORE_FEATURE_COLUMNS or c.startswith("contrib_")]
+    features = frame_to_features(
+        frame[[*keep, "geometry"]], id_column="plot_id", crs_uri=CRS84, extra=result.profile.record()
+    )
+    return {"type": "FeatureCollection", "features": features}
 
 
 def geojson_response(

@@ -6,7 +6,7 @@ Each route validates its parameters (pydantic / FastAPI), calls one function of
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
@@ -26,7 +26,7 @@ from api.analysis_models import (
 from api.crs import CRS84
 from api.deps import get_registry
 from api.errors import InvalidParameterError
-from api.features import frame_to_features, geojson_response, json_response
+from api.features import geojson_response, json_response, scores_feature_collection
 from landreg import analysis
 from landreg.scoring import parse_weights
 from landreg.search import SiteRequirements
@@ -54,7 +54,7 @@ def scores(
     status: str = Query("available,planned,locked", description="Statuses to score, comma-separated, or 'all'"),
     municipality_no: str | None = Query(None, description="Kommunenummer(s), comma-separated"),
     limit: int = Query(100, ge=1, le=10_000, description="Best plots returned"),
-    f: str = Query("json", pattern="^(json|geojson)$", description="json, or geojson for a FeatureCollection"),
+    f: Literal["json", "geojson"] = Query("json", description="json, or geojson for a FeatureCollection"),
     registry: Any = Depends(get_registry),
 ) -> Response:
     """Attractiveness scores of the live plots (0–100 and rank), as JSON or GeoJSON (`f=geojson`).
@@ -69,30 +69,7 @@ def scores(
         municipality_no=_list(municipality_no),
     )
     if f == "geojson":
-        frame = result.frame.sort_values(["excluded", "rank"], na_position="last").head(limit)
-        keep = [
-            c
-            for c in frame.columns
-            if c
-            in (
-                "plot_id",
-                "code",
-                "name",
-                "municipality_no",
-                "business_area_id",
-                "status",
-                "area_m2",
-                "score",
-                "rank",
-                "percentile",
-                "excluded",
-            )
-            or c.startswith("contrib_")
-        ]
-        features = frame_to_features(
-            frame[[*keep, "geometry"]], id_column="plot_id", crs_uri=CRS84, extra=result.profile.record()
-        )
-        return geojson_response({"type": "FeatureCollection", "features": features}, crs_uri=CRS84)
+        return geojson_response(scores_feature_collection(result, limit=limit), crs_uri=CRS84)
     return json_response(result.to_dict(limit=limit))
 
 
