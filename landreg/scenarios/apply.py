@@ -52,6 +52,34 @@ def release_firm(plots: gpd.GeoDataFrame, *, firm: str) -> tuple[gpd.GeoDataFram
     return out, freed
 
 
+def areas_without_firms(areas: gpd.GeoDataFrame | None, *, firms: Sequence[str]) -> gpd.GeoDataFrame | None:
+    """``areas`` with the named firms taken out of their ``occupants`` (a copy; None stays None).
+
+    A firm that moves out of an area is nobody's neighbour there any more, so it must not
+    count for the synergy of the plots it leaves behind.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame or None
+        Business areas with an ``occupants`` column (lists of ``{"name", "nace"}``).
+    firms : sequence of str
+        Names of the firms that leave (compared without case).
+
+    Returns
+    -------
+    GeoDataFrame or None
+    """
+    if areas is None or not firms or "occupants" not in areas.columns:
+        return areas
+    gone = {n.strip().casefold() for n in firms}
+    out = areas.copy()
+    out["occupants"] = [
+        [o for o in occ if str(o.get("name", "")).casefold() not in gone] if isinstance(occ, list) else occ
+        for occ in out["occupants"]
+    ]
+    return out
+
+
 def apply_decisions(
     plots: gpd.GeoDataFrame, *, outcomes: dict[str, str], decisions: Sequence[Decision]
 ) -> tuple[gpd.GeoDataFrame, list[str], list[str]]:

@@ -21,7 +21,7 @@ from landreg.clusters.colocation import scoring_context
 from landreg.enrich.inputs import EnrichInputs
 from landreg.enrich.pipeline import EnrichParams
 from landreg.model.entities import Decision
-from landreg.scenarios.apply import apply_decisions, clear_new_road_flags, release_firm
+from landreg.scenarios.apply import apply_decisions, areas_without_firms, clear_new_road_flags, release_firm
 from landreg.scenarios.network import (
     DEFAULT_CONNECT_TOLERANCE_M,
     road_access,
@@ -67,19 +67,6 @@ def _state(
     scores = score_plots(plots, profile=prof, context=context)
     supply = effective_supply(plots, scores=scores, params=supply_params)
     return scores.frame, scores.record(), supply.plots, supply.region
-
-
-def _without_firms(areas: gpd.GeoDataFrame | None, names: Sequence[str]) -> gpd.GeoDataFrame | None:
-    """``areas`` with the named firms taken out of their ``occupants`` (a copy; None stays None)."""
-    if areas is None or not names or "occupants" not in areas.columns:
-        return areas
-    gone = {n.strip().casefold() for n in names}
-    out = areas.copy()
-    out["occupants"] = [
-        [o for o in occ if str(o.get("name", "")).casefold() not in gone] if isinstance(occ, list) else occ
-        for occ in out["occupants"]
-    ]
-    return out
 
 
 def run_scenario(
@@ -178,7 +165,7 @@ def run_scenario(
             ],
         )
     b_scores, record, b_supply, b_region = _state(base, profile, supply_params, areas)
-    a_areas = _without_firms(areas, spec.relocations)  # a firm that moves out is nobody's neighbour here
+    a_areas = areas_without_firms(areas, firms=spec.relocations)  # a firm that moves out is nobody's neighbour here
     a_scores, a_record, a_supply, a_region = _state(scen, profile, supply_params, a_areas)
     notes += applicability_notes(record, a_record)
     targets = [t.name for t in (enrich_params or EnrichParams()).targets]

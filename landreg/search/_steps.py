@@ -124,6 +124,7 @@ def ranked_sites(
         "rank",
         *[c for c in out.columns if c.endswith("_min")],
         "price_nok_m2",
+        "synergy_score",
         "helped",
         "held_back",
         "geometry",

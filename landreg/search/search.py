@@ -26,6 +26,7 @@ from landreg.clusters.firms import firms_from_plots
 from landreg.enrich.routing import DEFAULT_TARGETS
 from landreg.errors import EntityNotFoundError, Problem, ValidationError
 from landreg.json_values import frame_records, json_value
+from landreg.scenarios.apply import areas_without_firms
 from landreg.scoring.criteria import derive_criterion_columns
 from landreg.scoring.profiles import load_profile
 from landreg.search._steps import candidate_sites, plot_reasons, ranked_sites, size_exclusions, start_relocation
@@ -129,7 +130,8 @@ def search_sites(
     relocation = None
     released, freed, own, industry, notes = start_relocation(plots.copy(), req)
     frame = derive_criterion_columns(released, unchecked_hazard=profile.unchecked_hazard)
-    firms = firms_from_plots(frame, areas=areas)
+    moved = [req.relocating] if req.relocating else []
+    firms = firms_from_plots(frame, areas=areas_without_firms(areas, firms=moved))  # the mover is no neighbour
     frame["synergy_score"] = synergy_scores(
         frame, industry_nace=industry or profile.industry_nace, firms=firms
     ).to_numpy()

@@ -112,3 +112,26 @@ def test_nyhavna_steel_trader_on_the_bundled_data(demo_plots):
     )
     assert "Norsk Stål" in result.to_text()
     json.dumps(result.to_dict())
+
+
+def test_a_relocating_firm_is_no_neighbour_where_it_leaves(demo_plots):
+    """Norsk Stål moves out of Nyhavna: the plots there must not gain synergy from it any more."""
+    plots, areas = demo_plots
+    req = SiteRequirements(
+        min_daa=1, profile="manufacturing", industry_nace=["46.72"], relocating="Norsk Stål", combine_adjacent=False
+    )
+    without, left = areas.copy(), plots.copy()  # as they will be: the firm taken out of every list by hand
+    for frame in (without, left):
+        frame["occupants"] = [
+            [o for o in occ if o.get("name") != "Norsk Stål"] if isinstance(occ, list) else occ
+            for occ in frame["occupants"]
+        ]
+    assert sum("Norsk Stål" in str(occ) for occ in areas["occupants"]) == 1
+    moved = search_sites(plots, requirements=req, areas=areas).sites.set_index("site_id")
+    gone = search_sites(left, requirements=req.model_copy(update={"relocating": None}), areas=without).sites.set_index(
+        "site_id"
+    )
+    shared = moved.index.intersection(gone.index)
+    assert len(shared) > 10
+    for col in ("synergy_score", "score"):
+        assert moved.loc[shared, col].to_numpy() == pytest.approx(gone.loc[shared, col].to_numpy(), nan_ok=True)
