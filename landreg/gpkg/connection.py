@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,7 +62,28 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     interleave their read-check-write sequences (optimistic-lock checks stay
     correct across processes).  If the process dies before ``COMMIT`` the
     SQLite journal restores the file on the next open.
+
+    Inside a transaction already open on ``conn`` the write is a ``SAVEPOINT``:
+    an error rolls back this write only, and nothing is committed until the
+    outermost transaction commits (so several writes can be made all-or-nothing).
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        A connection in autocommit mode (:func:`connect`).
     """
+    if conn.in_transaction:
+        name = f"landreg_{next(_SAVEPOINTS)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute(f"ROLLBACK TO {name}")
+            conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            conn.execute(f"RELEASE {name}")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -70,6 +92,9 @@ def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+_SAVEPOINTS = itertools.count()
 
 
 @functools.lru_cache(maxsize=64)

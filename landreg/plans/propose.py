@@ -273,12 +273,8 @@ def import_plan(
     before = registry.load_decisions()
     known = {d.decision_id for d in before}
     new = [d for d in proposal.decisions if d.decision_id not in known]
-    if new:
-        registry.save_decisions([*before, *new])
-    try:
-        registry.add_plots(proposal.plots, actor=actor, context=path.name)
-    except BaseException:
+    with registry.transaction():  # the decisions and the plots locked by them: both stored, or neither
         if new:
-            registry.save_decisions(before)  # the plots were not added: neither are their decisions
-        raise
+            registry.save_decisions([*before, *new])
+        registry.add_plots(proposal.plots, actor=actor, context=path.name)
     return proposal

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
 import geopandas as gpd
@@ -27,6 +28,9 @@ class PlotRegistry(Protocol):
 
     def close(self) -> None:
         """Close the registry; it cannot be used afterwards."""
+
+    def transaction(self) -> AbstractContextManager[Any]:
+        """Several writes as one: inside ``with registry.transaction():`` all are stored, or none."""
 
     def add_plots(
         self,
