@@ -2,8 +2,9 @@
 
 Each function returns a :class:`matplotlib.figure.Figure` built without pyplot
 (so no GUI backend is ever touched); :func:`save_chart` writes it as PNG and
-SVG.  Charts of synthetic data carry the label "synthetic demonstration data"
-(``synthetic=True``, the default, since the bundled prices are invented).
+SVG.  Charts of synthetic data carry the label "synthetic demonstration data";
+the caller says which data is synthetic (``synthetic=``, derived from the data with
+:func:`landreg.prices.prices_are_synthetic`), there is no default.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def chart_price_by_municipality(
     kind: str = "asking",
     basis: str | None = None,
     connection_fees_included: bool | None = None,
-    synthetic: bool = True,
+    synthetic: bool,
 ) -> Any:
     """Box plots of NOK/m² per municipality for one kind and price class.
 
@@ -82,7 +83,7 @@ def chart_price_by_municipality(
     return fig
 
 
-def chart_price_index(index_table: pd.DataFrame, *, title: str | None = None, synthetic: bool = True) -> Any:
+def chart_price_index(index_table: pd.DataFrame, *, synthetic: bool, title: str | None = None) -> Any:
     """Line chart of a price index (from :func:`landreg.prices.price_index`) with its 95 % band."""
     fig = _figure(8.0, 4.5)
     ax = fig.add_subplot()
@@ -103,7 +104,7 @@ def chart_price_index(index_table: pd.DataFrame, *, title: str | None = None, sy
     return fig
 
 
-def chart_benchmarks(comparison: pd.DataFrame, *, synthetic: bool = True) -> Any:
+def chart_benchmarks(comparison: pd.DataFrame, *, synthetic: bool) -> Any:
     """Bars of NOK/m²: the region and each benchmark (from :func:`landreg.prices.compare_with_benchmarks`).
 
     Rows without a price are drawn as empty hatched bars labelled "missing";
@@ -144,7 +145,7 @@ def chart_price_surface(
     boundaries: Any = None,
     points: pd.DataFrame | None = None,
     title: str = "Interpolated land price (NOK per m²)",
-    synthetic: bool = True,
+    synthetic: bool,
 ) -> Any:
     """Map of a price surface (EPSG:25832), with municipality outlines and data points when given."""
     fig = _figure(7.5, 7.5)

@@ -38,6 +38,7 @@ from landreg.prices.observations import (
     load_price_observations,
     most_common_price_class,
     price_class_of,
+    prices_are_synthetic,
     select_prices,
 )
 from landreg.prices.summary import summarize_prices
@@ -84,6 +85,7 @@ __all__ = [
     "price_class_of",
     "price_index",
     "price_nok_m2",
+    "prices_are_synthetic",
     "region_mask",
     "region_reference_price",
     "save_price_surface",

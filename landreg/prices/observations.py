@@ -171,6 +171,25 @@ def build_price_observations(
     return _with_class(obs).reset_index(drop=True)
 
 
+def prices_are_synthetic(observations: pd.DataFrame) -> bool:
+    """Whether any of these price observations is synthetic (its ``source`` says so).
+
+    Charts and tables label themselves from this, never from a fixed default.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        Price observations with a ``source`` column (:func:`build_price_observations`).
+
+    Returns
+    -------
+    bool
+    """
+    if "source" not in observations.columns:
+        return False
+    return bool((observations["source"].astype(str) == "synthetic").any())
+
+
 def load_price_observations(registry: Any, *, enriched: pd.DataFrame | None = None) -> pd.DataFrame:
     """Price observations of every live plot of ``registry`` (see :func:`build_price_observations`).
 

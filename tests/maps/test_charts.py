@@ -45,18 +45,18 @@ def _check(fig, tmp_path, name):
 
 
 def test_box_plot(observations, tmp_path):
-    _check(chart_price_by_municipality(observations, basis="serviced"), tmp_path, "box")
+    _check(chart_price_by_municipality(observations, basis="serviced", synthetic=True), tmp_path, "box")
     with pytest.raises(MixedPriceBasisError):
-        chart_price_by_municipality(observations)
+        chart_price_by_municipality(observations, synthetic=True)
 
 
 def test_index_chart(observations, tmp_path):
-    _check(chart_price_index(price_index(observations, basis="serviced")), tmp_path, "index")
+    _check(chart_price_index(price_index(observations, basis="serviced"), synthetic=True), tmp_path, "index")
 
 
 def test_benchmark_chart_shows_missing(tmp_path):
     ref = {"price_nok_m2": 1800.0, "n_observations": 3, "year": 2026, "kind": "asking", "basis": "serviced"}
-    fig = chart_benchmarks(compare_with_benchmarks(ref, benchmarks=["copenhagen", "gothenburg"]))
+    fig = chart_benchmarks(compare_with_benchmarks(ref, benchmarks=["copenhagen", "gothenburg"]), synthetic=True)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert sum("missing" in t for t in texts) == 2
     _check(fig, tmp_path, "bench")
@@ -68,4 +68,4 @@ def test_surface_map(tmp_path):
     )
     surface = build_price_surface(points, mask=shapely.box(500_000, 7_000_000, 502_000, 7_002_000))
     assert np.isfinite(surface.values_nok_m2).all()
-    _check(chart_price_surface(surface, points=points), tmp_path, "surface")
+    _check(chart_price_surface(surface, points=points, synthetic=True), tmp_path, "surface")
