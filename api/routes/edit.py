@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import orjson
 import shapely
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from api.bodies import content_crs, json_body
 from api.collections import etag_of
-from api.crs import CRS84, SUPPORTED_CRS, normalise_crs_uri, transform_geometries
+from api.crs import CRS84, SUPPORTED_CRS, transform_geometries
 from api.deps import get_principal, get_registry, settings_dep
 from api.errors import InvalidParameterError, PreconditionFailedError, PreconditionRequiredError
 from api.features import frame_to_features, geojson_response
@@ -28,10 +28,7 @@ _ALLOW_ITEM = "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"
 
 async def _feature_body(request: Request) -> tuple[dict[str, Any], Any]:
     """The request's GeoJSON Feature: its properties, and its geometry in EPSG:25832 (or None)."""
-    try:
-        doc = orjson.loads(await request.body())
-    except orjson.JSONDecodeError as exc:
-        raise ValidationError([Problem("body", "json", f"not valid JSON: {exc}")], context="request") from exc
+    doc = await json_body(request)
     if not isinstance(doc, dict) or doc.get("type") != "Feature":
         raise ValidationError([Problem("body", "type", "expected a GeoJSON Feature")], context="request")
     props = doc.get("properties") or {}
@@ -39,8 +36,7 @@ async def _feature_body(request: Request) -> tuple[dict[str, Any], Any]:
         raise ValidationError([Problem("body", "properties", "expected an object")], context="request")
     geometry = None
     if doc.get("geometry") is not None:
-        crs_header = request.headers.get("content-crs", "").strip("<> ")
-        crs_uri = normalise_crs_uri(crs_header or CRS84, param="Content-Crs")
+        crs_uri = content_crs(request)
         try:
             geom = shapely.geometry.shape(doc["geometry"])
         except Exception as exc:  # shapely raises several types for malformed GeoJSON

@@ -4,44 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from api.bodies import features_in_storage_crs, json_object_body
 from api.collections import etag_of
-from api.crs import CRS84, STORAGE_CRS_URI, normalise_crs_uri, transform_geometries
+from api.crs import CRS84
 from api.deps import get_principal, get_registry, settings_dep
 from api.features import frame_to_features, geojson_response
 from api.routes.edit import _expected_version
 from api.settings import ApiSettings
-from landreg.crs import STORAGE_CRS
-from landreg.edits import features_to_frame, merge_plots_by_ref, resolve_plot, split_plot_from_frame
+from landreg.edits import merge_plots_by_ref, resolve_plot, split_plot_from_frame
 from landreg.errors import Problem, ValidationError
 from landreg.tokens import Principal
 
 router = APIRouter(tags=["OGC API – Features Part 4 (plots)"])
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    try:
-        doc = orjson.loads(await request.body())
-    except orjson.JSONDecodeError as exc:
-        raise ValidationError([Problem("body", "json", f"not valid JSON: {exc}")], context="request") from exc
-    if not isinstance(doc, dict):
-        raise ValidationError([Problem("body", "type", "expected a JSON object")], context="request")
-    return doc
-
-
-def _storage_frame(doc: Any, request: Request, *, where: str) -> Any:
-    """GeoJSON in the request's Content-Crs (default CRS84) as a frame in EPSG:25832."""
-    crs_uri = normalise_crs_uri(request.headers.get("content-crs", "").strip("<> ") or CRS84, param="Content-Crs")
-    frame = features_to_frame(doc, crs=None, where=where)
-    geoms = np.array(list(frame.geometry), dtype=object)
-    present = np.array([g is not None for g in geoms], dtype=bool)
-    if present.any():
-        geoms[present] = transform_geometries(geoms[present], crs_uri, STORAGE_CRS_URI)
-    return frame.set_geometry(list(geoms), crs=STORAGE_CRS)
 
 
 def _plots_response(registry: Any, plots: list[Any], request: Request) -> Response:
@@ -69,15 +46,15 @@ async def split_plot(
 ) -> Response:
     """Body: ``{"line": <GeoJSON LineString or Feature>}`` or ``{"parts": <FeatureCollection of Polygons>}``,
     optionally ``"codes": [...]``; coordinates in ``Content-Crs`` (default CRS84).  ``If-Match`` as for edits."""
-    doc = await _json_body(request)
+    doc = await json_object_body(request)
     unknown = sorted(set(doc) - {"line", "parts", "codes"})
     if unknown:
         raise ValidationError([Problem("body", k, "unknown member; expected line, parts, codes") for k in unknown])
     current = resolve_plot(registry, feature_id)
     principal.check_can_edit({current.municipality_no})
     version = _expected_version(request, current, settings)
-    line = _storage_frame(doc["line"], request, where="line") if doc.get("line") is not None else None
-    parts = _storage_frame(doc["parts"], request, where="parts") if doc.get("parts") is not None else None
+    line = features_in_storage_crs(doc["line"], request, where="line") if doc.get("line") is not None else None
+    parts = features_in_storage_crs(doc["parts"], request, where="parts") if doc.get("parts") is not None else None
     codes = doc.get("codes")
     if codes is not None and not (isinstance(codes, list) and all(isinstance(c, str) for c in codes)):
         raise ValidationError([Problem("body", "codes", "expected a list of plot codes")], context="split")
@@ -103,7 +80,7 @@ async def merge_plots(
 
     Each plot's ``version`` is the one the merge is based on: a plot changed since gives 409.
     """
-    doc = await _json_body(request)
+    doc = await json_object_body(request)
     items = doc.get("plots")
     if not isinstance(items, list) or not all(isinstance(i, dict) and "id" in i and "version" in i for i in items):
         raise ValidationError(

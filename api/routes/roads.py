@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.crs import CRS84, STORAGE_CRS_URI, normalise_crs_uri, transform_geometries
+from api.bodies import features_in_storage_crs, json_object_body
+from api.crs import CRS84
 from api.deps import get_principal, get_registry, settings_dep
 from api.features import frame_to_features, geojson_response
-from api.routes.lineage import _json_body
 from api.settings import ApiSettings
 from landreg.crs import STORAGE_CRS
-from landreg.edits import features_to_frame
 from landreg.errors import Problem, ValidationError
 from landreg.roads import ROAD_FIELDS, road_municipalities
 from landreg.tokens import Principal, Role
@@ -24,12 +22,7 @@ router = APIRouter(prefix="/road-projects", tags=["Road projects"])
 
 
 def _frame(doc: Any, request: Request) -> Any:
-    crs_uri = normalise_crs_uri(request.headers.get("content-crs", "").strip("<> ") or CRS84, param="Content-Crs")
-    frame = features_to_frame(doc, crs=None, where="road projects")
-    geoms = np.array(list(frame.geometry), dtype=object)
-    present = np.array([g is not None for g in geoms], dtype=bool)
-    if present.any():
-        geoms[present] = transform_geometries(geoms[present], crs_uri, STORAGE_CRS_URI)
+    frame = features_in_storage_crs(doc, request, where="road projects")
     allowed = [*ROAD_FIELDS, "provenance"]  # a feature read from this API may be sent back as it is
     unknown = sorted(set(frame.columns) - set(allowed) - {frame.geometry.name})
     if unknown:
@@ -37,7 +30,7 @@ def _frame(doc: Any, request: Request) -> Any:
             [Problem("body", k, f"unknown property; expected one of {allowed}") for k in unknown],
             context="road projects",
         )
-    return frame.set_geometry(list(geoms), crs=STORAGE_CRS)
+    return frame
 
 
 def _authorise(principal: Principal, frame: Any, settings: ApiSettings) -> None:
@@ -79,7 +72,7 @@ async def add_road_projects(
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
     """Add road projects from a Feature or FeatureCollection; planners only inside their municipalities."""
-    frame = _frame(await _json_body(request), request)
+    frame = _frame(await json_object_body(request), request)
     _authorise(principal, frame, settings)
     ids = registry.add_road_projects(frame)
     added = registry.load_road_projects()
@@ -100,7 +93,7 @@ async def update_road_project(
 ) -> Response:
     """Change a road project's fields and/or line from one Feature."""
     current = registry.get_road_project(project_id)
-    frame = _frame(await _json_body(request), request)
+    frame = _frame(await json_object_body(request), request)
     if len(frame) != 1:
         raise ValidationError([Problem("body", "type", "expected one Feature")], context="road project update")
     _authorise(principal, current, settings)
