@@ -8,11 +8,15 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from landreg.gpkg.connection import write_transaction
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from landreg.model.entities import Decision
+    from landreg.model.enums import ChangeOp
     from landreg.model.plot import Plot
 
 
@@ -34,6 +38,29 @@ class RegistryState:
         """
         with self._lock, write_transaction(self._conn):
             yield self
+
+    # Provided by other parts of the registry (the entity store, the plot writer); declared here,
+    # at the end of the method resolution order, so no mixin can shadow the real method.
+    def load_decisions(self) -> list[Decision]:
+        """Every decision in the registry."""
+        raise NotImplementedError
+
+    def load_road_projects(self, *, include_cancelled: bool = False) -> gpd.GeoDataFrame:
+        """The road projects (EPSG:25832), without cancelled ones unless asked."""
+        raise NotImplementedError
+
+    def _new_version(
+        self,
+        plot: Plot,
+        new: dict[str, Any],
+        geom: Any,
+        *,
+        op: ChangeOp,
+        actor: str,
+        now_text: str,
+        note: str | None = None,
+    ) -> None:
+        raise NotImplementedError
 
     def _transaction_time(self) -> tuple[dt.datetime, str]:
         raise NotImplementedError

@@ -130,23 +130,6 @@ def _target(base: str, outcome_status: str | None) -> str:
 class DecisionWrites(RegistryState):
     """Recording decisions and reading their log."""
 
-    def load_decisions(self) -> list[Decision]:
-        """Every decision in the registry (provided by the entity store)."""
-        raise NotImplementedError
-
-    def _new_version(
-        self,
-        plot: Plot,
-        new: dict[str, Any],
-        geom: Any,
-        *,
-        op: ChangeOp,
-        actor: str,
-        now_text: str,
-        note: str | None = None,
-    ) -> None:
-        raise NotImplementedError
-
     def decision_log(self, decision_id: str | None = None) -> list[dict[str, Any]]:
         """Decisions taken, oldest first (optionally for one decision)."""
         with self._lock:

@@ -32,10 +32,6 @@ _LINES = {"LineString", "MultiLineString"}
 class RoadProjectWrites(RegistryState):
     """One-by-one writes of road projects."""
 
-    def load_road_projects(self, *, include_cancelled: bool = False) -> gpd.GeoDataFrame:
-        """The road projects (provided by the entity store)."""
-        raise NotImplementedError
-
     def _checked(self, frame: gpd.GeoDataFrame, context: str) -> tuple[list[dict[str, Any]], list[Any]]:
         records, geoms = _validated(frame, RoadProject, _LINES, context)
         region = shapely.box(*self.extent)
