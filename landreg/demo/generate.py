@@ -9,7 +9,8 @@ the DEM.  Every random value comes from :data:`landreg.demo.common.SEED`, the
 iteration order is fixed and nothing depends on the clock, so re-running gives
 the same values.
 
-Synthetic prices are invented, not calibrated: see :mod:`landreg.demo.prices`.
+Synthetic prices are calibrated to cited in-region figures (Sveberg 2018, Vegsletta 2019)
+and scaled to the other areas by assumed factors: see :mod:`landreg.demo.prices`.
 """
 
 from __future__ import annotations

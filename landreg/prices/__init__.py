@@ -1,5 +1,5 @@
 """Land prices for analysts: summaries, a price index, group comparisons, a hedonic model,
-a price surface and external benchmarks.
+a price surface, external benchmarks and cited reference prices.
 
 Prices of different like-for-like classes (raw or serviced land; connection fees
 included, excluded or unknown — an unknown treatment is its own class) and of
@@ -41,6 +41,7 @@ from landreg.prices.observations import (
     prices_are_synthetic,
     select_prices,
 )
+from landreg.prices.references import REFERENCES_PATH, in_region_references, load_price_references
 from landreg.prices.summary import summarize_prices
 from landreg.prices.surface import (
     PriceSurface,
@@ -54,6 +55,7 @@ from landreg.prices.surface import (
 __all__ = [
     "BENCHMARKS_PATH",
     "FEES",
+    "REFERENCES_PATH",
     "GroupComparison",
     "InsufficientPriceDataError",
     "LandregWarning",
@@ -76,9 +78,11 @@ __all__ = [
     "fees_treatment",
     "fit_price_model",
     "idw_interpolate",
+    "in_region_references",
     "knn_weights",
     "load_benchmarks",
     "load_price_observations",
+    "load_price_references",
     "morans_i",
     "most_common_price_class",
     "plot_price_points",
