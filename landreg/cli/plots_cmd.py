@@ -110,6 +110,13 @@ def import_cmd(
         return
     with open_from_cli(registry_path, create=True) as reg:
         frame = read_plots(source, fmt=fmt, layer=layer, crs=crs)
+        if "provenance" not in frame.columns:  # the file records no provenance: the import is its source
+            import datetime as dt
+
+            from landreg.provenance import imported_provenance
+
+            prov = imported_provenance(file=source.name, mapping=None, day=dt.date.today())
+            frame["provenance"] = [prov] * len(frame)
         with progress_bar(len(frame), "import") as bar:
             ids = reg.add_plots(
                 frame, actor=actor or LandregSettings().actor, repair=repair, progress=bar.update, context=source.name
@@ -340,10 +347,17 @@ def schema_cmd(output: Path | None) -> None:
 
 @click.command("summary")
 @registry_option
+@layers_option
 @handle_errors
-def summary_cmd(registry_path: Path | None) -> None:
-    """Summarise the registry: plots and decares by status and municipality."""
+def summary_cmd(registry_path: Path | None, layers_dir: Path | None) -> None:
+    """Summarise the registry: plots and decares by status and municipality, and what is synthetic.
+
+    The layers the stored enrichment used count when their layers.toml is found (--layers).
+    """
     from landreg.registry import summarize_registry
 
+    layers: Path | None = resolve_layers_dir(layers_dir)
+    if layers_dir is None and layers is not None and not (layers / "layers.toml").is_file():
+        layers = None
     with open_from_cli(registry_path) as reg:
-        click.echo(summarize_registry(reg).to_text())
+        click.echo(summarize_registry(reg, layers_dir=layers).to_text())

@@ -233,8 +233,9 @@ def _fill(template: str, row: dict[str, Any]) -> str | None:
 
 def provenance_for(source: Path, mapping_name: str | None, *, day: dt.date) -> dict[str, dict[str, Any]]:
     """The plot provenance an import records: the file, the mapping, the date and the method."""
-    note = "imported" + (f" with mapping {mapping_name!r}" if mapping_name else "")
-    return {"*": {"source": source.name, "date": day.isoformat(), "note": note}}
+    from landreg.provenance import imported_provenance
+
+    return imported_provenance(file=source.name, mapping=mapping_name, day=day)
 
 
 def check_plots(registry: Any, frame: gpd.GeoDataFrame, *, repair: bool, context: str) -> list[Problem]:

@@ -222,7 +222,7 @@ def create_registry_from_layers(
         with GeoPackageRegistry.create(tmp, overwrite=True) as reg:
             built = build_registry_from_layers(reg, layers_dir=layers_dir, actor=actor, progress=progress)
             report = enrich_registry(reg, layers_dir=layers_dir) if enrich else None
-            summary = summarize_registry(reg)
+            summary = summarize_registry(reg, layers_dir=layers_dir if enrich else None)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -5,6 +5,16 @@ from __future__ import annotations
 from enum import StrEnum
 
 
+class ProvenanceMethod(StrEnum):
+    """How a stored value came about (recorded per field in a plot's provenance)."""
+
+    OBSERVED = "observed"  # measured or recorded at the source (a survey, a sale)
+    IMPORTED = "imported"  # read from a file by ``landreg import`` (file and mapping recorded)
+    EDITED = "edited"  # set by a person through an edit (editor and date recorded)
+    DERIVED = "derived"  # computed from other values (e.g. area from the geometry)
+    SYNTHETIC = "synthetic"  # generated demonstration data, not a real observation
+
+
 class PlotStatus(StrEnum):
     """Market status of a plot."""
 

@@ -19,6 +19,7 @@ from landreg.model.enums import (
     PlotStatus,
     PriceBasis,
     PriceKind,
+    ProvenanceMethod,
     Readiness,
     Utility,
     Zoning,
@@ -40,17 +41,29 @@ class Occupant(BaseModel):
 
 
 class FieldProvenance(BaseModel):
-    """Where a field's value came from.
+    """Where a field's value came from, when, and how.
 
-    ``source`` is ``"synthetic"`` for generated demonstration values; maps and
-    reports use it to label such values.
+    ``method`` ``"synthetic"`` (or, in records written before methods were kept,
+    ``source`` ``"synthetic"``) marks generated demonstration values; every output
+    derives its synthetic notice from these marks (:mod:`landreg.provenance`).
     """
 
     model_config = ConfigDict(extra="forbid")
 
-    source: str = Field(min_length=1, max_length=200)
+    source: str = Field(min_length=1, max_length=200, description="Who or what gave the value (file, editor, agency)")
     date: dt.date | None = None
+    method: ProvenanceMethod | None = Field(
+        default=None, description="observed, imported, edited, derived or synthetic"
+    )
+    editor: str | None = Field(default=None, max_length=200, description="Who edited the value (method 'edited')")
+    file: str | None = Field(default=None, max_length=500, description="File the value was imported from")
+    mapping: str | None = Field(default=None, max_length=200, description="Import mapping that read the file")
     note: str | None = Field(default=None, max_length=500)
+
+    @property
+    def is_synthetic(self) -> bool:
+        """True for generated demonstration values."""
+        return self.method is ProvenanceMethod.SYNTHETIC or (self.method is None and self.source == "synthetic")
 
 
 class PriceObservation(BaseModel):
@@ -175,9 +188,9 @@ class PlotAttributes(BaseModel):
         return self.provenance.get(field_name) or self.provenance.get("*")
 
     def is_synthetic(self, field_name: str = "*") -> bool:
-        """True when the field's recorded source is ``'synthetic'``."""
+        """True when the field's provenance marks it synthetic (generated demonstration data)."""
         prov = self.provenance_of(field_name)
-        return prov is not None and prov.source == "synthetic"
+        return prov is not None and prov.is_synthetic
 
 
 class Plot(PlotAttributes):

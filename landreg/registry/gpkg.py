@@ -35,6 +35,7 @@ from landreg.gpkg.geometry import encode_geometries
 from landreg.gpkg.schema import update_contents_extent
 from landreg.model.enums import ChangeOp
 from landreg.model.plot import INPUT_FIELDS, MANAGED_FIELDS, Plot
+from landreg.provenance.entries import edit_provenance_fields
 from landreg.registry.auth import TokenStore
 from landreg.registry.checks import StoredStateChecks
 from landreg.registry.codec import (
@@ -409,9 +410,12 @@ class GeoPackageRegistry(
                 updated_by=actor,
             )
             probe = {c: to_storage_value(c, new.get(c)) for c in INPUT_FIELDS}
-            same = all(probe[c] == to_storage_value(c, getattr(plot, c)) for c in INPUT_FIELDS)
-            if same and shapely.equals(plot.geometry, checked.geometries[0]):
+            touched = [c for c in INPUT_FIELDS if probe[c] != to_storage_value(c, getattr(plot, c))]
+            if not shapely.equals(plot.geometry, checked.geometries[0]):
+                touched.append("geometry")
+            if not touched:
                 return plot  # nothing changed: no new version
+            new.update(edit_provenance_fields(new, changes, touched=touched, editor=actor, day=now.date(), note=note))
             self._new_version(
                 plot, new, checked.geometries[0], op=ChangeOp.UPDATE, actor=actor, now_text=now_text, note=note
             )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
+from landreg.provenance import SyntheticSummary, registry_synthetic_summary
 from landreg.registry.base import PlotRegistry
 from landreg.units import daa_from_m2
 
@@ -23,6 +25,7 @@ class RegistrySummary:
     n_decisions: int = 0
     n_road_projects: int = 0
     n_price_observations: int = 0
+    synthetic: SyntheticSummary = field(default_factory=SyntheticSummary)
 
     def to_text(self) -> str:
         """Human-readable summary (areas in decares)."""
@@ -35,11 +38,18 @@ class RegistrySummary:
         lines += [f"  {k:<12} {n:>6} plots {a:>12,.1f} daa" for k, (n, a) in self.by_status.items()]
         lines.append("by municipality:")
         lines += [f"  {k:<28} {n:>6} plots {a:>12,.1f} daa" for k, (n, a) in self.by_municipality.items()]
+        if self.synthetic.any_synthetic:
+            lines.append("synthetic (generated demonstration data, not real observations):")
+            lines += [f"  {line}" for line in self.synthetic.lines()]
         return "\n".join(lines)
 
 
-def summarize_registry(registry: PlotRegistry) -> RegistrySummary:
-    """Summarise the live plots and related entities of ``registry``."""
+def summarize_registry(registry: PlotRegistry, *, layers_dir: str | Path | None = None) -> RegistrySummary:
+    """Summarise the live plots and related entities of ``registry``, and what of them is synthetic.
+
+    With ``layers_dir`` (the folder with ``layers.toml``) the layers the stored enrichment used
+    count in the synthetic summary too.
+    """
     live = registry.query_plots()
     n_all = registry.count_plots(include_ended=True)
 
@@ -58,4 +68,5 @@ def summarize_registry(registry: PlotRegistry) -> RegistrySummary:
         n_decisions=len(registry.load_decisions()),
         n_road_projects=len(registry.load_road_projects()),
         n_price_observations=len(registry.price_history()),
+        synthetic=registry_synthetic_summary(registry, layers_dir=layers_dir),
     )

@@ -66,7 +66,9 @@ def test_update_writes_a_new_version_and_history(loaded):
     assert list(hist["op"]) == ["add", "update"]
     last = hist.iloc[-1]
     assert last["actor"] == "kari"
-    assert set(last["changed_fields"]) == {"status", "price_min_nok_m2", "price_max_nok_m2"}
+    # the edit also records who set the changed fields (provenance) and that the plot was verified today
+    changed = {"status", "price_min_nok_m2", "price_max_nok_m2", "provenance", "last_verified"}
+    assert set(last["changed_fields"]) == changed
     assert last["before"]["status"] == before.status
     assert last["after"]["status"] == "reserved"
     assert hist.iloc[0]["superseded_at"] == last["recorded_at"]
