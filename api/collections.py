@@ -22,7 +22,7 @@ import shapely
 
 from api.crs import CRS84, STORAGE_CRS_URI, bbox_to_storage, transform_geometries
 from api.features import GEOJSON, frame_to_features, records_to_features
-from api.params import ItemsQuery
+from api.params import ItemsQuery, typed_property
 from landreg.crs import STORAGE_CRS
 from landreg.errors import LandregError, PlotNotFoundError
 from landreg.registry import PlotQuery
@@ -358,13 +358,7 @@ def plot_query(
         from pygeofilter import ast as fast
 
         for key, value in other.items():
-            typed: Any = value
-            kind = QUERYABLE_TYPES.get(key)
-            if kind in ("number", "integer"):
-                typed = float(value) if kind == "number" else int(value)
-            elif kind == "boolean":
-                typed = value.lower() in ("true", "1", "yes")
-            node = fast.Equal(fast.Attribute(key), typed)
+            node = fast.Equal(fast.Attribute(key), typed_property(key, value, kind=QUERYABLE_TYPES.get(key, "string")))
             extra_ast = node if extra_ast is None else fast.And(extra_ast, node)
     query = PlotQuery.build(**kwargs)
     valid_at = valid_during = None

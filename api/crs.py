@@ -9,6 +9,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from api.errors import InvalidParameterError
+from landreg.registry.query import bbox_to_storage as registry_bbox_to_storage
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 STORAGE_CRS_URI = "http://www.opengis.net/def/crs/EPSG/0/25832"
@@ -70,15 +71,13 @@ def transform_geometries(geoms: np.ndarray, src_uri: str, dst_uri: str) -> np.nd
 def bbox_to_storage(bbox: tuple[float, float, float, float], bbox_crs_uri: str) -> shapely.Geometry:
     """A bbox given in ``bbox_crs_uri`` (its axis order) as a polygon in EPSG:25832.
 
-    The box's edges are densified before transforming, so the polygon follows
-    the lines of constant longitude and latitude of a CRS84 box.
+    The box is clipped to the area where EPSG:25832 is defined and its edges are densified
+    before transforming (:func:`landreg.registry.query.bbox_to_storage`), so a box up to the
+    whole world finds every feature in it.
     """
     a0, b0, a1, b1 = bbox
     if _needs_swap(bbox_crs_uri):
         a0, b0, a1, b1 = b0, a0, b1, a1  # EPSG:4326 bbox is lat,lon order: bring it to CRS84 lon,lat
-    box = shapely.box(a0, b0, a1, b1)
-    if bbox_crs_uri == STORAGE_CRS_URI:
-        return box
-    dense = shapely.segmentize(box, max((a1 - a0), (b1 - b0)) / 32 or 1.0)
-    src = CRS84 if _needs_swap(bbox_crs_uri) else bbox_crs_uri
-    return transform_geometries(np.array([dense]), src, STORAGE_CRS_URI)[0]
+    return registry_bbox_to_storage(
+        (a0, b0, a1, b1), bbox_crs=_crs(CRS84 if _needs_swap(bbox_crs_uri) else bbox_crs_uri)
+    )

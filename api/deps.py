@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from fastapi import Depends, Request
@@ -73,6 +74,8 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
         raise InvalidParameterError(f"bbox={value!r}: expected four comma-separated numbers") from exc
     if len(nums) != 4:
         raise InvalidParameterError(f"bbox={value!r}: expected four numbers, got {len(nums)}")
+    if not all(math.isfinite(n) for n in nums):
+        raise InvalidParameterError(f"bbox={value!r}: expected four finite numbers (no NaN or infinity)")
     if nums[0] > nums[2] or nums[1] > nums[3]:
         raise InvalidParameterError(f"bbox={value!r}: the lower corner must come first")
     return nums[0], nums[1], nums[2], nums[3]

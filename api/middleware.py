@@ -1,4 +1,4 @@
-"""ASGI middleware: request size limit and one structured log line per request."""
+"""ASGI middleware: request size limit, JSON bodies only, and one structured log line per request."""
 
 from __future__ import annotations
 
@@ -58,13 +58,47 @@ class BodySizeLimitMiddleware:
 
 
 async def _reject(send: Send, limit: int) -> None:
-    body = json.dumps(
-        {"code": "PayloadTooLarge", "description": f"the request body exceeds the limit of {limit} bytes"}
-    ).encode()
+    await _send_error(send, 413, "PayloadTooLarge", f"the request body exceeds the limit of {limit} bytes")
+
+
+class JsonBodyMiddleware:
+    """Answer 415 when a POST, PUT or PATCH body declares a media type other than JSON.
+
+    Every body this service reads is JSON (``application/json``, ``application/geo+json``,
+    any ``+json`` type); a body without a ``Content-Type`` is read as JSON.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass requests on, answering 415 to a write whose body is declared as something other than JSON."""
+        if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH"):
+            headers = dict(scope.get("headers") or [])
+            declared = headers.get(b"content-type", b"").decode("latin-1")
+            media_type = declared.split(";", 1)[0].strip().lower()
+            if media_type and headers.get(b"content-length") != b"0" and not _is_json(media_type):
+                await _send_error(
+                    send,
+                    415,
+                    "UnsupportedMediaType",
+                    f"the request body is declared as {media_type!r}; send it as JSON "
+                    "(Content-Type: application/json or application/geo+json)",
+                )
+                return
+        await self.app(scope, receive, send)
+
+
+def _is_json(media_type: str) -> bool:
+    return media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json"))
+
+
+async def _send_error(send: Send, status: int, code: str, description: str) -> None:
+    body = json.dumps({"code": code, "description": description}, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
         }
     )

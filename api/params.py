@@ -7,6 +7,7 @@ returns them checked and converted: a bad value is a 400 that names the paramete
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -39,6 +40,10 @@ STANDARD_PARAMETERS = frozenset(
 )
 
 
+#: The largest ``offset``: the largest row number the databases count to (a signed 64-bit integer).
+MAX_OFFSET = 2**63 - 1
+
+
 @dataclass(frozen=True)
 class CqlFilter:
     """A parsed CQL2 filter and the CRS URI its geometries are in (``None``: CRS84)."""
@@ -63,6 +68,47 @@ class ItemsQuery:
     interval: tuple[dt.datetime | None, dt.datetime | None] | None = None
     as_of: dt.datetime | None = None
     filter: CqlFilter | None = None
+
+
+def typed_property(name: str, text: str, *, kind: str) -> Any:
+    """The value of a queryable given in the query string, as its JSON Schema ``kind`` says.
+
+    Parameters
+    ----------
+    name : str
+        The queryable, for the message.
+    text : str
+        The value as given.
+    kind : str
+        ``number``, ``integer``, ``boolean`` or ``string``.
+
+    Returns
+    -------
+    float, int, bool or str
+
+    Raises
+    ------
+    InvalidParameterError
+        When ``text`` is not a value of that kind (a number must be finite).
+    """
+    if kind == "boolean":
+        if text.lower() not in ("true", "false"):
+            raise InvalidParameterError(f"{name}={text!r}: expected true or false")
+        return text.lower() == "true"
+    if kind == "integer":
+        try:
+            return int(text)
+        except ValueError:
+            raise InvalidParameterError(f"{name}={text!r}: expected a whole number") from None
+    if kind == "number":
+        try:
+            number = float(text)
+        except ValueError:
+            raise InvalidParameterError(f"{name}={text!r}: expected a number") from None
+        if not math.isfinite(number):
+            raise InvalidParameterError(f"{name}={text!r}: expected a finite number")
+        return number
+    return text
 
 
 def collection_param(request: Request, collection_id: str) -> Any:
@@ -128,7 +174,7 @@ def items_query_param(settings: ApiSettings) -> Callable[..., ItemsQuery]:
         request: Request,
         coll: Any = Depends(collection_param),
         limit: int = limit_query,
-        offset: int = Query(0, ge=0, description="Items to skip (paging)"),
+        offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Items to skip (paging)"),
         crs_uri: str = Depends(crs_param),
         bbox: shapely.Geometry | None = Depends(bbox_param),
         interval: tuple[dt.datetime | None, dt.datetime | None] | None = Depends(datetime_param),
@@ -142,6 +188,8 @@ def items_query_param(settings: ApiSettings) -> Callable[..., ItemsQuery]:
                 f"unknown query parameter(s) {unknown}; expected standard parameters or queryables "
                 f"{sorted(coll.queryables)}"
             )
+        for name, text in properties.items():
+            typed_property(name, text, kind=coll.queryables[name])  # a 400 now, not a failed query later
         return ItemsQuery(
             limit=limit,
             offset=offset,

@@ -19,7 +19,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from landreg.crs import STORAGE_CRS, to_storage_crs
-from landreg.errors import PlotNotFoundError, Problem, ValidationError
+from landreg.errors import InvalidGeometryError, PlotNotFoundError, Problem, ValidationError
+from landreg.io.geojson import geometry_from_geojson
 from landreg.model.plot import Plot
 
 _LINES = {"LineString", "MultiLineString"}
@@ -238,11 +239,13 @@ def features_to_frame(doc: Any, *, crs: Any, where: str) -> gpd.GeoDataFrame:
         raise ValidationError(
             [Problem(where, "type", "expected a GeoJSON geometry, Feature or FeatureCollection")], context=where
         )
+    if not isinstance(features, list) or not all(isinstance(f, dict) for f in features):
+        raise ValidationError([Problem(where, "features", "expected an array of GeoJSON Features")], context=where)
     rows, geoms = [], []
     for i, f in enumerate(features):
         try:
-            geoms.append(shapely.geometry.shape(f.get("geometry")) if f.get("geometry") else None)
-        except Exception as exc:  # shapely raises several types for malformed GeoJSON
+            geoms.append(geometry_from_geojson(f.get("geometry")) if f.get("geometry") else None)
+        except InvalidGeometryError as exc:
             raise ValidationError(
                 [Problem(f"feature {i}", "geometry", f"not a GeoJSON geometry: {exc}")], context=where
             ) from exc

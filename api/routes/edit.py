@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import shapely
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
@@ -17,7 +16,8 @@ from api.errors import InvalidParameterError, PreconditionFailedError, Precondit
 from api.features import frame_to_features, geojson_response
 from api.routes.ogc import base_url
 from api.settings import ApiSettings
-from landreg.errors import Problem, ValidationError
+from landreg.errors import InvalidGeometryError, Problem, ValidationError
+from landreg.io.geojson import geometry_from_geojson
 from landreg.model.plot import PlotAttributes
 from landreg.tokens import Principal
 
@@ -38,8 +38,8 @@ async def _feature_body(request: Request) -> tuple[dict[str, Any], Any]:
     if doc.get("geometry") is not None:
         crs_uri = content_crs(request)
         try:
-            geom = shapely.geometry.shape(doc["geometry"])
-        except Exception as exc:  # shapely raises several types for malformed GeoJSON
+            geom = geometry_from_geojson(doc["geometry"])
+        except InvalidGeometryError as exc:
             raise ValidationError(
                 [Problem("body", "geometry", f"not a GeoJSON geometry: {exc}")], context="request"
             ) from exc

@@ -8,6 +8,7 @@ file can be read back without guessing.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ import shapely
 from pyproj import CRS
 
 from landreg.crs import WEB_CRS, parse_crs
-from landreg.errors import Problem, ValidationError
+from landreg.errors import InvalidGeometryError, Problem, ValidationError
 from landreg.json_values import json_value
 
 
@@ -72,8 +73,8 @@ def read_geojson(path: str | Path, *, crs: Any = None) -> gpd.GeoDataFrame:
             props["plot_id"] = feat["id"]
         g = feat.get("geometry")
         try:
-            geoms.append(None if g is None else shapely.geometry.shape(g))
-        except Exception as exc:  # shapely raises several types for bad GeoJSON
+            geoms.append(None if g is None else geometry_from_geojson(g))
+        except InvalidGeometryError as exc:
             problems.append(Problem(f"feature {i}", "geometry", f"not a valid GeoJSON geometry: {exc}"))
             geoms.append(None)
         rows.append(
@@ -82,3 +83,106 @@ def read_geojson(path: str | Path, *, crs: Any = None) -> gpd.GeoDataFrame:
     if problems:
         raise ValidationError(problems, context=path.name)
     return gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms, crs=src_crs), crs=src_crs)
+
+
+#: GeoJSON geometry types with coordinates, and how deep their position arrays nest.
+_NESTING = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2, "Polygon": 2, "MultiPolygon": 3}
+
+
+def geometry_from_geojson(obj: Any) -> shapely.Geometry:
+    """A shapely geometry from a GeoJSON geometry object, checked strictly against RFC 7946.
+
+    Nothing is repaired: an unclosed ring, a ring of fewer than four positions, a coordinate
+    given as a string (or a boolean, NaN or infinity) and an unknown type are refused,
+    so that what is stored is what the client sent.
+
+    Parameters
+    ----------
+    obj : dict
+        A GeoJSON geometry (``{"type": ..., "coordinates": ...}`` or a GeometryCollection),
+        coordinates in whatever CRS the caller declares.
+
+    Returns
+    -------
+    shapely.Geometry
+
+    Raises
+    ------
+    InvalidGeometryError
+        Naming the position (``coordinates[0][3]``) and what was wrong there.
+    """
+    if not isinstance(obj, dict):
+        raise InvalidGeometryError(f"expected a GeoJSON geometry object, got {_json_kind(obj)}")
+    kind = obj.get("type")
+    if kind == "GeometryCollection":
+        members = obj.get("geometries")
+        if not isinstance(members, list):
+            raise InvalidGeometryError(f"geometries: expected an array, got {_json_kind(members)}")
+        parts = []
+        for i, member in enumerate(members):
+            if isinstance(member, dict) and member.get("type") == "GeometryCollection":
+                raise InvalidGeometryError(f"geometries[{i}]: a GeometryCollection inside another is not accepted")
+            try:
+                parts.append(geometry_from_geojson(member))
+            except InvalidGeometryError as exc:
+                raise InvalidGeometryError(f"geometries[{i}]: {exc}") from None
+        return shapely.GeometryCollection(parts)
+    if kind not in _NESTING:
+        raise InvalidGeometryError(
+            f"unknown geometry type {kind!r}; expected one of {', '.join([*_NESTING, 'GeometryCollection'])}"
+        )
+    coords = obj.get("coordinates")
+    _check_coordinates(coords, kind=kind, depth=_NESTING[kind], path="coordinates")
+    return shapely.geometry.shape({"type": kind, "coordinates": coords})
+
+
+def _check_coordinates(value: Any, *, kind: str, depth: int, path: str) -> None:
+    """Check a (nested) coordinate array of a ``kind`` geometry ``depth`` levels above its positions."""
+    if depth == 0:
+        _check_position(value, path=path)
+        return
+    if not isinstance(value, list):
+        raise InvalidGeometryError(f"{path}: expected an array, got {_json_kind(value)}")
+    for i, item in enumerate(value):
+        _check_coordinates(item, kind=kind, depth=depth - 1, path=f"{path}[{i}]")
+    if depth == 1 and kind in ("Polygon", "MultiPolygon"):
+        _check_ring(value, path=path)
+    elif depth == 1 and kind in ("LineString", "MultiLineString") and len(value) < 2:
+        raise InvalidGeometryError(f"{path}: a line needs at least 2 positions, got {len(value)}")
+
+
+def _check_ring(ring: list[Any], *, path: str) -> None:
+    if len(ring) < 4:
+        raise InvalidGeometryError(
+            f"{path}: a polygon ring needs at least 4 positions (the first repeated at the end), got {len(ring)}"
+        )
+    if ring[0] != ring[-1]:
+        raise InvalidGeometryError(
+            f"{path}: the ring is not closed: its first position {ring[0]} differs from its last {ring[-1]}; "
+            "repeat the first position at the end"
+        )
+
+
+def _check_position(value: Any, *, path: str) -> None:
+    if not isinstance(value, list) or not 2 <= len(value) <= 3:
+        raise InvalidGeometryError(f"{path}: a position is an array of 2 or 3 numbers, got {value!r}")
+    for i, number in enumerate(value):
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            raise InvalidGeometryError(
+                f"{path}[{i}]: coordinates are JSON numbers, got {_json_kind(number)} {number!r}"
+            )
+        if not math.isfinite(number):
+            raise InvalidGeometryError(f"{path}[{i}]: coordinates are finite numbers, got {number!r}")
+
+
+def _json_kind(value: Any) -> str:
+    """The JSON name of a parsed value's type (for messages in the client's terms)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -11,7 +12,7 @@ import numpy as np
 import shapely
 from pyproj import Transformer
 
-from landreg.crs import REGION_EXTENT_25832, STORAGE_CRS, parse_crs
+from landreg.crs import REGION_EXTENT_25832, STORAGE_CRS, WEB_CRS, parse_crs
 from landreg.errors import Problem, ValidationError
 from landreg.model.enums import PlotStatus, Readiness, Zoning
 from landreg.municipalities import closest_municipality_names, known_municipalities_text, municipality_no_from_ref
@@ -164,6 +165,9 @@ def _bbox_values(bbox: Any, problem: Any) -> tuple[float, float, float, float] |
     except (TypeError, ValueError):
         problem("bbox", f"expected four numbers minx,miny,maxx,maxy, got {bbox!r}")
         return None
+    if not all(math.isfinite(v) for v in values):
+        problem("bbox", f"expected four finite numbers minx,miny,maxx,maxy (no NaN or infinity), got {bbox!r}")
+        return None
     if len(values) != 4 or values[0] > values[2] or values[1] > values[3]:
         problem("bbox", f"expected four numbers minx,miny,maxx,maxy with min <= max, got {bbox!r}")
         return None
@@ -183,8 +187,10 @@ def bbox_to_storage(bbox: tuple[float, float, float, float], *, bbox_crs: Any) -
     Returns
     -------
     shapely.Polygon
-        The box with its edges densified before transforming, so it follows lines of
-        constant longitude and latitude.
+        The part of the box inside the area where EPSG:25832 is defined (its area of use,
+        longitude 6°E–12°E; empty when the box lies wholly outside), its edges densified
+        before transforming, so it follows lines of constant longitude and latitude. A box
+        that reaches past that area, up to the whole world, still finds every plot in it.
 
     Raises
     ------
@@ -195,9 +201,30 @@ def bbox_to_storage(bbox: tuple[float, float, float, float], *, bbox_crs: Any) -
     box = shapely.box(*bbox)
     if src.equals(STORAGE_CRS):
         return box
-    dense = shapely.segmentize(box, max(bbox[2] - bbox[0], bbox[3] - bbox[1]) / 32 or 1.0)
-    transformer = Transformer.from_crs(src, STORAGE_CRS, always_xy=True)
+    area_lonlat = _storage_area_lonlat()
+    from_lonlat = Transformer.from_crs(WEB_CRS, src, always_xy=True)
+    box = box.intersection(shapely.box(*from_lonlat.transform_bounds(*area_lonlat, densify_pts=21)))
+    to_lonlat = Transformer.from_crs(src, WEB_CRS, always_xy=True)
+    lonlat = _densified_transform(box, to_lonlat).intersection(shapely.box(*area_lonlat))
+    if lonlat.is_empty:
+        return shapely.Polygon()
+    return _densified_transform(lonlat, Transformer.from_crs(WEB_CRS, STORAGE_CRS, always_xy=True))
+
+
+def _densified_transform(geom: shapely.Geometry, transformer: Transformer) -> shapely.Geometry:
+    """``geom`` with its edges cut into 32 pieces per box side, then transformed."""
+    if geom.is_empty:
+        return geom
+    x0, y0, x1, y1 = geom.bounds
+    dense = shapely.segmentize(geom, max(x1 - x0, y1 - y0) / 32 or 1.0)
     return shapely.transform(dense, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+
+
+def _storage_area_lonlat() -> tuple[float, float, float, float]:
+    """Where EPSG:25832 is defined: its area of use (west, south, east, north) in degrees."""
+    aou = STORAGE_CRS.area_of_use
+    assert aou is not None  # EPSG:25832 declares one
+    return aou.bounds
 
 
 def bbox_region_warning(
