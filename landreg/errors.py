@@ -121,6 +121,10 @@ class RegistryFormatError(LandregError, ValueError):
     """A file opened as a registry is not a landreg GeoPackage registry."""
 
 
+class RegistryUnavailableError(LandregError, ConnectionError):
+    """The registry's database server cannot be reached or refused the connection."""
+
+
 class FilterError(LandregError, ValueError):
     """A CQL2 filter that cannot be parsed or uses what the collection does not have."""
 

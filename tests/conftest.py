@@ -9,6 +9,7 @@ import pytest
 from landreg.layers.build import create_registry_from_layers
 from landreg.registry import open_registry
 from landreg.testing import make_plot_frame
+from tests.postgis_server import postgis_server, postgis_url  # noqa: F401  (fixtures for every folder)
 
 LAYERS = Path(__file__).resolve().parents[1] / "layers"
 

@@ -7,24 +7,41 @@ from typing import Any
 
 from landreg.registry.base import PlotRegistry
 from landreg.registry.gpkg import GeoPackageRegistry
+from landreg.registry.postgis import PostGISRegistry, is_database_url
 from landreg.registry.query import PlotQuery
 from landreg.registry.summary import RegistrySummary, summarize_registry
 
 
-def open_registry(path: str | Path, *, create: bool = False, **options: Any) -> GeoPackageRegistry:
-    """Open the registry at ``path`` (a ``.gpkg``), creating it when ``create`` and it is missing.
+def open_registry(path: str | Path, *, create: bool = False, **options: Any) -> Any:
+    """Open the registry at ``path``: a ``.gpkg`` file, or a ``postgresql://`` database URL.
+
+    With ``create``, a missing file is created; a database schema is brought up to date by the
+    migrations (as ``landreg db upgrade`` does).
 
     Raises
     ------
     FileNotFoundError
         When the file is missing and ``create`` is false.
     RegistryFormatError
-        When the file is not a landreg registry.
+        When the file or schema is not a landreg registry (or a database schema of another version).
+    RegistryUnavailableError
+        When the database server cannot be reached.
     """
+    if is_database_url(path):
+        url = str(path)
+        return PostGISRegistry.create(url, **options) if create else PostGISRegistry.open(url, **options)
     path = Path(path)
     if create and not path.exists():
         return GeoPackageRegistry.create(path, **options)
     return GeoPackageRegistry.open(path, **options)
 
 
-__all__ = ["GeoPackageRegistry", "PlotQuery", "PlotRegistry", "RegistrySummary", "open_registry", "summarize_registry"]
+__all__ = [
+    "GeoPackageRegistry",
+    "PlotQuery",
+    "PlotRegistry",
+    "PostGISRegistry",
+    "RegistrySummary",
+    "open_registry",
+    "summarize_registry",
+]

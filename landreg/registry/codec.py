@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 from typing import Any
 
@@ -114,9 +114,17 @@ def from_storage_value(name: str, value: Any) -> Any:
 
 
 def rows_to_frame(
-    rows: Sequence[Sequence[Any]], columns: Sequence[str], *, geometry_column: str = "geom"
+    rows: Sequence[Sequence[Any]],
+    columns: Sequence[str],
+    *,
+    geometry_column: str = "geom",
+    decode: Callable[[Sequence[Any]], np.ndarray] = decode_geometries,
 ) -> gpd.GeoDataFrame:
-    """Build a GeoDataFrame (EPSG:25832) from SQL rows that include a geometry blob column."""
+    """Build a GeoDataFrame (EPSG:25832) from SQL rows that include a geometry column.
+
+    Values are in their stored form (:func:`to_storage_value`); ``decode`` turns the geometry
+    column into shapely geometries (GeoPackage blobs by default, e.g. ``shapely.from_wkb``).
+    """
     names = list(columns)
     gi = names.index(geometry_column)
     blobs = [r[gi] for r in rows]
@@ -132,12 +140,16 @@ def rows_to_frame(
         else:
             data[name] = pd.Series(col, dtype=object)
     frame = pd.DataFrame(data, columns=[n for n in names if n != geometry_column])
-    geoms = decode_geometries(blobs) if rows else np.empty(0, dtype=object)
+    geoms = np.asarray(decode(blobs), dtype=object) if rows else np.empty(0, dtype=object)
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=STORAGE_CRS), crs=STORAGE_CRS)
 
 
 def rows_to_records(
-    rows: Sequence[Sequence[Any]], columns: Sequence[str], *, geometry_column: str = "geom"
+    rows: Sequence[Sequence[Any]],
+    columns: Sequence[str],
+    *,
+    geometry_column: str = "geom",
+    decode: Callable[[Sequence[Any]], np.ndarray] = decode_geometries,
 ) -> tuple[list[dict[str, Any]], np.ndarray]:
     """Plain records and a geometry array (EPSG:25832) from SQL rows: the light path for serving.
 
@@ -145,7 +157,7 @@ def rows_to_records(
     """
     names = list(columns)
     gi = names.index(geometry_column)
-    geoms = decode_geometries([r[gi] for r in rows]) if rows else np.empty(0, dtype=object)
+    geoms = np.asarray(decode([r[gi] for r in rows]), dtype=object) if rows else np.empty(0, dtype=object)
     convert = [(j, name, name in JSON_FIELDS or name in BOOL_FIELDS) for j, name in enumerate(names) if j != gi]
     records = []
     for r in rows:

@@ -1,0 +1,158 @@
+"""Reading plots from PostGIS: by id or code, as of a past time, queries and history.
+
+Every criterion, bbox and CQL2 filter runs in the database (GiST index for windows and
+spatial predicates); only the page asked for crosses to Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+
+from landreg.errors import PlotNotFoundError
+from landreg.model.plot import Plot
+from landreg.registry.codec import format_datetime, is_missing, rows_to_frame, rows_to_records
+from landreg.registry.postgis.cql import compile_filter_sql
+from landreg.registry.postgis.sql import COLS, GEOM_OUT, HIST, from_wkb, quoted, stored_row, where_clause
+from landreg.registry.query import PlotQuery
+from landreg.registry.reads import RecordPage
+
+_SELECT = f"SELECT {GEOM_OUT}, {', '.join(map(quoted, COLS))}"
+_NAMES = ["geom", *COLS]
+
+
+class PostGISReads:
+    """Read methods of the PostGIS registry (mixed into it)."""
+
+    label: str
+
+    if TYPE_CHECKING:
+
+        def _connection(self) -> AbstractContextManager[Any]:
+            raise NotImplementedError
+
+    def _row_to_plot(self, row: Sequence[Any]) -> Plot:
+        frame = rows_to_frame([stored_row(COLS, row)], _NAMES, decode=from_wkb)
+        rec = {k: v for k, v in frame.drop(columns="geometry").iloc[0].to_dict().items() if not is_missing(v)}
+        return Plot.model_validate({**rec, "geometry": frame.geometry.iloc[0]})
+
+    def get_plot(self, plot_id: str, *, as_of: dt.datetime | None = None) -> Plot:
+        """One plot by id, as it is now or as it was recorded at ``as_of``.
+
+        Raises
+        ------
+        PlotNotFoundError
+        """
+        if as_of is None:
+            sql, params = f"{_SELECT} FROM plots WHERE plot_id = %s", [plot_id]
+        else:
+            sql = (
+                f"{_SELECT} FROM plot_versions WHERE plot_id = %s AND recorded_at <= %s::timestamptz "
+                "ORDER BY version DESC LIMIT 1"
+            )
+            params = [plot_id, format_datetime(as_of)]
+        with self._connection() as conn:
+            row = conn.execute(sql, params).fetchone()
+        if row is None:
+            when = "" if as_of is None else f" at {format_datetime(as_of)}"
+            raise PlotNotFoundError(f"no plot with id {plot_id!r} existed{when} in the registry at {self.label}")
+        return self._row_to_plot(row)
+
+    def get_plot_by_code(self, code: str) -> Plot:
+        """The live plot with this code (or the most recent ended one)."""
+        with self._connection() as conn:
+            row = conn.execute(
+                f"{_SELECT} FROM plots WHERE code = %s ORDER BY (valid_to IS NULL) DESC, fid DESC LIMIT 1", (code,)
+            ).fetchone()
+        if row is None:
+            raise PlotNotFoundError(f"no plot with code {code!r}")
+        return self._row_to_plot(row)
+
+    def query_plots(self, query: PlotQuery | None = None, **criteria: Any) -> gpd.GeoDataFrame:
+        """Plots matching ``query`` (or keyword criteria of :class:`PlotQuery`) as a GeoDataFrame (EPSG:25832)."""
+        return self.query_page(query or PlotQuery.build(**criteria))[0]
+
+    def count_plots(self, query: PlotQuery | None = None, **criteria: Any) -> int:
+        """How many plots match (ignores ``limit``/``offset``)."""
+        sql, params = self._query_sql(query or PlotQuery.build(**criteria), select="count(*)")
+        with self._connection() as conn:
+            return int(conn.execute(sql, params).fetchone()[0])
+
+    def query_page(self, query: PlotQuery) -> tuple[gpd.GeoDataFrame, int]:
+        """One page of matching plots and the number of all matches (for paged clients)."""
+        rows, total = self._page_rows(query)
+        return rows_to_frame(rows, _NAMES, decode=from_wkb), total
+
+    def query_records(self, query: PlotQuery) -> RecordPage:
+        """Like :meth:`query_page`, as plain records and a geometry array: the light path for serving."""
+        rows, total = self._page_rows(query)
+        records, geoms = rows_to_records(rows, _NAMES, decode=from_wkb)
+        return RecordPage(records, geoms, total)
+
+    def _page_rows(self, query: PlotQuery) -> tuple[list[tuple[Any, ...]], int]:
+        sql, params = self._query_sql(query, select=f"{GEOM_OUT}, {', '.join(map(quoted, COLS))}")
+        sql += " ORDER BY fid"
+        if query.limit is not None:
+            sql += " LIMIT %s"
+            params.append(query.limit)
+        if query.offset:
+            sql += " OFFSET %s"
+            params.append(query.offset)
+        with self._connection() as conn:
+            rows = [stored_row(COLS, r) for r in conn.execute(sql, params).fetchall()]
+            if query.limit is None and not query.offset:
+                return rows, len(rows)
+            count_sql, count_params = self._query_sql(query, select="count(*)")
+            return rows, int(conn.execute(count_sql, count_params).fetchone()[0])
+
+    def _query_sql(self, query: PlotQuery, *, select: str) -> tuple[str, list[Any]]:
+        """SQL (``%s`` placeholders) selecting ``select`` from the plots matching ``query``."""
+        table = "plot_versions" if query.as_of is not None else "plots"
+        as_of_text = format_datetime(query.as_of) if query.as_of is not None else None
+        where, params = where_clause(query, as_of_text=as_of_text)
+        if query.filter_ast is not None:
+            compiled = compile_filter_sql(query.filter_ast, filter_crs=query.filter_crs)
+            where += f" AND {compiled.sql}"
+            params += list(compiled.params)
+        return f"SELECT {select} FROM {table} WHERE {where}", params
+
+    def explain_query(self, query: PlotQuery) -> str:
+        """PostgreSQL's plan for ``query`` (``EXPLAIN``), one line per plan node."""
+        sql, params = self._query_sql(query, select="fid")
+        with self._connection() as conn:
+            return "\n".join(r[0] for r in conn.execute("EXPLAIN " + sql, params).fetchall())
+
+    def plots_extent(self) -> tuple[float, float, float, float] | None:
+        """Bounds (minx, miny, maxx, maxy) of the stored plots in EPSG:25832, or None when empty."""
+        with self._connection() as conn:
+            row = conn.execute(
+                "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM plots) t"
+            ).fetchone()
+        return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
+
+    def plot_history(self, plot_id: str) -> gpd.GeoDataFrame:
+        """Every version of a plot, oldest first, with op, actor, time, changed fields, before and after."""
+        names = COLS + HIST
+        with self._connection() as conn:
+            rows = conn.execute(
+                f"SELECT {GEOM_OUT}, {', '.join(map(quoted, names))} FROM plot_versions "
+                "WHERE plot_id = %s ORDER BY version",
+                (plot_id,),
+            ).fetchall()
+        if not rows:
+            raise PlotNotFoundError(f"no plot with id {plot_id!r}")
+        stored = [stored_row(names, r) for r in rows]
+        frame = rows_to_frame(stored, ["geom", *names], decode=from_wkb)
+        for col in ("changed_fields", "before", "after"):
+            frame[col] = [json.loads(v) if v is not None else None for v in frame[col]]
+        # Rows written by an add or a split/merge child store no "after": it is the row itself.
+        frame["after"] = [
+            after if after is not None else {c: row[1 + COLS.index(c)] for c in changed if c in COLS}
+            for after, changed, row in zip(frame["after"], frame["changed_fields"], stored, strict=True)
+        ]
+        return frame

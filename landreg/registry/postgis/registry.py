@@ -1,0 +1,406 @@
+"""The server registry: plots and their history in PostgreSQL/PostGIS, shared by many editors.
+
+Every write is one PostgreSQL transaction that first takes the registry's transaction-level
+advisory lock, so writers to one registry queue up: validation (unique codes, overlaps), the
+change and its history rows commit together or not at all, and history times are totally
+ordered.  The UPDATE of a plot checks the version it replaces in its WHERE clause, the
+database refuses a second live plot with the same code, and readers never wait for writers.
+The schema comes from versioned migrations (``landreg db upgrade``); opening never creates
+or changes tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from landreg.crs import REGION_EXTENT_25832
+from landreg.errors import (
+    PlotNotFoundError,
+    Problem,
+    RegistryFormatError,
+    RegistryUnavailableError,
+    ValidationError,
+    VersionConflictError,
+)
+from landreg.model.enums import ChangeOp
+from landreg.model.plot import Plot
+from landreg.registry.codec import format_datetime, parse_datetime
+from landreg.registry.postgis.migrate import applied_version, check_schema_name, latest_version, upgrade_schema
+from landreg.registry.postgis.reads import PostGISReads
+from landreg.registry.postgis.sql import COLS, GEOM_IN, GEOM_OUT, HIST, param, placeholder, quoted, stored_param
+from landreg.registry.writes import PlotWrites, added_fields, dumps_json, version_change
+from landreg.validation import ValidatedPlots, validate_plots
+
+_ALL = COLS + HIST
+_INSERT_PLOT = (
+    f"INSERT INTO plots (geom, {', '.join(map(quoted, COLS))}) "
+    f"VALUES ({GEOM_IN}, {', '.join(placeholder(c) for c in COLS)})"
+)
+_INSERT_VERSION = (
+    f"INSERT INTO plot_versions (geom, {', '.join(map(quoted, _ALL))}) "
+    f"VALUES ({GEOM_IN}, {', '.join(placeholder(c) for c in _ALL)})"
+)
+_UPDATE_PLOT = (
+    f"UPDATE plots SET geom = {GEOM_IN}, {', '.join(f'{quoted(c)} = {placeholder(c)}' for c in COLS)} "
+    "WHERE plot_id = %s AND version = %s"
+)
+
+
+def is_database_url(value: object) -> bool:
+    """Whether ``value`` names a PostgreSQL database (``postgresql://…`` or ``postgres://…``)."""
+    return isinstance(value, str) and value.startswith(("postgresql://", "postgres://"))
+
+
+def split_schema(url: str, *, schema: str | None = None) -> tuple[str, str]:
+    """The libpq URL without landreg's ``schema`` query parameter, and the schema to use.
+
+    ``postgresql://host/db?schema=kommune`` names the registry's schema in the URL; an explicit
+    ``schema`` argument wins; the default is ``landreg``.
+
+    Raises
+    ------
+    RegistryFormatError
+        When the schema name is not a plain lower-case identifier.
+    """
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    in_url = [v for k, v in query if k == "schema"]
+    rest = urlencode([(k, v) for k, v in query if k != "schema"])
+    chosen = schema or (in_url[-1] if in_url else None) or "landreg"
+    return urlunsplit(parts._replace(query=rest)), check_schema_name(chosen)
+
+
+def describe_url(url: str) -> str:
+    """``host:port/database`` of a database URL, without user or password (for messages)."""
+    import psycopg.conninfo
+
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "the database URL (malformed)"
+    return f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+
+
+def connect_database(url: str, *, timeout_s: float = 10.0) -> Any:
+    """An autocommit connection to ``url`` (UTC session time zone).
+
+    Raises
+    ------
+    RegistryUnavailableError
+        Saying which server could not be reached and why (never the password).
+    """
+    import psycopg
+
+    try:
+        return psycopg.connect(url, autocommit=True, connect_timeout=max(1, int(timeout_s)), options="-c TimeZone=UTC")
+    except psycopg.Error as exc:
+        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise RegistryUnavailableError(
+            f"cannot connect to the PostgreSQL registry at {describe_url(url)}: {reason}; "
+            "check that the server runs and the URL (user, password, database) is right"
+        ) from exc
+
+
+class PostGISRegistry(PlotWrites, PostGISReads):
+    """Plot registry in a PostgreSQL/PostGIS schema (EPSG:25832), for many concurrent editors.
+
+    Open with :meth:`open` or :meth:`create` (or :func:`landreg.open_registry` with a
+    ``postgresql://`` URL); use as a context manager to close its connection pool.
+    """
+
+    backend = "postgis"
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        schema: str,
+        pool: Any,
+        extent: tuple[float, float, float, float],
+        overlap_tolerance_m2: float,
+    ) -> None:
+        self.url = url
+        self.schema = schema
+        self._pool = pool
+        self._local = threading.local()
+        self.extent = extent
+        self.overlap_tolerance_m2 = overlap_tolerance_m2
+        self.label = f"{describe_url(url)} (schema {schema})"
+
+    # ------------------------------------------------------------------ open / create
+    @classmethod
+    def create(cls, url: str, *, schema: str | None = None, **options: Any) -> PostGISRegistry:
+        """Bring the schema up to date with the migrations (creating it when missing), then open it."""
+        url, schema = split_schema(url, schema=schema)
+        with connect_database(url) as conn:
+            upgrade_schema(conn, schema=schema)
+        return cls.open(url, schema=schema, **options)
+
+    @classmethod
+    def open(
+        cls,
+        url: str,
+        *,
+        schema: str | None = None,
+        extent: tuple[float, float, float, float] = REGION_EXTENT_25832,
+        overlap_tolerance_m2: float = 1.0,
+        max_connections: int = 8,
+        **_ignored: Any,
+    ) -> PostGISRegistry:
+        """Open the registry in ``schema`` of the database at ``url`` (default: ``?schema=`` of the URL, else ``landreg``).
+
+        Other keyword options (those of the GeoPackage backend, e.g. ``busy_timeout_s``) are
+        accepted and ignored, so one set of settings opens either backend.
+
+        Raises
+        ------
+        RegistryUnavailableError
+            When the server cannot be reached.
+        RegistryFormatError
+            When the schema holds no registry, or one of another version: run ``landreg db upgrade``.
+        """
+        url, schema = split_schema(url, schema=schema)
+        with connect_database(url) as conn:
+            version = applied_version(conn, schema=schema)
+        latest = latest_version()
+        where = f"{describe_url(url)} (schema {schema})"
+        if version == 0:
+            raise RegistryFormatError(
+                f"no landreg registry in {where}; create it with `landreg db upgrade --registry <url>`"
+            )
+        if version != latest:
+            raise RegistryFormatError(
+                f"the registry in {where} has schema version {version}, this landreg needs {latest}; "
+                "run `landreg db upgrade --registry <url>`"
+                if version < latest
+                else f"the registry in {where} has schema version {version}, newer than this landreg ({latest})"
+            )
+        from psycopg_pool import ConnectionPool
+
+        def configure(conn: Any) -> None:
+            conn.execute(f'SET search_path TO "{schema}", public')
+
+        pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max_connections,
+            kwargs={"autocommit": True, "options": "-c TimeZone=UTC"},
+            configure=configure,
+            open=False,
+            name=f"landreg-{schema}",
+        )
+        pool.open(wait=True, timeout=30)
+        return cls(url, schema=schema, pool=pool, extent=extent, overlap_tolerance_m2=overlap_tolerance_m2)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._pool.close()
+
+    def __enter__(self) -> PostGISRegistry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ transactions
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """The connection of this thread's open write transaction, else one from the pool."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            yield conn
+            return
+        with self._pool.connection() as conn:
+            yield conn
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[Any]:
+        """One atomic write holding the registry's write lock; inside another, a savepoint."""
+        import psycopg
+
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            with conn.transaction():
+                yield conn
+            return
+        with self._pool.connection() as conn:
+            self._local.conn = conn
+            try:
+                with conn.transaction():
+                    conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"landreg:{self.schema}",))
+                    yield conn
+            except psycopg.errors.UniqueViolation as exc:
+                raise _unique_violation(exc) from exc
+            finally:
+                self._local.conn = None
+
+    @contextmanager
+    def transaction(self) -> Iterator[PostGISRegistry]:
+        """Several writes as one: inside ``with registry.transaction():`` all are stored, or none.
+
+        Each write inside becomes a savepoint of one PostgreSQL transaction, committed when the
+        block ends and rolled back when it raises.
+        """
+        with self._write_transaction():
+            yield self
+
+    # ------------------------------------------------------------------ storage steps
+    def _transaction_time(self) -> tuple[dt.datetime, str]:
+        """Now (UTC, milliseconds), strictly after the last recorded change, so history is totally ordered."""
+        now = dt.datetime.now(dt.UTC)
+        now = now.replace(microsecond=now.microsecond // 1000 * 1000)
+        with self._connection() as conn:
+            last = conn.execute("SELECT max(recorded_at) FROM plot_versions").fetchone()[0]
+        if last is not None:
+            previous = parse_datetime(format_datetime(last))
+            assert previous is not None
+            now = max(now, previous + dt.timedelta(milliseconds=1))
+        return now, format_datetime(now)
+
+    def _read_current(self, plot_id: str) -> Plot:
+        lock = " FOR UPDATE" if getattr(self._local, "conn", None) is not None else ""
+        with self._connection() as conn:
+            row = conn.execute(
+                f"SELECT {GEOM_OUT}, {', '.join(map(quoted, COLS))} FROM plots WHERE plot_id = %s{lock}", (plot_id,)
+            ).fetchone()
+        if row is None:
+            raise PlotNotFoundError(f"no plot with id {plot_id!r} in the registry at {self.label}")
+        return self._row_to_plot(row)
+
+    def _insert(
+        self,
+        values: list[dict[str, Any]],
+        geoms: np.ndarray,
+        *,
+        op: ChangeOp,
+        actor: str,
+        now_text: str,
+        note: str | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        wkbs = shapely.to_wkb(np.asarray(geoms, dtype=object))
+        batch = 5_000
+        with self._connection() as conn, conn.cursor() as cur:
+            for start in range(0, len(values), batch):
+                chunk = values[start : start + batch]
+                rows = [[wkbs[start + k]] + [param(c, v.get(c)) for c in COLS] for k, v in enumerate(chunk)]
+                cur.executemany(_INSERT_PLOT, rows)
+                history = [
+                    [*row, op.value, actor, now_text, None, dumps_json(added_fields(v)), None, None, note]
+                    for row, v in zip(rows, chunk, strict=True)
+                ]
+                cur.executemany(_INSERT_VERSION, history)
+                if progress is not None:
+                    progress(len(chunk))
+
+    def _new_version(
+        self,
+        plot: Plot,
+        new: dict[str, Any],
+        geom: Any,
+        *,
+        op: ChangeOp,
+        actor: str,
+        now_text: str,
+        note: str | None = None,
+    ) -> None:
+        """Write ``new`` as the next version of ``plot``: the UPDATE checks the version it replaces."""
+        new_vals, changed, before, after = version_change(plot, new, geom)
+        wkb = shapely.to_wkb(geom)
+        row = [stored_param(c, new_vals[c]) for c in COLS]
+        with self._connection() as conn:
+            cur = conn.execute(_UPDATE_PLOT, [wkb, *row, plot.plot_id, plot.version])
+            if cur.rowcount != 1:
+                current = conn.execute("SELECT version FROM plots WHERE plot_id = %s", (plot.plot_id,)).fetchone()
+                raise VersionConflictError(plot.plot_id, plot.version, current[0] if current else -1)
+            conn.execute(
+                "UPDATE plot_versions SET superseded_at = %s::timestamptz WHERE plot_id = %s AND superseded_at IS NULL",
+                (now_text, plot.plot_id),
+            )
+            history = [
+                op.value,
+                actor,
+                now_text,
+                None,
+                dumps_json(changed),
+                dumps_json(before),
+                dumps_json(after),
+                note,
+            ]
+            conn.execute(_INSERT_VERSION, [wkb, *row, *history])
+
+    # ------------------------------------------------------------------ checks against what is stored
+    def _existing_ids(self, ids: Sequence[str]) -> set[str]:
+        with self._connection() as conn:
+            rows = conn.execute("SELECT plot_id FROM plots WHERE plot_id = ANY(%s)", (list(ids),)).fetchall()
+        return {r[0] for r in rows}
+
+    def _live_codes(self, codes: Sequence[str], *, exclude: Sequence[str] = ()) -> set[str]:
+        with self._connection() as conn:
+            rows = conn.execute(
+                "SELECT code FROM plots WHERE valid_to IS NULL AND code = ANY(%s) AND NOT plot_id = ANY(%s)",
+                (list(codes), list(exclude)),
+            ).fetchall()
+        return {r[0] for r in rows}
+
+    def _overlaps(
+        self, geoms: np.ndarray, plot_ids: Sequence[str | None], *, exclude: Sequence[str] = ()
+    ) -> list[tuple[int, str, float]]:
+        """(batch index, other plot id, overlap m²) for live stored plots that a batch geometry overlaps."""
+        index = [i for i, g in enumerate(geoms) if g is not None]
+        if not index:
+            return []
+        skip = sorted(set(exclude) | {p for p in plot_ids if p})
+        wkbs = shapely.to_wkb(np.asarray([geoms[i] for i in index], dtype=object))
+        with self._connection() as conn:
+            rows = conn.execute(
+                "WITH batch AS (SELECT ord, ST_GeomFromWKB(wkb, 25832) AS g "
+                "FROM unnest(%s::bytea[]) WITH ORDINALITY AS t(wkb, ord)) "
+                "SELECT batch.ord, p.plot_id, ST_Area(ST_Intersection(p.geom, batch.g)) "
+                "FROM batch JOIN plots p ON p.valid_to IS NULL AND ST_Intersects(p.geom, batch.g) "
+                "WHERE NOT p.plot_id = ANY(%s) ORDER BY batch.ord, p.fid",
+                (list(wkbs), skip),
+            ).fetchall()
+        return [(index[int(ord_) - 1], pid, float(area)) for ord_, pid, area in rows]
+
+    def _validate(
+        self,
+        frame: gpd.GeoDataFrame,
+        *,
+        repair: bool,
+        context: str,
+        exclude_ids: Sequence[str] = (),
+        check_ids: bool = True,
+    ) -> ValidatedPlots:
+        return validate_plots(
+            frame,
+            repair=repair,
+            extent=self.extent,
+            overlap_tolerance_m2=self.overlap_tolerance_m2,
+            overlap_lookup=lambda g, ids: self._overlaps(g, ids, exclude=exclude_ids),
+            existing_ids=self._existing_ids if check_ids else None,
+            existing_codes=lambda codes: self._live_codes(codes, exclude=exclude_ids),
+            context=context,
+        )
+
+
+def _unique_violation(exc: Any) -> ValidationError:
+    """A uniqueness the database enforced, in the user's terms."""
+    constraint = getattr(exc.diag, "constraint_name", None) or ""
+    detail = getattr(exc.diag, "message_detail", None) or str(exc)
+    if constraint == "plots_live_code_key":
+        problem = Problem("input", "code", f"is already used by a live plot ({detail})")
+    elif constraint == "plots_plot_id_key":
+        problem = Problem("input", "plot_id", f"is already taken; plot ids are never reused ({detail})")
+    else:
+        problem = Problem("input", constraint or "record", f"is already stored ({detail})")
+    return ValidationError([problem], context="write")
