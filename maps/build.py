@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landreg.provenance import SyntheticSummary
 from landreg.scenarios.report import SCORE_TOLERANCE
 from maps.assets import offline_map
 from maps.elements import LegendControl, MapDecorations, PlotLayer, SearchControl
@@ -33,7 +34,7 @@ from maps.layers import (
     add_web_tiles,
 )
 from maps.plots import plot_payload
-from maps.sources import MapContext
+from maps.sources import MapContext, map_notice
 from maps.style import Classes, Legend, classify_categories, classify_values
 
 COLOR_BY = ("score", "price", "status")
@@ -117,7 +118,7 @@ def _finish(
     *,
     context: MapContext | None,
     drawn: list[str],
-    synthetic_what: Sequence[str],
+    notice: SyntheticSummary,
     title: str,
     subtitle: str | None,
     legends: Sequence[Legend],
@@ -129,11 +130,7 @@ def _finish(
 
     if web_tiles:
         add_web_tiles(m)
-    lines = (
-        context.attribution(drawn, synthetic_what=synthetic_what)
-        if context
-        else [f"{', '.join(synthetic_what).capitalize()}: synthetic demonstration data"]
-    )
+    lines = context.attribution(drawn, notice=notice) if context else ([notice.text()] if notice.any_synthetic else [])
     MapDecorations(attributions=lines, title=title, subtitle=subtitle).add_to(m)
     for i, legend in enumerate(legends):
         LegendControl(legend, position="bottomright" if i == 0 else "bottomleft").add_to(m)
@@ -242,11 +239,9 @@ def build_plot_map(
     m = offline_map(_bounds([frame, _region(context)]), assets=assets, title=title)
     drawn = _base(m, context) + _constraints(m, context)
     legends: list[Legend] = [classes.legend]
-    synthetic = ["plots", "scores"] if "score" in frame.columns else ["plots"]
     if price_surface is not None:
         _, legend = add_price_bands(m, price_surface)
         legends.append(legend)
-        synthetic.append("prices")
     if isochrones is not None and len(isochrones):
         add_isochrones(m, isochrones, show=True)
         drawn.append("roads")
@@ -262,7 +257,6 @@ def build_plot_map(
             profile=prof,
             not_applicable=not_applicable,
             area_names=names,
-            note="Plots, prices and scores: synthetic demonstration data",
             tooltip_field="score" if color_by == "score" else "status",
             decimals=decimals,
             simplify_m=simplify_m,
@@ -279,7 +273,7 @@ def build_plot_map(
         m,
         context=context,
         drawn=drawn,
-        synthetic_what=synthetic,
+        notice=map_notice(context, drawn, plots=frame),
         title=title,
         subtitle=f"{len(frame)} plots · colour: {color_by}",
         legends=legends[:2],
@@ -293,6 +287,7 @@ def build_overview_map(
     context: MapContext,
     *,
     area_stats: pd.DataFrame | None = None,
+    plots: pd.DataFrame | None = None,
     value: str = "effective_daa",
     assets: str = "inline",
     web_tiles: bool = True,
@@ -308,6 +303,9 @@ def build_overview_map(
     area_stats : DataFrame, optional
         Per ``area_id``: cluster scores and effective supply (:func:`landreg.analysis.area_statistics`);
         shown in the areas' popups.
+    plots : DataFrame, optional
+        The plots ``area_stats`` was computed from (with ``provenance``): what of them is
+        synthetic goes into the map's notice.
     value : str
         The column of ``area_stats`` that colours the areas.
     assets : str
@@ -344,12 +342,11 @@ def build_overview_map(
     if (f := context.get("destinations")) is not None:
         named.append((add_destinations(m, f), "name"))
         drawn.append("destinations")
-    synthetic = ["cluster scores", "supply"] if area_stats is not None else []
     return _finish(
         m,
         context=context,
         drawn=drawn,
-        synthetic_what=synthetic,
+        notice=map_notice(context, drawn, plots=plots if area_stats is not None else None),
         title=title,
         subtitle="business areas, roads, railways, destinations",
         legends=legends,
@@ -460,7 +457,6 @@ def build_scenario_map(
             extra_facts=facts,
             extra_columns=extra,
             tooltip_field="score_change",
-            note="Scenario on synthetic demonstration data",
         ),
         name=f"Plots: change ({int((cats != 'no change').sum())} of {len(frame)})",
     )
@@ -475,7 +471,7 @@ def build_scenario_map(
         m,
         context=context,
         drawn=drawn,
-        synthetic_what=["plots", "scenario"],
+        notice=map_notice(context, drawn, plots=frame),
         title=title,
         subtitle=subtitle or (notes[0] if notes else None),
         legends=[classes.legend],

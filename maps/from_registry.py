@@ -55,6 +55,7 @@ def overview_map_from_registry(
     return build_overview_map(
         context,
         area_stats=stats,
+        plots=scores.frame,
         value=value,
         assets=assets,
         web_tiles=web_tiles,

@@ -131,7 +131,8 @@ def plot_payload(
     tooltip_field : str, optional
         Column shown after the code in the hover tooltip.
     note : str, optional
-        A line under every popup (e.g. "synthetic demonstration data").
+        A line under every popup.  What is synthetic about each plot is said in its own popup,
+        from its provenance (:func:`synthetic_text`).
     decimals : int
         Coordinate decimals (5 ≈ 1 m).
     simplify_m : float
@@ -191,7 +192,23 @@ def _attribute_columns(f: pd.DataFrame, *, classes: Classes, area_names: Mapping
     }
     for key, source in _SOURCE_COLUMNS.items():
         columns[key] = _categorical([json_value(v) for v in _column(f, source)])
+    columns["synthetic"] = _categorical(synthetic_text(f))
     return columns
+
+
+def synthetic_text(frame: pd.DataFrame) -> list[str | None]:
+    """Per plot, which of its values are synthetic (e.g. ``"plots, prices, status"``), from its provenance.
+
+    None for a plot with no synthetic value (and for every plot of a frame without provenance).
+    """
+    if "provenance" not in frame.columns:
+        return [None] * len(frame)
+    from landreg.provenance import synthetic_groups_of
+
+    records = frame.drop(columns=[frame.geometry.name] if isinstance(frame, gpd.GeoDataFrame) else []).to_dict(
+        orient="records"
+    )
+    return [", ".join(synthetic_groups_of(r)) or None for r in records]
 
 
 def _score_columns(

@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
+
+from landreg.provenance import SyntheticSummary
 
 #: Context layers drawn by the maps (ids of ``layers.toml``).
 CONTEXT_LAYERS: tuple[str, ...] = (
@@ -23,7 +26,6 @@ CONTEXT_LAYERS: tuple[str, ...] = (
     "osm_streets",
     "business_areas",
 )
-SYNTHETIC_TEXT = "synthetic demonstration data"
 
 
 @dataclass
@@ -37,7 +39,8 @@ class MapContext:
     attributions : dict
         Layer id -> attribution text of the manifest.
     synthetic : dict
-        Layer id -> True for generated demonstration data.
+        Layer id -> True for generated demonstration data: the manifest's flag of every layer
+        it names (drawn or used by the enrichment), and for road projects their provenance.
     """
 
     layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
@@ -48,31 +51,64 @@ class MapContext:
         """The layer, or None when it is not loaded."""
         return self.layers.get(layer_id)
 
-    def attribution(self, layer_ids: Sequence[str], *, synthetic_what: Sequence[str] = ()) -> list[str]:
-        """Attribution lines for the layers drawn: real sources, then what is synthetic.
+    def attribution(self, layer_ids: Sequence[str], *, notice: SyntheticSummary | None = None) -> list[str]:
+        """Attribution lines for the layers drawn: the real sources, then the synthetic notice (if any).
 
         Parameters
         ----------
         layer_ids : sequence of str
             Layers drawn on the map.
-        synthetic_what : sequence of str
-            Other synthetic content drawn (e.g. ``"plots"``, ``"prices"``).
+        notice : SyntheticSummary, optional
+            What is synthetic in the data drawn (:func:`map_notice`); nothing is said when none is.
         """
-        real: list[str] = []
-        fake: list[str] = list(synthetic_what)
+        lines: list[str] = []
         for lid in layer_ids:
-            if lid not in self.layers:
+            if lid not in self.layers or self.synthetic.get(lid):
                 continue
-            if self.synthetic.get(lid):
-                fake.append(lid.replace("_", " "))
-            else:
-                text = self.attributions.get(lid, "")
-                if text and text not in real:
-                    real.append(text)
-        lines = real
-        if fake:
-            lines.append(f"{', '.join(dict.fromkeys(fake)).capitalize()}: {SYNTHETIC_TEXT}")
+            text = self.attributions.get(lid, "")
+            if text and text not in lines:
+                lines.append(text)
+        if notice is not None and notice.any_synthetic:
+            lines.append(notice.text())
         return lines
+
+
+def map_notice(
+    context: MapContext | None,
+    drawn: Sequence[str],
+    *,
+    plots: pd.DataFrame | None = None,
+    groups: Sequence[str] | None = None,
+) -> SyntheticSummary:
+    """What is synthetic in what a map shows: the plots' fields, the business areas and the layers.
+
+    Counted by :func:`landreg.provenance.summarize_synthetic` from the data itself: each plot's
+    provenance, each business area's provenance, the manifest flag of each layer drawn and of
+    each layer the plots' enrichment used (their ``layer_versions``).
+
+    Parameters
+    ----------
+    context : MapContext or None
+        The context layers.
+    drawn : sequence of str
+        Layer ids drawn on the map.
+    plots : DataFrame, optional
+        The plots drawn or analysed (with ``provenance``).
+    groups : sequence of str, optional
+        The plot field groups shown (default all).
+
+    Returns
+    -------
+    SyntheticSummary
+    """
+    from landreg.provenance import layers_used_by, summarize_synthetic
+
+    flags = context.synthetic if context is not None else {}
+    layers = {lid: bool(flags.get(lid)) for lid in drawn if lid not in ("business_areas",) and lid in flags}
+    if plots is not None:
+        layers.update(layers_used_by(plots, manifest=flags))
+    areas = context.get("business_areas") if context is not None and "business_areas" in drawn else None
+    return summarize_synthetic(plots, groups=groups, business_areas=areas, layers=dict(sorted(layers.items())) or None)
 
 
 def load_map_context(
@@ -102,22 +138,29 @@ def load_map_context(
     manifest = load_manifest(layers_dir)
     specs = {s.id: s for s in manifest.layers}
     ctx = MapContext()
+    ctx.synthetic.update({s.id: s.synthetic for s in manifest.layers})
     for lid in layer_ids:
         spec = specs.get(lid)
         if spec is None or spec.kind != "vector":
             continue
         ctx.layers[lid] = load_layer_spec(spec)  # type: ignore[assignment]
         ctx.attributions[lid] = spec.attribution
-        ctx.synthetic[lid] = spec.synthetic
-    if registry is not None:
+    if registry is not None:  # business areas and road projects as stored (they may have been edited)
         areas = registry.load_business_areas()
         if len(areas):
-            ctx.layers["business_areas"] = areas
-            ctx.synthetic["business_areas"] = True
-        projects = registry.load_road_projects()
-        ctx.layers["road_projects"] = projects
-        ctx.synthetic["road_projects"] = True
+            _add_entities(ctx, "business_areas", areas)
+        _add_entities(ctx, "road_projects", registry.load_road_projects())
     return ctx
+
+
+def _add_entities(ctx: MapContext, layer_id: str, frame: gpd.GeoDataFrame) -> None:
+    """Registry entities as a context layer: synthetic when any outline's provenance says so, else its sources."""
+    from landreg.provenance import entry_is_synthetic, entry_of, parse_provenance
+
+    entries = [entry_of(parse_provenance(p), "geometry") for p in frame["provenance"]] if "provenance" in frame else []
+    ctx.layers[layer_id] = frame
+    ctx.synthetic[layer_id] = any(entry_is_synthetic(e) for e in entries)
+    ctx.attributions[layer_id] = "; ".join(sorted({str(e.get("source")) for e in entries if e and e.get("source")}))
 
 
 def region_isochrones(context: MapContext, *, target: str, minutes: Sequence[float] = (10, 20, 30)) -> gpd.GeoDataFrame:

@@ -14,7 +14,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
-from maps.sources import MapContext
+from maps.sources import MapContext, map_notice
 from maps.style import LAND_STYLE, NEIGHBOUR_STYLE, ROADS_STYLE, Classes, classify_categories, classify_values
 
 WATER_COLOR = "#c9dcea"
@@ -172,22 +172,35 @@ def plot_map_png(
         areas.boundary.plot(ax=ax, color="#3d3d3d", linewidth=0.6, linestyle=":", zorder=4)
         drawn.append("business_areas")
     frame.plot(ax=ax, color=_colors(classes), edgecolor="#333", linewidth=0.2, zorder=5)
-    lines = context.attribution(drawn, synthetic_what=["plots"]) if context else ["Plots: synthetic demonstration data"]
+    lines = _attribution(context, drawn, plots=frame)
     return _finish(
         fig, ax, extent=extent, title=title or f"Plots by {color_by} ({len(frame)})", classes=classes, attribution=lines
     )
+
+
+def _attribution(context: MapContext | None, drawn: list[str], *, plots: Any = None) -> list[str]:
+    """Real sources of the layers drawn, then the synthetic notice derived from the data (none for real data)."""
+    notice = map_notice(context, drawn, plots=plots)
+    if context is not None:
+        return context.attribution(drawn, notice=notice)
+    return [notice.text()] if notice.any_synthetic else []
 
 
 def overview_png(
     context: MapContext,
     *,
     area_stats: Any = None,
+    plots: Any = None,
     value: str = "effective_daa",
     title: str = "Business land in Trondheimsregionen",
     width_in: float = 9.0,
     height_in: float = 8.0,
 ) -> Any:
-    """Business areas as symbols coloured by ``value`` of ``area_stats`` over the region."""
+    """Business areas as symbols coloured by ``value`` of ``area_stats`` over the region.
+
+    ``plots`` are the plots the statistics came from (with ``provenance``; their synthetic
+    values are counted in the notice).
+    """
     fig = _figure(width_in, height_in)
     ax = fig.add_subplot()
     munis = context.get("municipalities")
@@ -211,7 +224,7 @@ def overview_png(
     if (dest := context.get("destinations")) is not None:
         dest.plot(ax=ax, color="#1f4e79", markersize=8, marker="s", zorder=7)
         drawn.append("destinations")
-    lines = context.attribution(drawn, synthetic_what=["supply"] if classes is not None else [])
+    lines = _attribution(context, drawn, plots=plots if classes is not None else None)
     return _finish(fig, ax, extent=extent, title=title, classes=classes, attribution=lines)
 
 
@@ -235,5 +248,5 @@ def scenario_png(
     extent = _extent([moved, plots], margin=0.5 if len(moved) else 0.08)
     drawn = _context(ax, context, extent)
     plots.plot(ax=ax, color=_colors(classes), edgecolor="#333", linewidth=0.2, zorder=5)
-    lines = context.attribution(drawn, synthetic_what=["plots"]) if context else ["Plots: synthetic demonstration data"]
+    lines = _attribution(context, drawn, plots=plots)
     return _finish(fig, ax, extent=extent, title=title, classes=classes, attribution=lines)

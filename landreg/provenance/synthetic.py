@@ -280,21 +280,23 @@ def layers_used_by(plots: pd.DataFrame, *, manifest: Any) -> dict[str, bool]:
     plots : DataFrame
         Enriched plots with ``layer_versions`` (JSON text or dict; layer id -> version,
         ``"absent"`` for a layer that was not there).
-    manifest : Manifest
-        :func:`landreg.layers.manifest.load_manifest` of the layers folder.
+    manifest : Manifest or mapping
+        :func:`landreg.layers.manifest.load_manifest` of the layers folder, or layer id -> synthetic flag.
 
     Returns
     -------
     dict
         Only ids the manifest names (enrichment parameters and decided outcomes are no layers).
     """
-    specs = {s.id: s for s in manifest.layers}
+    flags: Mapping[str, bool] = (
+        manifest if isinstance(manifest, Mapping) else {s.id: bool(s.synthetic) for s in manifest.layers}
+    )
     used: dict[str, bool] = {}
     if "layer_versions" not in plots.columns:
         return used
     for value in plots["layer_versions"].dropna().unique():
         versions = json.loads(value) if isinstance(value, str) else dict(value)
         for lid, version in versions.items():
-            if lid in specs and version != "absent":
-                used[lid] = bool(specs[lid].synthetic)
+            if lid in flags and version != "absent":
+                used[lid] = bool(flags[lid])
     return dict(sorted(used.items()))

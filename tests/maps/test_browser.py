@@ -161,7 +161,7 @@ def test_overview_and_scenario_pages(browser, map_server, artifacts_dir, path, s
     page, log = _open(browser, map_server, path)
     assert page.locator(".leaflet-control-scale").count() == 1
     assert "Kartverket" in page.locator(".leaflet-control-attribution").inner_text()
-    assert "synthetic demonstration data" in page.locator(".leaflet-control-attribution").inner_text()
+    assert "Synthetic data — " in page.locator(".leaflet-control-attribution").inner_text()
     assert page.locator(".landreg-legend").count() >= 1
     page.screenshot(path=str(artifacts_dir / shot))
     log.assert_clean()

@@ -70,13 +70,17 @@ def test_plot_map_draws_every_plot_with_popup_data(scores, context, color_by):
     assert sum(data["columns"]["contrib"][i]) == pytest.approx(frame["score"].iloc[i], abs=0.1 * len(crit))
     assert sum(c[2] for c in data["criteria"]) == pytest.approx(100, abs=0.5)
     html = m.get_root().render()
+    n_synthetic = sum(
+        json.loads(p)["*"]["source"] == "synthetic" if isinstance(p, str) else p["*"]["source"] == "synthetic"
+        for p in frame["provenance"]
+    )
     for text in (
         "L.control.layers",
         "L.control.scale",
         "landreg.SearchControl",
         "landreg.LegendControl",
         "© Kartverket",
-        "synthetic demonstration data",
+        f"plots: {n_synthetic} of {len(frame)} plots synthetic",  # counted from the plots' provenance
     ):
         assert text in html
 

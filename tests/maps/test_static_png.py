@@ -16,7 +16,8 @@ def test_plot_png(scores, context, tmp_path, color_by):
     assert path.suffix == ".png" and path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     legend = fig.axes[0].get_legend()
     assert legend is not None and len(legend.get_texts()) >= 2
-    assert "synthetic demonstration data" in fig.get_supxlabel() and "Kartverket" in fig.get_supxlabel()
+    n = len(scores.frame)
+    assert f"plots: {n} of {n} plots synthetic" in fig.get_supxlabel() and "Kartverket" in fig.get_supxlabel()
 
 
 def test_overview_and_scenario_png(scores, context, registry, layers_dir, tmp_path):

@@ -74,6 +74,8 @@
     var reasons = get("reasons");
     if (reasons) { html += '<p class="landreg-excluded">Excluded: ' + esc(reasons) + "</p>"; }
     html += breakdownHtml(data, i);
+    var synthetic = get("synthetic");
+    if (synthetic) { html += '<p class="landreg-note">Synthetic (demonstration data): ' + esc(synthetic) + "</p>"; }
     if (data.note) { html += '<p class="landreg-note">' + esc(data.note) + "</p>"; }
     return html + "</div>";
   }
