@@ -248,6 +248,15 @@ def surface_cmd(registry_path, kind, basis, fees, mix, layers_dir, pixel_size_m,
     )
 
 
+def _echo_benchmark_sources(table: pd.DataFrame) -> None:
+    """One line per row of a benchmark comparison: where its figure comes from (and its conversion)."""
+    click.echo("sources:")
+    for _, row in table.iterrows():
+        where = " — ".join(part for part in (row["source"], row["url"]) if part)
+        conversion = f"; conversion to NOK: {row['conversion']}" if row["conversion"].startswith("missing") else ""
+        click.echo(f"  {row['id']}: {where}{conversion}")
+
+
 @prices_group.command("compare")
 @registry_option
 @click.option("--with", "with_", default=None, help="Benchmark ids, comma-separated (e.g. copenhagen,gothenburg).")
@@ -285,7 +294,13 @@ def compare_cmd(registry_path, with_, benchmarks_path, by, groups, kind, basis, 
     Benchmarks come from the bundled table or from --benchmarks FILE (every row of the
     file unless --with names some); each row shows its source and a like-for-like flag.
     """
-    from landreg.prices import compare_groups, compare_with_benchmarks, load_benchmarks, region_reference_price
+    from landreg.prices import (
+        compare_groups,
+        compare_with_benchmarks,
+        load_benchmarks,
+        prices_are_synthetic,
+        region_reference_price,
+    )
 
     if not with_ and not groups and benchmarks_path is None:
         raise click.UsageError("give --with BENCHMARKS, --benchmarks FILE and/or --groups A,B")
@@ -295,16 +310,18 @@ def compare_cmd(registry_path, with_, benchmarks_path, by, groups, kind, basis, 
         bench = load_benchmarks(benchmarks_path)
         ref = region_reference_price(obs, kind=kind, basis=basis, fees=fees, mix=mix)
         table = compare_with_benchmarks(ref, benchmarks=with_.split(",") if with_ else None, table=bench)
-        shown = table[
-            ["id", "region", "status", "price_nok_m2", "region_ratio", "like_for_like", "claimed_ratio", "source"]
-        ]
+        shown = table[["id", "status", "figure", "price_nok_m2", "region_ratio", "like_for_like", "claimed_ratio"]]
         _echo_table(shown, None)
+        _echo_benchmark_sources(table)
         missing = table.loc[table["status"] == "missing", "id"].tolist()
         like = table.loc[table["like_for_like"] == "yes", "id"].tolist()
+        claims = table.loc[table["status"] == "claim", "id"].tolist()
         click.echo(
-            f"like-for-like: {', '.join(like) or 'none'}; missing (no citable figure): {', '.join(missing) or 'none'}"
+            f"like-for-like: {', '.join(like) or 'none'}; missing (no citable figure): {', '.join(missing) or 'none'}; "
+            f"claims (not measurements): {', '.join(claims) or 'none'}"
         )
-        click.echo("Registry prices in the bundled layers are synthetic demonstration data.")
+        if prices_are_synthetic(obs):
+            click.echo("The registry's prices are synthetic demonstration data.")
         tables.append(table)
     if groups:
         parts = [g.strip() for g in groups.split(",")]

@@ -29,6 +29,9 @@ BENCHMARK_COLUMNS = (
     "date",
     "currency",
     "price_per_m2",
+    "bound",
+    "per",
+    "price_type",
     "land_use",
     "basis",
     "connection_fees_included",
@@ -36,15 +39,23 @@ BENCHMARK_COLUMNS = (
     "rate_date",
     "rate_source",
     "price_nok_m2",
+    "conversion",
     "like_for_like",
     "relative_to",
     "ratio_low",
     "ratio_high",
+    "url",
+    "quote",
+    "reference",
     "note",
 )
 STATUSES = ("measured", "claim", "missing")
 LIKE_FOR_LIKE = ("yes", "partly", "no", "missing")
 BENCHMARK_BASES = ("raw", "serviced", "unknown")
+#: ``per``: the area a price is per — m² of plot, or m² of gross floor area (bruttoarea) of the building.
+PRICE_AREAS = ("plot", "gross_floor_area")
+#: ``bound``: the source gives only an upper ("under 500") or lower bound.
+PRICE_BOUNDS = ("upper", "lower")
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _Check = Callable[[Any], str | None]  # returns what was expected, or None when the value is fine
@@ -86,6 +97,9 @@ FIELD_CHECKS: dict[str, _Check] = {
     "date": _date_or_text,
     "currency": _pattern(r"[A-Z]{3}", "a three-letter ISO 4217 currency code, e.g. 'DKK'"),
     "price_per_m2": _positive,
+    "bound": _choice(PRICE_BOUNDS),
+    "per": _choice(PRICE_AREAS),
+    "price_type": _text,
     "land_use": _text,
     "basis": _choice(BENCHMARK_BASES),
     "connection_fees_included": lambda v: None if isinstance(v, bool) else "true or false (leave out when unknown)",
@@ -96,14 +110,21 @@ FIELD_CHECKS: dict[str, _Check] = {
     "relative_to": _id_list,
     "ratio_low": _positive,
     "ratio_high": _positive,
+    "url": _pattern(r"https?://\S+", "an http(s) URL"),
+    "quote": _text,
+    "reference": _text,
     "note": _text,
 }
 _REQUIRED = ("id", "region", "status", "like_for_like")
 _NEEDED_BY_STATUS = {
-    "measured": ("price_per_m2", "currency", "nok_per_unit", "source", "date"),
-    "claim": ("source", "relative_to", "ratio_low", "ratio_high"),
+    "measured": ("price_per_m2", "currency", "source", "date"),
+    "claim": ("source",),
     "missing": (),
 }
+#: A claim states either a ratio to other rows or a price (e.g. one party's claim in a case).
+_CLAIM_FORMS = (("relative_to", "ratio_low", "ratio_high"), ("price_per_m2", "currency", "date"))
+#: Fields that only make sense beside a price.
+_PRICE_FIELDS = ("bound", "per")
 
 
 def _row_problems(row: dict[str, Any]) -> list[tuple[str, str]]:
@@ -122,14 +143,45 @@ def _row_problems(row: dict[str, Any]) -> list[tuple[str, str]]:
         if name not in row:
             why = "every row needs it" if name in _REQUIRED else f"a {status} row needs it"
             problems.append((name, f"missing ({why})"))
-    if "price_per_m2" in row and status != "measured":
-        problems.append(("status", f"a row with a price must have status 'measured', got {status!r}"))
+    if "price_per_m2" in row and status not in ("measured", "claim"):
+        problems.append(("status", f"a row with a price must have status 'measured' or 'claim', got {status!r}"))
+    if "price_per_m2" not in row:
+        problems += [(name, "only a row with price_per_m2 may have it") for name in _PRICE_FIELDS if name in row]
+    if status == "claim" and not any(all(f in row for f in form) for form in _CLAIM_FORMS):
+        problems.append(
+            ("status", "a claim needs relative_to, ratio_low and ratio_high, or price_per_m2, currency and date")
+        )
+    problems += _rate_problems(row)
     if status == "missing" and row.get("like_for_like") not in (None, "missing"):
         problems.append(("like_for_like", f"a missing row has like_for_like 'missing', got {row['like_for_like']!r}"))
     low, high = row.get("ratio_low"), row.get("ratio_high")
     if isinstance(low, (int, float)) and isinstance(high, (int, float)) and low > high:
         problems.append(("ratio_high", f"expected at least ratio_low ({low}), got {high}"))
     return problems
+
+
+def _rate_problems(row: dict[str, Any]) -> list[tuple[str, str]]:
+    """A conversion needs a cited rate: its date and source; NOK needs none (its rate is 1)."""
+    if "nok_per_unit" not in row:
+        return []
+    if row.get("currency") == "NOK":
+        ok = row["nok_per_unit"] == 1
+        return [] if ok else [("nok_per_unit", f"a NOK price has rate 1 (or none), got {row['nok_per_unit']!r}")]
+    return [
+        (f, "missing (a converted price needs the rate's date and source)")
+        for f in ("rate_date", "rate_source")
+        if f not in row
+    ]
+
+
+def _conversion(row: pd.Series) -> str:
+    if pd.isna(row["price_per_m2"]):
+        return ""
+    if row["currency"] == "NOK":
+        return "none needed (NOK)"
+    if pd.isna(row["nok_per_unit"]):
+        return f"missing (no cited {row['currency']}→NOK rate)"
+    return f"{row['nok_per_unit']:g} NOK per {row['currency']} ({row['rate_date']}, {row['rate_source']})"
 
 
 def _header_lines(text: str) -> list[int]:
@@ -171,7 +223,8 @@ def load_benchmarks(path: str | Path | None = None) -> pd.DataFrame:
     -------
     DataFrame
         :data:`BENCHMARK_COLUMNS`; unknown values are NaN/None; dates as ISO text.
-        ``price_nok_m2`` is NaN unless both the price and the rate are given.
+        ``price_nok_m2`` is the price in NOK (rate 1 for NOK), NaN when there is no
+        price or no cited rate; ``conversion`` says which rate was used or that it is missing.
         ``attrs["path"]`` names the file.
 
     Raises
@@ -180,8 +233,9 @@ def load_benchmarks(path: str | Path | None = None) -> pd.DataFrame:
         When the file cannot be read or a row breaks the schema: an unknown
         field, a value of the wrong type or out of range, a field the row's
         status needs left out (a measured row needs ``price_per_m2``, ``currency``,
-        ``nok_per_unit``, ``source`` and ``date``; a claim needs ``source``,
-        ``relative_to`` and the ratios), a duplicate id, or a claim relative to an
+        ``source`` and ``date``; a claim needs ``source`` and either ``relative_to``
+        with the ratios or a price with its currency and date; a rate to NOK needs
+        ``rate_date`` and ``rate_source``), a duplicate id, or a claim relative to an
         id the table does not hold.  The message lists every problem with the
         file, row (from 1, with its line) and field.
     """
@@ -213,6 +267,8 @@ def load_benchmarks(path: str | Path | None = None) -> pd.DataFrame:
     )
     for col in ("price_per_m2", "nok_per_unit", "ratio_low", "ratio_high"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
-    frame["price_nok_m2"] = frame["price_per_m2"] * frame["nok_per_unit"]
+    rate = frame["nok_per_unit"].where(frame["currency"] != "NOK", 1.0)
+    frame["price_nok_m2"] = frame["price_per_m2"] * rate
+    frame["conversion"] = [_conversion(row) for _, row in frame.iterrows()]
     frame.attrs["path"] = str(path)
     return frame

@@ -1,9 +1,12 @@
 """External reference prices (``benchmarks.toml``) and the comparison of the region with them.
 
-The committed table holds no invented figures: a region without a public,
-citable price has an empty price and ``status = "missing"``; the region's own
-claim (2–3 times Copenhagen/Gothenburg, context document 000) is kept as a
-``"claim"`` row.  Conversions to NOK use the rate stated in the row.
+The committed table holds no invented figures: its measured rows copy cited
+figures of ``references.toml`` (Kragerø, Aure, Overhalla list prices; the SKR
+survey's upper bound per m² of floor area), a region without a public, citable
+price has an empty price and ``status = "missing"``, and the region's own claim
+(2–3 times Copenhagen/Gothenburg, context document 000) and Ringsted's claimed
+compensation for farmland are ``"claim"`` rows.  Conversions to NOK use the
+cited rate stated in the row; without one the NOK price stays missing.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from landreg.prices.observations import ensure_like_for_like, fees_treatment, se
 __all__ = [
     "BENCHMARKS_PATH",
     "BENCHMARK_COLUMNS",
+    "benchmark_figure",
     "compare_with_benchmarks",
     "load_benchmarks",
     "region_reference_price",
@@ -97,8 +101,8 @@ def compare_with_benchmarks(
     reference : dict
         From :func:`region_reference_price`.
     benchmarks : sequence of str, optional
-        Benchmark ids (default: every measured or missing row).  Claims that
-        refer to any of them are added.
+        Benchmark ids (default: every row but the ratio claims).  Ratio claims
+        that refer to any of them are added.
     table : DataFrame, optional
         From :func:`load_benchmarks` (default: the shipped table).
     region_label : str
@@ -108,10 +112,16 @@ def compare_with_benchmarks(
     -------
     DataFrame
         The region's row first, then one row per benchmark: ``id, region, status,
-        price_nok_m2, region_ratio`` (region price / benchmark price, NaN when
-        missing), ``like_for_like`` (``"yes"`` only when the row says so *and* its
-        basis, and its treatment of connection fees when the row states one, are
-        the region's), ``claimed_ratio`` (claims), ``source, date, note``.
+        figure`` (as cited, with its currency, bound and area, see
+        :func:`benchmark_figure`), ``price_nok_m2``, ``region_ratio`` (region price /
+        benchmark price, only for a measured level per m² of plot in NOK that is at
+        least partly like for like; NaN for a missing row, a bound, a price per m² of
+        floor area, a claim, a price not converted or a row that is not like for
+        like), ``like_for_like`` (``"yes"`` only when the row says so *and* its
+        basis, and its treatment of connection fees when the row states one, are the
+        region's; ``"yes"`` or ``"partly"`` become ``"no"`` for another known basis or a
+        price per m² of floor area), ``claimed_ratio`` (ratio claims), ``source, url,
+        conversion, date, note``.
 
     Raises
     ------
@@ -119,7 +129,8 @@ def compare_with_benchmarks(
         When an id is not in the table.
     """
     table = load_benchmarks() if table is None else table
-    known = table.loc[table["status"] != "claim", "id"].tolist()
+    ratio_claim = (table["status"] == "claim") & table["relative_to"].map(lambda r: isinstance(r, list))
+    known = table.loc[~ratio_claim, "id"].tolist()
     wanted = known if benchmarks is None else [b.strip().lower() for b in benchmarks if b.strip()]
     unknown = [b for b in wanted if b not in set(table["id"])]
     if unknown:
@@ -127,9 +138,7 @@ def compare_with_benchmarks(
         raise UnknownBenchmarkError(f"unknown benchmark(s) {unknown}; the table{where} has {sorted(known)}")
     chosen = table[table["id"].isin(wanted)]
     claims = table[
-        (table["status"] == "claim")
-        & table["relative_to"].map(lambda r: bool(set(r or []) & set(wanted)))
-        & ~table["id"].isin(wanted)
+        ratio_claim & table["relative_to"].map(lambda r: bool(set(r or []) & set(wanted))) & ~table["id"].isin(wanted)
     ]
     region_price = float(reference["price_nok_m2"])
     rows = [
@@ -137,12 +146,15 @@ def compare_with_benchmarks(
             "id": "region",
             "region": region_label,
             "status": "measured (registry)",
+            "figure": f"{region_price:,.0f} NOK/m² (median)".replace(",", " "),
             "price_nok_m2": region_price,
             "region_ratio": 1.0,
             "like_for_like": "reference",
             "claimed_ratio": "",
             "source": f"landreg registry: median {reference['kind']} price, {reference['basis']} basis, "
             f"{reference['year']} (n={reference['n_observations']})",
+            "url": "",
+            "conversion": "",
             "date": str(reference["year"]),
             "note": "; ".join(reference.get("price_classes", ())),
         }
@@ -150,11 +162,11 @@ def compare_with_benchmarks(
     for _, b in pd.concat([chosen, claims]).iterrows():
         price = b["price_nok_m2"]
         like = b["like_for_like"]
-        if b["status"] == "measured" and like == "yes" and not _same_class(b, reference):
+        if like in ("yes", "partly") and not _comparable(b, reference, strict=like == "yes"):
             like = "no"
         claimed = (
             f"{b['ratio_low']:g}–{b['ratio_high']:g}× {', '.join(b['relative_to'] or [])}"
-            if b["status"] == "claim"
+            if isinstance(b["relative_to"], list)
             else ""
         )
         rows.append(
@@ -162,16 +174,66 @@ def compare_with_benchmarks(
                 "id": b["id"],
                 "region": b["region"],
                 "status": b["status"],
+                "figure": benchmark_figure(b),
                 "price_nok_m2": price,
-                "region_ratio": region_price / price if np.isfinite(price) and price > 0 else np.nan,
+                "region_ratio": region_price / price if _is_level(b) and like != "no" else np.nan,
                 "like_for_like": like,
                 "claimed_ratio": claimed,
                 "source": _text(b["source"]) or "(none: no citable figure)",
+                "url": _text(b["url"]),
+                "conversion": _text(b["conversion"]),
                 "date": _text(b["date"]),
                 "note": _text(b["note"]),
             }
         )
     return pd.DataFrame(rows)
+
+
+def benchmark_figure(row: pd.Series) -> str:
+    """A benchmark row's figure as cited, e.g. ``"80 NOK/m²"``, ``"< 500 SEK/m² floor area"``, ``"missing"``.
+
+    Parameters
+    ----------
+    row : Series
+        A row of :func:`load_benchmarks`.
+
+    Returns
+    -------
+    str
+        Empty for a ratio claim (its ratio is in ``claimed_ratio``).
+    """
+    price = row["price_per_m2"]
+    if price is None or not np.isfinite(price):
+        return "" if row["status"] == "claim" else "missing"
+    bound = {"upper": "< ", "lower": "> "}.get(_text(row.get("bound")), "")
+    unit = "m² floor area" if row.get("per") == "gross_floor_area" else "m²"
+    claim = " (claim)" if row["status"] == "claim" else ""
+    return f"{bound}{price:,.0f} {row['currency']}/{unit}{claim}".replace(",", " ")
+
+
+def _is_level(row: pd.Series) -> bool:
+    """Whether a row's NOK price is a measured level per m² of plot (so a ratio to it means something)."""
+    price = row["price_nok_m2"]
+    return (
+        row["status"] == "measured"
+        and np.isfinite(price)
+        and price > 0
+        and not _text(row.get("bound"))
+        and _text(row.get("per")) in ("", "plot")
+    )
+
+
+def _comparable(row: pd.Series, reference: dict[str, Any], *, strict: bool) -> bool:
+    """Whether a row can be like for like with the reference: per m² of plot, of its basis and fee treatment.
+
+    A row of another known basis (raw vs serviced), or priced per m² of floor area, never is.
+    ``strict`` (a "yes") also needs the basis stated and, when the row states one, the same fee treatment.
+    """
+    if _text(row.get("per")) not in ("", "plot"):
+        return False
+    if row["basis"] in ("raw", "serviced") and row["basis"] != reference["basis"]:
+        return False
+    return _same_class(row, reference) if strict else True
 
 
 def _same_class(row: pd.Series, reference: dict[str, Any]) -> bool:

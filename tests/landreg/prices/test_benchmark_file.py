@@ -24,6 +24,8 @@ date = 2025-01-01
 currency = "SEK"
 price_per_m2 = 1000.0
 nok_per_unit = 0.5
+rate_date = 2025-01-01
+rate_source = "test fixture rate"
 basis = "serviced"
 connection_fees_included = true
 like_for_like = "yes"
@@ -97,12 +99,12 @@ def test_bad_value_names_file_row_and_field(bundled_registry, tmp_path, line, ro
     ("text", "expected"),
     [
         (GOOD.replace('source = "test fixture"\n', ""), "row 1 (line 2, id 'test_town'), field 'source': missing"),
-        (GOOD.replace('id = "other_town"', 'id = "test_town"'), "row 2 (line 16, id 'test_town'), field 'id': "),
-        (GOOD.replace('region = "Other Town"\n', ""), "row 2 (line 16, id 'other_town'), field 'region': missing"),
+        (GOOD.replace('id = "other_town"', 'id = "test_town"'), "row 2 (line 18, id 'test_town'), field 'id': "),
+        (GOOD.replace('region = "Other Town"\n', ""), "row 2 (line 18, id 'other_town'), field 'region': missing"),
         (
             GOOD + '\n[[benchmark]]\nid = "c"\nregion = "C"\nstatus = "claim"\nsource = "s"\nlike_for_like = "no"\n'
             'relative_to = ["atlantis"]\nratio_low = 3.0\nratio_high = 2.0\n',
-            "row 3 (line 22, id 'c'), field 'relative_to': no row with id 'atlantis'",
+            "row 3 (line 24, id 'c'), field 'relative_to': no row with id 'atlantis'",
         ),
         ("[benchmark]\nid = 1\n", "expected one or more [[benchmark]] tables"),
         ('[[benchmark]]\nid = "x\n', "is not valid TOML"),

@@ -111,3 +111,24 @@ def test_summary_keeps_price_classes_apart_and_offers_no_mix(bundled_registry):
     shown = _run("summary", "--registry", bundled_registry, "--by", "year")
     assert shown.exit_code == 0 and "warning" not in shown.output
     assert _run("index", "--registry", bundled_registry, "--mix").exit_code == 0  # pooling stays where it applies
+
+
+def test_compare_shows_each_figures_source(bundled_registry):
+    """Every row of the comparison names its source and URL; claims, missing rows and missing conversions say so."""
+    from landreg.prices import BENCHMARKS_PATH, load_benchmarks
+
+    result = _run("compare", "--registry", bundled_registry, "--benchmarks", BENCHMARKS_PATH)
+    assert result.exit_code == 0, result.output
+    table = load_benchmarks()
+    sources = result.stdout.split("sources:\n", 1)[1]
+    for _, row in table.iterrows():
+        line = next(ln for ln in sources.splitlines() if ln.startswith(f"  {row['id']}: "))
+        if isinstance(row["url"], str):
+            assert row["url"] in line
+        if row["status"] == "missing":
+            assert "(none: no citable figure)" in line
+        if isinstance(row["currency"], str) and row["currency"] != "NOK" and row["price_per_m2"] > 0:
+            assert f"conversion to NOK: missing (no cited {row['currency']}→NOK rate)" in line
+    claims = table.loc[table["status"] == "claim", "id"]
+    assert f"claims (not measurements): {', '.join(claims)}" in result.stdout
+    assert "< 500 SEK/m² floor area" in result.stdout and "35 DKK/m² (claim)" in result.stdout
