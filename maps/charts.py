@@ -2,7 +2,9 @@
 
 Each function returns a :class:`matplotlib.figure.Figure` built without pyplot
 (so no GUI backend is ever touched); :func:`save_chart` writes it as PNG and
-SVG.  Charts of synthetic data carry the label "synthetic demonstration data";
+SVG.  Every real figure drawn carries its source: benchmark bars and cited
+in-region prices are numbered, and the numbers are listed (publisher, title,
+URL) under the chart.  Charts of synthetic data carry the label "synthetic demonstration data";
 the caller says which data is synthetic (``synthetic=``, derived from the data with
 :func:`landreg.prices.prices_are_synthetic`), there is no default.
 """
@@ -104,37 +106,129 @@ def chart_price_index(index_table: pd.DataFrame, *, synthetic: bool, title: str 
     return fig
 
 
+def _source_text(row: pd.Series) -> str:
+    source, url = str(row["source"]), row.get("url")
+    return f"{source} — {url}" if isinstance(url, str) and url and url not in source else source
+
+
+def _numbered_sources(rows: pd.DataFrame) -> tuple[list[int], list[str]]:
+    """A number per row referring to its source, and the notes ``[n] source — url`` (one per distinct source)."""
+    texts = [_source_text(row) for _, row in rows.iterrows()]
+    numbers = {text: n for n, text in enumerate(dict.fromkeys(texts), start=1)}
+    return [numbers[t] for t in texts], [f"[{n}] {text}" for text, n in numbers.items()]
+
+
+def _notes(lines: list[str]) -> str:
+    """Source notes, wrapped (never cut, so every URL stays whole)."""
+    return "\n".join(
+        textwrap.fill(line, 150, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
+        for line in lines
+    )
+
+
 def chart_benchmarks(comparison: pd.DataFrame, *, synthetic: bool) -> Any:
     """Bars of NOK/m²: the region and each benchmark (from :func:`landreg.prices.compare_with_benchmarks`).
 
-    Rows without a price are drawn as empty hatched bars labelled "missing";
-    claims are listed under the chart, not drawn as prices.
+    Each bar carries a number ``[n]`` that refers to its source (publisher, title,
+    URL) listed under the chart.  Rows without a NOK price (missing, or in another
+    currency without a cited rate) are drawn as empty hatched bars with their
+    figure as cited; an upper bound is drawn as an outlined bar labelled ``< x``;
+    a claimed price is drawn hatched and labelled "claim"; ratio claims are listed
+    under the chart, not drawn as prices.
     """
-    rows = comparison[comparison["status"] != "claim"].reset_index(drop=True)
-    claims = comparison[comparison["status"] == "claim"]
-    fig = _figure(8.0, 4.8)
+    rows = comparison[comparison["figure"].astype(str) != ""].reset_index(drop=True)
+    claims = comparison[comparison["figure"].astype(str) == ""]
+    fig = _figure(9.0, 5.6 + 0.16 * len(comparison))
     ax = fig.add_subplot()
     prices = rows["price_nok_m2"].to_numpy(dtype=float)
     known = np.isfinite(prices)
     height_missing = np.nanmax(prices) if known.any() else 1.0
+    numbers, notes = _numbered_sources(rows)
     for i, row in rows.iterrows():
-        if known[i]:
-            color = "#1f5f8b" if row["id"] == "region" else "#7a9e3b"
-            ax.bar(i, prices[i], color=color)
-            ax.text(i, prices[i], f"{prices[i]:,.0f}\n{row['like_for_like']}", ha="center", va="bottom", fontsize=8)
-        else:
+        tag = f"[{numbers[i]}]"
+        if not known[i]:
             ax.bar(i, height_missing, fill=False, hatch="//", edgecolor="#999999", ls="--")
-            ax.text(i, height_missing / 2, "missing\n(no citable figure)", ha="center", va="center", fontsize=8)
-    names = [textwrap.fill(str(r).split(",")[0].split(" (")[0], 20) for r in rows["region"]]
-    ax.set_xticks(range(len(rows)), names, fontsize=8)
+            cited = textwrap.fill(str(row["figure"]), 11)
+            what = "missing\n(no citable\nfigure)" if row["status"] == "missing" else f"{cited}\nnot in NOK"
+            ax.text(i, height_missing / 2, f"{what}\n{tag}", ha="center", va="center", fontsize=7)
+            continue
+        bound = str(row["figure"]).startswith(("<", ">"))
+        if row["status"] == "claim" or bound:
+            ax.bar(i, prices[i], fill=False, hatch="xx" if row["status"] == "claim" else "", edgecolor="#c06000")
+        else:
+            ax.bar(i, prices[i], color="#1f5f8b" if row["id"] == "region" else "#7a9e3b")
+        kind = "claim" if row["status"] == "claim" else row["like_for_like"]
+        text = f"{'< ' if bound else ''}{prices[i]:,.0f}\n{kind} {tag}"
+        ax.text(i, prices[i], text, ha="center", va="bottom", fontsize=7)
+    names = [str(r).split(",")[0].split(" (")[0].split(":")[0] for r in rows["region"]]
+    ax.set_xticks(range(len(rows)), names, fontsize=7, rotation=25, ha="right")
     ax.set_ylabel("NOK per m²")
-    ax.set_title("Region vs external benchmarks")
-    if len(claims):
-        text = "; ".join(
-            f"Claim, not a measurement: region {c['claimed_ratio']} ({str(c['source']).split(' (')[0]})"
-            for _, c in claims.iterrows()
-        )
-        ax.set_xlabel(textwrap.fill(text, 110), fontsize=8)
+    ax.set_title("Region vs external benchmarks (cited figures; bars numbered by source)")
+    for _, c in claims.iterrows():
+        notes.append(f"Claim, not a measurement: region {c['claimed_ratio']} ({str(c['source']).split(' (')[0]})")
+    ax.set_xlabel(_notes(notes), fontsize=6, loc="left")
+    _label(fig, synthetic=synthetic)
+    return fig
+
+
+def chart_cited_prices(
+    observations: pd.DataFrame,
+    *,
+    references: pd.DataFrame | None = None,
+    kind: str = "asking",
+    basis: str = "serviced",
+    synthetic: bool,
+) -> Any:
+    """Yearly median price of each municipality with cited figures, and the cited figures as points.
+
+    The registry's prices (one line per municipality, synthetic when ``synthetic``)
+    are drawn as lines; each cited figure of :func:`landreg.prices.in_region_references`
+    as a black marker (a hollow one when derived) labelled with its figure and
+    publisher, numbered to its source (publisher, title, URL) under the chart.
+
+    Parameters
+    ----------
+    observations : DataFrame
+        Price observations with ``municipality_no`` and ``year``.
+    references : DataFrame, optional
+        From :func:`landreg.prices.load_price_references` (default: the bundled table).
+    kind, basis : str
+        The registry prices drawn (the cited figures are drawn whatever their basis).
+    synthetic : bool
+        Whether the registry prices are synthetic (labels the chart).
+    """
+    from landreg.prices import in_region_references
+
+    cited = in_region_references(references).reset_index(drop=True)
+    numbers, notes = _numbered_sources(cited)
+    obs = select_prices(observations, kind=kind, basis=basis)
+    fig = _figure(9.0, 5.8)
+    ax = fig.add_subplot()
+    colours = ["#1f5f8b", "#7a9e3b", "#c06000", "#6a3d9a"]
+    for n, muni in enumerate(sorted(set(cited["municipality_no"]))):
+        colour = colours[n % len(colours)]
+        yearly = obs[obs["municipality_no"].astype(str) == muni].groupby("year")["price_nok_m2"].median()
+        name = str(obs.loc[obs["municipality_no"].astype(str) == muni, "municipality_name"].head(1).squeeze() or muni)
+        if len(yearly):
+            what = "synthetic" if synthetic else "registry"
+            label = f"{name}: median {kind} price, {basis} ({what})"
+            ax.plot(yearly.index, yearly.to_numpy(), color=colour, ls="--", marker=".", label=label)
+        points = cited[cited["municipality_no"] == muni]
+        for j, (i, ref) in enumerate(points.iterrows()):
+            face = "none" if ref["derived"] else "black"
+            ax.scatter(int(ref["year"]), ref["price_nok_m2"], s=60, marker="D", facecolors=face, edgecolors="black")
+            ax.annotate(
+                f"{ref['label']} [{numbers[i]}]",
+                (int(ref["year"]), ref["price_nok_m2"]),
+                fontsize=7,
+                xytext=(6, 4 if j % 2 == 0 else -10),
+                textcoords="offset points",
+            )
+    ax.scatter([], [], marker="D", color="black", label="cited figure (real; hollow = derived)")
+    ax.set_ylabel("NOK per m² of plot")
+    ax.set_title("Registry prices and cited in-region figures")
+    ax.legend(loc="upper left", fontsize=7)
+    ax.set_xlabel("year\n" + _notes(notes), fontsize=6)
     _label(fig, synthetic=synthetic)
     return fig
 

@@ -17,6 +17,7 @@ from landreg.prices import (
 from maps.charts import (
     SYNTHETIC_LABEL,
     chart_benchmarks,
+    chart_cited_prices,
     chart_price_by_municipality,
     chart_price_index,
     chart_price_surface,
@@ -69,3 +70,49 @@ def test_surface_map(tmp_path):
     surface = build_price_surface(points, mask=shapely.box(500_000, 7_000_000, 502_000, 7_002_000))
     assert np.isfinite(surface.values_nok_m2).all()
     _check(chart_price_surface(surface, points=points, synthetic=True), tmp_path, "surface")
+
+
+def _all_text(fig) -> str:
+    ax = fig.axes[0]
+    return "\n".join([t.get_text() for t in ax.texts] + [ax.get_xlabel(), ax.get_title()])
+
+
+def test_benchmark_chart_names_every_source(tmp_path):
+    """Every figure drawn carries a number, and every number's source and URL is listed under the chart."""
+    from landreg.prices import load_benchmarks
+
+    ref = {"price_nok_m2": 1800.0, "n_observations": 3, "year": 2026, "kind": "asking", "basis": "serviced"}
+    comparison = compare_with_benchmarks(ref)
+    fig = chart_benchmarks(comparison, synthetic=True)
+    text = _all_text(fig)
+    table = load_benchmarks()
+    for url in table["url"].dropna():
+        assert url in text
+    bars = [t.get_text() for t in fig.axes[0].texts]
+    assert len(bars) == int((comparison["figure"] != "").sum()) and all("[" in b for b in bars)
+    assert any("(claim)" in b for b in bars) and any("not in NOK" in b for b in bars)
+    assert "Claim, not a measurement" in text
+    _check(fig, tmp_path, "bench_sources")
+
+
+def test_cited_prices_chart_shows_real_points_beside_the_series(tmp_path):
+    from landreg.prices import in_region_references
+
+    cited = in_region_references()
+    munis = sorted(set(cited["municipality_no"]))
+    plots = make_plots([("m1", 100, "Malvik", "industry"), ("s1", 100, "Stjørdal", "industry")])
+    plots["municipality_no"] = munis[:2] if len(munis) >= 2 else munis * 2
+    rows = [
+        (pid, f"{year}-06-01", "asking", 1000.0 + 30 * (year - 2015), "serviced", True)
+        for pid in ("m1", "s1")
+        for year in range(2012, 2022)
+    ]
+    fig = chart_cited_prices(build_price_observations(plots, make_history(rows)), synthetic=True)
+    text = _all_text(fig)
+    for _, ref in cited.iterrows():
+        assert ref["label"] in text and ref["url"] in text
+    ax = fig.axes[0]
+    assert len(ax.collections) >= len(cited)  # one marker per cited figure
+    assert len(ax.lines) == len(set(plots["municipality_no"]))  # one synthetic line per municipality
+    assert "synthetic" in ax.get_legend().get_texts()[0].get_text()
+    _check(fig, tmp_path, "cited")
