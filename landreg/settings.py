@@ -15,6 +15,12 @@ class LandregSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LANDREG_", env_file=".env", extra="ignore")
 
     registry: Path = Field(default=Path("var/landreg.gpkg"), description="Registry GeoPackage file")
+    database_url: str | None = Field(
+        default=None,
+        pattern=r"^postgres(ql)?://",
+        description="PostgreSQL/PostGIS registry (postgresql://user:password@host:port/db[?schema=name]); "
+        "when set, used instead of the GeoPackage file",
+    )
     layers_dir: Path = Field(default=Path("layers"), description="Folder with layers.toml and the layer files")
     actor: str = Field(default="cli", description="Name recorded in history for CLI changes")
     busy_timeout_s: float = Field(default=30.0, gt=0, description="Seconds a writer waits for another's lock")

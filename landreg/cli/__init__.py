@@ -13,6 +13,7 @@ import click
 
 from landreg.cli.analysis_cmd import ANALYSIS_COMMANDS
 from landreg.cli.common import USER_ERRORS, print_error
+from landreg.cli.db_cmd import db_group
 from landreg.cli.decision_cmd import decision_group
 from landreg.cli.edit_cmd import merge_cmd, split_cmd
 from landreg.cli.enrich_cmd import enrich_cmd
@@ -87,6 +88,7 @@ for _cmd in (
     merge_cmd,
     road_group,
     plans_group,
+    db_group,
 ):
     main.add_command(_cmd)
 for _cmd in ANALYSIS_COMMANDS:

@@ -17,14 +17,29 @@ from landreg.settings import LandregSettings
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class RegistryParam(click.ParamType):
+    """A registry: a GeoPackage path (a :class:`~pathlib.Path`) or a ``postgresql://`` URL (kept as text)."""
+
+    name = "registry"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Path | str:
+        """The URL as given, or the path as a :class:`~pathlib.Path`."""
+        from landreg.registry.postgis import is_database_url
+
+        if isinstance(value, Path) or not is_database_url(value):
+            return Path(value)
+        return str(value)
+
+
 def registry_option(func: F) -> F:
-    """``--registry PATH``: default from ``LANDREG_REGISTRY``, else ``./var/landreg.gpkg``."""
+    """``--registry PATH|URL``: default ``LANDREG_DATABASE_URL``, else ``LANDREG_REGISTRY``, else the var/ file."""
     return click.option(
         "--registry",
         "registry_path",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=RegistryParam(),
         default=None,
-        help="Registry GeoPackage (default: $LANDREG_REGISTRY or ./var/landreg.gpkg).",
+        help="Registry GeoPackage or postgresql:// URL "
+        "(default: $LANDREG_DATABASE_URL, else $LANDREG_REGISTRY or ./var/landreg.gpkg).",
     )(func)
 
 
@@ -70,9 +85,31 @@ def resolve_layers_dir(path: Path | None) -> Path:
     return path if path is not None else LandregSettings().layers_dir
 
 
-def resolve_registry_path(path: Path | None) -> Path:
-    """The registry path from the option, else the settings (env / .env)."""
-    return path if path is not None else LandregSettings().registry
+def resolve_registry_path(path: Path | str | None) -> Any:
+    """The registry from the option, else the settings (env / .env): a GeoPackage path or a database URL."""
+    if path is not None:
+        return path
+    settings = LandregSettings()
+    return settings.database_url if settings.database_url else settings.registry
+
+
+def resolve_registry_file(path: Path | str | None) -> Path:
+    """The registry GeoPackage for commands that build a file (a database URL is refused).
+
+    Raises
+    ------
+    ConfigurationError
+        When the registry is a ``postgresql://`` database.
+    """
+    from landreg.errors import ConfigurationError
+
+    resolved = resolve_registry_path(path)
+    if isinstance(resolved, str):
+        raise ConfigurationError(
+            "this command builds a GeoPackage file, but the registry is a PostgreSQL database "
+            "(--registry or LANDREG_DATABASE_URL); give --registry a .gpkg path"
+        )
+    return resolved
 
 
 def open_from_cli(path: Path | None, *, create: bool = False) -> Any:

@@ -17,7 +17,7 @@ from landreg.cli.common import (
     progress_bar,
     registry_option,
     resolve_layers_dir,
-    resolve_registry_path,
+    resolve_registry_file,
 )
 from landreg.model.enums import PlotStatus, Readiness, Zoning
 from landreg.settings import LandregSettings
@@ -50,7 +50,7 @@ def init_cmd(registry_path: Path | None, layers_dir: Path | None, force: bool, n
     """
     from landreg.layers.build import create_registry_from_layers
 
-    path = resolve_registry_path(registry_path)
+    path = resolve_registry_file(registry_path)
     if path.exists() and not force:
         raise FileExistsError(f"{path} already exists; use --force to rebuild it")
     created = create_registry_from_layers(

@@ -34,6 +34,7 @@ from landreg.errors import (
 from landreg.model.enums import ChangeOp
 from landreg.model.plot import Plot
 from landreg.registry.codec import format_datetime, parse_datetime
+from landreg.registry.postgis.entities import PostGISEntities
 from landreg.registry.postgis.migrate import applied_version, check_schema_name, latest_version, upgrade_schema
 from landreg.registry.postgis.reads import PostGISReads
 from landreg.registry.postgis.sql import COLS, GEOM_IN, GEOM_OUT, HIST, param, placeholder, quoted, stored_param
@@ -110,7 +111,7 @@ def connect_database(url: str, *, timeout_s: float = 10.0) -> Any:
         ) from exc
 
 
-class PostGISRegistry(PlotWrites, PostGISReads):
+class PostGISRegistry(PlotWrites, PostGISReads, PostGISEntities):
     """Plot registry in a PostgreSQL/PostGIS schema (EPSG:25832), for many concurrent editors.
 
     Open with :meth:`open` or :meth:`create` (or :func:`landreg.open_registry` with a
@@ -156,7 +157,9 @@ class PostGISRegistry(PlotWrites, PostGISReads):
         max_connections: int = 8,
         **_ignored: Any,
     ) -> PostGISRegistry:
-        """Open the registry in ``schema`` of the database at ``url`` (default: ``?schema=`` of the URL, else ``landreg``).
+        """Open the registry in ``schema`` of the database at ``url``.
+
+        The schema defaults to the URL's ``?schema=``, else ``landreg``.
 
         Other keyword options (those of the GeoPackage backend, e.g. ``busy_timeout_s``) are
         accepted and ignored, so one set of settings opens either backend.

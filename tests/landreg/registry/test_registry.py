@@ -267,7 +267,6 @@ def test_paging_is_stable_and_complete(registry):
     assert len(codes) == 95 and len(set(codes)) == 95
 
 
-@pytest.mark.parametrize("backend", ["geopackage"])  # prices and entities are not yet stored in PostGIS
 def test_price_history(loaded):
     reg, ids = loaded
     reg.add_price_observations(
@@ -301,7 +300,6 @@ def test_file_is_a_standard_geopackage(loaded, registry_path):
     assert info["features"] == 9
 
 
-@pytest.mark.parametrize("backend", ["geopackage"])  # prices and entities are not yet stored in PostGIS
 def test_summary(loaded, plots):
     reg, _ = loaded
     s = summarize_registry(reg)

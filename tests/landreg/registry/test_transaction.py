@@ -12,14 +12,13 @@ from landreg.model.entities import Decision
 from landreg.registry import open_registry
 from landreg.testing import make_plot_frame
 
-GPKG_ONLY = pytest.mark.parametrize("backend", ["geopackage"])  # decisions are not yet stored in PostGIS
+GPKG_ONLY = pytest.mark.parametrize("backend", ["geopackage"])  # reads the file through sqlite3
 
 
 def _decision(did: str) -> Decision:
     return Decision(decision_id=did, title=f"Beslutning {did} – Torgård")
 
 
-@GPKG_ONLY
 def test_a_failing_write_undoes_the_writes_before_it(registry):
     registry.save_decisions([_decision("old")])
     bad = make_plot_frame(2)
@@ -31,7 +30,6 @@ def test_a_failing_write_undoes_the_writes_before_it(registry):
     assert registry.count_plots(include_ended=True) == 0
 
 
-@GPKG_ONLY
 def test_writes_in_a_transaction_are_stored_together(registry):
     with registry.transaction():
         registry.save_decisions([_decision("new")])

@@ -120,7 +120,7 @@ CREATE TABLE business_areas (
     strategic_note text,
     nuisance_class text,
     occupants jsonb,
-    anchor jsonb,
+    anchor text,
     provenance jsonb
 );
 COMMENT ON TABLE business_areas IS 'Business areas (næringsområder) and clusters';
