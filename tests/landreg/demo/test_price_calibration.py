@@ -77,3 +77,16 @@ def test_other_areas_follow_the_regional_level():
 def test_unknown_area_names_the_fix():
     with pytest.raises(KeyError, match="RELATIVE_LEVEL"):
         serviced_level_nok_m2("atlantis")
+
+
+def test_manifest_describes_the_calibration():
+    """The manifest says the prices are synthetic *and* calibrated, naming every cited figure used."""
+    from landreg.layers.manifest import load_manifest
+
+    spec = load_manifest(LAYERS).get("price_history")
+    assert spec.synthetic and "not calibrated" not in spec.source and "calibrated" in spec.source
+    refs = load_price_references().set_index("id")
+    for anchor in calibration_anchors():
+        for figure in refs.loc[list(anchor.reference_ids), "figure"]:
+            assert f"{figure:,.0f}".replace(",", " ") in spec.source
+        assert str(anchor.year) in spec.source
