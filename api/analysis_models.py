@@ -16,6 +16,25 @@ from landreg.scenarios import ScenarioSpec
 Rows = list[dict[str, Any]]
 
 
+class SyntheticCountModel(BaseModel):
+    """How many values of one group are synthetic (landreg.provenance.SyntheticCount)."""
+
+    what: str = Field(description="plots, prices, status, zoning, readiness, owners, firms, price observations, ...")
+    n_synthetic: int
+    n_total: int
+    unit: str = Field(description="plots, observations, areas or layers")
+    sources: dict[str, int] = Field(description="Source -> number of values of the group from it")
+    synthetic_items: list[str] = Field(description="For layers: the ids of the synthetic layers used")
+
+
+class SyntheticNotice(BaseModel):
+    """What is synthetic in the data a response used, counted from the data (empty for real data)."""
+
+    synthetic: bool = Field(description="True when any value used is generated demonstration data")
+    counts: list[SyntheticCountModel]
+    notice: dict[str, str] = Field(description="The notice in English (en) and bokmål (nb); empty when nothing is")
+
+
 class ProfileRecord(BaseModel):
     """Which profile, at which version, produced a result (so it can be reproduced)."""
 
@@ -47,6 +66,7 @@ class ScoresResponse(ScoreRecord):
     n_plots: int
     n_excluded: int
     plots: Rows
+    synthetic: SyntheticNotice
 
 
 class ExplanationResponse(ScoreRecord):
@@ -60,6 +80,7 @@ class ExplanationResponse(ScoreRecord):
     contributions: Rows = Field(
         description="Per criterion: raw value, 0..1 value, weight as applied, points, missing, applicable and reason"
     )
+    synthetic: SyntheticNotice
 
 
 class ClustersResponse(BaseModel):
@@ -69,6 +90,7 @@ class ClustersResponse(BaseModel):
     gap_m: float = Field(description="Plots within this gap (metres) form one block")
     areas: Rows = Field(description="Per business area: its cluster scores (see landreg.clusters.cluster_scores)")
     plots: Rows = Field(description="Per plot: block_id, block_area_daa (null when not available), synergy_score")
+    synthetic: SyntheticNotice
 
 
 class HotspotsResponse(BaseModel):
@@ -79,6 +101,7 @@ class HotspotsResponse(BaseModel):
         description="Per plot: plot_id, code, business_area_id, price_nok_m2, moran_i, moran_p, moran_quadrant, "
         "moran_class, gi_star, gi_z, gi_p, gi_class (hot, cold, high_outlier, low_outlier or not_significant)"
     )
+    synthetic: SyntheticNotice
 
 
 class SupplyParams(BaseModel):
@@ -103,6 +126,7 @@ class SupplyResponse(BaseModel):
         "effective_share and, with an uptake, years_nominal and years_effective"
     )
     areas: Rows = Field(description="Per business area: the same columns as for municipalities")
+    synthetic: SyntheticNotice
 
 
 class PriceSummaryResponse(BaseModel):
@@ -112,7 +136,8 @@ class PriceSummaryResponse(BaseModel):
     kind: str | None = Field(description="asking or transaction; null for both")
     basis: str | None = Field(description="raw or serviced; null for both")
     rows: Rows = Field(description="One row per group with counts and price statistics in NOK/m²")
-    note: str
+    note: str = Field(description="What of the observations summarised is synthetic; empty when none is")
+    synthetic: SyntheticNotice
 
 
 class SearchResponse(BaseModel):
@@ -128,6 +153,7 @@ class SearchResponse(BaseModel):
     exclusion_summary: dict[str, int] = Field(description="Requirement -> number of plots or sites it left out")
     relocation: dict[str, Any] | None = Field(description="Freed plots and decares, supply before and after")
     notes: list[str]
+    synthetic: SyntheticNotice
 
 
 class ScenarioResponse(BaseModel):
@@ -141,6 +167,7 @@ class ScenarioResponse(BaseModel):
     plots: Rows = Field(
         description="The plots that changed: status, travel times, score, rank and effective decares before and after"
     )
+    synthetic: SyntheticNotice
 
 
 class ScenarioInfo(BaseModel):

@@ -62,6 +62,7 @@ class Collection(ABC):
     editable: bool = False
     attribution: str = ""
     queryables: dict[str, str] = field(default_factory=dict)
+    synthetic: bool | None = None  # a layer's manifest flag; None where each feature's provenance tells
 
     @abstractmethod
     def features(self, query: ItemsQuery, *, registry: Any) -> FeaturePage:
@@ -238,9 +239,15 @@ def load_static_collections(layers_dir: Path) -> list[Collection]:
             "Destinations",
             "Port, airport, stations, freight terminal, junctions used for road access",
             "dest_id",
-            "© Kartverket; synthetic where marked",
+            "© Kartverket",
         ),
     ]
+    from landreg.layers.manifest import load_manifest
+
+    try:
+        flags = {s.id: (s.synthetic, s.attribution) for s in load_manifest(layers_dir).layers}
+    except (LandregError, OSError):  # each layer's own read below says what is wrong
+        flags = {}
     for layer_id, title, desc, id_col, attribution in specs:
         try:
             frame = load_layer(layer_id, layers_dir=layers_dir)
@@ -257,8 +264,9 @@ def load_static_collections(layers_dir: Path) -> list[Collection]:
                 desc,
                 id_col,
                 frame=frame,
-                attribution=attribution,
+                attribution=flags[layer_id][1] if layer_id in flags else attribution,
                 queryables=_queryables_of(frame),
+                synthetic=flags[layer_id][0] if layer_id in flags else None,
             )
         )
     return out
@@ -270,8 +278,8 @@ def registry_collections() -> list[Collection]:
         PlotsCollection(
             "plots",
             "Plots of business land",
-            "Plots (tomter) with status, zoning, readiness and asking price; synthetic demonstration data "
-            "where provenance says so",
+            "Plots (tomter) with status, zoning, readiness and asking price; each value's provenance "
+            "(source, date, method) says where it came from, and each response counts what is synthetic",
             "plot_id",
             editable=True,
             queryables=dict(QUERYABLE_TYPES),

@@ -15,13 +15,17 @@ _STYLE = (
 )
 
 
-def page(title: str, body: str) -> HTMLResponse:
-    """A complete HTML page."""
+def page(title: str, body: str, *, notice: str = "") -> HTMLResponse:
+    """A complete HTML page; ``notice`` says what of the data shown is synthetic (empty: nothing is).
+
+    The notice comes from :meth:`landreg.provenance.SyntheticSummary.text` over the data shown.
+    """
+    said = f"<p class='note synthetic'>{html.escape(notice)}</p>" if notice else ""
     return HTMLResponse(
         f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-        f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>{body}"
+        f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>{body}{said}"
         "<p class='note'>Contains data from Kartverket (© Kartverket, CC BY 4.0) and © OpenStreetMap contributors "
-        "(ODbL). Plots, prices, terrain and hazards are synthetic demonstration data.</p></body></html>"
+        "(ODbL).</p></body></html>"
     )
 
 

@@ -23,8 +23,9 @@ from landreg.registry import open_registry
 
 DESCRIPTION = (
     "Registry of business land (næringsareal) in Trondheimsregionen, served as OGC API – Features "
-    "(Parts 1–4). Reads are public; edits need a bearer token. Plots, prices, terrain and hazards are "
-    "synthetic demonstration data; boundaries, roads and place names © Kartverket (CC BY 4.0)."
+    "(Parts 1–4). Reads are public; edits need a bearer token. Every value carries its provenance, and "
+    "responses say what of the data they used is synthetic (the `synthetic` member); boundaries, roads "
+    "and place names © Kartverket (CC BY 4.0)."
 )
 
 

@@ -27,7 +27,9 @@ from api.crs import CRS84
 from api.deps import get_registry
 from api.errors import InvalidParameterError
 from api.features import geojson_response, json_response, scores_feature_collection
+from api.synthetic import registry_notice
 from landreg import analysis
+from landreg.provenance import price_synthetic_summary
 from landreg.scoring import parse_weights
 from landreg.search import SiteRequirements
 
@@ -56,6 +58,7 @@ def scores(
     limit: int = Query(100, ge=1, le=10_000, description="Best plots returned"),
     f: Literal["json", "geojson"] = Query("json", description="json, or geojson for a FeatureCollection"),
     registry: Any = Depends(get_registry),
+    synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Attractiveness scores of the live plots (0–100 and rank), as JSON or GeoJSON (`f=geojson`).
 
@@ -69,8 +72,10 @@ def scores(
         municipality_no=_list(municipality_no),
     )
     if f == "geojson":
-        return geojson_response(scores_feature_collection(result, limit=limit), crs_uri=CRS84)
-    return json_response(result.to_dict(limit=limit))
+        return geojson_response(
+            {**scores_feature_collection(result, limit=limit), "synthetic": synthetic}, crs_uri=CRS84
+        )
+    return json_response({**result.to_dict(limit=limit), "synthetic": synthetic})
 
 
 @router.get("/scores/{plot_id}", response_model=ExplanationResponse, summary="One plot's score, explained")
@@ -79,6 +84,7 @@ def explain(
     profile: str = Query("general"),
     weights: str | None = Query(None),
     registry: Any = Depends(get_registry),
+    synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """How one plot's score is made up: each criterion's value, weight and points.
 
@@ -90,7 +96,7 @@ def explain(
         from landreg.errors import PlotNotFoundError
 
         raise PlotNotFoundError(f"no live plot with id {plot_id!r}")
-    return json_response(result.explain(match[0]))
+    return json_response({**result.explain(match[0]), "synthetic": synthetic})
 
 
 @router.get("/clusters", response_model=ClustersResponse, summary="Cluster scores per business area (landreg.clusters)")
@@ -98,11 +104,11 @@ def clusters(
     industry: str | None = Query(None, description="NACE codes whose good neighbours count, e.g. 46.72"),
     gap_m: float = Query(10.0, ge=0, le=500, description="Plots within this gap form one block"),
     registry: Any = Depends(get_registry),
+    synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Cluster scores per business area: density, synergy with the given industries, contiguous supply."""
-    return json_response(
-        analysis.score_registry_clusters(registry, industry_nace=_list(industry), gap_m=gap_m).to_dict()
-    )
+    result = analysis.score_registry_clusters(registry, industry_nace=_list(industry), gap_m=gap_m)
+    return json_response({**result.to_dict(), "synthetic": synthetic})
 
 
 @router.get("/hotspots", response_model=HotspotsResponse, summary="Price hot and cold spots (Local Moran's I, Gi*)")
@@ -111,9 +117,11 @@ def hotspots(
     alpha: float = Query(0.05, gt=0, lt=1),
     seed: int = Query(0, ge=0, le=2**32 - 1, description="Seed of the permutation test (0 to 2³²−1)"),
     registry: Any = Depends(get_registry),
+    synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Price hot and cold spots of the asking prices (Local Moran's I and Gi*, FDR-corrected, seeded)."""
-    return json_response(analysis.find_registry_price_hotspots(registry, k=k, alpha=alpha, seed=seed).to_dict())
+    result = analysis.find_registry_price_hotspots(registry, k=k, alpha=alpha, seed=seed)
+    return json_response({**result.to_dict(), "synthetic": synthetic})
 
 
 @router.get("/supply", response_model=SupplyResponse, summary="Effective supply per municipality and business area")
@@ -121,11 +129,11 @@ def supply(
     profile: str = Query("general"),
     uptake_daa_per_year: float | None = Query(None, gt=0, description="Yearly uptake for years of supply"),
     registry: Any = Depends(get_registry),
+    synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Supply in decares by status and effective supply per municipality, business area and region."""
-    return json_response(
-        analysis.compute_registry_supply(registry, profile=profile, uptake_daa_per_year=uptake_daa_per_year).to_dict()
-    )
+    result = analysis.compute_registry_supply(registry, profile=profile, uptake_daa_per_year=uptake_daa_per_year)
+    return json_response({**result.to_dict(), "synthetic": synthetic})
 
 
 @router.get("/prices/summary", response_model=PriceSummaryResponse, summary="Price summaries by a grouping")
@@ -140,14 +148,9 @@ def prices_summary(
     from landreg.json_values import json_value
 
     rows = [{k: json_value(v) for k, v in rec.items()} for rec in table.to_dict(orient="records")]
+    notice = price_synthetic_summary(registry, kind=kind, basis=basis)
     return json_response(
-        {
-            "by": by,
-            "kind": kind,
-            "basis": basis,
-            "rows": rows,
-            "note": "prices in the bundled data are synthetic demonstration data",
-        }
+        {"by": by, "kind": kind, "basis": basis, "rows": rows, "note": notice.text(), "synthetic": notice.to_dict()}
     )
 
 
@@ -165,7 +168,11 @@ class SearchRequest(SiteRequirements):
 
 
 @router.post("/search", response_model=SearchResponse, summary="Ranked sites for a firm's requirements, with reasons")
-def search(body: SearchRequest, registry: Any = Depends(get_registry)) -> Response:
+def search(
+    body: SearchRequest,
+    registry: Any = Depends(get_registry),
+    synthetic: dict[str, Any] = Depends(registry_notice),
+) -> Response:
     """Ranked sites that meet a firm's requirements, each saying what helped and held it back.
 
     Plots and sites left out are listed with their reasons.
@@ -175,7 +182,7 @@ def search(body: SearchRequest, registry: Any = Depends(get_registry)) -> Respon
     requirements = SiteRequirements(**body.model_dump(exclude={"limit", "profiles"}))
     profiles = check_profile_definitions({"profiles": body.profiles}, where="request body") if body.profiles else None
     result = analysis.search_registry(registry, requirements=requirements, profiles=profiles)
-    return json_response(result.to_dict(limit=body.limit))
+    return json_response({**result.to_dict(limit=body.limit), "synthetic": synthetic})
 
 
 @router.get("/scenarios", response_model=list[ScenarioInfo], summary="Scenarios that can be run")
@@ -194,6 +201,7 @@ def scenario(
     name: str,
     profile: str = Query("general"),
     registry: Any = Depends(get_registry),
+    synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Run a scenario on a copy of the data: scores, travel times and supply before and after.
 
@@ -202,6 +210,5 @@ def scenario(
     if len(name) > 200:
         raise InvalidParameterError("scenario name too long")
     layers_dir = request.app.state.settings.layers_dir
-    return json_response(
-        analysis.run_registry_scenario(registry, name, layers_dir=layers_dir, profile=profile).to_dict()
-    )
+    report = analysis.run_registry_scenario(registry, name, layers_dir=layers_dir, profile=profile)
+    return json_response({**report.to_dict(), "synthetic": synthetic})

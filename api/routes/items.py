@@ -20,6 +20,7 @@ from api.features import GEOJSON, frame_to_features, geojson_response
 from api.params import ItemsQuery, as_of_param, collection_param, crs_param, items_query_param
 from api.routes.ogc import base_url
 from api.settings import ApiSettings
+from api.synthetic import features_summary
 
 _GEOJSON_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {GEOJSON: {}}}}
 
@@ -48,9 +49,14 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         links = _paging_links(
             request, offset=query.offset, limit=query.limit, returned=returned, matched=page.number_matched
         )
+        summary = features_summary(coll.id, page.features, layer_synthetic=coll.synthetic)
         if wants_html(request, f):
             nav = html.links_list([lk for lk in links if lk["rel"] in ("next", "prev")])
-            return html.page(f"{coll.title}: {page.number_matched} features", nav + html.features_table(page.features))
+            return html.page(
+                f"{coll.title}: {page.number_matched} features",
+                nav + html.features_table(page.features),
+                notice=summary.text() if summary else "",
+            )
         body = {
             "type": "FeatureCollection",
             "numberMatched": page.number_matched,
@@ -58,6 +64,8 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
             "features": page.features,
             "links": links,
         }
+        if summary is not None:  # what of this page is synthetic, counted from its features
+            body["synthetic"] = summary.to_dict()
         return geojson_response(body, crs_uri=query.crs_uri)
 
     @router.get(
@@ -79,8 +87,15 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         feature, headers = coll.feature(
             feature_id, registry=registry, crs_uri=crs_uri, as_of=as_of, root=base_url(request)
         )
+        summary = features_summary(coll.id, [feature], layer_synthetic=coll.synthetic)
         if wants_html(request, f):
-            return html.page(f"{coll.title}: {feature_id}", html.features_table([feature], limit_columns=60))
+            return html.page(
+                f"{coll.title}: {feature_id}",
+                html.features_table([feature], limit_columns=60),
+                notice=summary.text() if summary else "",
+            )
+        if summary is not None:
+            feature = {**feature, "synthetic": summary.to_dict()}
         return geojson_response(feature, crs_uri=crs_uri, headers=headers)
 
     @router.get(

@@ -13,6 +13,7 @@ from api.crs import STORAGE_CRS_URI, SUPPORTED_CRS
 from api.deps import get_registry, wants_html
 from api.features import json_response
 from api.params import collection_param
+from api.synthetic import registry_notice
 
 router = APIRouter()
 
@@ -83,8 +84,15 @@ def _collection_doc(request: Request, coll: Collection, registry: Any) -> dict[s
 
 
 @router.get("/", summary="Landing page", tags=["OGC API – Features"])
-def landing(request: Request, f: str | None = Query(None, description="json or html")) -> Response:
-    """The landing page: links to the API definition, conformance and collections (JSON or HTML)."""
+def landing(
+    request: Request,
+    f: str | None = Query(None, description="json or html"),
+    synthetic: dict[str, Any] = Depends(registry_notice),
+) -> Response:
+    """The landing page: links to the API definition, conformance and collections (JSON or HTML).
+
+    ``synthetic`` says what of the registry's data is synthetic (counted from it; empty for real data).
+    """
     root = base_url(request)
     links = [
         {"rel": "self", "type": "application/json", "href": f"{root}/", "title": "This document"},
@@ -99,9 +107,13 @@ def landing(request: Request, f: str | None = Query(None, description="json or h
         {"rel": "data", "type": "application/json", "href": f"{root}/collections", "title": "Collections"},
     ]
     links += getattr(request.app.state, "extra_links", [])
-    body = {"title": request.app.title, "description": request.app.description, "links": links}
+    body = {"title": request.app.title, "description": request.app.description, "links": links, "synthetic": synthetic}
     if wants_html(request, f):
-        return html.page(request.app.title, f"<p>{request.app.description}</p>{html.links_list(links)}")
+        return html.page(
+            request.app.title,
+            f"<p>{request.app.description}</p>{html.links_list(links)}",
+            notice=synthetic["notice"]["en"],
+        )
     return json_response(body)
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.analysis_models import ScoresResponse, SupplyResponse
 from api.deps import get_registry
 from api.features import json_response
+from api.synthetic import registry_notice
 from landreg import analysis
 from landreg.scoring import load_profile
 from landreg.scoring.profile_file import check_profile_definitions
@@ -64,7 +65,11 @@ class SupplyRequest(CustomProfileRequest):
 
 
 @router.post("/scores", response_model=ScoresResponse, summary="Attractiveness scores with a custom profile")
-def scores_with_profile(body: ScoresRequest, registry: Any = Depends(get_registry)) -> Response:
+def scores_with_profile(
+    body: ScoresRequest,
+    registry: Any = Depends(get_registry),
+    synthetic: dict[str, Any] = Depends(registry_notice),
+) -> Response:
     """Attractiveness scores with a profile given in the request body (weights, limits, industries)."""
     result = analysis.score_registry(
         registry,
@@ -72,13 +77,17 @@ def scores_with_profile(body: ScoresRequest, registry: Any = Depends(get_registr
         statuses=body.status or None,
         municipality_no=body.municipality_no,
     )
-    return json_response(result.to_dict(limit=body.limit))
+    return json_response({**result.to_dict(limit=body.limit), "synthetic": synthetic})
 
 
 @router.post("/supply", response_model=SupplyResponse, summary="Effective supply with a custom profile")
-def supply_with_profile(body: SupplyRequest, registry: Any = Depends(get_registry)) -> Response:
+def supply_with_profile(
+    body: SupplyRequest,
+    registry: Any = Depends(get_registry),
+    synthetic: dict[str, Any] = Depends(registry_notice),
+) -> Response:
     """Effective supply with a profile given in the request body."""
     result = analysis.compute_registry_supply(
         registry, profile=body.scoring_profile(), uptake_daa_per_year=body.uptake_daa_per_year
     )
-    return json_response(result.to_dict())
+    return json_response({**result.to_dict(), "synthetic": synthetic})

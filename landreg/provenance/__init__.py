@@ -17,7 +17,7 @@ from landreg.provenance.entries import (
     parse_provenance,
     synthetic_groups_of,
 )
-from landreg.provenance.registry import registry_synthetic_summary
+from landreg.provenance.registry import price_synthetic_summary, registry_synthetic_summary
 from landreg.provenance.synthetic import (
     LANGUAGES,
     SyntheticCount,
@@ -37,6 +37,7 @@ __all__ = [
     "imported_provenance",
     "layers_used_by",
     "parse_provenance",
+    "price_synthetic_summary",
     "registry_synthetic_summary",
     "summarize_synthetic",
     "synthetic_groups_of",

@@ -12,7 +12,8 @@ def registry_synthetic_summary(registry: Any, *, layers_dir: str | Path | None =
     """What is synthetic in ``registry``: every live plot's fields, the price history, the business areas.
 
     With ``layers_dir`` the layers the stored enrichment used count too (their manifest
-    ``synthetic`` flag), so a registry enriched from a synthetic DEM says so.
+    ``synthetic`` flag), so a registry enriched from a synthetic DEM says so (a folder without
+    ``layers.toml`` names no layers).
 
     Parameters
     ----------
@@ -27,14 +28,43 @@ def registry_synthetic_summary(registry: Any, *, layers_dir: str | Path | None =
     """
     plots = registry.query_plots()
     layers = None
-    if layers_dir is not None:
+    manifest_file = None if layers_dir is None else Path(layers_dir)
+    if manifest_file is not None and manifest_file.suffix != ".toml":
+        manifest_file = manifest_file / "layers.toml"
+    if manifest_file is not None and manifest_file.is_file():  # without a manifest no layer is known to be used
         from landreg.layers.manifest import load_manifest
 
         enrichment = registry.load_enrichment()
-        layers = layers_used_by(enrichment, manifest=load_manifest(layers_dir))
+        layers = layers_used_by(enrichment, manifest=load_manifest(manifest_file))
     return summarize_synthetic(
         plots,
         price_observations=registry.price_history(),
         business_areas=registry.load_business_areas(),
         layers=layers,
     )
+
+
+def price_synthetic_summary(registry: Any, *, kind: str | None = None, basis: str | None = None) -> SyntheticSummary:
+    """What is synthetic in the price observations of the live plots (of one kind and basis, when given).
+
+    The observations :func:`landreg.analysis.summarize_registry_prices` summarises with the same filters.
+
+    Parameters
+    ----------
+    registry : PlotRegistry
+        The registry (only read).
+    kind : {"asking", "transaction"}, optional
+    basis : {"raw", "serviced"}, optional
+
+    Returns
+    -------
+    SyntheticSummary
+    """
+    from landreg.prices import load_price_observations
+
+    obs = load_price_observations(registry)
+    if kind is not None:
+        obs = obs[obs["kind"].astype(str) == kind]
+    if basis is not None:
+        obs = obs[obs["basis"].astype(str) == basis]
+    return summarize_synthetic(price_observations=obs)

@@ -113,7 +113,7 @@ def test_clusters_supply_prices_hotspots(read_api, core):
     assert s == analysis.compute_registry_supply(core, uptake_daa_per_year=100).to_dict() or "municipalities" in s
     p = read_api.client.get(f"{read_api.url}/analysis/prices/summary", params={"by": "municipality", "kind": "asking"})
     rows = p.json()["rows"]
-    assert rows and all(r["kind"] == "asking" for r in rows) and "synthetic" in p.json()["note"]
+    assert rows and all(r["kind"] == "asking" for r in rows) and "price observations: " in p.json()["note"]
     h = read_api.client.get(f"{read_api.url}/analysis/hotspots").json()
     assert h["params"]["alpha"] == 0.05 and len(h["plots"]) == h["params"]["n"]
 
@@ -133,6 +133,7 @@ def test_site_search_for_a_relocating_steel_trader(read_api, core):
     want = analysis.search_registry(
         core, requirements=SiteRequirements(**{k: v for k, v in body.items() if k != "limit"})
     ).to_dict(limit=5)
+    assert got.pop("synthetic")["synthetic"] is True  # the demonstration plots are synthetic
     assert got == want
     r = read_api.client.post(f"{read_api.url}/analysis/search", json={"min_daa": 30, "max_daa": 10})
     assert r.status_code == 400 and "max_daa" in r.json()["description"]
