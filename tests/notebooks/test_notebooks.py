@@ -75,6 +75,9 @@ def test_without_a_registry_the_notebook_builds_the_demo(tmp_path, monkeypatch):
     text = _run(ROOT / "notebooks" / "01_regional_prices.ipynb", tmp_path)
     assert "LANDREG_REGISTRY is not set: building the demonstration registry" in text
     assert "(synthetic demonstration data)" in text
+    # cited figures are shown with their sources, and missing rows and claims are named
+    assert "https://www.malviknyttarkiv.no/2018/02/07/fryselageret-vil-utvide/" in text
+    assert "missing: ['copenhagen', 'gothenburg', 'oslo', 'stavanger']" in text and "claims:" in text
 
 
 def test_notebooks_found() -> None:
