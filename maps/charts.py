@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from landreg.prices import PriceSurface, ensure_like_for_like, select_prices
+from landreg.prices import PriceSurface, ensure_like_for_like, in_region_references, select_prices
 
 SYNTHETIC_LABEL = "synthetic demonstration data"
 CHART_FORMATS = ("png", "svg")
@@ -197,8 +197,6 @@ def chart_cited_prices(
     synthetic : bool
         Whether the registry prices are synthetic (labels the chart).
     """
-    from landreg.prices import in_region_references
-
     cited = in_region_references(references).reset_index(drop=True)
     numbers, notes = _numbered_sources(cited)
     obs = select_prices(observations, kind=kind, basis=basis)

@@ -132,3 +132,22 @@ def test_compare_shows_each_figures_source(bundled_registry):
     claims = table.loc[table["status"] == "claim", "id"]
     assert f"claims (not measurements): {', '.join(claims)}" in result.stdout
     assert "< 500 SEK/m² floor area" in result.stdout and "35 DKK/m² (claim)" in result.stdout
+
+
+def test_compare_says_synthetic_only_for_synthetic_prices(tmp_path):
+    """The synthetic notice comes from the prices' source, not from a fixed sentence."""
+    from landreg.registry import open_registry
+    from landreg.testing import make_plot_frame
+
+    path = tmp_path / "registry.gpkg"
+    with open_registry(path, create=True) as reg:
+        frame = make_plot_frame(2, seed=1)
+        frame["price_basis"] = "serviced"
+        frame["connection_fees_included"] = True
+        for pid in reg.add_plots(frame, actor="test"):
+            # test data, not a real price
+            row = {"observed_on": "2024-05-01", "kind": "asking", "price_nok_m2": 1000.0, "basis": "serviced"}
+            reg.add_price_observations(pid, [dict(row, connection_fees_included=True, source="test")], actor="test")
+    result = _run("compare", "--registry", path, "--with", "kragero")
+    assert result.exit_code == 0, result.output
+    assert "kragero" in result.stdout and "synthetic demonstration data" not in result.stdout
