@@ -1,4 +1,4 @@
-"""``landreg prices``: price summaries, index, hedonic model, price surface and benchmark comparison."""
+"""``landreg prices``: price summaries, index, hedonic model, price surface, cited figures and benchmark comparison."""
 
 from __future__ import annotations
 
@@ -246,6 +246,26 @@ def surface_cmd(registry_path, kind, basis, fees, mix, layers_dir, pixel_size_m,
         f"wrote {output} ({surface.values_nok_m2.shape[1]}x{surface.values_nok_m2.shape[0]} px, "
         f"{surface.pixel_size_m:g} m, {surface.method}, {surface.n_points} plots)"
     )
+
+
+@prices_group.command("references")
+@click.option("--in-region", is_flag=True, help="Only the figures for the ten municipalities of Trondheimsregionen.")
+@_output_option
+@handle_errors
+def references_cmd(in_region, output) -> None:
+    """The cited land-price figures (landreg/prices/references.toml), each with its source and URL."""
+    from landreg.prices import load_price_references
+
+    refs = load_price_references()
+    if in_region:
+        refs = refs[refs["in_region"]]
+    _echo_table(refs[["id", "label", "price_type", "basis"]], None)
+    click.echo("sources:")
+    for _, row in refs.iterrows():
+        derived = f" (derived: {row['derivation']})" if row["derived"] else ""
+        click.echo(f"  {row['id']}: {row['source']}{derived}")
+    if output is not None:
+        click.echo(f"wrote {write_table(refs.drop(columns=['label']), output)}", err=True)
 
 
 def _echo_benchmark_sources(table: pd.DataFrame) -> None:

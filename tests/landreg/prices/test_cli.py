@@ -25,7 +25,10 @@ def test_compare_with_benchmarks(bundled_registry, tmp_path):
     assert "copenhagen" in result.output and "gothenburg" in result.output
     assert "missing (no citable figure): copenhagen, gothenburg" in result.output
     assert "Context document 000" in result.output
-    assert "synthetic demonstration data" in result.output
+    # the notice counts the observations of the compared class (every bundled price is synthetic)
+    assert "Synthetic data — price observations: " in result.output
+    n_syn, n_all = result.output.split("price observations: ", 1)[1].split(" observations synthetic")[0].split(" of ")
+    assert n_syn == n_all and int(n_all) > 0
     assert set(pd.read_excel(out)["id"]) >= {"region", "copenhagen", "gothenburg"}
 
 
@@ -151,3 +154,20 @@ def test_compare_says_synthetic_only_for_synthetic_prices(tmp_path):
     result = _run("compare", "--registry", path, "--with", "kragero")
     assert result.exit_code == 0, result.output
     assert "kragero" in result.stdout and "synthetic demonstration data" not in result.stdout
+
+
+def test_references_lists_each_cited_figure_with_its_source(tmp_path):
+    from landreg.prices import load_price_references
+
+    refs = load_price_references()
+    out = tmp_path / "references.csv"
+    result = _run("references", "-o", out)
+    assert result.exit_code == 0, result.output
+    for _, row in refs.iterrows():
+        assert f"  {row['id']}: " in result.stdout and row["url"] in result.stdout
+    assert "(derived: " in result.stdout
+    assert set(pd.read_csv(out)["id"]) == set(refs["id"])
+    region = _run("references", "--in-region")
+    assert region.exit_code == 0
+    for _, row in refs.iterrows():
+        assert (f"  {row['id']}: " in region.stdout) == bool(row["in_region"])
