@@ -2,11 +2,16 @@
 
 A plot is routed from the nearest point of its boundary, along a straight
 access leg at :data:`~landreg.enrich.snapping.DEFAULT_ACCESS_SPEED_KMH`, to the
-nearest snappable link of the *whole* network, then along the network.  When
-that nearest link is not part of the routable (largest strongly connected)
-component the plot is ``"disconnected"`` (e.g. on an island without a ferry
-link); when it is farther than ``max_snap_distance_m`` the plot is
-``"too_far"``.  Either way it cannot reach any destination: by default that
+nearest snappable link of the routable (largest strongly connected) component,
+then along the network.  When the nearest link of the *whole* network is not
+part of that component and the nearest routable link is more than
+``cut_off_gap_m`` (:data:`DEFAULT_CUT_OFF_GAP_M`) farther away, the plot is
+``"disconnected"``: it lies on a road network of its own (e.g. an island
+without a ferry link).  A street network has many small pieces a plot may touch
+first — a fenced parking aisle, the wrong end of a one-way service road — and a
+plot beside one of them and a few metres from a routable road is routed from
+that road.  When the routable link is farther than ``max_snap_distance_m`` the
+plot is ``"too_far"``.  Either way it cannot reach any destination: by default that
 raises :class:`~landreg.enrich.errors.UnreachablePlotError`; with
 ``on_unreachable="flag"`` the plot gets NaN times and its ``access_status``.
 
@@ -40,6 +45,9 @@ from landreg.enrich.snapping import DEFAULT_ACCESS_SPEED_KMH, partial_cost, snap
 
 #: Plots farther than this from any road cannot be routed (N1000 has no local streets: legs of km occur).
 DEFAULT_MAX_SNAP_DISTANCE_M = 5_000.0
+#: A plot whose nearest road is cut off from the routable network, and whose nearest routable road is
+#: more than this much farther away, is ``disconnected`` (metres).
+DEFAULT_CUT_OFF_GAP_M = 250.0
 #: Road classes for the straight-line distances: column suffix -> ``vegkategori`` values.
 #: "Main road" = the classified public roads with through traffic: European, national and county roads.
 ROAD_CLASSES: dict[str, tuple[str, ...]] = {"e_road": ("E",), "main_road": ("E", "R", "F")}
@@ -61,6 +69,7 @@ def compute_road_access(
     max_snap_distance_m: float = DEFAULT_MAX_SNAP_DISTANCE_M,
     on_unreachable: Literal["raise", "flag"] = "raise",
     existing_links: np.ndarray | None = None,
+    cut_off_gap_m: float = DEFAULT_CUT_OFF_GAP_M,
 ) -> pd.DataFrame:
     """Network travel time and distance from each plot to each target.
 
@@ -88,6 +97,9 @@ def compute_road_access(
         Per link of ``network``: the roads that were there before any added in a
         scenario.  Each plot then also tries its nearest existing link and keeps
         the faster access (per target).
+    cut_off_gap_m : float
+        A plot nearer to a cut-off road than to the routable network by more than this is
+        ``disconnected``.
 
     Returns
     -------
@@ -106,12 +118,14 @@ def compute_road_access(
         if destinations is None:
             raise TypeError("compute_road_access needs destinations or precomputed times")
         times = route_to_targets(network, destinations, targets=targets, access_speed_kmh=access_speed_kmh)
-    snap = snap_to_network(plots.geometry.to_numpy(), network, main_only=False)
+    geoms = plots.geometry.to_numpy()
+    nearest = snap_to_network(geoms, network, main_only=False)
+    snap = snap_to_network(geoms, network, main_only=True)
     link = snap.link
     has_link = link >= 0
-    in_main = np.zeros(len(link), dtype=bool)
-    in_main[has_link] = network.link_in_main[link[has_link]]
-    status = np.where(~has_link | ~in_main, "disconnected", "ok").astype(object)
+    with np.errstate(invalid="ignore"):
+        cut_off = ~(snap.distance_m - nearest.distance_m <= cut_off_gap_m)
+    status = np.where(~has_link | cut_off, "disconnected", "ok").astype(object)
     status[(status == "ok") & (snap.distance_m > max_snap_distance_m)] = "too_far"
     ok = status == "ok"
     if on_unreachable == "raise" and not ok.all():
@@ -134,7 +148,7 @@ def compute_road_access(
             network, times, link[ok], snap.fraction[ok], snap.distance_m[ok], access_speed_kmh
         )
         if existing_links is not None:
-            old = snap_to_network(plots.geometry.to_numpy()[ok], network, main_only=False, among=existing_links)
+            old = snap_to_network(geoms[ok], network, main_only=True, among=existing_links)
             has = (old.link >= 0) & (old.distance_m <= max_snap_distance_m)
             t_old, d_old = np.full((k, int(ok.sum())), np.nan), np.full((k, int(ok.sum())), np.nan)
             t_old[:, has], d_old[:, has] = _via_snap(

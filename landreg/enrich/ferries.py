@@ -19,14 +19,16 @@ import numpy as np
 import shapely
 from shapely.ops import substring
 
+from landreg.enrich.lines import grid_keys, line_ends
+
 #: How far a ferry end may lie from the nearest road and still be joined to it, metres.
 DEFAULT_FERRY_CONNECT_TOLERANCE_M = 500.0
 
 
 def _ends(geoms: np.ndarray, grid_m: float) -> tuple[np.ndarray, np.ndarray]:
-    """Start points then end points of the lines, and their keys on a grid of ``grid_m``."""
-    ends = np.vstack([shapely.get_coordinates(shapely.get_point(geoms, i)) for i in (0, -1)])
-    return ends, np.round(ends / grid_m).astype(np.int64)
+    """Start points then end points of the lines, and one integer key per grid cell of ``grid_m``."""
+    ends = np.vstack(line_ends(geoms))
+    return ends, grid_keys(ends, grid_m=grid_m)
 
 
 def ferry_joins(
@@ -55,15 +57,15 @@ def ferry_joins(
     n = len(geoms)
     ends, keys = _ends(geoms, grid_m)
     road = np.flatnonzero(~ferry)
-    road_keys = {tuple(k) for k in np.concatenate([keys[road], keys[road + n]]).tolist()}
-    _, key_of_end, key_count = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    at_road = np.isin(keys, np.concatenate([keys[road], keys[road + n]]))
+    _, key_of_end, key_count = np.unique(keys, return_inverse=True, return_counts=True)
     shared = key_count[key_of_end.ravel()] > 1  # meets another line end (e.g. a ferry-to-ferry stop)
     joins: list[tuple[int, int, np.ndarray, tuple[int, float] | None]] = []
     dangling = []
     tree = shapely.STRtree(geoms[road]) if len(road) else None
     for part in np.flatnonzero(ferry).tolist():
         for side, row in ((0, part), (-1, part + n)):
-            if tuple(keys[row].tolist()) in road_keys:
+            if at_road[row]:
                 continue  # already meets a road end
             point = shapely.Point(ends[row])
             hit, dist = (

@@ -46,6 +46,7 @@ from scipy.sparse.csgraph import connected_components
 
 from landreg.crs import to_storage_crs
 from landreg.enrich.ferries import DEFAULT_FERRY_CONNECT_TOLERANCE_M, ferry_joins, join_ferry_ends
+from landreg.enrich.lines import grid_keys, line_ends
 from landreg.errors import ConfigurationError, InvalidGeometryError
 
 #: Default cost parameters (documented in the module docstring).
@@ -112,8 +113,8 @@ class RoadNetwork:
         Time to drive the whole link with / against its digitised direction;
         NaN where one-way forbids it.
     link_ferry, link_snappable : ndarray of bool
-        Ferry links; links a plot may connect to (no ferries, tunnels or
-        motorways).
+        Ferry links; links a plot may connect to (no ferries, tunnels,
+        motorways or connectors of :mod:`landreg.enrich.combine`).
     link_road : ndarray of int
         Row position of the link in the input frame.
     main_node : ndarray of bool
@@ -182,8 +183,11 @@ def _ferry_mask(frame: gpd.GeoDataFrame) -> np.ndarray:
 
 
 def _no_access_mask(frame: gpd.GeoDataFrame) -> np.ndarray:
-    """Links a plot cannot connect to directly: tunnels and motorways."""
+    """Links a plot cannot connect to directly: tunnels, motorways and connectors between two networks."""
     mask = np.zeros(len(frame), dtype=bool)
+    network = _text_column(frame, "network")
+    if network is not None:
+        mask |= network == "connector"  # see landreg.enrich.combine
     medium = _text_column(frame, "medium")
     if medium is not None:
         mask |= medium == "u"  # N1000: under the terrain (tunnel)
@@ -312,11 +316,10 @@ def build_road_network(
     time = np.where(ferry, length / (ferry_speed_kmh / 3.6) + ferry_penalty_s, length / (speed / 3.6))
     time = np.maximum(time, _MIN_TIME_S)
 
-    start = shapely.get_coordinates(shapely.get_point(geoms, 0))
-    end = shapely.get_coordinates(shapely.get_point(geoms, -1))
+    start, end = line_ends(geoms)
     ends = np.vstack([start, end])
-    keys = np.round(ends / snap_tolerance_m).astype(np.int64)
-    _, first, inverse = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    keys = grid_keys(ends, grid_m=snap_tolerance_m)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
     inverse = inverse.ravel()
     n_links = len(geoms)
     link_u, link_v = inverse[:n_links], inverse[n_links:]

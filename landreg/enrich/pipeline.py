@@ -28,9 +28,10 @@ from landreg.enrich.access import (
     compute_road_access,
     distance_to_road_classes,
 )
+from landreg.enrich.cache import cached_road_network
 from landreg.enrich.hazards import compute_hazard_shares
 from landreg.enrich.inputs import EnrichInputs, EnrichLayerIds, load_enrich_inputs
-from landreg.enrich.network import NetworkSummary, RoadNetwork, build_road_network
+from landreg.enrich.network import NetworkSummary, RoadNetwork
 from landreg.enrich.routing import DEFAULT_TARGETS, AccessTarget, TargetTimes, route_to_targets
 from landreg.enrich.snapping import DEFAULT_ACCESS_SPEED_KMH
 from landreg.enrich.terrain import DEFAULT_STEEP_SLOPE_DEG, TERRAIN_COLUMNS, compute_terrain
@@ -114,7 +115,7 @@ class _Enricher:
         self.network: RoadNetwork | None = None
         self.times: TargetTimes | None = None
         if inputs.roads is not None and inputs.destinations is not None:
-            self.network = build_road_network(inputs.roads)
+            self.network = cached_road_network(inputs.roads)  # built once per process for the same roads
             self.times = route_to_targets(
                 self.network, inputs.destinations, targets=params.targets, access_speed_kmh=params.access_speed_kmh
             )

@@ -159,28 +159,203 @@ def calibrated_speeds_kmh(
     ConfigurationError
         When a link is not a car road, or the two frames have different CRSs.
     """
-    if roads.crs is None or built_up.crs is None or not roads.crs.equals(built_up.crs):
-        raise ConfigurationError(f"roads ({roads.crs}) and built-up areas ({built_up.crs}) need the same CRS")
+    _same_crs(roads, built_up)
     factor = {**URBAN_SPEED_FACTOR, **(urban_speed_factor or {})}
     classes = zip(roads["typeVeg"], roads["vegkategori"], roads["motorvegtype"], strict=True)
     speed = np.array([road_speed_kmh(t, c, m, speeds_kmh=speeds_kmh) for t, c, m in classes], dtype=float)
     ferry = roads["typeVeg"].astype(str).to_numpy() == "bilferje"
     motorway = roads["motorvegtype"].isin(["motorveg", "motortrafikkveg"]).to_numpy()
-    geoms = roads.geometry.to_numpy()
+    slow = np.where(motorway, factor["motorway"], factor["other"])
+    effective = effective_speeds_kmh(
+        roads.geometry.to_numpy(),
+        speed,
+        built_up=built_up,
+        urban_factor=slow,
+        junction_link=~ferry,  # ferries make no road junction
+        delayed_link=~ferry,
+        urban_junction_delay_s=urban_junction_delay_s,
+    )
+    return np.where(ferry, speed, effective)
+
+
+def _same_crs(roads: gpd.GeoDataFrame, built_up: gpd.GeoDataFrame) -> None:
+    if roads.crs is None or built_up.crs is None or not roads.crs.equals(built_up.crs):
+        raise ConfigurationError(f"roads ({roads.crs}) and built-up areas ({built_up.crs}) need the same CRS")
+
+
+def effective_speeds_kmh(
+    geoms: np.ndarray,
+    speed_kmh: np.ndarray,
+    *,
+    built_up: gpd.GeoDataFrame,
+    urban_factor: np.ndarray,
+    junction_link: np.ndarray,
+    delayed_link: np.ndarray,
+    urban_junction_delay_s: float,
+) -> np.ndarray:
+    """Effective speed of road lines: class speed outside built-up areas, slowed inside, junction delays.
+
+    Parameters
+    ----------
+    geoms : array of LineString
+        Road lines in a metric CRS (EPSG:25832), the CRS of ``built_up``.
+    speed_kmh : ndarray
+        Class speed of each line outside built-up areas.
+    built_up : GeoDataFrame
+        Built-up area polygons.
+    urban_factor : ndarray
+        Share of the class speed driven inside built-up areas, per line.
+    junction_link : ndarray of bool
+        Lines whose ends count towards a junction (a node where three or more of them meet).
+    delayed_link : ndarray of bool
+        Lines that pay half of ``urban_junction_delay_s`` at each end that is such a junction inside a built-up area.
+    urban_junction_delay_s : float
+        Delay per junction inside a built-up area.
+
+    Returns
+    -------
+    ndarray
+        ``length / (time outside + time inside + junction delays)`` in km/h, rounded to 0.01.
+    """
     area = shapely.union_all(built_up.geometry.to_numpy())
     length = shapely.length(geoms)
     inside = shapely.length(shapely.intersection(geoms, area))
-    slow = np.where(motorway, factor["motorway"], factor["other"])
-    time_s = (length - inside) / (speed / 3.6) + inside / (slow * speed / 3.6)
+    time_s = (length - inside) / (speed_kmh / 3.6) + inside / (urban_factor * speed_kmh / 3.6)
     ends = np.vstack([shapely.get_coordinates(shapely.get_point(geoms, i)) for i in (0, -1)])
     keys = np.round(ends / _NODE_GRID_M).astype(np.int64)
     _, node = np.unique(keys, axis=0, return_inverse=True)
     node = node.ravel()
-    degree = np.bincount(node[np.concatenate([~ferry, ~ferry])])  # ferries make no road junction
-    degree = np.pad(degree, (0, node.max() + 1 - len(degree)))
+    degree = np.bincount(node[np.concatenate([junction_link, junction_link])], minlength=node.max() + 1)
     junction_end = (degree[node] >= 3) & shapely.contains_xy(area, ends[:, 0], ends[:, 1])
-    n = len(roads)
-    time_s = time_s + urban_junction_delay_s / 2 * (junction_end[:n].astype(float) + junction_end[n:])
+    n = len(geoms)
+    charged = np.where(delayed_link, junction_end[:n].astype(float) + junction_end[n:], 0.0)
+    time_s = time_s + urban_junction_delay_s / 2 * charged
     with np.errstate(divide="ignore", invalid="ignore"):
-        effective = np.where(length > 0, length / time_s * 3.6, speed)
-    return np.where(ferry, speed, np.round(effective, 2))
+        effective = np.where(length > 0, length / time_s * 3.6, speed_kmh)
+    return np.round(effective, 2)
+
+
+# ------------------------------------------------------------------ OpenStreetMap streets
+#: Speed by OpenMapTiles class (``class``; ramps separately) of the street-level OSM network, outside
+#: built-up areas, km/h.  The OSM extract carries no ``maxspeed``, so, as for N1000, a class speed is an
+#: assumption: the main classes follow the calibrated N1000 speeds of the roads they are (trunk = E6/E14/E39
+#: outside the motorway sections, as the limited-access and two-lane E-roads; primary/secondary = riksveg
+#: and main fylkesveg at the rural two-lane speed), tertiary roads a little slower, local streets 40
+#: (30–50 km/h zones), service roads (driveways, parking aisles, yards) and tracks 20.  Ramps: motorway
+#: ramps 60, other ramps 40.  Calibrated with the N1000 rules against the same reference drive times
+#: (``bench/RESULTS.md``).
+OSM_ROAD_SPEEDS_KMH: dict[str, float] = {
+    "motorway": 100.0,
+    "trunk": 80.0,
+    "primary": 70.0,
+    "secondary": 70.0,
+    "tertiary": 60.0,
+    "minor": 40.0,
+    "service": 20.0,
+    "track": 20.0,
+    "motorway_ramp": 60.0,
+    "ramp": 40.0,
+}
+#: Classes whose crossings count as junctions for the urban junction delay (ramps and local streets do not:
+#: like N1000, only where main roads meet; a side street or a driveway costs no delay).
+OSM_JUNCTION_CLASSES: frozenset[str] = frozenset({"trunk", "primary", "secondary", "tertiary"})
+#: Classes of the street network that cars use (OpenMapTiles ``class``; ``*_construction`` and ferries are not).
+OSM_CAR_CLASSES: tuple[str, ...] = (
+    "motorway",
+    "trunk",
+    "primary",
+    "secondary",
+    "tertiary",
+    "minor",
+    "service",
+    "track",
+)
+
+
+def osm_class_speeds_kmh(
+    road_class: np.ndarray, ramp: np.ndarray, *, speeds_kmh: dict[str, float] | None = None
+) -> np.ndarray:
+    """The assumed speed outside built-up areas of OSM street links (:data:`OSM_ROAD_SPEEDS_KMH`).
+
+    Parameters
+    ----------
+    road_class : array of str
+        OpenMapTiles ``class`` (motorway, trunk, primary, secondary, tertiary, minor, service, track).
+    ramp : array of bool
+        Ramps (slip roads).
+    speeds_kmh : dict, optional
+        Entries overriding :data:`OSM_ROAD_SPEEDS_KMH` (e.g. for a calibration search).
+
+    Returns
+    -------
+    ndarray
+        km/h per link.
+
+    Raises
+    ------
+    ConfigurationError
+        When a class is not a car class.
+    """
+    table = {**OSM_ROAD_SPEEDS_KMH, **(speeds_kmh or {})}
+    road_class = np.asarray(road_class, dtype=object)
+    unknown = sorted(set(road_class.tolist()) - set(OSM_CAR_CLASSES), key=str)
+    if unknown:
+        raise ConfigurationError(f"OSM road class(es) {unknown} have no speed; expected one of {OSM_CAR_CLASSES}")
+    speed = np.array([table[c] for c in road_class], dtype=float)
+    ramp = np.asarray(ramp, dtype=bool)
+    return np.where(ramp, np.where(road_class == "motorway", table["motorway_ramp"], table["ramp"]), speed)
+
+
+def calibrated_osm_speeds_kmh(
+    roads: gpd.GeoDataFrame,
+    *,
+    built_up: gpd.GeoDataFrame,
+    speeds_kmh: dict[str, float] | None = None,
+    urban_speed_factor: dict[str, float] | None = None,
+    urban_junction_delay_s: float = URBAN_JUNCTION_DELAY_S,
+) -> np.ndarray:
+    """Effective speed of every OSM street link: class speed, slowed inside built-up areas.
+
+    The rules of :func:`calibrated_speeds_kmh`: inside the built-up areas a motorway (and its ramps)
+    is driven at ``urban_speed_factor["motorway"]``, every other road at ``["other"]`` of its class
+    speed, and each junction where three or more links of :data:`OSM_JUNCTION_CLASSES` meet costs
+    ``urban_junction_delay_s`` to those links.
+
+    Parameters
+    ----------
+    roads : GeoDataFrame
+        OSM street links with ``class`` and ``ramp`` (LineStrings, metric CRS, EPSG:25832).
+    built_up : GeoDataFrame
+        Built-up area polygons (N1000 ``tettbebyggelse``) in the CRS of ``roads``.
+    speeds_kmh : dict, optional
+        Class speeds overriding entries of :data:`OSM_ROAD_SPEEDS_KMH`.
+    urban_speed_factor : dict, optional
+        ``{"motorway": ..., "other": ...}``; default :data:`URBAN_SPEED_FACTOR`.
+    urban_junction_delay_s : float
+        Delay per junction inside a built-up area.
+
+    Returns
+    -------
+    ndarray
+        ``speed_kmh`` per row.
+
+    Raises
+    ------
+    ConfigurationError
+        When a class has no speed, or the two frames have different CRSs.
+    """
+    _same_crs(roads, built_up)
+    factor = {**URBAN_SPEED_FACTOR, **(urban_speed_factor or {})}
+    road_class = roads["class"].astype(str).to_numpy(dtype=object)
+    ramp = roads["ramp"].fillna(0).astype(bool).to_numpy()
+    speed = osm_class_speeds_kmh(road_class, ramp, speeds_kmh=speeds_kmh)
+    junction = np.isin(road_class, list(OSM_JUNCTION_CLASSES)) & ~ramp
+    return effective_speeds_kmh(
+        roads.geometry.to_numpy(),
+        speed,
+        built_up=built_up,
+        urban_factor=np.where(road_class == "motorway", factor["motorway"], factor["other"]),
+        junction_link=junction,
+        delayed_link=junction,
+        urban_junction_delay_s=urban_junction_delay_s,
+    )
