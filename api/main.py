@@ -14,7 +14,7 @@ from api.collections import load_static_collections, registry_collections
 from api.docs import add_swagger_ui
 from api.enrichment import EnrichmentRefresher
 from api.errors import register_error_handlers
-from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware, JsonBodyMiddleware
+from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware, JsonBodyMiddleware, UrlLengthMiddleware
 from api.routes import analysis, decisions, edit, lineage, ogc, profiles, roads
 from api.routes import maps as maps_routes
 from api.routes.items import build_items_router
@@ -83,6 +83,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         )
     app.add_middleware(JsonBodyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(UrlLengthMiddleware, max_url_bytes=settings.max_url_bytes)
     if settings.log_requests:
         app.add_middleware(AccessLogMiddleware)
     app.openapi = lambda: _openapi(app, settings)  # type: ignore[method-assign]

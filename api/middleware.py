@@ -1,4 +1,4 @@
-"""ASGI middleware: request size limit, JSON bodies only, and one structured log line per request."""
+"""ASGI middleware: request size and URL length limits, JSON bodies only, one structured log line per request."""
 
 from __future__ import annotations
 
@@ -59,6 +59,30 @@ class BodySizeLimitMiddleware:
 
 async def _reject(send: Send, limit: int) -> None:
     await _send_error(send, 413, "PayloadTooLarge", f"the request body exceeds the limit of {limit} bytes")
+
+
+class UrlLengthMiddleware:
+    """Answer 414 when the request target (path and query string) is longer than ``max_url_bytes``."""
+
+    def __init__(self, app: ASGIApp, *, max_url_bytes: int) -> None:
+        self.app = app
+        self.max_url_bytes = max_url_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass requests on, answering 414 to one whose URL is too long to read."""
+        if scope["type"] == "http":
+            path = scope.get("raw_path") or scope["path"].encode()
+            length = len(path) + len(scope.get("query_string", b"")) + 1
+            if length > self.max_url_bytes:
+                await _send_error(
+                    send,
+                    414,
+                    "URITooLong",
+                    f"the request URL is {length} bytes long; at most {self.max_url_bytes} are accepted "
+                    "(a long CQL2 filter can often be shortened with IN (...))",
+                )
+                return
+        await self.app(scope, receive, send)
 
 
 class JsonBodyMiddleware:

@@ -22,6 +22,9 @@ class ApiSettings(BaseSettings):
     require_if_match: bool = Field(default=False, description="Refuse edits without If-Match (428)")
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS ('*' for any)")
     max_body_bytes: int = Field(default=5_000_000, ge=1024, description="Largest request body accepted (413)")
+    max_url_bytes: int = Field(
+        default=8192, ge=1024, description="Longest request target (path and query string) accepted (414)"
+    )
     log_requests: bool = Field(default=True, description="Log one JSON line per request with its latency")
 
 

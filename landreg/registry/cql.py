@@ -57,27 +57,59 @@ class CompiledFilter:
     text: str = ""
 
 
+#: The longest filter accepted, in characters (of the text, or of the JSON document).
+MAX_FILTER_CHARS = 4096
+#: How deep a filter may nest: parentheses, NOT, and AND inside OR (or OR inside AND).
+MAX_FILTER_DEPTH = 20
+#: How many predicates (comparisons, LIKE, IN, spatial tests, ...) a filter may combine.
+MAX_FILTER_TERMS = 100
+
+
 def parse_filter(source: str | dict[str, Any], *, lang: str = "cql2-text") -> Any:
-    """Parse a CQL2 filter into a pygeofilter AST.
+    """Parse a CQL2 filter into a pygeofilter AST, within bounded size.
+
+    A filter longer than :data:`MAX_FILTER_CHARS`, nested deeper than
+    :data:`MAX_FILTER_DEPTH` or combining more than :data:`MAX_FILTER_TERMS`
+    predicates is refused before it reaches a recursive parser or the database.
+
+    Parameters
+    ----------
+    source : str or dict
+        The filter: CQL2 text, or CQL2 JSON as text or as a parsed document.
+    lang : str
+        ``"cql2-text"`` or ``"cql2-json"``.
+
+    Returns
+    -------
+    pygeofilter AST node
 
     Raises
     ------
     FilterError
-        Saying where the text failed (line and column) or what was malformed.
+        Saying where the text failed (line and column), what was malformed, or which
+        limit the filter passes and by how much.
     """
     try:
         if lang == "cql2-json":
             from pygeofilter.parsers.cql2_json import parse as parse_json
 
+            _check_length(source if isinstance(source, str) else None)
             doc = json.loads(source) if isinstance(source, str) else source
-            return parse_json(doc)
+            _check_json_nesting(doc)
+            if not isinstance(source, str):
+                _check_length(json.dumps(doc, separators=(",", ":")))
+            return _checked_size(parse_json(doc))
         if lang != "cql2-text":
             raise FilterError(f"unknown filter-lang {lang!r}; expected 'cql2-text' or 'cql2-json'")
         from pygeofilter.parsers.cql2_text import parse as parse_text
 
-        return parse_text(str(source))
+        _check_length(str(source))
+        _check_text_nesting(str(source))
+        return _checked_size(parse_text(str(source)))
     except FilterError:
         raise
+    except RecursionError as exc:
+        raise FilterError(f"the filter is nested too deeply; at most {MAX_FILTER_DEPTH} levels are accepted") from exc
     except json.JSONDecodeError as exc:
         raise FilterError(f"filter is not valid JSON: {exc}") from exc
     except Exception as exc:  # lark and pygeofilter raise many types
@@ -88,6 +120,74 @@ def parse_filter(source: str | dict[str, Any], *, lang: str = "cql2-text") -> An
             pointer = source.splitlines()[line - 1] if line - 1 < len(source.splitlines()) else ""
             detail += f" — near {pointer[max(0, col - 15) : col + 15]!r}"
         raise FilterError(f"cannot parse the {lang} filter{where}: {detail}") from exc
+
+
+def _check_length(text: str | None) -> None:
+    if text is not None and len(text) > MAX_FILTER_CHARS:
+        raise FilterError(f"the filter is {len(text)} characters long; at most {MAX_FILTER_CHARS} are accepted")
+
+
+def _too_deep(depth: int) -> FilterError:
+    return FilterError(f"the filter nests {depth} levels deep; at most {MAX_FILTER_DEPTH} levels are accepted")
+
+
+def _check_text_nesting(text: str) -> None:
+    """Refuse CQL2 text whose parentheses (outside quoted strings) nest deeper than the limit."""
+    depth = deepest = 0
+    quote = ""
+    for ch in text:
+        if quote:
+            quote = "" if ch == quote else quote  # a doubled quote ('') closes and reopens: same state
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch == ")":
+            depth -= 1
+    if deepest > MAX_FILTER_DEPTH:
+        raise _too_deep(deepest)
+
+
+def _check_json_nesting(doc: Any) -> None:
+    """Refuse a CQL2 JSON document whose and/or/not operations nest deeper than the limit."""
+    stack: list[tuple[Any, int, int]] = [(doc, 0, 0)]
+    while stack:
+        value, ops, levels = stack.pop()
+        if levels > 4 * MAX_FILTER_DEPTH:  # arrays and objects that are no operations (geometry literals)
+            raise _too_deep(ops + 1)
+        if isinstance(value, dict):
+            ops += str(value.get("op", "")).lower() in ("and", "or", "not")
+            if ops > MAX_FILTER_DEPTH:
+                raise _too_deep(ops)
+            stack.extend((v, ops, levels + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, ops, levels + 1) for v in value)
+
+
+def _checked_size(ast: Any) -> Any:
+    """``ast`` once its nesting (AND/OR/NOT) and its number of predicates are within the limits."""
+    terms = 0
+    stack: list[tuple[Any, int, str]] = [(ast, 0, "")]
+    while stack:
+        node, depth, parent = stack.pop()
+        kind = type(node).__name__
+        if kind in ("And", "Or"):
+            if kind != parent:  # a chain of one operator (a OR b OR c) is one level
+                depth += 1
+            stack += [(node.lhs, depth, kind), (node.rhs, depth, kind)]
+        elif kind == "Not":
+            stack.append((node.sub_node, depth + 1, kind))
+        else:
+            terms += 1
+        if depth > MAX_FILTER_DEPTH:
+            raise _too_deep(depth)
+    if terms > MAX_FILTER_TERMS:
+        raise FilterError(
+            f"the filter combines {terms} predicates; at most {MAX_FILTER_TERMS} are accepted "
+            "(to match one of many values, use IN: code IN ('A-1', 'A-2'))"
+        )
+    return ast
 
 
 def compile_filter(ast: Any, *, filter_crs: CRS | str | None = None, table: str = "plots") -> CompiledFilter:
@@ -117,8 +217,8 @@ class _Compiler:
 
     def node(self, n: Any) -> str:
         kind = type(n).__name__
-        if kind in ("And", "Or"):
-            return f"({self.node(n.lhs)} {kind.upper()} {self.node(n.rhs)})"
+        if kind in ("And", "Or"):  # a chain (a OR b OR c) is one flat group: SQLite's parser nests ~90 deep at most
+            return "(" + f" {kind.upper()} ".join(self.node(operand) for operand in _chain(n, kind)) + ")"
         if kind == "Not":
             return f"(NOT {self.node(n.sub_node)})"
         if kind in _COMPARISONS:
@@ -218,6 +318,18 @@ class _Compiler:
             f'({exact} AND "{self.table}".fid IN (SELECT id FROM "{rtree}" '
             "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?))"
         )
+
+
+def _chain(node: Any, kind: str) -> list[Any]:
+    """The operands of a chain of one operator (``a OR b OR c``), left to right, found without recursion."""
+    operands, stack = [], [node]
+    while stack:
+        item = stack.pop()
+        if type(item).__name__ == kind:
+            stack += [item.rhs, item.lhs]
+        else:
+            operands.append(item)
+    return operands
 
 
 def _transform_xy(transformer: Transformer, xy: Any) -> Any:

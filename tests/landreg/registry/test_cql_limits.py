@@ -78,12 +78,13 @@ def test_alternating_and_or_counts_each_level():
 
 
 def test_a_filter_at_every_limit_runs_in_the_database(loaded):
-    """100 predicates in a chain under 19 levels of NOT: within the database's own parser limits."""
+    """100 predicates nested 20 levels deep (AND inside OR inside AND ...): within the database's parser limits."""
     registry, _ = loaded
-    chain: dict = {"op": "or", "args": [{"op": "=", "args": [{"property": "version"}, 1]}] * MAX_FILTER_TERMS}
-    doc = chain
-    for _ in range(MAX_FILTER_DEPTH - 1):
-        doc = {"op": "not", "args": [doc]}
-    for filter_doc, expected in ((doc, 0), (chain, 9)):
-        query = PlotQuery(filter_ast=parse_filter(filter_doc, lang="cql2-json"))
-        assert len(registry.query_plots(query)) == expected
+    width = MAX_FILTER_TERMS - (MAX_FILTER_DEPTH - 1)
+    text = " OR ".join("version=1" for _ in range(width))
+    for level in range(MAX_FILTER_DEPTH - 1):
+        text = f"({text}) {'AND' if level % 2 == 0 else 'OR'} version={level + 2}"
+    query = PlotQuery(filter_ast=parse_filter(text))
+    assert len(registry.query_plots(query)) == 0  # the outermost AND asks for version 20
+    query = PlotQuery(filter_ast=parse_filter(" OR ".join("version=1" for _ in range(MAX_FILTER_TERMS))))
+    assert len(registry.query_plots(query)) == 9
