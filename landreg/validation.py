@@ -24,7 +24,10 @@ from landreg.errors import Problem, ValidationError, _ProblemList
 from landreg.model.plot import INPUT_FIELDS, JSON_FIELDS, PlotAttributes
 
 #: Columns accepted on input but not taken from it (computed or managed by the registry).
-IGNORED_INPUT_COLUMNS = frozenset({"area_m2", "area_daa", "version", "valid_to", "updated_at", "updated_by", "fid"})
+#: Columns the registry derives (area, versions, the export's ``synthetic`` column): ignored on input.
+IGNORED_INPUT_COLUMNS = frozenset(
+    {"area_m2", "area_daa", "version", "valid_to", "updated_at", "updated_by", "fid", "synthetic"}
+)
 _ID_LIKE = ("code", "municipality_no", "plan_id", "business_area_id", "decision_id", "plot_id")
 _POLYGONAL = {"Polygon", "MultiPolygon"}
 MIN_AREA_M2 = 1.0

@@ -89,6 +89,16 @@ def _echo_table(frame: pd.DataFrame, output: Path | None, *, floatfmt: str = "{:
         click.echo(f"wrote {write_table(frame, output)}", err=True)
 
 
+def _echo_notice(obs: pd.DataFrame, **selection: str | None) -> None:
+    """Say what of the observations used (``select_prices`` of ``selection``) is synthetic; nothing when none is."""
+    from landreg.prices import select_prices
+    from landreg.provenance import summarize_synthetic
+
+    notice = summarize_synthetic(price_observations=select_prices(obs, **selection))
+    if notice.any_synthetic:
+        click.echo(notice.text())
+
+
 def _read_enriched(enriched: Path | None) -> pd.DataFrame | None:
     if enriched is None:
         return None
@@ -146,6 +156,7 @@ def summary_cmd(registry_path, by, kind, basis, fees, output) -> None:
 
     obs = _observations(registry_path)
     _echo_table(summarize_prices(obs, by=by, kind=kind, basis=basis, fees=fees), output)
+    _echo_notice(obs, kind=kind, basis=basis, fees=fees)
 
 
 @prices_group.command("index")
@@ -166,6 +177,7 @@ def index_cmd(registry_path, kind, basis, fees, mix, method, base_year, output) 
     basis, fees = _choose_class(obs, kind=kind, basis=basis, fees=fees, mix=mix)
     table = price_index(obs, kind=kind, basis=basis, fees=fees, base_year=base_year, method=method, mix=mix)
     _echo_table(table, output)
+    _echo_notice(obs, kind=kind, basis=basis, fees=fees)
 
 
 @prices_group.command("model")
@@ -200,6 +212,7 @@ def model_cmd(registry_path, kind, basis, fees, mix, enriched, plots_output, see
     click.echo(model.fit_statistics().to_string(index=False))
     click.echo(f"access term: {model.access_column or 'none'}; slope term: {model.slope_column or 'none'}")
     _echo_table(model.coefficients, output, floatfmt="{:.4g}")
+    _echo_notice(obs, kind=kind, basis=basis, fees=fees)
     if plots_output is not None:
         with open_from_cli(registry_path) as reg:
             asking = current_asking_prices(reg.query_plots(), enriched=_read_enriched(enriched))
@@ -232,6 +245,7 @@ def surface_cmd(registry_path, kind, basis, fees, mix, layers_dir, pixel_size_m,
         save_price_surface,
         select_prices,
     )
+    from landreg.provenance import summarize_synthetic
 
     obs = _observations(registry_path)
     if since_year is not None:
@@ -241,11 +255,14 @@ def surface_cmd(registry_path, kind, basis, fees, mix, layers_dir, pixel_size_m,
     ensure_like_for_like(obs, mix=mix, what="price surface")
     mask = region_mask(layers_dir=resolve_layers_dir(layers_dir))
     surface = build_price_surface(plot_price_points(obs), mask=mask, pixel_size_m=pixel_size_m, method=method)
-    save_price_surface(surface, output)
+    notice = summarize_synthetic(price_observations=obs)  # the observations of the surface's class
+    save_price_surface(surface, output, synthetic=notice)
     click.echo(
         f"wrote {output} ({surface.values_nok_m2.shape[1]}x{surface.values_nok_m2.shape[0]} px, "
         f"{surface.pixel_size_m:g} m, {surface.method}, {surface.n_points} plots)"
     )
+    if notice.any_synthetic:
+        click.echo(notice.text())
 
 
 @prices_group.command("references")
@@ -318,7 +335,6 @@ def compare_cmd(registry_path, with_, benchmarks_path, by, groups, kind, basis, 
         compare_groups,
         compare_with_benchmarks,
         load_benchmarks,
-        prices_are_synthetic,
         region_reference_price,
     )
 
@@ -340,8 +356,7 @@ def compare_cmd(registry_path, with_, benchmarks_path, by, groups, kind, basis, 
             f"like-for-like: {', '.join(like) or 'none'}; missing (no citable figure): {', '.join(missing) or 'none'}; "
             f"claims (not measurements): {', '.join(claims) or 'none'}"
         )
-        if prices_are_synthetic(obs):
-            click.echo("The registry's prices are synthetic demonstration data.")
+        _echo_notice(obs, kind=kind, basis=basis, fees=fees)
         tables.append(table)
     if groups:
         parts = [g.strip() for g in groups.split(",")]

@@ -36,10 +36,34 @@ def _flatten(frame: _Frame) -> _Frame:
     return out
 
 
+#: The derived column exports add: per plot, which of its values are synthetic (empty when none is).
+SYNTHETIC_COLUMN = "synthetic"
+
+
+def _with_synthetic(frame: _Frame) -> tuple[_Frame, Any]:
+    """The frame with :data:`SYNTHETIC_COLUMN` (from each plot's provenance) and the frame's synthetic summary.
+
+    A frame without ``provenance`` is returned as it is, with no summary.
+    """
+    if "provenance" not in frame.columns:
+        return frame, None
+    from landreg.provenance import summarize_synthetic, synthetic_groups_of
+
+    plain = pd.DataFrame(frame.drop(columns=frame.geometry.name) if isinstance(frame, gpd.GeoDataFrame) else frame)
+    out = frame.copy()
+    out[SYNTHETIC_COLUMN] = [", ".join(synthetic_groups_of(r)) or None for r in plain.to_dict(orient="records")]
+    return out, summarize_synthetic(plain)
+
+
 def write_plots(
     frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None = None, crs: Any = None, layer: str = "plots"
 ) -> Path:
     """Write a plot frame to GeoJSON, GeoPackage, Shapefile (``.zip`` = zipped), CSV (WKT) or GeoParquet.
+
+    Plots with ``provenance`` get a ``synthetic`` column naming their synthetic values (e.g.
+    ``"plots, prices"``; empty when none is); a GeoPackage layer also carries the notice in its
+    metadata (``SYNTHETIC_NOTICE``, ``SYNTHETIC_NOTICE_NB``, ``SYNTHETIC_COUNTS``) when anything is
+    synthetic (:mod:`landreg.provenance`).
 
     Parameters
     ----------
@@ -62,13 +86,23 @@ def write_plots(
     path = Path(path)
     kind = detect_format(path, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
+    frame, summary = _with_synthetic(frame)
     if kind is FileFormat.GEOJSON:
         write_geojson(frame, path, crs=crs)
         return path
     target = STORAGE_CRS if crs is None else parse_crs(crs)
     out = _flatten(frame.to_crs(target))
     if kind is FileFormat.GPKG:
-        pyogrio.write_dataframe(out, path, layer=layer, driver="GPKG", dataset_options={"VERSION": "1.3"})
+        meta = None
+        if summary is not None and summary.any_synthetic:
+            meta = {
+                "SYNTHETIC_NOTICE": summary.text(),
+                "SYNTHETIC_NOTICE_NB": summary.text("nb"),
+                "SYNTHETIC_COUNTS": json.dumps(summary.to_dict()["counts"], ensure_ascii=False),
+            }
+        pyogrio.write_dataframe(
+            out, path, layer=layer, driver="GPKG", dataset_options={"VERSION": "1.3"}, layer_metadata=meta
+        )
     elif kind is FileFormat.GEOPARQUET:
         out.to_parquet(path)
     elif kind is FileFormat.CSV:
@@ -87,7 +121,8 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     Parameters
     ----------
     frame : DataFrame or GeoDataFrame
-        The table; a geometry column (any CRS, declared) is written only to GeoJSON.
+        The table; a geometry column (any CRS, declared) is written only to GeoJSON.  Rows
+        with ``provenance`` (plots) get a ``synthetic`` column naming their synthetic values.
     path : str or Path
         ``.csv`` (attributes only, lists and dicts as JSON text), ``.xlsx`` (attributes
         only) or ``.geojson`` (CRS84, nested values kept as JSON arrays and objects).
@@ -111,6 +146,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
             f"cannot write {path.name!r}: GeoJSON needs geometries and this table has none (use .csv)"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
+    frame, _ = _with_synthetic(frame)
     if suffix == ".geojson":
         write_geojson(frame, path)
         return path

@@ -185,9 +185,9 @@ def prices_are_synthetic(observations: pd.DataFrame) -> bool:
     -------
     bool
     """
-    if "source" not in observations.columns:
-        return False
-    return bool((observations["source"].astype(str) == "synthetic").any())
+    from landreg.provenance import summarize_synthetic
+
+    return summarize_synthetic(price_observations=observations).any_synthetic
 
 
 def load_price_observations(registry: Any, *, enriched: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -216,8 +216,19 @@ def _krige(xy: np.ndarray, values: np.ndarray, targets: np.ndarray, *, variogram
     return np.asarray(est, dtype=float)
 
 
-def save_price_surface(surface: PriceSurface, path: str | Path) -> Path:
+def save_price_surface(surface: PriceSurface, path: str | Path, *, synthetic: Any = None) -> Path:
     """Write the surface as a single-band float32 GeoTIFF (EPSG:25832, nodata -9999, deflate).
+
+    Parameters
+    ----------
+    surface : PriceSurface
+        The surface.
+    path : str or Path
+        The GeoTIFF to write.
+    synthetic : SyntheticSummary, optional
+        What is synthetic in the observations the surface came from
+        (:func:`landreg.provenance.summarize_synthetic`); when anything is, the file's tags
+        ``SYNTHETIC_NOTICE`` and ``SYNTHETIC_NOTICE_NB`` say so.
 
     Returns
     -------
@@ -243,4 +254,6 @@ def save_price_surface(surface: PriceSurface, path: str | Path) -> Path:
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(data, 1)
         dst.update_tags(1, units="NOK/m2", method=surface.method, n_points=str(surface.n_points))
+        if synthetic is not None and synthetic.any_synthetic:
+            dst.update_tags(SYNTHETIC_NOTICE=synthetic.text(), SYNTHETIC_NOTICE_NB=synthetic.text("nb"))
     return path

@@ -25,7 +25,10 @@ def test_compare_with_benchmarks(bundled_registry, tmp_path):
     assert "copenhagen" in result.output and "gothenburg" in result.output
     assert "missing (no citable figure): copenhagen, gothenburg" in result.output
     assert "Context document 000" in result.output
-    assert "synthetic demonstration data" in result.output
+    # the notice counts the observations of the compared class (every bundled price is synthetic)
+    assert "Synthetic data — price observations: " in result.output
+    n_syn, n_all = result.output.split("price observations: ", 1)[1].split(" observations synthetic")[0].split(" of ")
+    assert n_syn == n_all and int(n_all) > 0
     assert set(pd.read_excel(out)["id"]) >= {"region", "copenhagen", "gothenburg"}
 
 
