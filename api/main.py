@@ -103,7 +103,8 @@ def _openapi(app: FastAPI, settings: ApiSettings) -> dict[str, Any]:
         "required": False,
         "style": "form",
         "explode": False,
-        "description": f"Items per page (default {settings.default_limit}, maximum {settings.max_limit})",
+        "description": f"Items per page (default {settings.default_limit}, maximum {settings.max_limit}; "
+        "a larger limit is served with the maximum and a next link)",
         "schema": {"type": "integer", "minimum": 1, "maximum": settings.max_limit, "default": settings.default_limit},
     }
     doc.setdefault("components", {}).setdefault("parameters", {})["limit"] = limit

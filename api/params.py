@@ -162,12 +162,19 @@ def as_of_param(
 
 
 def items_query_param(settings: ApiSettings) -> Callable[..., ItemsQuery]:
-    """The dependency that reads an items request, with ``limit``'s default and maximum from ``settings``."""
+    """The dependency that reads an items request, with ``limit``'s default and maximum from ``settings``.
+
+    A ``limit`` above the maximum is served with the maximum, not refused: OGC API – Features
+    Part 1 (OGC 17-069r4) describes the limit as "If you ask for 50000, you might get up to 10000
+    (server-limited) and if there are more, a next link" (discussed in
+    https://github.com/opengeospatial/ogcapi-features/issues/640). The OpenAPI document declares
+    the default and the maximum (``api.main``).
+    """
     limit_query = Query(
         settings.default_limit,
         ge=1,
-        le=settings.max_limit,
-        description=f"Items per page (default {settings.default_limit}, maximum {settings.max_limit})",
+        description=f"Items per page (default {settings.default_limit}, maximum {settings.max_limit}; "
+        "a larger limit is served with the maximum)",
     )
 
     def items_query(
@@ -191,7 +198,7 @@ def items_query_param(settings: ApiSettings) -> Callable[..., ItemsQuery]:
         for name, text in properties.items():
             typed_property(name, text, kind=coll.queryables[name])  # a 400 now, not a failed query later
         return ItemsQuery(
-            limit=limit,
+            limit=min(limit, settings.max_limit),
             offset=offset,
             crs_uri=crs_uri,
             bbox=bbox,
