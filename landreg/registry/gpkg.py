@@ -9,33 +9,26 @@ next open, so the file reads exactly as before the write.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 import threading
-import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
-import shapely
 
-from landreg.crs import REGION_EXTENT_25832, STORAGE_CRS, STORAGE_EPSG
+from landreg.crs import REGION_EXTENT_25832, STORAGE_EPSG
 from landreg.errors import (
-    PlotEndedError,
     PlotNotFoundError,
-    Problem,
     RegistryFormatError,
-    ValidationError,
     VersionConflictError,
 )
 from landreg.gpkg.connection import connect, write_transaction
 from landreg.gpkg.geometry import encode_geometries
 from landreg.gpkg.schema import update_contents_extent
 from landreg.model.enums import ChangeOp
-from landreg.model.plot import INPUT_FIELDS, MANAGED_FIELDS, Plot
-from landreg.provenance.entries import edit_provenance_fields
+from landreg.model.plot import Plot
 from landreg.registry.auth import TokenStore
 from landreg.registry.checks import StoredStateChecks
 from landreg.registry.codec import (
@@ -46,7 +39,6 @@ from landreg.registry.codec import (
 from landreg.registry.decisions import DecisionWrites
 from landreg.registry.derived import DerivedStore
 from landreg.registry.entities import EntityStore
-from landreg.registry.lineage import merge_geometry, split_geometry
 from landreg.registry.prices import PriceStore
 from landreg.registry.reads import COLS as _COLS
 from landreg.registry.reads import SELECT as _SELECT
@@ -59,6 +51,7 @@ from landreg.registry.tables import (
     VERSIONS,
     create_registry_tables,
 )
+from landreg.registry.writes import PlotWrites, added_fields, dumps_json, version_change
 
 _HIST = [n for n, _ in HISTORY_COLUMNS]
 _INSERT_PLOT = f'INSERT INTO "{PLOTS}" (geom, {", ".join(_COLS)}) VALUES (?{", ?" * len(_COLS)})'
@@ -68,7 +61,15 @@ _INSERT_VERSION = (
 
 
 class GeoPackageRegistry(
-    PlotReads, StoredStateChecks, EntityStore, DecisionWrites, RoadProjectWrites, PriceStore, TokenStore, DerivedStore
+    PlotWrites,
+    PlotReads,
+    StoredStateChecks,
+    EntityStore,
+    DecisionWrites,
+    RoadProjectWrites,
+    PriceStore,
+    TokenStore,
+    DerivedStore,
 ):
     """Plot registry stored in one GeoPackage file (EPSG:25832).
 
@@ -164,6 +165,16 @@ class GeoPackageRegistry(
         self.close()
 
     # ------------------------------------------------------------------ helpers
+    @contextmanager
+    def _write_transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write (``BEGIN IMMEDIATE``); inside another, a savepoint."""
+        with self._lock, write_transaction(self._conn) as conn:
+            yield conn
+
+    def _after_plot_writes(self) -> None:
+        """Keep the plots' extent in ``gpkg_contents`` current (GeoPackage readers use it)."""
+        update_contents_extent(self._conn, PLOTS)
+
     def _transaction_time(self) -> tuple[dt.datetime, str]:
         """Now (UTC), strictly after the last recorded change, so history is totally ordered."""
         now = dt.datetime.now(dt.UTC)
@@ -179,15 +190,6 @@ class GeoPackageRegistry(
             raise PlotNotFoundError(f"no plot with id {plot_id!r} in {self.path.name}")
         return row_to_plot(row)
 
-    def _check_writable(self, plot: Plot, expected_version: int) -> None:
-        if plot.valid_to is not None:
-            raise PlotEndedError(
-                f"plot {plot.plot_id!r} ({plot.code}) ended at {format_datetime(plot.valid_to)}; "
-                "ended plots cannot change"
-            )
-        if plot.version != expected_version:
-            raise VersionConflictError(plot.plot_id, expected_version, plot.version)
-
     def _insert(
         self,
         values: list[dict[str, Any]],
@@ -196,7 +198,6 @@ class GeoPackageRegistry(
         op: ChangeOp,
         actor: str,
         now_text: str,
-        history: list[tuple[list[str], Any, Any]] | None = None,
         note: str | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> None:
@@ -208,16 +209,11 @@ class GeoPackageRegistry(
                 [blobs[start + k]] + [to_storage_value(c, v.get(c)) for c in _COLS] for k, v in enumerate(chunk)
             ]
             self._conn.executemany(_INSERT_PLOT, plot_rows)
-            hist_rows = []
-            for k, row in enumerate(plot_rows):
-                if history is None:  # an add: the version's own columns are the "after" state
-                    changed = sorted(c for c in INPUT_FIELDS if chunk[k].get(c) not in (None, [], {}))
-                    before, after = None, None
-                else:
-                    changed, before, after = history[start + k]
-                hist_rows.append(
-                    [*row, op.value, actor, now_text, None, _dumps(changed), _dumps(before), _dumps(after), note]
-                )
+            # a new plot's first version: its own columns are the "after" state
+            hist_rows = [
+                [*row, op.value, actor, now_text, None, dumps_json(added_fields(v)), None, None, note]
+                for row, v in zip(plot_rows, chunk, strict=True)
+            ]
             self._conn.executemany(_INSERT_VERSION, hist_rows)
             if progress is not None:
                 progress(len(chunk))
@@ -234,12 +230,7 @@ class GeoPackageRegistry(
         note: str | None = None,
     ) -> None:
         """Write ``new`` as the next version of ``plot`` (plots row + history row)."""
-        old_vals = {c: to_storage_value(c, getattr(plot, c)) for c in _COLS}
-        new_vals = {c: to_storage_value(c, new.get(c)) for c in _COLS}
-        changed = [c for c in _COLS if c not in ("version", "updated_at", "updated_by") and old_vals[c] != new_vals[c]]
-        geom_changed = not shapely.equals(plot.geometry, geom)
-        if geom_changed:
-            changed.append("geometry")
+        new_vals, changed, before, after = version_change(plot, new, geom)
         blob = encode_geometries([geom], STORAGE_EPSG)[0]
         sets = ", ".join(f'"{c}" = ?' for c in _COLS)
         cur = self._conn.execute(
@@ -252,8 +243,6 @@ class GeoPackageRegistry(
             f'UPDATE "{VERSIONS}" SET superseded_at = ? WHERE plot_id = ? AND superseded_at IS NULL',
             (now_text, plot.plot_id),
         )
-        before = {c: old_vals[c] for c in changed if c != "geometry"}
-        after = {c: new_vals[c] for c in changed if c != "geometry"}
         self._conn.execute(
             _INSERT_VERSION,
             [
@@ -263,314 +252,9 @@ class GeoPackageRegistry(
                 actor,
                 now_text,
                 None,
-                _dumps(changed),
-                _dumps(before),
-                _dumps(after),
+                dumps_json(changed),
+                dumps_json(before),
+                dumps_json(after),
                 note,
             ],
         )
-
-    # ------------------------------------------------------------------ writes
-    def add_plots(
-        self,
-        frame: gpd.GeoDataFrame,
-        *,
-        actor: str,
-        repair: bool = False,
-        progress: Callable[[int], None] | None = None,
-        context: str = "import",
-    ) -> list[str]:
-        """Validate and add a batch of plots, all or nothing.
-
-        Parameters
-        ----------
-        frame : GeoDataFrame
-            Plot attributes and polygons in any declared CRS; ``plot_id`` may be
-            given (it must be new).  ``area_m2`` in the input is ignored.
-        actor : str
-            Who makes the change (recorded in history).
-        repair : bool
-            Repair invalid geometries instead of rejecting them.
-        progress : callable, optional
-            Called with the number of plots in each chunk written.
-        context : str
-            Names the input in error messages (e.g. the file name).
-
-        Returns
-        -------
-        list of str
-            The ids of the added plots, in input order.
-
-        Raises
-        ------
-        ValidationError
-            Listing every bad record; nothing is written.
-        """
-        with self._lock, write_transaction(self._conn):
-            checked = self._validate(frame, repair=repair, context=context)
-            now, now_text = self._transaction_time()
-            values = []
-            for attrs, area, pid in zip(checked.attributes, checked.area_m2, checked.plot_ids, strict=True):
-                v = attrs.model_dump()
-                v.update(
-                    plot_id=pid or str(uuid.uuid4()),
-                    version=1,
-                    area_m2=float(area),
-                    updated_at=now,
-                    updated_by=actor,
-                    valid_to=None,
-                )
-                v["valid_from"] = v.get("valid_from") or now
-                values.append(v)
-            self._insert(values, checked.geometries, op=ChangeOp.ADD, actor=actor, now_text=now_text, progress=progress)
-            if values:
-                update_contents_extent(self._conn, PLOTS)
-        return [v["plot_id"] for v in values]
-
-    def add_plot(
-        self, attributes: Mapping[str, Any], geometry: Any, *, crs: Any, actor: str, repair: bool = False
-    ) -> Plot:
-        """Add one plot (``geometry`` in ``crs``) and return it as stored."""
-        frame = gpd.GeoDataFrame([dict(attributes)], geometry=[geometry], crs=crs)
-        (plot_id,) = self.add_plots(frame, actor=actor, repair=repair, context="add")
-        return self.get_plot(plot_id)
-
-    def update_plot(
-        self,
-        plot_id: str,
-        changes: Mapping[str, Any],
-        *,
-        expected_version: int,
-        actor: str,
-        crs: Any = None,
-        repair: bool = False,
-        note: str | None = None,
-    ) -> Plot:
-        """Change attributes and/or the geometry of a live plot (optimistic locking).
-
-        Parameters
-        ----------
-        plot_id : str
-            Id of the live plot.
-        changes : mapping
-            Field names to new values; ``"geometry"`` for a new polygon in ``crs``.
-            ``None`` clears a field.
-        expected_version : int
-            The version the change is based on.
-        actor : str
-            Who makes the change (recorded in history).
-        crs : optional
-            CRS of a new ``geometry`` in ``changes`` (required with one).
-        repair : bool
-            Repair an invalid new geometry instead of rejecting it.
-        note : str, optional
-            Why the plot changed (recorded in history).
-
-        Raises
-        ------
-        VersionConflictError
-            When the plot has changed since ``expected_version``; nothing is written.
-        PlotNotFoundError, PlotEndedError, ValidationError
-        """
-        bad = [k for k in changes if k not in INPUT_FIELDS and k != "geometry"]
-        if bad:
-            problems = [
-                Problem(
-                    plot_id,
-                    k,
-                    "is managed by the registry and cannot be set" if k in MANAGED_FIELDS else "is not a plot field",
-                )
-                for k in bad
-            ]
-            raise ValidationError(problems, context="update")
-        with self._lock, write_transaction(self._conn):
-            plot = self._read_current(plot_id)
-            self._check_writable(plot, expected_version)
-            attrs = plot.model_dump(include=set(INPUT_FIELDS))
-            attrs.update({k: v for k, v in changes.items() if k != "geometry"})
-            if "geometry" in changes:
-                if crs is None:
-                    raise ValidationError(
-                        [Problem(plot_id, "geometry", "a new geometry needs its crs")], context="update"
-                    )
-                geom_frame = gpd.GeoDataFrame([attrs], geometry=[changes["geometry"]], crs=crs)
-            else:
-                geom_frame = gpd.GeoDataFrame([attrs], geometry=[plot.geometry], crs=STORAGE_CRS)
-            checked = self._validate(
-                geom_frame, repair=repair, context="update", exclude_ids=[plot_id], check_ids=False
-            )
-            now, now_text = self._transaction_time()
-            new = checked.attributes[0].model_dump()
-            new.update(
-                plot_id=plot_id,
-                version=plot.version + 1,
-                area_m2=float(checked.area_m2[0]),
-                valid_to=None,
-                updated_at=now,
-                updated_by=actor,
-            )
-            probe = {c: to_storage_value(c, new.get(c)) for c in INPUT_FIELDS}
-            touched = [c for c in INPUT_FIELDS if probe[c] != to_storage_value(c, getattr(plot, c))]
-            if not shapely.equals(plot.geometry, checked.geometries[0]):
-                touched.append("geometry")
-            if not touched:
-                return plot  # nothing changed: no new version
-            new.update(edit_provenance_fields(new, changes, touched=touched, editor=actor, day=now.date(), note=note))
-            self._new_version(
-                plot, new, checked.geometries[0], op=ChangeOp.UPDATE, actor=actor, now_text=now_text, note=note
-            )
-            update_contents_extent(self._conn, PLOTS)
-            return self._read_current(plot_id)
-
-    def end_plot(self, plot_id: str, *, expected_version: int, actor: str, reason: str | None = None) -> Plot:
-        """End a plot: it gets ``valid_to`` = now and stays in the registry and its history."""
-        with self._lock, write_transaction(self._conn):
-            plot = self._read_current(plot_id)
-            self._check_writable(plot, expected_version)
-            now, now_text = self._transaction_time()
-            self._end(plot, now=now, now_text=now_text, actor=actor, op=ChangeOp.END, note=reason)
-            return self._read_current(plot_id)
-
-    def _end(self, plot: Plot, *, now: dt.datetime, now_text: str, actor: str, op: ChangeOp, note: str | None) -> None:
-        new = plot.model_dump(exclude={"geometry"})
-        new.update(version=plot.version + 1, valid_to=now, updated_at=now, updated_by=actor)
-        self._new_version(plot, new, plot.geometry, op=op, actor=actor, now_text=now_text, note=note)
-
-    def split_plot(
-        self,
-        plot_id: str,
-        *,
-        expected_version: int,
-        actor: str,
-        blade: Any = None,
-        parts: Sequence[Any] | None = None,
-        crs: Any = None,
-        codes: Sequence[str] | None = None,
-    ) -> list[Plot]:
-        """Split a live plot by a line (``blade``) or into given ``parts`` (in ``crs``).
-
-        The parent ends; each child copies its attributes, gets a new id, a code
-        (``codes`` or ``<parent code>-1``, ``-2`` …) and ``previously_part_of = [parent id]``.
-        """
-        with self._lock, write_transaction(self._conn):
-            plot = self._read_current(plot_id)
-            self._check_writable(plot, expected_version)
-            geoms = _to_storage([blade] if blade is not None else list(parts or []), crs)
-            pieces = split_geometry(
-                plot.geometry,
-                blade=geoms[0] if blade is not None else None,
-                parts=None if blade is not None else geoms,
-                label=f"plot {plot.code}",
-            )
-            if codes is not None and len(codes) != len(pieces):
-                raise ValidationError(
-                    [Problem(plot.code, "codes", f"{len(codes)} codes for {len(pieces)} parts")], context="split"
-                )
-            now, now_text = self._transaction_time()
-            child_codes = list(codes) if codes else [f"{plot.code}-{i + 1}" for i in range(len(pieces))]
-            self._end(
-                plot,
-                now=now,
-                now_text=now_text,
-                actor=actor,
-                op=ChangeOp.SPLIT,
-                note=f"split into {', '.join(child_codes)}",
-            )
-            base = plot.model_dump(include=set(INPUT_FIELDS))
-            rows = [
-                {
-                    **base,
-                    "code": child_codes[i],
-                    "previously_part_of": [plot_id],
-                    "valid_from": now,
-                }
-                for i in range(len(pieces))
-            ]
-            return self._add_children(
-                rows, pieces, op=ChangeOp.SPLIT, actor=actor, now=now, now_text=now_text, note=f"split from {plot_id}"
-            )
-
-    def merge_plots(
-        self,
-        plot_ids: Sequence[str],
-        *,
-        expected_versions: Mapping[str, int],
-        actor: str,
-        code: str | None = None,
-        changes: Mapping[str, Any] | None = None,
-    ) -> Plot:
-        """Merge touching live plots into one; the parents end, the child records them as lineage."""
-        with self._lock, write_transaction(self._conn):
-            plots = [self._read_current(pid) for pid in plot_ids]
-            for p in plots:
-                if p.plot_id not in expected_versions:
-                    raise ValidationError(
-                        [Problem(p.plot_id, "version", "expected_versions lacks this plot")], context="merge"
-                    )
-                self._check_writable(p, expected_versions[p.plot_id])
-            munis = {p.municipality_no for p in plots}
-            if len(munis) > 1:
-                raise ValidationError(
-                    [Problem("merge", "municipality_no", f"plots lie in different municipalities {sorted(munis)}")],
-                    context="merge",
-                )
-            geom = merge_geometry([p.geometry for p in plots], labels=[p.code for p in plots])
-            now, now_text = self._transaction_time()
-            code = code or f"{plots[0].code}-M"
-            for p in plots:
-                self._end(p, now=now, now_text=now_text, actor=actor, op=ChangeOp.MERGE, note=f"merged into {code}")
-            row = {
-                **plots[0].model_dump(include=set(INPUT_FIELDS)),
-                **(changes or {}),
-                "code": code,
-                "previously_part_of": list(plot_ids),
-                "valid_from": now,
-            }
-            (child,) = self._add_children(
-                [row],
-                [geom],
-                op=ChangeOp.MERGE,
-                actor=actor,
-                now=now,
-                now_text=now_text,
-                note=f"merged from {', '.join(plot_ids)}",
-            )
-            return child
-
-    def _add_children(
-        self,
-        rows: list[dict[str, Any]],
-        geoms: Sequence[Any],
-        *,
-        op: ChangeOp,
-        actor: str,
-        now: dt.datetime,
-        now_text: str,
-        note: str,
-    ) -> list[Plot]:
-        frame = gpd.GeoDataFrame(rows, geometry=list(geoms), crs=STORAGE_CRS)
-        checked = self._validate(frame, repair=False, context=op.value)
-        values = []
-        for attrs, area in zip(checked.attributes, checked.area_m2, strict=True):
-            v = attrs.model_dump()
-            v.update(
-                plot_id=str(uuid.uuid4()),
-                version=1,
-                area_m2=float(area),
-                valid_to=None,
-                updated_at=now,
-                updated_by=actor,
-            )
-            values.append(v)
-        self._insert(values, checked.geometries, op=op, actor=actor, now_text=now_text, note=note)
-        return [self._read_current(v["plot_id"]) for v in values]
-
-
-def _dumps(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _to_storage(geoms: Sequence[Any], crs: Any) -> list[Any]:
-    if crs is None:
-        raise ValidationError([Problem("input", "crs", "geometries need a declared crs")], context="geometry")
-    return list(gpd.GeoSeries(list(geoms), crs=crs).to_crs(STORAGE_CRS).values)

@@ -133,6 +133,9 @@ class PlotWrites:
             """One plot by id (provided by the backend's reads)."""
             raise NotImplementedError
 
+    def _after_plot_writes(self) -> None:
+        """Called after plots were added or changed, inside the write (a backend may keep metadata current)."""
+
     def _check_writable(self, plot: Plot, expected_version: int) -> None:
         if plot.valid_to is not None:
             raise PlotEndedError(
@@ -194,6 +197,8 @@ class PlotWrites:
                 v["valid_from"] = v.get("valid_from") or now
                 values.append(v)
             self._insert(values, checked.geometries, op=ChangeOp.ADD, actor=actor, now_text=now_text, progress=progress)
+            if values:
+                self._after_plot_writes()
         return [v["plot_id"] for v in values]
 
     def add_plot(
@@ -289,6 +294,7 @@ class PlotWrites:
             self._new_version(
                 plot, new, checked.geometries[0], op=ChangeOp.UPDATE, actor=actor, now_text=now_text, note=note
             )
+            self._after_plot_writes()
             return self._read_current(plot_id)
 
     def end_plot(self, plot_id: str, *, expected_version: int, actor: str, reason: str | None = None) -> Plot:
