@@ -89,12 +89,12 @@ def _echo_table(frame: pd.DataFrame, output: Path | None, *, floatfmt: str = "{:
         click.echo(f"wrote {write_table(frame, output)}", err=True)
 
 
-def _echo_notice(obs: pd.DataFrame, **selection: str | None) -> None:
-    """Say what of the observations used (``select_prices`` of ``selection``) is synthetic; nothing when none is."""
+def _echo_notice(obs: pd.DataFrame, *, kind: str | None, basis: str | None, fees: str | None) -> None:
+    """Say what of the observations used (``select_prices`` of the selection) is synthetic; nothing when none is."""
     from landreg.prices import select_prices
     from landreg.provenance import summarize_synthetic
 
-    notice = summarize_synthetic(price_observations=select_prices(obs, **selection))
+    notice = summarize_synthetic(price_observations=select_prices(obs, kind=kind, basis=basis, fees=fees))
     if notice.any_synthetic:
         click.echo(notice.text())
 
