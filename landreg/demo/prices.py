@@ -141,7 +141,7 @@ def _grown(level_nok_m2: float, *, from_year: int, to_year: int) -> float:
 
 
 def serviced_level_nok_m2(
-    area_id: str, year: int = LAST_YEAR, *, anchors: tuple[CalibrationAnchor, ...] | None = None
+    area_id: str, *, year: int = LAST_YEAR, anchors: tuple[CalibrationAnchor, ...] | None = None
 ) -> float:
     """The expected serviced asking price (NOK/m²) of an area's plots in ``year``.
 

@@ -70,8 +70,8 @@ def test_generated_prices_stay_labelled_synthetic(generated):
 def test_other_areas_follow_the_regional_level():
     anchors = calibration_anchors()
     for year in (2012, 2018, 2026):
-        regional = np.mean([serviced_level_nok_m2(a.area_id, year) for a in anchors])
-        assert serviced_level_nok_m2("sluppen", year) > regional > serviced_level_nok_m2("frosta", year)
+        regional = np.mean([serviced_level_nok_m2(a.area_id, year=year) for a in anchors])
+        assert serviced_level_nok_m2("sluppen", year=year) > regional > serviced_level_nok_m2("frosta", year=year)
 
 
 def test_unknown_area_names_the_fix():
