@@ -19,10 +19,24 @@ from landreg.settings import LandregSettings
 _OUTPUT = output_option("Write the table to a .csv, .geojson or .json file.")
 
 
-def _write(frame: pd.DataFrame, path: Path | None, *, payload: dict[str, Any] | None = None) -> None:
-    """The result's JSON (``.json``), else the table through :func:`landreg.io.write.write_table`."""
+def _notice(registry: Any, *, layers_dir: Path | None = None) -> Any:
+    """What is synthetic in the registry's plots, prices, business areas and enrichment layers (the data analysed)."""
+    from landreg.provenance import registry_synthetic_summary
+
+    return registry_synthetic_summary(registry, layers_dir=layers_dir or LandregSettings().layers_dir)
+
+
+def _write(
+    frame: pd.DataFrame, path: Path | None, *, payload: dict[str, Any] | None = None, notice: Any = None
+) -> None:
+    """Say what is synthetic (``notice``, nothing when none is); write the result's JSON (``.json``, with the
+    notice as ``synthetic``), else the table through :func:`landreg.io.write.write_table`."""
+    if notice is not None and notice.any_synthetic:
+        click.echo(notice.text())
     if path is None:
         return
+    if payload is not None and notice is not None:
+        payload = {**payload, "synthetic": notice.to_dict()}
     if path.suffix.lower() == ".json" and payload is not None:
         path.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     else:
@@ -38,11 +52,11 @@ def _table(frame: pd.DataFrame, columns: list[str], *, n: int | None = 20) -> st
     return shown.round(2).to_string(index=False)
 
 
-def _enriched(registry_path: Path | None) -> tuple[Any, Any]:
+def _enriched(registry_path: Path | None) -> tuple[Any, Any, Any]:
     from landreg.analysis import load_enriched_plots
 
     with open_from_cli(registry_path) as reg:
-        return load_enriched_plots(reg), reg.load_business_areas()
+        return load_enriched_plots(reg), reg.load_business_areas(), _notice(reg)
 
 
 @click.command("score")
@@ -89,6 +103,7 @@ def score_cmd(
             weights=parse_weights(weights),
             statuses=None if status == "all" else status.split(","),
         )
+        notice = _notice(reg)
     plots = result.frame
     rec = result.profile.record()
     click.echo(
@@ -122,7 +137,7 @@ def score_cmd(
             n=top,
         )
     )
-    _write(frame, output, payload=result.to_dict())
+    _write(frame, output, payload=result.to_dict(), notice=notice)
 
 
 @click.command("clusters")
@@ -146,7 +161,7 @@ def clusters_cmd(
     from landreg.clusters.industries import validate_nace_codes
 
     codes = list(validate_nace_codes(c for c in industry.split(",") if c.strip()))
-    plots, areas = _enriched(registry_path)
+    plots, areas, notice = _enriched(registry_path)
     result = cluster_scores(
         plots, areas=areas, industry_nace=codes, gap_m=gap_m if gap_m is not None else DEFAULT_GAP_M
     )
@@ -180,7 +195,7 @@ def clusters_cmd(
         counts = hot.frame["gi_class"].value_counts().to_dict()
         click.echo(f"price hot spots (Gi*, k={hot.params['k']}, FDR {hot.params['alpha']}): {counts}")
         payload["hotspots"] = hot.to_dict()
-    _write(result.areas, output, payload=payload)
+    _write(result.areas, output, payload=payload, notice=notice)
 
 
 def _uptake(text: str | None) -> dict[str, float] | None:
@@ -232,6 +247,7 @@ def supply_cmd(
             uptake_daa_per_year=uptake_daa_per_year,
             uptake_by_municipality=_uptake(uptake_by_municipality),
         )
+        notice = _notice(reg)
     frame = result.municipalities if by == "municipality" else result.areas
     click.echo(
         _table(
@@ -254,7 +270,7 @@ def supply_cmd(
         )
     )
     click.echo(result.to_text())
-    _write(frame, output, payload=result.to_dict())
+    _write(frame, output, payload=result.to_dict(), notice=notice)
 
 
 @click.command("scenario")
@@ -295,8 +311,9 @@ def scenario_cmd(
         report = run_registry_scenario(
             reg, name, layers_dir=layers_dir, profile=resolve_profile(profile, profiles_file)
         )
+        notice = _notice(reg, layers_dir=layers_dir)
     click.echo(report.to_text(top=top))
-    _write(report.plots, output, payload=report.to_dict())
+    _write(report.plots, output, payload=report.to_dict(), notice=notice)
 
 
 @click.command("search")
@@ -387,8 +404,9 @@ def search_cmd(
     with open_from_cli(registry_path) as reg:
         definitions = None if profiles_file is None else load_definitions(profiles_file)
         result = search_registry(reg, requirements=req, profiles=definitions)
+        notice = _notice(reg)
     click.echo(result.to_text(top=top))
-    _write(result.sites, output, payload=result.to_dict())
+    _write(result.sites, output, payload=result.to_dict(), notice=notice)
 
 
 ANALYSIS_COMMANDS = (score_cmd, clusters_cmd, supply_cmd, scenario_cmd, search_cmd)

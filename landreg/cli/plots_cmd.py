@@ -233,6 +233,11 @@ def query_cmd(registry_path: Path | None, output: Path | None, as_json: bool, **
         frame["area_daa"] = (frame["area_m2"] / 1000).round(1)
         click.echo(frame[_TABLE_COLUMNS].to_string(index=False) if len(frame) else "no plots match")
         click.echo(f"{len(frame)} plots, {frame['area_m2'].sum() / 1000:,.1f} daa")
+        from landreg.provenance import summarize_synthetic
+
+        notice = summarize_synthetic(frame)  # what of the plots listed is synthetic; nothing when none is
+        if notice.any_synthetic:
+            click.echo(notice.text())
 
 
 @click.command("export")
