@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 REGISTRY ?= var/landreg.gpkg
 
-.PHONY: run rebuild test test-fast bench lint install clean notebooks
+.PHONY: run rebuild test test-fast bench lint install clean notebooks postgis postgis-stop
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,29 @@ test: $(STAMP)
 ## the browser, killed processes); make test still runs them all.
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not slow"
+
+## A local PostgreSQL + PostGIS server for the registry: installs Debian's packages when missing (as root),
+## creates a cluster in $(POSTGIS_DIR) owned by a non-root user (postgres when run as root), listening on
+## 127.0.0.1 only, brings the registry schema up to date and prints the URL (LANDREG_DATABASE_URL).
+POSTGIS_DIR ?= var/postgis
+POSTGIS_PACKAGES := postgresql-15 postgresql-15-postgis-3
+
+postgis: $(STAMP)
+	@if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || [ ! -f /usr/share/postgresql/15/extension/postgis.control ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && apt-get install -y -qq $(POSTGIS_PACKAGES) >/dev/null; \
+		else \
+			echo "PostgreSQL/PostGIS is missing: sudo apt-get install $(POSTGIS_PACKAGES)" >&2; exit 1; \
+		fi; \
+	fi
+	@url=$$($(PY) -m landreg.registry.postgis.cluster $(POSTGIS_DIR)) && \
+		$(VENV)/bin/landreg db upgrade --registry "$$url" >&2 && \
+		echo "registry URL (export LANDREG_DATABASE_URL=... to use it; make postgis-stop stops the server):" >&2 && \
+		echo "$$url"
+
+## Stop the server that make postgis started.
+postgis-stop: $(STAMP)
+	@$(PY) -m landreg.registry.postgis.cluster --stop $(POSTGIS_DIR)
 
 ## Benchmarks (ratios against baselines measured in the same run) -> bench/RESULTS.md
 bench: $(STAMP)

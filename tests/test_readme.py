@@ -51,6 +51,9 @@ EXEMPT: dict[str, str] = {
     "make rebuild": "`landreg init --force` on var/landreg.gpkg; the `landreg init` tests build a registry",
     "make lint": "ruff and mypy, run by tests/test_lint.py",
     "make bench": "benchmarks take minutes; run with `make bench`",
+    "make postgis": "starts a PostgreSQL server that outlives the command; the tests start their own "
+    "(tests/postgis_server.py, the same landreg.registry.postgis.cluster)",
+    "make postgis-stop": "stops the server of `make postgis`",
     "make notebooks": "installs JupyterLab and serves it until stopped; tests/notebooks run the notebooks themselves",
 }
 

@@ -248,16 +248,36 @@ def _run_as_server(args: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, capture_output=True, text=True, check=False, env=env, cwd="/")
 
 
+def _check_reachable(data_dir: Path) -> None:
+    """Refuse a folder the server user cannot reach (when this process is root it runs as 'postgres')."""
+    if os.geteuid() != 0:
+        return
+    parent = data_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    probe = subprocess.run(["runuser", "-u", _SERVER_USER, "--", "test", "-x", str(parent)], check=False)
+    if probe.returncode != 0:
+        raise ClusterError(
+            f"the server user {_SERVER_USER!r} cannot reach {parent}; choose a folder it can enter "
+            "(every folder above it must be world-executable)"
+        )
+
+
 def _main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Create or start a local PostGIS cluster and print its URL.")
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--port", type=int, default=None)
     parser.add_argument("--database", default="landreg")
+    parser.add_argument("--stop", action="store_true", help="stop the cluster's server instead")
     args = parser.parse_args(argv)
     try:
+        if args.stop:
+            load_cluster(args.data_dir).stop()
+            print(f"stopped the server of {args.data_dir}", file=sys.stderr)
+            return 0
         if (args.data_dir / "PG_VERSION").exists():
             cluster = load_cluster(args.data_dir)
         else:
+            _check_reachable(args.data_dir)
             cluster = init_cluster(args.data_dir, port=args.port)
         if cluster.pid is None:
             cluster.start()
