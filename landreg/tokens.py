@@ -13,8 +13,10 @@ import hmac
 import json
 import secrets
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from landreg.errors import AuthenticationError, AuthorizationError
 from landreg.gpkg.connection import write_transaction
@@ -81,16 +83,28 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(
-    conn: sqlite3.Connection, *, name: str, role: Role | str, municipalities: list[str] | None = None
-) -> str:
-    """Create a token and return it in clear text (shown once; only its hash is stored).
+def new_token(name: str, *, role: Role | str, municipalities: list[str] | None = None) -> tuple[dict[str, str], str]:
+    """A new token's stored record (its secret hashed) and the token in clear text, for any store.
+
+    Parameters
+    ----------
+    name : str
+        Who the token is for (recorded as the actor of its edits).
+    role : Role or str
+        ``viewer``, ``planner`` or ``admin``.
+    municipalities : list of str, optional
+        Where a planner may edit (kommunenummer or names).
+
+    Returns
+    -------
+    (dict, str)
+        ``token_id``, ``name``, ``role``, ``municipalities`` (JSON text), ``secret_sha256`` and
+        ``created_at`` (UTC text); and ``lr_<id>_<secret>``.
 
     Raises
     ------
     ValueError
-        For an unknown role, a planner without municipalities, or an unknown municipality
-        (given by kommunenummer or name).
+        For an unknown role, a planner without municipalities, or an unknown municipality.
     """
     role = Role(role)
     refs = list(municipalities or [])
@@ -105,20 +119,78 @@ def create_token(
         raise ValueError("a planner token needs at least one municipality (--municipality 5001)")
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    record = {
+        "token_id": token_id,
+        "name": name,
+        "role": role.value,
+        "municipalities": json.dumps(munis),
+        "secret_sha256": _digest(secret),
+        "created_at": now_text(),
+    }
+    return record, f"lr_{token_id}_{secret}"
+
+
+def now_text() -> str:
+    """Now (UTC) as stored token times: ``YYYY-MM-DDTHH:MM:SS.SSSZ``."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def split_token(token: str | None) -> tuple[str, str]:
+    """``(token_id, secret)`` of a bearer token.
+
+    Raises
+    ------
+    AuthenticationError
+        When the token is missing or malformed.
+    """
+    if not token:
+        raise AuthenticationError("this request needs a bearer token (Authorization: Bearer lr_…)")
+    parts = token.split("_", 2)
+    if len(parts) != 3 or parts[0] != "lr":
+        raise AuthenticationError("malformed token; expected lr_<id>_<secret>")
+    return parts[1], parts[2]
+
+
+def principal_from_row(token_id: str, secret: str, row: Sequence[Any] | None) -> Principal:
+    """The principal of a stored ``(name, role, municipalities, secret_sha256, revoked_at)`` row.
+
+    Raises
+    ------
+    AuthenticationError
+        When there is no row, the secret does not match, or the token is revoked.
+    """
+    if row is None or not hmac.compare_digest(row[3], _digest(secret)):
+        raise AuthenticationError("unknown token")
+    if row[4] is not None:
+        raise AuthenticationError("this token has been revoked")
+    munis = row[2] if isinstance(row[2], list) else json.loads(row[2])
+    return Principal(token_id, row[0], Role(row[1]), frozenset(munis))
+
+
+def create_token(
+    conn: sqlite3.Connection, *, name: str, role: Role | str, municipalities: list[str] | None = None
+) -> str:
+    """Create a token and return it in clear text (shown once; only its hash is stored).
+
+    Raises
+    ------
+    ValueError
+        For an unknown role, a planner without municipalities, or an unknown municipality
+        (given by kommunenummer or name).
+    """
+    record, clear = new_token(name, role=role, municipalities=municipalities)
     with write_transaction(conn):
         _ensure_table(conn)
         conn.execute(
-            f'INSERT INTO "{TOKENS}" (token_id, name, role, municipalities, secret_sha256, created_at) '
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            (token_id, name, role.value, json.dumps(munis), _digest(secret), now),
+            f'INSERT INTO "{TOKENS}" ({", ".join(record)}) VALUES ({", ".join("?" * len(record))})',
+            tuple(record.values()),
         )
-    return f"lr_{token_id}_{secret}"
+    return clear
 
 
 def revoke_token(conn: sqlite3.Connection, token_id: str) -> bool:
     """Revoke a token by id; returns whether one was revoked."""
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    now = now_text()
     with write_transaction(conn):
         _ensure_table(conn)
         cur = conn.execute(
@@ -135,12 +207,7 @@ def authenticate(conn: sqlite3.Connection, token: str | None) -> Principal:
     AuthenticationError
         When the token is missing, malformed, unknown or revoked.
     """
-    if not token:
-        raise AuthenticationError("this request needs a bearer token (Authorization: Bearer lr_…)")
-    parts = token.split("_", 2)
-    if len(parts) != 3 or parts[0] != "lr":
-        raise AuthenticationError("malformed token; expected lr_<id>_<secret>")
-    _, token_id, secret = parts
+    token_id, secret = split_token(token)
     try:
         row = conn.execute(
             f'SELECT name, role, municipalities, secret_sha256, revoked_at FROM "{TOKENS}" WHERE token_id = ?',
@@ -148,11 +215,7 @@ def authenticate(conn: sqlite3.Connection, token: str | None) -> Principal:
         ).fetchone()
     except sqlite3.OperationalError:
         row = None  # no token table yet: no tokens exist
-    if row is None or not hmac.compare_digest(row[3], _digest(secret)):
-        raise AuthenticationError("unknown token")
-    if row[4] is not None:
-        raise AuthenticationError("this token has been revoked")
-    return Principal(token_id, row[0], Role(row[1]), frozenset(json.loads(row[2])))
+    return principal_from_row(token_id, secret, row)
 
 
 def list_tokens(conn: sqlite3.Connection) -> list[dict[str, object]]:

@@ -2,8 +2,9 @@
 
 Each migration is a numbered SQL file in ``migrations/`` (``0001_initial.sql``, …).  The table
 ``schema_version`` of the registry's schema lists the ones applied; :func:`upgrade_schema`
-applies the missing ones in order, each in its own transaction, holding an advisory lock so
-that two upgrades at once cannot both apply one.  Nothing else creates or changes tables.
+applies the missing ones in order, holding an advisory lock so
+that two upgrades at once cannot both apply one.  All run in one transaction: a failing
+migration leaves the schema as it was.  Nothing else creates or changes tables.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def applied_version(conn: Any, *, schema: str) -> int:
     return int(value or 0)
 
 
-def upgrade_schema(conn: Any, *, schema: str = "landreg") -> list[Migration]:
+def upgrade_schema(conn: Any, *, schema: str = "landreg", target: int | None = None) -> list[Migration]:
     """Apply the migrations that ``schema`` lacks, oldest first.
 
     Parameters
@@ -85,6 +86,8 @@ def upgrade_schema(conn: Any, *, schema: str = "landreg") -> list[Migration]:
         An autocommit connection to the database (PostGIS installed, or the right to install it).
     schema : str
         The registry's schema (created when missing).
+    target : int, optional
+        Stop at this version (default: the newest).
 
     Returns
     -------
@@ -116,7 +119,7 @@ def upgrade_schema(conn: Any, *, schema: str = "landreg") -> list[Migration]:
                 "upgrade landreg"
             )
         conn.execute(f'SET LOCAL search_path TO "{schema}", public')
-        for migration in available_migrations()[current:]:
+        for migration in available_migrations()[current : target if target is not None else None]:
             with conn.transaction():
                 conn.execute(migration.sql)
                 conn.execute(

@@ -172,3 +172,20 @@ def test_an_unreachable_server_is_reported_without_the_password():
 def test_a_bad_schema_name_is_refused(postgis_url):
     with pytest.raises(RegistryFormatError, match="schema name"):
         open_registry(f"{postgis_url}?schema=Robert'); DROP TABLE x")
+
+
+def test_an_older_schema_is_refused_until_upgraded_and_keeps_its_plots(schema_url, postgis_url):
+    from landreg.registry.postgis.migrate import upgrade_schema
+    from landreg.registry.postgis.registry import PostGISRegistry, split_schema
+
+    url, schema = schema_url
+    base, _ = split_schema(url)
+    with psycopg.connect(base, autocommit=True) as conn:
+        assert [m.version for m in upgrade_schema(conn, schema=schema, target=1)] == [1]
+    with pytest.raises(RegistryFormatError, match=f"schema version 1, this landreg needs {latest_version()}"):
+        PostGISRegistry.open(url)
+    out = invoke("db", "upgrade", "--registry", url)
+    assert out.exit_code == 0 and "applied 0002 tokens" in out.stdout and "0001" not in out.stdout
+    with open_registry(url) as reg:
+        token = reg.create_token(name="kari", role="planner", municipalities=["Trondheim"])
+        assert reg.authenticate(token).municipalities == {"5001"}
