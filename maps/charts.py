@@ -4,9 +4,11 @@ Each function returns a :class:`matplotlib.figure.Figure` built without pyplot
 (so no GUI backend is ever touched); :func:`save_chart` writes it as PNG and
 SVG.  Every real figure drawn carries its source: benchmark bars and cited
 in-region prices are numbered, and the numbers are listed (publisher, title,
-URL) under the chart.  Charts of synthetic data carry the label "synthetic demonstration data";
-the caller says which data is synthetic (``synthetic=``, derived from the data with
-:func:`landreg.prices.prices_are_synthetic`), there is no default.
+URL) under the chart.  Charts say what of their data is synthetic: the caller passes
+``synthetic=``, the :class:`~landreg.provenance.SyntheticSummary` of the data drawn
+(:func:`landreg.provenance.summarize_synthetic`, e.g. ``price_observations=obs``), whose
+notice labels the chart ("Synthetic data — price observations: 388 of 612 …"); there is
+no default, and data with nothing synthetic gets no label.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from landreg.prices import PriceSurface, ensure_like_for_like, in_region_references, select_prices
+from landreg.provenance import SyntheticSummary
 
-SYNTHETIC_LABEL = "synthetic demonstration data"
 CHART_FORMATS = ("png", "svg")
 
 
@@ -34,8 +36,8 @@ def _figure(width_in: float = 9.0, height_in: float = 5.5) -> Any:
     return Figure(figsize=(width_in, height_in), layout="constrained")
 
 
-def _label(fig: Any, *, synthetic: bool, source: str | None = None) -> None:
-    parts = [SYNTHETIC_LABEL.capitalize()] if synthetic else []
+def _label(fig: Any, *, synthetic: SyntheticSummary, source: str | None = None) -> None:
+    parts = [textwrap.fill(synthetic.text(), 140)] if synthetic.any_synthetic else []
     if source:
         parts.append(source)
     if parts:  # supxlabel takes part in the constrained layout, so it never overlaps the axes
@@ -60,7 +62,7 @@ def chart_price_by_municipality(
     kind: str = "asking",
     basis: str | None = None,
     connection_fees_included: bool | None = None,
-    synthetic: bool,
+    synthetic: SyntheticSummary,
 ) -> Any:
     """Box plots of NOK/m² per municipality for one kind and price class.
 
@@ -85,7 +87,7 @@ def chart_price_by_municipality(
     return fig
 
 
-def chart_price_index(index_table: pd.DataFrame, *, synthetic: bool, title: str | None = None) -> Any:
+def chart_price_index(index_table: pd.DataFrame, *, synthetic: SyntheticSummary, title: str | None = None) -> Any:
     """Line chart of a price index (from :func:`landreg.prices.price_index`) with its 95 % band."""
     fig = _figure(8.0, 4.5)
     ax = fig.add_subplot()
@@ -126,7 +128,7 @@ def _notes(lines: list[str]) -> str:
     )
 
 
-def chart_benchmarks(comparison: pd.DataFrame, *, synthetic: bool) -> Any:
+def chart_benchmarks(comparison: pd.DataFrame, *, synthetic: SyntheticSummary) -> Any:
     """Bars of NOK/m²: the region and each benchmark (from :func:`landreg.prices.compare_with_benchmarks`).
 
     Each bar carries a number ``[n]`` that refers to its source (publisher, title,
@@ -177,11 +179,11 @@ def chart_cited_prices(
     references: pd.DataFrame | None = None,
     kind: str = "asking",
     basis: str = "serviced",
-    synthetic: bool,
+    synthetic: SyntheticSummary,
 ) -> Any:
     """Yearly median price of each municipality with cited figures, and the cited figures as points.
 
-    The registry's prices (one line per municipality, synthetic when ``synthetic``)
+    The registry's prices (one line per municipality, called synthetic when ``synthetic`` says so)
     are drawn as lines; each cited figure of :func:`landreg.prices.in_region_references`
     as a black marker (a hollow one when derived) labelled with its figure and
     publisher, numbered to its source (publisher, title, URL) under the chart.
@@ -194,8 +196,8 @@ def chart_cited_prices(
         From :func:`landreg.prices.load_price_references` (default: the bundled table).
     kind, basis : str
         The registry prices drawn (the cited figures are drawn whatever their basis).
-    synthetic : bool
-        Whether the registry prices are synthetic (labels the chart).
+    synthetic : SyntheticSummary
+        What of the registry prices is synthetic (labels the chart).
     """
     cited = in_region_references(references).reset_index(drop=True)
     numbers, notes = _numbered_sources(cited)
@@ -208,7 +210,7 @@ def chart_cited_prices(
         yearly = obs[obs["municipality_no"].astype(str) == muni].groupby("year")["price_nok_m2"].median()
         name = str(obs.loc[obs["municipality_no"].astype(str) == muni, "municipality_name"].head(1).squeeze() or muni)
         if len(yearly):
-            what = "synthetic" if synthetic else "registry"
+            what = "synthetic" if synthetic.any_synthetic else "registry"
             label = f"{name}: median {kind} price, {basis} ({what})"
             ax.plot(yearly.index, yearly.to_numpy(), color=colour, ls="--", marker=".", label=label)
         points = cited[cited["municipality_no"] == muni]
@@ -237,7 +239,7 @@ def chart_price_surface(
     boundaries: Any = None,
     points: pd.DataFrame | None = None,
     title: str = "Interpolated land price (NOK per m²)",
-    synthetic: bool,
+    synthetic: SyntheticSummary,
 ) -> Any:
     """Map of a price surface (EPSG:25832), with municipality outlines and data points when given."""
     fig = _figure(7.5, 7.5)

@@ -5,6 +5,7 @@ without outputs."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from pathlib import Path
 
@@ -74,7 +75,8 @@ def test_without_a_registry_the_notebook_builds_the_demo(tmp_path, monkeypatch):
     monkeypatch.setenv("LANDREG_LAYERS_DIR", str(LAYERS))
     text = _run(ROOT / "notebooks" / "01_regional_prices.ipynb", tmp_path)
     assert "LANDREG_REGISTRY is not set: building the demonstration registry" in text
-    assert "(synthetic demonstration data)" in text
+    n = re.search(r"(\d+) price observations of \d+ plots", text).group(1)
+    assert f"Synthetic data — price observations: {n} of {n} observations synthetic" in text  # counted from the data
     # cited figures are shown with their sources, and missing rows and claims are named
     assert "https://www.malviknyttarkiv.no/2018/02/07/fryselageret-vil-utvide/" in text
     assert "missing: ['copenhagen', 'gothenburg', 'oslo', 'stavanger']" in text and "claims:" in text
