@@ -117,8 +117,19 @@ class PlotsCollection(Collection):
     def feature(
         self, feature_id: str, *, registry: Any, crs_uri: str, as_of: dt.datetime | None, root: str
     ) -> tuple[dict[str, Any], dict[str, str]]:
-        """One plot as recorded at ``as_of`` (default: now), with its ETag and a link to its versions."""
+        """One live plot as recorded at ``as_of`` (default: now), with its ETag and a link to its versions.
+
+        An ended plot is gone from the collection (404), as it is from the items list; its
+        versions and an ``as_of`` before its end still show it.
+        """
         plot = registry.get_plot(feature_id, as_of=as_of)
+        if not plot.is_live:
+            when = f"at {as_of.isoformat()}" if as_of else "now"
+            raise PlotNotFoundError(
+                f"plot {feature_id!r} ({plot.code}) ended at {plot.valid_to.isoformat(timespec='seconds')} "
+                f"and is not in the collection {when}; its versions are at "
+                f"/collections/{self.id}/items/{feature_id}/versions, and as_of with an earlier time reads it as it was"
+            )
         frame = registry.query_plots(plot_ids=[feature_id], include_ended=True, as_of=as_of)
         if len(frame) == 0:  # as_of before it existed
             raise PlotNotFoundError(f"no plot with id {feature_id!r} at {as_of.isoformat() if as_of else 'now'}")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -113,17 +114,37 @@ def resolve_registry_file(path: Path | str | None) -> Path:
 
 
 def open_from_cli(path: Path | None, *, create: bool = False) -> Any:
-    """Open the registry named on the command line with the settings' options."""
+    """Open the registry named on the command line with the settings' options, for a ``with`` block.
+
+    With ``create``, a GeoPackage that did not exist is made; when the command's ``with`` block
+    then fails (a file that cannot be read, records that do not validate), the file is removed
+    again, so a failed ``landreg import`` leaves no empty registry behind.
+    """
     from landreg.registry import open_registry
 
     settings = LandregSettings()
-    return open_registry(
-        resolve_registry_path(path),
+    resolved = resolve_registry_path(path)
+    made_here = create and isinstance(resolved, Path) and not resolved.exists()
+    registry = open_registry(
+        resolved,
         create=create,
         busy_timeout_s=settings.busy_timeout_s,
         journal_mode=settings.journal_mode,
         overlap_tolerance_m2=settings.overlap_tolerance_m2,
     )
+    return _removed_on_failure(registry, resolved) if made_here and isinstance(resolved, Path) else registry
+
+
+@contextlib.contextmanager
+def _removed_on_failure(registry: Any, path: Path) -> Iterator[Any]:
+    """``registry`` (made at ``path`` by this command) for a ``with`` block; its files go when the block fails."""
+    try:
+        with registry:
+            yield registry
+    except BaseException:
+        for stale in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))):
+            stale.unlink(missing_ok=True)
+        raise
 
 
 #: Errors the command line reports as a message (no traceback): landreg's own, file

@@ -32,6 +32,25 @@ if TYPE_CHECKING:
     from landreg.validation import ValidatedPlots
 
 _COLS = [n for n, _ in PLOT_COLUMNS]
+#: How far (metres, EPSG:25832) a vertex may move and the geometry still be the one stored: a plot
+#: sent back as it was read, through CRS84 and back, moves by nanometres, which is no edit.
+SAME_GEOMETRY_TOLERANCE_M = 0.001
+
+
+def same_geometry(stored: Any, given: Any) -> bool:
+    """True when ``given`` is ``stored`` with every vertex within :data:`SAME_GEOMETRY_TOLERANCE_M`.
+
+    Parameters
+    ----------
+    stored, given : shapely geometry
+        Polygons in EPSG:25832; the same rings in the same vertex order, as a client that
+        read the plot sends them back.
+
+    Returns
+    -------
+    bool
+    """
+    return bool(shapely.equals_exact(stored, given, tolerance=SAME_GEOMETRY_TOLERANCE_M))
 
 
 def dumps_json(value: Any) -> str | None:
@@ -285,15 +304,26 @@ class PlotWrites:
             )
             probe = {c: to_storage_value(c, new.get(c)) for c in INPUT_FIELDS}
             touched = [c for c in INPUT_FIELDS if probe[c] != to_storage_value(c, getattr(plot, c))]
-            if not shapely.equals(plot.geometry, checked.geometries[0]):
+            geometry = checked.geometries[0]
+            if same_geometry(plot.geometry, geometry):  # e.g. sent back after a round trip through CRS84
+                geometry, new["area_m2"] = plot.geometry, plot.area_m2  # the stored one stays: no drift
+            else:
                 touched.append("geometry")
             if not touched:
                 return plot  # nothing changed: no new version
             # each touched field records its editor and date (replacing a synthetic mark); last_verified is today
-            new.update(edit_provenance_fields(new, changes, touched=touched, editor=actor, day=now.date(), note=note))
-            self._new_version(
-                plot, new, checked.geometries[0], op=ChangeOp.UPDATE, actor=actor, now_text=now_text, note=note
+            new.update(
+                edit_provenance_fields(
+                    new,
+                    changes,
+                    touched=touched,
+                    editor=actor,
+                    day=now.date(),
+                    note=note,
+                    stored_provenance=plot.provenance,
+                )
             )
+            self._new_version(plot, new, geometry, op=ChangeOp.UPDATE, actor=actor, now_text=now_text, note=note)
             self._after_plot_writes()
             return self._read_current(plot_id)
 

@@ -170,7 +170,8 @@ def test_delete_ends_the_plot_and_history_stays(edit_api):
     before = edit_api.client.get(url).json()["properties"]["updated_at"]
     assert edit_api.client.delete(url, headers=auth(edit_api, "planner")).status_code == 204
     r = edit_api.client.get(url)
-    assert r.status_code == 200 and r.json()["properties"]["valid_to"] is not None
+    assert r.status_code == 404 and r.headers["content-type"].startswith("application/json")
+    assert r.json()["code"] == "PlotNotFoundError" and "/versions" in r.json()["description"]
     listed = edit_api.client.get(f"{edit_api.url}/collections/plots/items", params={"limit": 1000}).json()
     assert plot.plot_id not in {f["id"] for f in listed["features"]}
     versions = edit_api.client.get(f"{url}/versions").json()
@@ -178,6 +179,11 @@ def test_delete_ends_the_plot_and_history_stays(edit_api):
     assert versions["features"][-1]["properties"]["actor"] == "planner-kari"
     old = edit_api.client.get(url, params={"as_of": before}).json()
     assert old["properties"]["valid_to"] is None and old["properties"]["version"] == 1
+    assert (
+        edit_api.client.get(url, params={"as_of": versions["features"][-1]["properties"]["updated_at"]}).status_code
+        == 404
+    )
+    assert versions["features"][-1]["properties"]["valid_to"] is not None
 
 
 def test_put_replaces_and_moves_geometry(edit_api):
