@@ -22,9 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from landreg.errors import EntityNotFoundError, UnknownOutcomeError
 from landreg.gpkg.connection import write_transaction
@@ -48,6 +49,8 @@ _LOG_COLUMNS = (
     "note TEXT",
     "plots TEXT NOT NULL",
 )
+#: Column names of the decision log, in order.
+LOG_NAMES = [c.split()[0] for c in _LOG_COLUMNS]
 
 
 @dataclass
@@ -127,24 +130,59 @@ def _target(base: str, outcome_status: str | None) -> str:
     return outcome_status if outcome_status is not None and base == PlotStatus.LOCKED.value else base
 
 
-class DecisionWrites(RegistryState):
-    """Recording decisions and reading their log."""
+class DecisionRules:
+    """Recording decisions and reading their log, whatever the store (mixed into a registry backend).
+
+    A backend provides the storage steps: ``_decision_write`` (one write transaction),
+    ``_decision_log_rows``, ``_decision_plot_ids``, ``_store_decision_state`` and
+    ``_append_decision_log``, besides the plot steps of :class:`~landreg.registry.writes.PlotWrites`.
+    """
+
+    if TYPE_CHECKING:  # the storage steps each backend provides
+
+        def _decision_write(self) -> AbstractContextManager[Any]:
+            raise NotImplementedError
+
+        def _decision_log_rows(self, decision_id: str | None, *, last_decided: bool = False) -> list[tuple[Any, ...]]:
+            raise NotImplementedError
+
+        def _decision_plot_ids(self, decision_id: str) -> list[str]:
+            raise NotImplementedError
+
+        def _store_decision_state(
+            self, decision_id: str, *, status: str, outcome: str | None, decided_on: str | None
+        ) -> None:
+            raise NotImplementedError
+
+        def _append_decision_log(self, values: tuple[Any, ...]) -> None:
+            raise NotImplementedError
+
+        def load_decisions(self) -> list[Decision]:
+            """Every decision in the registry (the backend's entity store)."""
+            raise NotImplementedError
+
+        def _read_current(self, plot_id: str) -> Plot:
+            raise NotImplementedError
+
+        def _transaction_time(self) -> tuple[dt.datetime, str]:
+            raise NotImplementedError
+
+        def _new_version(
+            self,
+            plot: Plot,
+            new: dict[str, Any],
+            geom: Any,
+            *,
+            op: ChangeOp,
+            actor: str,
+            now_text: str,
+            note: str | None = None,
+        ) -> None:
+            raise NotImplementedError
 
     def decision_log(self, decision_id: str | None = None) -> list[dict[str, Any]]:
         """Decisions taken, oldest first (optionally for one decision)."""
-        with self._lock:
-            if DECISION_LOG not in {
-                r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            }:
-                return []
-            names = [c.split()[0] for c in _LOG_COLUMNS]
-            sql = f'SELECT {", ".join(names)} FROM "{DECISION_LOG}"'
-            args: tuple[Any, ...] = ()
-            if decision_id is not None:
-                sql += " WHERE decision_id = ?"
-                args = (decision_id,)
-            rows = self._conn.execute(sql + " ORDER BY fid", args).fetchall()
-        out = [dict(zip(names, row, strict=True)) for row in rows]
+        out = [dict(zip(LOG_NAMES, row, strict=True)) for row in self._decision_log_rows(decision_id)]
         for rec in out:
             rec["plots"] = json.loads(rec["plots"])
         return out
@@ -184,9 +222,7 @@ class DecisionWrites(RegistryState):
         UnknownOutcomeError
             When ``outcome`` is neither an outcome of the decision nor ``pending``.
         """
-        with self._lock, write_transaction(self._conn):
-            ensure_decision_columns(self._conn)
-            _ensure_log(self._conn)
+        with self._decision_write():
             known = {d.decision_id: d for d in self.load_decisions()}
             if decision_id not in known:
                 raise EntityNotFoundError(f"no decision with id {decision_id!r}; the registry has {sorted(known)}")
@@ -221,18 +257,13 @@ class DecisionWrites(RegistryState):
                 )
                 result.changed[plot.code] = (current, wanted)
             status = DecisionStatus.PENDING if new_outcome is None else DecisionStatus.DECIDED
-            self._conn.execute(
-                f'UPDATE "{DECISIONS}" SET status = ?, outcome = ?, decided_on = ? WHERE decision_id = ?',
-                (
-                    status.value,
-                    None if new_outcome is None else outcome,
-                    None if new_outcome is None else decided_on.isoformat(),
-                    decision_id,
-                ),
+            self._store_decision_state(
+                decision_id,
+                status=status.value,
+                outcome=None if new_outcome is None else outcome,
+                decided_on=None if new_outcome is None else decided_on.isoformat(),
             )
-            self._conn.execute(
-                f'INSERT INTO "{DECISION_LOG}" ({", ".join(c.split()[0] for c in _LOG_COLUMNS)}) '
-                f"VALUES ({', '.join('?' * len(_LOG_COLUMNS))})",
+            self._append_decision_log(
                 (
                     decision_id,
                     now_text,
@@ -244,7 +275,7 @@ class DecisionWrites(RegistryState):
                     decided_on.isoformat(),
                     note,
                     json.dumps(plots_log, separators=(",", ":")),
-                ),
+                )
             )
             result.decision = next(d for d in self.load_decisions() if d.decision_id == decision_id)
         if new_outcome is not None:
@@ -253,25 +284,65 @@ class DecisionWrites(RegistryState):
         return result
 
     def _decision_plots(self, decision_id: str) -> list[Plot]:
-        ids = [
-            r[0]
-            for r in self._conn.execute(
-                f'SELECT plot_id FROM "{PLOTS}" WHERE decision_id = ? AND valid_to IS NULL ORDER BY code',
-                (decision_id,),
-            )
-        ]
-        return [self._read_current(pid) for pid in ids]
+        return [self._read_current(pid) for pid in self._decision_plot_ids(decision_id)]
 
     def _base_statuses(self, decision_id: str) -> dict[str, str]:
         """Each plot's status before the decision was taken (the log entry that left ``pending``)."""
-        rows = self._conn.execute(
-            f'SELECT plots FROM "{DECISION_LOG}" WHERE decision_id = ? AND status_before = ? '
-            "AND status = ? ORDER BY fid DESC LIMIT 1",
-            (decision_id, DecisionStatus.PENDING.value, DecisionStatus.DECIDED.value),
-        ).fetchall()
+        rows = self._decision_log_rows(decision_id, last_decided=True)
         if not rows:
             return {}
-        return {pid: entry[0] for pid, entry in json.loads(rows[0][0]).items()}
+        plots = json.loads(rows[-1][LOG_NAMES.index("plots")])
+        return {pid: entry[0] for pid, entry in plots.items()}
+
+
+class DecisionWrites(DecisionRules, RegistryState):
+    """The GeoPackage storage steps of :class:`DecisionRules`."""
+
+    @contextmanager
+    def _decision_write(self) -> Iterator[None]:
+        with self._lock, write_transaction(self._conn):
+            ensure_decision_columns(self._conn)
+            _ensure_log(self._conn)
+            yield
+
+    def _decision_log_rows(self, decision_id: str | None, *, last_decided: bool = False) -> list[tuple[Any, ...]]:
+        """Log rows (oldest first) of one decision or all; with ``last_decided`` only the last that left pending."""
+        with self._lock:
+            tables = {r[0] for r in self._conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if DECISION_LOG not in tables:
+                return []
+            sql = f'SELECT {", ".join(LOG_NAMES)} FROM "{DECISION_LOG}"'
+            clauses, args = [], []
+            if decision_id is not None:
+                clauses.append("decision_id = ?")
+                args.append(decision_id)
+            if last_decided:
+                clauses.append("status_before = ? AND status = ?")
+                args += [DecisionStatus.PENDING.value, DecisionStatus.DECIDED.value]
+            if clauses:
+                sql += " WHERE " + " AND ".join(clauses)
+            rows = self._conn.execute(sql + " ORDER BY fid", args).fetchall()
+        return rows[-1:] if last_decided else rows
+
+    def _decision_plot_ids(self, decision_id: str) -> list[str]:
+        rows = self._conn.execute(
+            f'SELECT plot_id FROM "{PLOTS}" WHERE decision_id = ? AND valid_to IS NULL ORDER BY code', (decision_id,)
+        )
+        return [r[0] for r in rows]
+
+    def _store_decision_state(
+        self, decision_id: str, *, status: str, outcome: str | None, decided_on: str | None
+    ) -> None:
+        self._conn.execute(
+            f'UPDATE "{DECISIONS}" SET status = ?, outcome = ?, decided_on = ? WHERE decision_id = ?',
+            (status, outcome, decided_on, decision_id),
+        )
+
+    def _append_decision_log(self, values: tuple[Any, ...]) -> None:
+        self._conn.execute(
+            f'INSERT INTO "{DECISION_LOG}" ({", ".join(LOG_NAMES)}) VALUES ({", ".join("?" * len(LOG_NAMES))})',
+            values,
+        )
 
 
 def _start_status(plot: Plot, base: dict[str, str], current: str) -> str:

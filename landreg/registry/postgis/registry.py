@@ -34,6 +34,7 @@ from landreg.errors import (
 from landreg.model.enums import ChangeOp
 from landreg.model.plot import Plot
 from landreg.registry.codec import format_datetime, parse_datetime
+from landreg.registry.postgis.decisions import PostGISDecisions
 from landreg.registry.postgis.derived import PostGISDerived
 from landreg.registry.postgis.entities import PostGISEntities
 from landreg.registry.postgis.migrate import applied_version, check_schema_name, latest_version, upgrade_schema
@@ -113,7 +114,7 @@ def connect_database(url: str, *, timeout_s: float = 10.0) -> Any:
         ) from exc
 
 
-class PostGISRegistry(PlotWrites, PostGISReads, PostGISEntities, PostGISTokens, PostGISDerived):
+class PostGISRegistry(PlotWrites, PostGISReads, PostGISEntities, PostGISDecisions, PostGISTokens, PostGISDerived):
     """Plot registry in a PostgreSQL/PostGIS schema (EPSG:25832), for many concurrent editors.
 
     Open with :meth:`open` or :meth:`create` (or :func:`landreg.open_registry` with a
