@@ -181,6 +181,21 @@ def imported_provenance(*, file: str, mapping: str | None, day: dt.date) -> dict
     return {"*": entry}
 
 
+def _canonical(provenance: Any) -> dict[str, dict[str, Any]]:
+    """Entries in their JSON form (dates as ISO text, no empty keys), so equal entries compare equal."""
+    from pydantic import ValidationError as _Invalid
+
+    from landreg.model.plot import FieldProvenance
+
+    out = {}
+    for key, entry in parse_provenance(provenance).items():
+        try:
+            out[key] = FieldProvenance.model_validate(entry).model_dump(mode="json", exclude_none=True)
+        except _Invalid:  # left as given: the plot's validation reports it
+            out[key] = entry
+    return out
+
+
 def edit_provenance_fields(
     new: Mapping[str, Any],
     changes: Mapping[str, Any],
@@ -189,11 +204,15 @@ def edit_provenance_fields(
     editor: str,
     day: dt.date,
     note: str | None = None,
+    stored_provenance: Any = None,
 ) -> dict[str, Any]:
     """``provenance`` and ``last_verified`` of a plot after an edit (what every registry backend stores).
 
     Each touched field gets an ``edited`` entry (:func:`edited_provenance`), unless the change
-    itself gives that field's provenance; ``last_verified`` becomes ``day`` unless the change sets it.
+    itself gives that field a new provenance entry; ``last_verified`` becomes ``day`` unless the
+    change sets it to another date.  A provenance sent back as it was read (or left out, as in a replace that
+    fills defaults) changes nothing: the stored entries stay, so a mark is only replaced on the
+    fields the edit touched.
 
     Parameters
     ----------
@@ -209,16 +228,18 @@ def edit_provenance_fields(
         When.
     note : str, optional
         Why.
+    stored_provenance : dict, optional
+        The provenance stored before the change (default: ``new["provenance"]``).
 
     Returns
     -------
     dict
         ``{"provenance": ..., "last_verified": ...}`` to update ``new`` with.
     """
-    given = parse_provenance(changes.get("provenance")) if "provenance" in changes else {}
-    fields = [f for f in touched if f not in given]
-    prov = edited_provenance(new.get("provenance"), fields, editor=editor, day=day, note=note)
-    return {
-        "provenance": prov,
-        "last_verified": new.get("last_verified") if "last_verified" in changes else day,
-    }
+    stored = _canonical(new.get("provenance") if stored_provenance is None else stored_provenance)
+    given = _canonical(changes.get("provenance")) if "provenance" in changes else {}
+    explicit = {k: v for k, v in given.items() if stored.get(k) != v}
+    fields = [f for f in touched if f not in explicit]
+    prov = edited_provenance({**stored, **explicit}, fields, editor=editor, day=day, note=note)
+    verified = new.get("last_verified")  # a date the change sets stays; otherwise the edit verifies today
+    return {"provenance": prov, "last_verified": verified if "last_verified" in touched and verified else day}

@@ -54,7 +54,9 @@ def price_synthetic_summary(registry: Any, *, kind: str | None = None, basis: st
     registry : PlotRegistry
         The registry (only read).
     kind : {"asking", "transaction"}, optional
+        Only this kind of price.
     basis : {"raw", "serviced"}, optional
+        Only this basis (raw or serviced land).
 
     Returns
     -------

@@ -79,3 +79,30 @@ def test_provenance_given_with_an_edit_is_kept(loaded):
     assert after.provenance["zoning"].source == "Reguleringsplan 2024-07"
     assert after.provenance["zoning"].method == "observed"
     assert after.last_verified == dt.date(2025, 1, 2)
+
+
+def test_provenance_sent_back_as_read_does_not_keep_a_synthetic_mark(loaded):
+    registry, ids = loaded
+    plot = registry.get_plot(ids[4])
+    as_read = {k: v.model_dump(mode="json", exclude_none=True) for k, v in plot.provenance.items()}
+    after = registry.update_plot(
+        ids[4],
+        {"provenance": as_read, "owner_type": "private" if plot.owner_type != "private" else "public"},
+        expected_version=plot.version,
+        actor="kari",
+    )
+    assert after.provenance["owner_type"].method == "edited" and not after.is_synthetic("owner_type")
+    assert after.is_synthetic("status")
+
+
+def test_a_replace_without_provenance_keeps_the_marks_of_untouched_fields(loaded):
+    registry, ids = loaded
+    plot = registry.get_plot(ids[5])
+    last = dt.date(2024, 5, 6)
+    changes = {"provenance": {}, "last_verified": None, "zoning": "office" if plot.zoning != "office" else "industry"}
+    after = registry.update_plot(ids[5], changes, expected_version=plot.version, actor="kari")
+    assert after.provenance["zoning"].editor == "kari"
+    assert after.is_synthetic("price_min_nok_m2") and after.is_synthetic("geometry")
+    assert after.last_verified == dt.datetime.now(dt.UTC).date()
+    kept = registry.update_plot(ids[5], {"last_verified": last}, expected_version=after.version, actor="kari")
+    assert kept.last_verified == last
