@@ -84,7 +84,7 @@ AREA_SPECS: tuple[AreaSpec, ...] = (
         "5001",
         "mixed",
         "TIL",
-        ("N50", "Tillermoen"),
+        ("N50", "Sandmoen"),
         520,
         9,
         "Retail, trade and light industry along E6 at Tiller.",

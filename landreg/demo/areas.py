@@ -1,9 +1,14 @@
-"""Synthetic outlines of the named business areas, placed at real anchor points.
+"""The named business areas: real OpenStreetMap outlines where the matching rule finds them, else generated.
 
-Each outline is an irregular blob of about the intended size around its
-anchor, cut to the municipality's land polygon (shrunk 40 m), to the area's
-Voronoi cell among all anchors (shrunk 30 m, so areas never touch), and with
-protected areas removed.  Everything but the anchor position is synthetic.
+Every area is anchored at a real place name (``anchor`` says which) or, where the
+bundled layers have none, at an approximate position.  Its outline is the OSM
+business land that :func:`landreg.demo.osm_landuse.match_osm_outlines` gives it
+(``outline_source = "osm"``, ``osm_landuse_ids`` lists the polygons); where the
+rule finds none, a **generated** outline (``outline_source = "generated"``): an
+irregular blob of about the intended size around the anchor, cut to the
+municipality's land polygon (shrunk 40 m), to the area's Voronoi cell among all
+anchors (shrunk 30 m), kept 30 m from every OSM outline, and with protected areas
+removed.  Firms and strategic notes are synthetic for every area.
 """
 
 from __future__ import annotations
@@ -19,10 +24,22 @@ import shapely
 from landreg.crs import STORAGE_CRS
 from landreg.demo.area_specs import AREA_SPECS, NAMED_FIRMS, SECTORS, AreaSpec
 from landreg.demo.common import SYNTHETIC_NOTE, SYNTHETIC_PROVENANCE, fresh, rng_for, snap, write_vector
+from landreg.demo.osm_landuse import (
+    LANDUSE_FILE,
+    LANDUSE_LAYER,
+    OSM_SOURCE,
+    SEED_RADIUS_M,
+    Claimant,
+    OsmOutline,
+    in_osm_extent,
+    match_osm_outlines,
+)
 
 AREAS_FILE = "business_areas.gpkg"
 _MUNI_INSET_M = 40.0
 _CELL_INSET_M = 30.0
+#: N50 place names of this type claim OSM land even when they anchor no area (see osm_landuse).
+_CLAIMING_NAME_TYPE = "industriområde"
 
 
 def _anchor(
@@ -104,27 +121,96 @@ def _firms(spec: AreaSpec) -> list[dict[str, object]]:
     return firms
 
 
-def build_business_areas(kartverket_gpkg: Path) -> gpd.GeoDataFrame:
-    """The business areas as a GeoDataFrame matching :class:`landreg.model.BusinessArea` (EPSG:25832)."""
+def _claimants(
+    anchors: list[tuple[shapely.Point, str, dict[str, str]]], placenames: gpd.GeoDataFrame
+) -> list[Claimant]:
+    """Area anchors (with their dataset when named) and the N50 industriområde names no area uses."""
+    out = [
+        Claimant(s.area_id, point, s.municipality_no, s.place[0] if s.place is not None else None)
+        for s, (point, _, _) in zip(AREA_SPECS, anchors, strict=True)
+    ]
+    used = {s.place for s in AREA_SPECS if s.place is not None}
+    names = placenames[(placenames["dataset"] == "N50") & (placenames["navneobjekttype"] == _CLAIMING_NAME_TYPE)]
+    for name, point in sorted(zip(names["fulltekst"], names.geometry, strict=True), key=lambda t: t[0]):
+        if ("N50", name) not in used:
+            out.append(Claimant(f"name:{name}", point, None, None))
+    return out
+
+
+def _outline_columns(spec: AreaSpec, anchor: shapely.Point, osm: OsmOutline | None) -> dict[str, object]:
+    """``outline_source``, ``osm_landuse_ids``, ``outline_note`` and the geometry's provenance entry."""
+    if osm is None:
+        if spec.place is None:
+            why = "no place name to match OSM land to"
+        elif not in_osm_extent(anchor):
+            why = "outside the area the OSM extract covers"
+        else:
+            why = f"no OSM business land it claims within {SEED_RADIUS_M[spec.place[0]]:.0f} m of the anchor"
+        note = f"generated outline ({why}); {SYNTHETIC_NOTE}"
+        return {
+            "outline_source": "generated",
+            "osm_landuse_ids": None,
+            "outline_note": note,
+            "geometry_provenance": {
+                "source": "synthetic",
+                "note": f"{SYNTHETIC_NOTE}: outline invented around the anchor",
+            },
+        }
+    ids = ",".join(str(i) for i in osm.landuse_ids)
+    dataset = spec.place[0] if spec.place is not None else "?"
+    note = (
+        f"OSM landuse {ids}: within {osm.seed_radius_m:.0f} m of the {dataset} anchor or contiguous with those, "
+        "claimed by no nearer anchor; clipped to the municipality's land"
+    )
+    return {
+        "outline_source": "osm",
+        "osm_landuse_ids": ids,
+        "outline_note": note,
+        "geometry_provenance": {"source": OSM_SOURCE, "note": note},
+    }
+
+
+def build_business_areas(layers_dir: Path) -> gpd.GeoDataFrame:
+    """The business areas (EPSG:25832): the fields of :class:`landreg.model.BusinessArea` plus the outline's origin.
+
+    Parameters
+    ----------
+    layers_dir : Path
+        Folder with ``kartverket.gpkg`` and ``osm_landuse.gpkg``.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per :data:`~landreg.demo.area_specs.AREA_SPECS` entry; ``outline_source``
+        is ``"osm"`` or ``"generated"``, ``osm_landuse_ids`` the OSM polygons used
+        (comma-separated), ``outline_note`` how the outline was found.
+    """
+    kartverket_gpkg = layers_dir / "kartverket.gpkg"
     munis = gpd.read_file(kartverket_gpkg, layer="municipalities", engine="pyogrio")
     placenames = gpd.read_file(kartverket_gpkg, layer="placenames", engine="pyogrio")
     stations = gpd.read_file(kartverket_gpkg, layer="stations", engine="pyogrio")
     protected = gpd.read_file(kartverket_gpkg, layer="protected_areas", engine="pyogrio").union_all()
+    landuse = gpd.read_file(layers_dir / LANDUSE_FILE, layer=LANDUSE_LAYER, engine="pyogrio")
     land = {no: g for no, g in zip(munis["kommunenummer"], munis.geometry, strict=True)}
     anchors = [_anchor(s, placenames, stations, land[s.municipality_no].buffer(-_MUNI_INSET_M)) for s in AREA_SPECS]
+    osm = match_osm_outlines(landuse, claimants=_claimants(anchors, placenames), land=land, protected=protected)
+    taken = shapely.union_all([o.geometry for o in osm.values()]).buffer(_CELL_INSET_M) if osm else None
     points = shapely.MultiPoint([a[0] for a in anchors])
     cells = shapely.get_parts(shapely.voronoi_polygons(points, extend_to=points.envelope.buffer(50_000)))
     rows = []
     for spec, (point, anchor_text, anchor_prov) in zip(AREA_SPECS, anchors, strict=True):
-        cell = next(c for c in cells if c.contains(point))
-        allowed = land[spec.municipality_no].buffer(-_MUNI_INSET_M).intersection(cell.buffer(-_CELL_INSET_M))
-        allowed = allowed.difference(protected)
-        geom = _outline(spec, point, allowed)
-        provenance = {
-            **SYNTHETIC_PROVENANCE,
-            "anchor": anchor_prov,
-            "geometry": {"source": "synthetic", "note": f"{SYNTHETIC_NOTE}: outline invented around the anchor"},
-        }
+        found = osm.get(spec.area_id)
+        if found is not None:
+            geom = found.geometry
+        else:
+            cell = next(c for c in cells if c.contains(point))
+            allowed = land[spec.municipality_no].buffer(-_MUNI_INSET_M).intersection(cell.buffer(-_CELL_INSET_M))
+            allowed = allowed.difference(protected)
+            if taken is not None:
+                allowed = allowed.difference(taken)
+            geom = _outline(spec, point, allowed)
+        origin = _outline_columns(spec, point, found)
+        provenance = {**SYNTHETIC_PROVENANCE, "anchor": anchor_prov, "geometry": origin.pop("geometry_provenance")}
         rows.append(
             {
                 "area_id": spec.area_id,
@@ -135,17 +221,21 @@ def build_business_areas(kartverket_gpkg: Path) -> gpd.GeoDataFrame:
                 "nuisance_class": spec.nuisance_class,
                 "occupants": json.dumps(_firms(spec), ensure_ascii=False),
                 "anchor": f"{anchor_text} (x={point.x:.0f}, y={point.y:.0f}, EPSG:25832)",
+                **origin,
                 "provenance": json.dumps(provenance, ensure_ascii=False),
                 "geometry": geom,
             }
         )
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=STORAGE_CRS)
-    frame.geometry = gpd.GeoSeries(snap(frame.geometry.values), crs=STORAGE_CRS)
+    frame.geometry = gpd.GeoSeries(
+        [shapely.MultiPolygon([g]) if g.geom_type == "Polygon" else g for g in snap(frame.geometry.values)],
+        crs=STORAGE_CRS,
+    )
     return frame
 
 
 def write_business_areas(layers_dir: Path, out_dir: Path) -> int:
     """Write ``business_areas.gpkg`` (layer ``business_areas``); returns the number of areas."""
-    frame = build_business_areas(layers_dir / "kartverket.gpkg")
+    frame = build_business_areas(layers_dir)
     write_vector(frame, fresh(out_dir / AREAS_FILE), "business_areas")
     return len(frame)

@@ -10,12 +10,12 @@ import pandas as pd
 import shapely
 
 from landreg.crs import STORAGE_CRS
-from landreg.demo.area_specs import AREA_SPECS
+from landreg.demo.area_specs import AREA_SPECS, AreaSpec
 from landreg.demo.attributes import assign_occupants, plot_record
 from landreg.demo.common import fresh, rng_for, snap, write_table, write_vector
 from landreg.demo.entities import build_decisions, build_road_projects
 from landreg.demo.prices import price_history
-from landreg.demo.subdivide import subdivide
+from landreg.demo.subdivide import MIN_PLOT_M2, subdivide
 from landreg.model.plot import INPUT_FIELDS
 
 DEMO_FILE = "demo_plots.gpkg"
@@ -44,7 +44,7 @@ def build_plots(areas: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.DataFrame
             snap(
                 subdivide(
                     outline,
-                    mean_plot_m2=spec.mean_plot_daa * 1_000.0,
+                    mean_plot_m2=mean_plot_m2(spec, outline_m2=outline.area),
                     rng=rng,
                     large_plot_m2=spec.large_plot_daa * 1_000.0,
                 )
@@ -78,6 +78,18 @@ def build_plots(areas: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.DataFrame
     for frame, col in ((plots, "connection_fees_included"), (price_frame, "connection_fees_included")):
         frame[col] = pd.array(frame[col].tolist(), dtype="boolean")
     return plots, price_frame
+
+
+def mean_plot_m2(spec: AreaSpec, *, outline_m2: float) -> float:
+    """Typical plot size (m²) in an outline of ``outline_m2``.
+
+    The area's ``mean_plot_daa`` scaled by the outline's size over the area's intended
+    size, so that an area whose real (OSM) outline is larger or smaller than intended
+    keeps about the number of plots it was designed with (``target_daa /
+    mean_plot_daa``); never below twice :data:`~landreg.demo.subdivide.MIN_PLOT_M2`.
+    """
+    scaled = spec.mean_plot_daa * 1_000.0 * outline_m2 / (spec.target_daa * 1_000.0)
+    return max(scaled, 2.0 * MIN_PLOT_M2)
 
 
 def _band(area_id: str) -> tuple[float, float]:

@@ -20,6 +20,9 @@ from landreg.model.plot import PriceObservation
 #: Roles that :func:`build_registry_from_layers` reads, in the order it writes them.
 BUILD_ROLES: tuple[str, ...] = ("business_area", "decisions", "road_projects", "plots", "prices")
 _BOOL_COLUMNS = ("connection_fees_included", "requires_new_road")
+#: Business-area layer columns that say where an outline comes from (``outline_source`` "osm" or "generated").
+#: The registry keeps that per area in ``provenance["geometry"]``, so they are not stored twice.
+OUTLINE_ORIGIN_COLUMNS = ("outline_source", "osm_landuse_ids", "outline_note")
 
 #: ``progress(step, done, total)`` is called as the build goes.
 Progress = Callable[[str, int, int], None]
@@ -118,6 +121,7 @@ def build_registry_from_layers(
 
     if (spec := specs["business_area"]) is not None:
         areas = _frame(load_layer_spec(spec))
+        areas = areas.drop(columns=[c for c in OUTLINE_ORIGIN_COLUMNS if c in areas.columns])
         counts["business_areas"] = registry.save_business_areas(areas)
         report("business_area", counts["business_areas"], len(areas))
     if (spec := specs["decisions"]) is not None:
