@@ -8,8 +8,9 @@ to ``cancelled``: it stays in the registry but no scenario uses it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import shapely
@@ -29,8 +30,32 @@ _NAMES = [n for n, _ in ROAD_COLUMNS]
 _LINES = {"LineString", "MultiLineString"}
 
 
-class RoadProjectWrites(RegistryState):
-    """One-by-one writes of road projects."""
+class RoadProjectRules:
+    """One-by-one writes of road projects, whatever the store (mixed into a registry backend).
+
+    A backend provides ``_road_write`` (one write transaction), ``_road_ids``, ``_insert_roads``
+    and ``_update_road``, besides ``load_road_projects`` and ``extent``.
+    """
+
+    extent: tuple[float, float, float, float]
+
+    if TYPE_CHECKING:  # the storage steps each backend provides
+
+        def _road_write(self) -> AbstractContextManager[Any]:
+            raise NotImplementedError
+
+        def _road_ids(self) -> set[str]:
+            raise NotImplementedError
+
+        def _insert_roads(self, records: list[dict[str, Any]], geoms: list[Any]) -> None:
+            raise NotImplementedError
+
+        def _update_road(self, project_id: str, record: dict[str, Any], geom: Any) -> None:
+            raise NotImplementedError
+
+        def load_road_projects(self, *, include_cancelled: bool = False) -> gpd.GeoDataFrame:
+            """The road projects (the backend's entity store)."""
+            raise NotImplementedError
 
     def _checked(self, frame: gpd.GeoDataFrame, context: str) -> tuple[list[dict[str, Any]], list[Any]]:
         records, geoms = _validated(frame, RoadProject, _LINES, context)
@@ -70,8 +95,8 @@ class RoadProjectWrites(RegistryState):
             Listing every bad or already used project id, wrong geometry and out-of-range field.
         """
         records, geoms = self._checked(frame, context)
-        with self._lock, write_transaction(self._conn):
-            have = {r[0] for r in self._conn.execute(f'SELECT project_id FROM "{ROADS}"')}
+        with self._road_write():
+            have = self._road_ids()
             ids = [r["project_id"] for r in records]
             clash = [
                 Problem(i, "project_id", "already in the registry; change it with `landreg road update`")
@@ -81,12 +106,7 @@ class RoadProjectWrites(RegistryState):
             clash += [Problem(i, "project_id", "given twice") for i in sorted({i for i in ids if ids.count(i) > 1})]
             if clash:
                 raise ValidationError(clash, context=context)
-            blobs = encode_geometries(geoms, STORAGE_EPSG)
-            self._conn.executemany(
-                f'INSERT INTO "{ROADS}" (geom, {", ".join(_NAMES)}) VALUES (?{", ?" * len(_NAMES)})',
-                [[b] + [_store(n, r.get(n)) for n in _NAMES] for r, b in zip(records, blobs, strict=True)],
-            )
-            update_contents_extent(self._conn, ROADS)
+            self._insert_roads(records, geoms)
         return ids
 
     def update_road_project(
@@ -109,7 +129,7 @@ class RoadProjectWrites(RegistryState):
         ------
         EntityNotFoundError, ValidationError
         """
-        with self._lock, write_transaction(self._conn):
+        with self._road_write():
             current = self.get_road_project(project_id)
             if "project_id" in changes and changes["project_id"] != project_id:
                 raise ValidationError(
@@ -123,13 +143,7 @@ class RoadProjectWrites(RegistryState):
             else:
                 frame = gpd.GeoDataFrame([row], geometry=[current.geometry.iloc[0]], crs=STORAGE_CRS)
             (record,), (geom,) = self._checked(frame, "road project update")
-            blob = encode_geometries([geom], STORAGE_EPSG)[0]
-            sets = ", ".join(f'"{n}" = ?' for n in _NAMES)
-            self._conn.execute(
-                f'UPDATE "{ROADS}" SET geom = ?, {sets} WHERE project_id = ?',
-                [blob, *[_store(n, record.get(n)) for n in _NAMES], project_id],
-            )
-            update_contents_extent(self._conn, ROADS)
+            self._update_road(project_id, record, geom)
         return self.get_road_project(project_id)
 
     def end_road_project(self, project_id: str) -> gpd.GeoDataFrame:
@@ -140,3 +154,32 @@ class RoadProjectWrites(RegistryState):
         EntityNotFoundError
         """
         return self.update_road_project(project_id, {"status": RoadProjectStatus.CANCELLED.value})
+
+
+class RoadProjectWrites(RoadProjectRules, RegistryState):
+    """The GeoPackage storage steps of :class:`RoadProjectRules`."""
+
+    @contextmanager
+    def _road_write(self) -> Iterator[None]:
+        with self._lock, write_transaction(self._conn):
+            yield
+
+    def _road_ids(self) -> set[str]:
+        return {r[0] for r in self._conn.execute(f'SELECT project_id FROM "{ROADS}"')}
+
+    def _insert_roads(self, records: list[dict[str, Any]], geoms: list[Any]) -> None:
+        blobs = encode_geometries(geoms, STORAGE_EPSG)
+        self._conn.executemany(
+            f'INSERT INTO "{ROADS}" (geom, {", ".join(_NAMES)}) VALUES (?{", ?" * len(_NAMES)})',
+            [[b] + [_store(n, r.get(n)) for n in _NAMES] for r, b in zip(records, blobs, strict=True)],
+        )
+        update_contents_extent(self._conn, ROADS)
+
+    def _update_road(self, project_id: str, record: dict[str, Any], geom: Any) -> None:
+        blob = encode_geometries([geom], STORAGE_EPSG)[0]
+        sets = ", ".join(f'"{n}" = ?' for n in _NAMES)
+        self._conn.execute(
+            f'UPDATE "{ROADS}" SET geom = ?, {sets} WHERE project_id = ?',
+            [blob, *[_store(n, record.get(n)) for n in _NAMES], project_id],
+        )
+        update_contents_extent(self._conn, ROADS)

@@ -39,6 +39,7 @@ from landreg.registry.postgis.derived import PostGISDerived
 from landreg.registry.postgis.entities import PostGISEntities
 from landreg.registry.postgis.migrate import applied_version, check_schema_name, latest_version, upgrade_schema
 from landreg.registry.postgis.reads import PostGISReads
+from landreg.registry.postgis.roads import PostGISRoads
 from landreg.registry.postgis.sql import COLS, GEOM_IN, GEOM_OUT, HIST, param, placeholder, quoted, stored_param
 from landreg.registry.postgis.tokens import PostGISTokens
 from landreg.registry.writes import PlotWrites, added_fields, dumps_json, version_change
@@ -114,7 +115,9 @@ def connect_database(url: str, *, timeout_s: float = 10.0) -> Any:
         ) from exc
 
 
-class PostGISRegistry(PlotWrites, PostGISReads, PostGISEntities, PostGISDecisions, PostGISTokens, PostGISDerived):
+class PostGISRegistry(
+    PlotWrites, PostGISReads, PostGISEntities, PostGISDecisions, PostGISRoads, PostGISTokens, PostGISDerived
+):
     """Plot registry in a PostgreSQL/PostGIS schema (EPSG:25832), for many concurrent editors.
 
     Open with :meth:`open` or :meth:`create` (or :func:`landreg.open_registry` with a
