@@ -41,11 +41,16 @@ class MapContext:
     synthetic : dict
         Layer id -> True for generated demonstration data: the manifest's flag of every layer
         it names (drawn or used by the enrichment), and for road projects their provenance.
+    credits : dict
+        Layer id -> the copyright notices of its manifest attribution
+        (:attr:`~landreg.layers.manifest.LayerSpec.credits`), credited even for a synthetic layer
+        that holds real features (business areas with OpenStreetMap outlines).
     """
 
     layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     attributions: dict[str, str] = field(default_factory=dict)
     synthetic: dict[str, bool] = field(default_factory=dict)
+    credits: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def get(self, layer_id: str) -> gpd.GeoDataFrame | None:
         """The layer, or None when it is not loaded."""
@@ -63,11 +68,12 @@ class MapContext:
         """
         lines: list[str] = []
         for lid in layer_ids:
-            if lid not in self.layers or self.synthetic.get(lid):
+            if lid not in self.layers:
                 continue
-            text = self.attributions.get(lid, "")
-            if text and text not in lines:
-                lines.append(text)
+            own = () if self.synthetic.get(lid) else (self.attributions.get(lid, ""),)
+            for text in (*own, *self.credits.get(lid, ())):  # a synthetic layer's real features are credited
+                if text and text not in lines:
+                    lines.append(text)
         if notice is not None and notice.any_synthetic:
             lines.append(notice.text())
         return lines
@@ -139,6 +145,7 @@ def load_map_context(
     specs = {s.id: s for s in manifest.layers}
     ctx = MapContext()
     ctx.synthetic.update({s.id: s.synthetic for s in manifest.layers})
+    ctx.credits.update({s.id: s.credits for s in manifest.layers})
     for lid in layer_ids:
         spec = specs.get(lid)
         if spec is None or spec.kind != "vector":

@@ -69,6 +69,15 @@ class LayerSpec:
     synthetic: bool
     description: str
 
+    @property
+    def credits(self) -> tuple[str, ...]:
+        """The copyright notices of ``attribution``: its ``;``-separated parts that start with ``©``.
+
+        What must be credited wherever the layer is shown, also when the layer is synthetic
+        but holds some real features (business areas with OpenStreetMap outlines).
+        """
+        return tuple(part.strip() for part in self.attribution.split(";") if part.strip().startswith("©"))
+
 
 @dataclass(frozen=True)
 class Manifest:
