@@ -62,3 +62,27 @@ def status_cmd(registry_path: Path | str | None, schema: str | None) -> None:
         click.echo(f"pending {migration.version:04d} {migration.name}")
     if pending:
         raise SystemExit(1)
+
+
+@db_group.command("copy")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("target")
+@handle_errors
+def copy_cmd(source: Path, target: str) -> None:
+    """Copy the GeoPackage registry SOURCE into the PostgreSQL registry TARGET (a postgresql:// URL).
+
+    TARGET's schema is created or upgraded first and must hold no plots; everything is copied in one
+    transaction and verified table by table (rows and checksums), or nothing is written.
+    """
+    from landreg.registry import open_registry
+    from landreg.registry.postgis import is_database_url
+    from landreg.registry.postgis.copy import copy_gpkg_to_postgis
+
+    if not is_database_url(target):
+        raise ConfigurationError(f"TARGET must be a postgresql:// URL, got {target!r}")
+    with open_registry(source) as src, open_registry(target, create=True) as dst:
+        checks = copy_gpkg_to_postgis(src, dst)
+        where = dst.label
+    for check in checks:
+        click.echo(f"{check.table:<16} {check.rows:>8} rows  sha256 {check.checksum[:16]}  verified")
+    click.echo(f"copied {source.name} to {where}")

@@ -189,3 +189,33 @@ def test_an_older_schema_is_refused_until_upgraded_and_keeps_its_plots(schema_ur
     with open_registry(url) as reg:
         token = reg.create_token(name="kari", role="planner", municipalities=["Trondheim"])
         assert reg.authenticate(token).municipalities == {"5001"}
+
+
+def test_the_demo_registry_copies_to_postgis_verified(demo_registry_file, schema_url, tmp_path):
+    import shutil
+
+    from landreg.registry.postgis.copy import gpkg_checksums, postgis_checksums
+
+    url, _ = schema_url
+    source = tmp_path / "demo.gpkg"
+    shutil.copy(demo_registry_file, source)
+    with open_registry(source) as src:  # a history, prices, a decision taken and a token to carry over
+        p = src.query_plots(limit=1).iloc[0]
+        src.update_plot(p["plot_id"], {"name": "Tomt på Sveberg"}, expected_version=int(p["version"]), actor="kari")
+        token = src.create_token(name="ola", role="admin")
+    out = invoke("db", "copy", source, url)
+    assert out.exit_code == 0, out.stderr
+    assert "verified" in out.stdout and "plot_versions" in out.stdout
+    with open_registry(source) as src, open_registry(url) as dst:
+        assert postgis_checksums(dst) == gpkg_checksums(src)
+        assert dst.count_plots() == src.count_plots() > 100
+        copied = dst.get_plot(p["plot_id"])
+        assert copied.name == "Tomt på Sveberg" and copied.version == int(p["version"]) + 1
+        assert list(dst.plot_history(p["plot_id"])["actor"]) == list(src.plot_history(p["plot_id"])["actor"])
+        assert dst.authenticate(token).name == "ola"
+        assert dst.load_enrichment().shape == src.load_enrichment().shape
+        assert dst.load_business_areas()["name"].tolist() == src.load_business_areas()["name"].tolist()
+        dst.update_plot(copied.plot_id, {"name": "Endret"}, expected_version=copied.version, actor="per")
+        assert [c.table for c in postgis_checksums(dst) if c not in gpkg_checksums(src)] == ["plots", "plot_versions"]
+    again = invoke("db", "copy", source, url)
+    assert again.exit_code == 1 and "not empty" in again.stderr

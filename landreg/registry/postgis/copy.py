@@ -1,0 +1,206 @@
+"""Copying a whole GeoPackage registry into PostGIS (``landreg db copy``), verified by counts and checksums.
+
+Everything is copied as stored, in one PostgreSQL transaction: plots with their ids, versions and
+times, every history row, prices, business areas, decisions and their log, road projects, tokens
+(hashed) and enrichment.  Afterwards each table's row count and a checksum over its rows (geometry
+as WKB, values in the registry's storage form, JSON with sorted keys) are computed on both sides
+and must agree; otherwise the copy is rolled back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import shapely
+
+from landreg.errors import LandregError
+from landreg.gpkg.geometry import decode_geometries
+from landreg.model.plot import JSON_FIELDS
+from landreg.registry.decisions import DECISION_LOG, LOG_NAMES
+from landreg.registry.derived import ENRICHMENT
+from landreg.registry.postgis.registry import _INSERT_PLOT, _INSERT_VERSION, PostGISRegistry
+from landreg.registry.postgis.sql import COLS, HIST, stored_param, stored_row
+from landreg.registry.tables import PRICE_COLUMNS
+from landreg.tokens import TOKENS
+
+_PRICE_NAMES = [n for n, _ in PRICE_COLUMNS]
+_TOKEN_NAMES = ["token_id", "name", "role", "municipalities", "secret_sha256", "created_at", "revoked_at"]
+_JSON = set(JSON_FIELDS) | {"changed_fields", "before", "after", "plots", "municipalities"}
+
+
+class CopyError(LandregError, RuntimeError):
+    """A registry copy that could not be made or did not verify (nothing was written)."""
+
+
+@dataclass(frozen=True)
+class TableCheck:
+    """Rows and checksum of one table on both sides of a copy."""
+
+    table: str
+    rows: int
+    checksum: str
+
+
+def copy_gpkg_to_postgis(source: Any, target: PostGISRegistry) -> list[TableCheck]:
+    """Copy the GeoPackage registry ``source`` into the empty PostGIS registry ``target``.
+
+    Parameters
+    ----------
+    source : GeoPackageRegistry
+        The registry to copy (read only).
+    target : PostGISRegistry
+        An empty registry (``landreg db upgrade`` made it).
+
+    Returns
+    -------
+    list of TableCheck
+        Each table's row count and checksum, equal on both sides.
+
+    Raises
+    ------
+    CopyError
+        When the target holds plots already, or a table's count or checksum differs after the
+        copy; nothing is written then.
+    """
+    if target.count_plots(include_ended=True):
+        raise CopyError(f"the registry at {target.label} is not empty; copy into a new schema (?schema=name)")
+    src = source._conn
+    with target._write_transaction() as conn, conn.cursor() as cur:
+        for table, insert, names in (("plots", _INSERT_PLOT, COLS), ("plot_versions", _INSERT_VERSION, COLS + HIST)):
+            rows = src.execute(f'SELECT geom, {", ".join(names)} FROM "{table}" ORDER BY fid').fetchall()
+            wkbs = _wkbs(rows)
+            cur.executemany(
+                insert,
+                [
+                    [w] + [stored_param(n, v) for n, v in zip(names, r[1:], strict=True)]
+                    for w, r in zip(wkbs, rows, strict=True)
+                ],
+            )
+        prices = src.execute(f'SELECT {", ".join(_PRICE_NAMES)} FROM "plot_prices" ORDER BY fid').fetchall()
+        fees = _PRICE_NAMES.index("connection_fees_included")
+        target._insert_prices([_price(r, fees) for r in prices])
+        target.save_business_areas(source.load_business_areas())
+        target.save_road_projects(source.load_road_projects(include_cancelled=True))
+        target.save_decisions(source.load_decisions())
+        for row in source._decision_log_rows(None):
+            target._append_decision_log(tuple(row))
+        if _has_table(src, TOKENS):
+            values = ", ".join({"municipalities": "%s::jsonb"}.get(n, "%s") for n in _TOKEN_NAMES)
+            cur.executemany(
+                f"INSERT INTO landreg_tokens ({', '.join(_TOKEN_NAMES)}) VALUES ({values})",
+                src.execute(f'SELECT {", ".join(_TOKEN_NAMES)} FROM "{TOKENS}" ORDER BY fid').fetchall(),
+            )
+        if _has_table(src, ENRICHMENT):
+            types = [(r[1], r[2]) for r in src.execute(f'PRAGMA table_info("{ENRICHMENT}")').fetchall()]
+            cur.executemany(
+                "INSERT INTO plot_enrichment_columns (name, sql_type) VALUES (%s, %s)",
+                [
+                    (n, t)
+                    for n, t in types
+                    if n not in ("fid", "plot_id", "plot_version", "computed_at", "layer_versions")
+                ],
+            )
+            target.save_enrichment(source.load_enrichment())
+        mine, theirs = gpkg_checksums(source), postgis_checksums(target)
+        if mine != theirs:
+            differ = [a.table for a, b in zip(mine, theirs, strict=True) if a != b]
+            raise CopyError(f"the copy does not match its source in {differ}; nothing was written")
+    return mine
+
+
+def _price(row: Sequence[Any], fees_at: int) -> tuple[Any, ...]:
+    return tuple(bool(v) if i == fees_at and v is not None else v for i, v in enumerate(row))
+
+
+def _wkbs(rows: Sequence[Sequence[Any]]) -> list[bytes]:
+    return list(shapely.to_wkb(decode_geometries([r[0] for r in rows]))) if rows else []
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
+def _canonical(name: str, value: Any) -> Any:
+    if name in _JSON and isinstance(value, str):
+        return json.dumps(json.loads(value), sort_keys=True, ensure_ascii=False)
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    return value
+
+
+def _digest(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    lines = sorted(
+        json.dumps([_canonical(n, v) for n, v in zip(names, r, strict=True)], ensure_ascii=False, default=str)
+        for r in rows
+    )
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _geom_hex(wkbs: Sequence[bytes]) -> list[str]:
+    geoms = shapely.from_wkb(np.asarray(wkbs, dtype=object))
+    return [g.wkb_hex if g is not None else "" for g in geoms]
+
+
+def gpkg_checksums(registry: Any) -> list[TableCheck]:
+    """Row counts and checksums of the copied tables of a GeoPackage registry."""
+    conn = registry._conn
+    out = []
+    for table, names in (("plots", COLS), ("plot_versions", COLS + HIST)):
+        rows = conn.execute(f'SELECT geom, {", ".join(names)} FROM "{table}"').fetchall()
+        geoms = _geom_hex(_wkbs(rows))
+        out.append(_check(table, ["geom", *names], [[g, *r[1:]] for g, r in zip(geoms, rows, strict=True)]))
+    return out + _common_checks(registry)
+
+
+def postgis_checksums(registry: PostGISRegistry) -> list[TableCheck]:
+    """Row counts and checksums of the copied tables of a PostGIS registry."""
+    out = []
+    with registry._connection() as conn:
+        for table, names in (("plots", COLS), ("plot_versions", COLS + HIST)):
+            quoted = ", ".join(f'"{n}"' for n in names)
+            rows = [stored_row(names, r) for r in conn.execute(f"SELECT ST_AsBinary(geom), {quoted} FROM {table}")]
+            geoms = _geom_hex([bytes(r[0]) for r in rows])
+            out.append(_check(table, ["geom", *names], [[g, *r[1:]] for g, r in zip(geoms, rows, strict=True)]))
+    return out + _common_checks(registry)
+
+
+def _common_checks(registry: Any) -> list[TableCheck]:
+    """Checks read through the registry interface (same form from both backends)."""
+    prices = registry.price_history()
+    areas = registry.load_business_areas()
+    roads = registry.load_road_projects(include_cancelled=True)
+    enrichment = registry.load_enrichment()
+    tokens = registry.list_tokens()
+    return [
+        _check("plot_prices", list(prices.columns), prices.astype(object).where(prices.notna(), None).values.tolist()),
+        _check("business_areas", ["geom", *areas.columns[:-1]], _frame_rows(areas)),
+        _check("road_projects", ["geom", *roads.columns[:-1]], _frame_rows(roads)),
+        _check("decisions", ["decision"], [[d.model_dump_json()] for d in registry.load_decisions()]),
+        _check(DECISION_LOG, list(LOG_NAMES), [list(r) for r in registry._decision_log_rows(None)]),
+        _check("landreg_tokens", ["token"], [[json.dumps(t, sort_keys=True, default=str)] for t in tokens]),
+        _check(
+            ENRICHMENT,
+            list(enrichment.columns),
+            enrichment.astype(object).where(enrichment.notna(), None).values.tolist(),
+        ),
+    ]
+
+
+def _frame_rows(frame: Any) -> list[list[Any]]:
+    attrs = frame.drop(columns=frame.geometry.name)
+    values = attrs.astype(object).where(attrs.notna(), None).values.tolist()
+    geoms = [g.wkb_hex if g is not None else "" for g in frame.geometry]
+    return [
+        [g, *(json.dumps(v, sort_keys=True) if isinstance(v, (dict, list)) else v for v in r)]
+        for g, r in zip(geoms, values, strict=True)
+    ]
+
+
+def _check(table: str, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> TableCheck:
+    return TableCheck(table, len(rows), _digest(list(names), rows))
