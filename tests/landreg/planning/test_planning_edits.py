@@ -66,23 +66,29 @@ def test_split_into_parts_with_codes(demo_path, run):
 
 def test_conflicts_and_bad_input_are_refused_without_writing(demo_path, run, tmp_path):
     line = EXAMPLES / "heg-001-split-line.geojson"
+    with open_registry(demo_path) as reg:
+        heg = reg.query_plots().set_index("code").geometry
+    blade = gpd.read_file(line).to_crs(25832).geometry.iloc[0]
+    heg = heg[heg.index.str.startswith("HEG-")]
+    missed = next(c for c in sorted(heg.index) if not heg[c].intersects(blade))  # a plot the line does not cut
+    apart = [c for c in sorted(heg.index) if c != missed and heg[c].distance(heg[missed]) > 1.0]
     res = run("split", "HEG-001", "--by", line, "--version", 2, "--registry", demo_path)
     assert res.exit_code == 1 and "version 2" in res.output and "holds version 1" in res.output
-    res = run("split", "HEG-002", "--by", line, "--version", 1, "--registry", demo_path)
+    res = run("split", missed, "--by", line, "--version", 1, "--registry", demo_path)
     assert res.exit_code == 1 and "does not cut" in res.output
     res = run("split", "HEG-001", "--parts", line, "--version", 1, "--registry", demo_path)
     assert res.exit_code == 1 and "expected a Polygon" in res.output and "LineString" in res.output
     res = run("split", "HEG-001", "--version", 1, "--registry", demo_path)
     assert res.exit_code != 0 and "--by" in res.output
-    res = run("merge", "HEG-002", "HEG-005", "--version", 1, "--version", 1, "--registry", demo_path)
+    res = run("merge", missed, apart[0], "--version", 1, "--version", 1, "--registry", demo_path)
     assert res.exit_code == 1 and "only touching plots can be merged" in res.output
-    res = run("merge", "HEG-002", "HEG-005", "--version", 1, "--registry", demo_path)
+    res = run("merge", missed, apart[0], "--version", 1, "--registry", demo_path)
     assert res.exit_code == 1 and "one version per plot" in res.output
     no_crs = tmp_path / "line.csv"
-    no_crs.write_text('wkt\n"LINESTRING (567470 7024150, 567470 7024450)"\n', encoding="utf-8")
+    no_crs.write_text(f'wkt\n"{blade.wkt}"\n', encoding="utf-8")  # the same line in EPSG:25832, no CRS said
     res = run("split", "HEG-001", "--by", no_crs, "--version", 1, "--registry", demo_path)
     assert res.exit_code == 1 and "need a CRS" in res.output
     res = run("split", "HEG-001", "--by", no_crs, "--crs", "EPSG:25832", "--version", 1, "--registry", demo_path)
     assert res.exit_code == 0, res.output
     with open_registry(demo_path) as reg:
-        assert reg.get_plot_by_code("HEG-002").version == 1
+        assert reg.get_plot_by_code(missed).version == 1
