@@ -2,7 +2,9 @@
 
 Positions are real where the bundled place-name layers have the name (``anchor``
 says which layer and name); otherwise an approximate position is given and
-labelled as such.  Outlines, sizes, plots, prices and firms are synthetic.
+labelled as such.  Outlines are real OpenStreetMap business land where the rule of
+:mod:`landreg.demo.osm_landuse` finds some near the anchor, else generated around it;
+plots, prices and firms are synthetic.
 Notes citing "context 000" paraphrase facts from the Hell meeting notes in
 ``/work/shared/context/000_26ee28355e1c9e63.txt``.
 """
@@ -29,9 +31,10 @@ class AreaSpec:
     approx_note : str
         Why the position is approximate.
     target_daa : float
-        Intended outline size in decares.
+        Size in decares of a generated outline; with ``mean_plot_daa`` it sets how many plots
+        the area is cut into, whatever its outline.
     mean_plot_daa : float
-        Typical plot size when the area is cut into plots.
+        Typical plot size when an outline of ``target_daa`` is cut into plots.
     large_plot_daa : float
         One plot of up to this size is left whole (0: none).
     """
