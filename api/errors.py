@@ -27,6 +27,7 @@ from landreg.errors import (
     InvalidGeometryError,
     InvalidNaceCodeError,
     LandregError,
+    LocationMismatchError,
     NotEnrichedError,
     PlotEndedError,
     PlotNotFoundError,
@@ -92,6 +93,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     PlotEndedError: 409,
     NotEnrichedError: 409,
     UnreachablePlotError: 422,
+    LocationMismatchError: 422,  # a municipality or business area that contradicts the geometry
     PreconditionFailedError: 412,
     PreconditionRequiredError: 428,
 }

@@ -87,6 +87,10 @@ class InvalidGeometryError(LandregError, ValueError):
     """A geometry is missing, invalid, empty, not polygonal or out of the region."""
 
 
+class LocationMismatchError(LandregError, ValueError):
+    """A plot's municipality or business area contradicts where its geometry lies."""
+
+
 class CRSError(LandregError, ValueError):
     """A coordinate reference system is missing, unknown or mixed."""
 

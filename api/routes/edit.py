@@ -16,9 +16,10 @@ from api.errors import InvalidParameterError, PreconditionFailedError, Precondit
 from api.features import frame_to_features, geojson_response
 from api.routes.ogc import base_url
 from api.settings import ApiSettings
-from landreg.errors import InvalidGeometryError, Problem, ValidationError
+from landreg.errors import ConfigurationError, InvalidGeometryError, Problem, ValidationError
 from landreg.io.geojson import geometry_from_geojson
 from landreg.model.plot import PlotAttributes
+from landreg.plot_location import PlotLocation, locate_plot, located_fields
 from landreg.tokens import Principal
 
 router = APIRouter(tags=["OGC API – Features Part 4 (plots)"])
@@ -64,12 +65,47 @@ def _expected_version(request: Request, current: Any, settings: ApiSettings) -> 
     )
 
 
+def _ground(request: Request, registry: Any, geometry: Any) -> PlotLocation:
+    """Where ``geometry`` (EPSG:25832) lies: in which municipality of the layer and which business area."""
+    municipalities = next((c for c in request.app.state.collections if c.id == "municipalities"), None)
+    if municipalities is None:
+        raise ConfigurationError(
+            "the municipality layer is not loaded (LANDREG_API_LAYERS_DIR), so a plot cannot be placed in its "
+            "municipality; edits are refused until it is"
+        )
+    return locate_plot(geometry, municipalities=municipalities.frame, business_areas=registry.load_business_areas())
+
+
+def _municipality_of(request: Request, registry: Any, plot: Any) -> str:
+    """The municipality a stored plot lies in (its stored number when its geometry lies in none of the layer)."""
+    return _ground(request, registry, plot.geometry).municipality_no or str(plot.municipality_no)
+
+
 def _authorise_change(
-    request: Request, feature_id: str, props: dict[str, Any], registry: Any, principal: Principal, settings: ApiSettings
+    request: Request,
+    feature_id: str,
+    props: dict[str, Any],
+    geometry: Any,
+    *,
+    registry: Any,
+    principal: Principal,
+    settings: ApiSettings,
 ) -> tuple[Any, int]:
-    """The plot as stored and the version to base the change on, once the caller may make it."""
+    """The plot as stored and the version to base the change on, once the caller may make it.
+
+    The caller must be allowed to edit in the municipality the plot lies in now and in the one
+    it will lie in (both found from the geometry); a municipality or business area sent with
+    the change must be the one the (new or kept) geometry lies in, and is filled in into
+    ``props`` when left out.
+    """
     current = registry.get_plot(feature_id)
-    principal.check_can_edit({current.municipality_no, str(props.get("municipality_no", current.municipality_no))})
+    before = _municipality_of(request, registry, current)
+    principal.check_can_edit({before})
+    placed = geometry is not None or any(props.get(k) is not None for k in ("municipality_no", "business_area_id"))
+    if placed:
+        ground = _ground(request, registry, current.geometry if geometry is None else geometry)
+        props.update(located_fields(props, ground))
+        principal.check_can_edit({before, str(props["municipality_no"])})
     return current, _expected_version(request, current, settings)
 
 
@@ -112,7 +148,10 @@ async def create_plot(
 ) -> Response:
     """Add a plot from a GeoJSON Feature (coordinates in EPSG:25832); 201 with its `Location`."""
     props, geometry = await _feature_body(request)
-    principal.check_can_edit({str(props.get("municipality_no"))})
+    principal.check_can_edit(set())  # may the caller edit at all (a viewer may not)
+    if geometry is not None:  # without one the registry refuses the plot
+        props.update(located_fields(props, _ground(request, registry, geometry)))
+    principal.check_can_edit({str(props.get("municipality_no"))})  # where the plot lies
     plot = registry.add_plot(props, geometry, crs=25832, actor=principal.name)
     return _plot_response(request, registry, plot.plot_id, status_code=201, location=True)
 
@@ -137,7 +176,9 @@ async def replace_plot(
     props, geometry = await _feature_body(request)
     if geometry is None:
         raise InvalidParameterError("PUT replaces the whole feature and needs a geometry; use PATCH to change part")
-    current, version = _authorise_change(request, feature_id, props, registry, principal, settings)
+    current, version = _authorise_change(
+        request, feature_id, props, geometry, registry=registry, principal=principal, settings=settings
+    )
     defaults = {k: f.get_default(call_default_factory=True) for k, f in PlotAttributes.model_fields.items()}
     changes: dict[str, Any] = {**defaults, "valid_from": current.valid_from, **props, "geometry": geometry}
     registry.update_plot(feature_id, changes, expected_version=version, actor=principal.name, crs=25832)
@@ -162,7 +203,9 @@ async def update_plot(
     The `If-Match` ETag guards against lost updates (412 when stale).
     """
     props, geometry = await _feature_body(request)
-    _, version = _authorise_change(request, feature_id, props, registry, principal, settings)
+    _, version = _authorise_change(
+        request, feature_id, props, geometry, registry=registry, principal=principal, settings=settings
+    )
     changes = dict(props)
     if geometry is not None:
         changes["geometry"] = geometry
@@ -184,7 +227,7 @@ def end_plot(
 ) -> Response:
     """End a plot: it leaves the live registry with `valid_to` set and stays in history (204)."""
     current = registry.get_plot(feature_id)
-    principal.check_can_edit({current.municipality_no})
+    principal.check_can_edit({_municipality_of(request, registry, current)})
     version = _expected_version(request, current, settings)
     registry.end_plot(feature_id, expected_version=version, actor=principal.name, reason="ended through the API")
     request.app.state.refresher.schedule()  # drops the ended plot's derived attributes
