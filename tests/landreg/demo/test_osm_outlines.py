@@ -220,3 +220,20 @@ def test_match_rule_on_small_data():
     assert out["c"].landuse_ids == (8,) and out["c"].seed_radius_m == SEED_RADIUS_M["N1000"]
     assert out["c"].geometry.area == pytest.approx(50 * 100, rel=1e-3)  # clipped to C's land
     assert out["a"].geometry.geom_type == "MultiPolygon"
+
+
+def test_n1000_seed_radius_covers_how_far_n1000_places_a_name(layers_placenames):
+    """For names in both N50 and N1000 (one place: < 10 km apart; not the forest Bymarka), the N1000 point lies
+    within the N1000 seed radius of the N50 point."""
+    n50 = layers_placenames[layers_placenames["dataset"] == "N50"]
+    n1000 = layers_placenames[
+        (layers_placenames["dataset"] == "N1000") & (layers_placenames["navneobjekttype"] != "skogområde")
+    ]
+    offsets = []
+    for name, point in zip(n1000["fulltekst"], n1000.geometry, strict=True):
+        same = n50[n50["fulltekst"] == name]
+        if len(same) and (d := float(same.distance(point).min())) < 10_000:
+            offsets.append(d)
+    assert len(offsets) >= 8
+    assert max(offsets) <= SEED_RADIUS_M["N1000"] < max(offsets) + 500
+    assert float(np.median(offsets)) > SEED_RADIUS_M["N50"]  # the N50 radius would miss N1000 anchors
