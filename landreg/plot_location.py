@@ -17,7 +17,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from landreg.errors import LocationMismatchError
+from landreg.errors import InvalidGeometryError, LocationMismatchError
 from landreg.municipalities import TRONDELAG_MUNICIPALITIES, municipality_no_from_ref
 
 
@@ -67,7 +67,18 @@ def locate_plot(
     Returns
     -------
     PlotLocation
+
+    Raises
+    ------
+    InvalidGeometryError
+        When ``geometry`` is not a polygon with an area (a plot cannot lie anywhere otherwise).
     """
+    polygonal = geometry is not None and geometry.geom_type in ("Polygon", "MultiPolygon")
+    if polygonal:
+        geometry = shapely.make_valid(geometry)  # the shares of a self-crossing ring still say where it lies
+    if not polygonal or not geometry.area > 0:
+        kind = "nothing" if geometry is None else f"a {geometry.geom_type} without area"
+        raise InvalidGeometryError(f"a plot's geometry is a Polygon or MultiPolygon with an area; got {kind}")
     muni_no, muni_share = _largest_share(geometry, municipalities, "kommunenummer")
     area_id, area_share = (None, 0.0)
     if business_areas is not None and len(business_areas):
@@ -77,8 +88,6 @@ def locate_plot(
 
 def _largest_share(geometry: Any, layer: gpd.GeoDataFrame, id_column: str) -> tuple[str | None, float]:
     """The id of the feature of ``layer`` holding the largest part of ``geometry``, and that share."""
-    if geometry is None or geometry.is_empty or geometry.area <= 0:
-        return None, 0.0
     frame = layer if layer.crs is None or layer.crs.to_epsg() == 25832 else layer.to_crs(25832)
     polygons = np.asarray(frame.geometry.values, dtype=object)
     candidates = shapely.STRtree(polygons).query(geometry, predicate="intersects")

@@ -6,7 +6,7 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from landreg.errors import LocationMismatchError
+from landreg.errors import InvalidGeometryError, LocationMismatchError
 from landreg.plot_location import PlotLocation, locate_plot, located_fields
 
 # Two municipalities side by side (EPSG:25832): Skaun west of x = 1000, Trondheim east of it.
@@ -53,3 +53,16 @@ def test_fields_left_out_are_filled_in_and_given_ones_checked():
         located_fields({"business_area_id": "sveberg"}, PlotLocation("5001", 1.0, None, 0.0))
     with pytest.raises(LocationMismatchError, match="no municipality"):
         located_fields({}, PlotLocation(None, 0.0, None, 0.0))
+
+
+@pytest.mark.parametrize(
+    "geometry", [shapely.Point(500, 500), shapely.LineString([(0, 0), (10, 10)]), shapely.Polygon()]
+)
+def test_a_geometry_without_area_lies_nowhere(geometry):
+    with pytest.raises(InvalidGeometryError, match="Polygon or MultiPolygon with an area"):
+        locate_plot(geometry, municipalities=MUNICIPALITIES)
+
+
+def test_a_self_crossing_ring_is_still_located():
+    bowtie = shapely.Polygon([(1100, 100), (1300, 300), (1300, 100), (1100, 300), (1100, 100)])
+    assert locate_plot(bowtie, municipalities=MUNICIPALITIES).municipality_no == "5001"
