@@ -1,16 +1,16 @@
 """Speed-model calibration: model drive times on the bundled road network against published ones.
 
-References: ``bench/reference_drive_times.toml`` (each figure quoted from a cited page;
-rows with ``used = false`` have an endpoint the source does not define and are
-reported but not calibrated on).  Uncalibrated: nominal class speeds (motorway
-100, limited-access 90, E/R 80, F 70, K 50, P 40 km/h), no built-up slow-down.
-Previous model: built-up slow-down ×0.5 / ×0.6, 20 s per junction, E/R 80 and
-limited-access 90 km/h.  Calibrated: the ``speed_kmh`` stored in the road layer
-(:func:`landreg.layers.speeds.calibrated_speeds_kmh`).  The error of a reference
-is 0 inside its published range, else the relative distance to the nearest end;
-the target is ±15 % for every used car reference.  Also: the N1000 route length
-against OpenStreetMap's, the parameter grid and its leave-one-out check
-(:mod:`bench.calibration_checks`).
+The network routed on is the combined one of the enrichment: OpenStreetMap streets inside their
+coverage, N1000 outside (:func:`landreg.enrich.load_enrich_inputs`).  References:
+``bench/reference_drive_times.toml`` (each figure quoted from a cited page; rows with ``used = false``
+have an endpoint the source does not define and are reported but not calibrated on).
+Uncalibrated: nominal class speeds (N1000 motorway 100, limited-access 90, E/R 80, F 70, K 50, P 40;
+OSM classes as :data:`~landreg.layers.speeds.OSM_ROAD_SPEEDS_KMH`), no built-up slow-down.
+N1000 only: the network routed on before the street network (N1000 everywhere, its own calibration).
+Calibrated: the ``speed_kmh`` stored in both road layers.  The error of a reference is 0 inside its
+published range, else the relative distance to the nearest end; the target is ±15 % for every used
+car reference.  Also: the N1000 route length against OpenStreetMap's, the parameter grid and its
+leave-one-out check (:mod:`bench.calibration_checks`), plot snapping and the demo enrichment time.
 """
 
 from __future__ import annotations
@@ -21,51 +21,64 @@ import numpy as np
 import pandas as pd
 
 from bench.calibration_checks import GRID, leave_one_out, parameter_search, route_length_ratios
+from bench.calibration_extras import enrichment_times, snap_distances
 from bench.common import machine, timed, write_section
 from landreg.demo.common import DEFAULT_SOURCE_DIR
-from landreg.enrich import build_road_network
+from landreg.enrich import build_road_network, load_enrich_inputs
 from landreg.enrich.calibration import (
     ReferenceDriveTime,
     compare_drive_times,
     load_reference_drive_times,
     resolve_place,
 )
+from landreg.enrich.combine import combine_road_networks
 from landreg.layers import load_layer, road_speed_kmh
-from landreg.layers.speeds import ROAD_SPEEDS_KMH, URBAN_JUNCTION_DELAY_S, URBAN_SPEED_FACTOR, calibrated_speeds_kmh
+from landreg.layers.speeds import (
+    OSM_ROAD_SPEEDS_KMH,
+    OSM_URBAN_JUNCTION_DELAY_S,
+    OSM_URBAN_SPEED_FACTOR,
+    ROAD_SPEEDS_KMH,
+    URBAN_JUNCTION_DELAY_S,
+    URBAN_SPEED_FACTOR,
+    osm_class_and_ramp,
+    osm_class_speeds_kmh,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS_DIR = ROOT / "layers"
 REFERENCES = Path(__file__).with_name("reference_drive_times.toml")
 TARGET = 0.15
 OSM_ROADS = DEFAULT_SOURCE_DIR / "osm_trondheim_region_2023.gpkg"
-#: Class speeds before calibration (the nominal table) and the previous model's built-up rules.
+#: N1000 class speeds before calibration (the nominal table).
 NOMINAL_KMH = {"motortrafikkveg": 90.0, "E": 80.0, "R": 80.0, "F": 70.0}
-PREVIOUS = {"urban_speed_factor": {"motorway": 0.6, "other": 0.5}, "urban_junction_delay_s": 20.0}
 #: Trips of interest without a published figure: model times only, before and after.
 TRIPS = (
     ("Torgård terminal → Værnes", "destination:freight_torgard", "destination:airport_vaernes"),
     ("Nyhavna port → Værnes", "destination:port_nyhavna", "destination:airport_vaernes"),
     ("Rissa → Trondheim sentrum (Flakk–Rørvik ferry)", "placename:Rissa", "destination:city_centre"),
+    ("Tunga (Trondheim) → Værnes", "placename:Tunga", "destination:airport_vaernes"),
 )
 
 
 def run(*, write: bool = True) -> dict:
     """Compare the speed models with every reference; returns the figures (and writes the section)."""
     references = load_reference_drive_times(REFERENCES)
-    roads = load_layer("roads", layers_dir=LAYERS_DIR)
-    built_up = load_layer("built_up", layers_dir=LAYERS_DIR).to_crs(roads.crs)
-    plain = roads.copy()
-    plain["speed_kmh"] = [
-        road_speed_kmh(t, c, m, speeds_kmh=NOMINAL_KMH)
-        for t, c, m in zip(roads["typeVeg"], roads["vegkategori"], roads["motorvegtype"], strict=True)
-    ]
-    previous = roads.copy()
-    previous["speed_kmh"] = calibrated_speeds_kmh(roads, built_up=built_up, speeds_kmh=NOMINAL_KMH, **PREVIOUS)
+    regional, streets, coverage = (load_layer(i, layers_dir=LAYERS_DIR) for i in ("roads", "osm_roads", "osm_coverage"))
+    built_up = load_layer("built_up", layers_dir=LAYERS_DIR).to_crs(regional.crs)
+    roads = load_enrich_inputs(LAYERS_DIR).roads  # what the enrichment routes on
+    plain_regional = regional.assign(
+        speed_kmh=[
+            road_speed_kmh(t, c, m, speeds_kmh=NOMINAL_KMH)
+            for t, c, m in zip(regional["typeVeg"], regional["vegkategori"], regional["motorvegtype"], strict=True)
+        ]
+    )
+    plain_streets = streets.assign(speed_kmh=osm_class_speeds_kmh(*osm_class_and_ramp(streets["highway"])))
+    plain = combine_road_networks(plain_regional, plain_streets, coverage=coverage).roads
     seconds, calibrated = timed(
         lambda: compare_drive_times(references, build_road_network(roads), layers_dir=LAYERS_DIR)
     )
     baseline = compare_drive_times(references, build_road_network(plain), layers_dir=LAYERS_DIR)
-    before = compare_drive_times(references, build_road_network(previous), layers_dir=LAYERS_DIR)
+    before = compare_drive_times(references, build_road_network(regional), layers_dir=LAYERS_DIR)
     table = calibrated.rename(columns={"model_min": "calibrated_min", "error": "calibrated_error"})
     table["baseline_min"] = baseline["model_min"].to_numpy()
     table["baseline_error"] = baseline["error"].to_numpy()
@@ -78,16 +91,18 @@ def run(*, write: bool = True) -> dict:
     cars = [r for r in references if r.mode == "car"]
     places = {p: resolve_place(p, layers_dir=LAYERS_DIR) for r in cars for p in (r.origin, r.target) if p}
     lengths = (
-        route_length_ratios(references, calibrated, osm_path=OSM_ROADS, places=places)
+        route_length_ratios(references, before, osm_path=OSM_ROADS, places=places)
         if OSM_ROADS.exists()
         else pd.DataFrame()
     )
-    search_s, search = timed(lambda: parameter_search(cars, roads, built_up=built_up, layers_dir=LAYERS_DIR))
+    search_s, search = timed(
+        lambda: parameter_search(
+            cars, regional=regional, streets=streets, coverage=coverage, built_up=built_up, layers_dir=LAYERS_DIR
+        )
+    )
     loo = leave_one_out(search, [r.id for r in cars if r.used])
     trips = [ReferenceDriveTime(label, a, b, 1, 1, "", "") for label, a, b in TRIPS]
-    trips_before = compare_drive_times(
-        trips, build_road_network(plain, ferry_connect_tolerance_m=0), layers_dir=LAYERS_DIR
-    )
+    trips_before = compare_drive_times(trips, build_road_network(regional), layers_dir=LAYERS_DIR)
     trips_after = compare_drive_times(trips, build_road_network(roads), layers_dir=LAYERS_DIR)
     figures = {
         "table": table,
@@ -97,6 +112,8 @@ def run(*, write: bool = True) -> dict:
         "search_s": search_s,
         "loo": loo,
         "seconds": seconds,
+        "snaps": snap_distances(regional, roads, coverage=coverage, layers_dir=LAYERS_DIR),
+        "enrich": enrichment_times(LAYERS_DIR),
         "machine": machine(),
     }
     if write:
@@ -121,7 +138,7 @@ def _report(f: dict) -> str:
         f"| {label} | {med:.1%} | {worst:+.0%} | {ok} of {len(used)} |"
         for label, (med, worst, ok) in (
             ("uncalibrated (nominal class speeds)", _summary(used["baseline_error"])),
-            ("previous model (×0.5/×0.6, 20 s, E/R 80, limited-access 90)", _summary(used["previous_error"])),
+            ("N1000 only (the network before the streets), calibrated", _summary(used["previous_error"])),
             ("**calibrated**", _summary(used["calibrated_error"])),
         )
     )
@@ -164,13 +181,13 @@ Trondheim", [ridethebean.com](https://www.ridethebean.com/post/oppdal-if-only-we
     meeting = search[worst <= TARGET + 1e-9]
     loo: pd.DataFrame = f["loo"]
     loo_rows = "\n".join(
-        f"| {r.id} | {r.held_out_error:+.1%} | {r.fit_worst:.1%} | {r.rural_kmh:g} / {r.limited_access_kmh:g} "
-        f"| {r.urban_other:g} / {r.urban_motorway:g} / {r.junction_delay_s:g} s |"
+        f"| {r.id} | {r.held_out_error:+.1%} | {r.fit_worst:.1%} | {r.rural_kmh:g} / {r.osm_trunk_kmh:g} "
+        f"| {r.osm_urban_other:g} / {r.osm_urban_motorway:g} / {r.osm_junction_delay_s:g} s |"
         for r in loo.itertuples()
     )
     loo_ok = int((loo["held_out_error"].abs() <= TARGET + 1e-9).sum())
     rural_range = (
-        f"rural two-lane speed {meeting['rural_kmh'].min():g}–{meeting['rural_kmh'].max():g} km/h, "
+        f"N1000 rural two-lane speed {meeting['rural_kmh'].min():g}–{meeting['rural_kmh'].max():g} km/h, "
         f"best worst error {worst.min():.1%}"
         if len(meeting)
         else f"best worst error {worst.min():.1%}"
@@ -180,22 +197,35 @@ Trondheim", [ridethebean.com](https://www.ridethebean.com/post/oppdal-if-only-we
         f"| {b.id} | {b.model_min:.1f} min, {b.model_km:.0f} km | {a.model_min:.1f} min, {a.model_km:.0f} km |"
         for b, a in zip(before.itertuples(), after.itertuples(), strict=True)
     )
-    factor = URBAN_SPEED_FACTOR
-    speeds = ROAD_SPEEDS_KMH
+    factor, osm_factor = URBAN_SPEED_FACTOR, OSM_URBAN_SPEED_FACTOR
+    speeds, osm = ROAD_SPEEDS_KMH, OSM_ROAD_SPEEDS_KMH
+    snaps: pd.DataFrame = f["snaps"]
+    snap_rows = "\n".join(
+        f"| {r.network} | {r.plots} | {r.median_m:,.0f} m | {r.p90_m:,.0f} m | {r.max_m:,.0f} m |"
+        for r in snaps.itertuples()
+    )
+    enrich: pd.DataFrame = f["enrich"]
+    enrich_rows = "\n".join(f"| {r.case} | {r.seconds:.2f} s | {r.ratio:.1f}× |" for r in enrich.itertuples())
     grid = "; ".join(f"{k} {', '.join(f'{v:g}' for v in vals)}" for k, vals in GRID.items())
     return f"""## Road speed calibration against published drive times ({len(used)} car references used, {len(unused)} not used, 1 ferry crossing)
 
-Machine: {f["machine"]}. Network: bundled N1000 roads (`layers/kartverket.gpkg`). References:
-`bench/reference_drive_times.toml` (place, published minutes or range, URL and the sentence's gist);
-places resolve to N1000 stations, place names, the airport and the city-centre destination.
-Uncalibrated: nominal class speeds (motorway 100, limited-access 90, E/R 80, F 70, K 50 km/h), no built-up rules.
-Previous model: inside N1000 built-up areas ×0.6 (motorways) / ×0.5 (other roads), 20 s per junction, same class speeds.
-Calibrated (`landreg/layers/speeds.py`): motorway {speeds["motorveg"]:g}, limited-access {speeds["motortrafikkveg"]:g},
-rural two-lane E/R/F {speeds["E"]:g}, K {speeds["K"]:g} km/h; inside built-up areas motorways ×{factor["motorway"]},
-other roads ×{factor["other"]}, {URBAN_JUNCTION_DELAY_S:.0f} s per junction there.
+Machine: {f["machine"]}. Network: the combined road graph the enrichment routes on — OpenStreetMap streets
+(`layers/osm_roads.gpkg`) inside their coverage (Trondheim, Malvik, Skaun, northern Melhus, eastern Orkland,
+western Stjørdal, Stadsbygd), N1000 roads (`layers/kartverket.gpkg`) outside, joined where N1000 roads cross the
+coverage edge. References: `bench/reference_drive_times.toml` (place, published minutes or range, URL and the
+sentence's gist); places resolve to N1000 stations, place names, the airport and the city-centre destination.
+Uncalibrated: nominal class speeds (N1000 motorway 100, limited-access 90, E/R 80, F 70, K 50 km/h; OSM classes as
+calibrated below), no built-up rules. N1000 only: the road graph before the street network, N1000 everywhere
+with its own calibration. Calibrated (`landreg/layers/speeds.py`): **N1000** (outside the coverage) motorway
+{speeds["motorveg"]:g}, limited-access {speeds["motortrafikkveg"]:g}, rural two-lane E/R/F {speeds["E"]:g}, K {speeds["K"]:g} km/h;
+inside N1000 built-up areas motorways ×{factor["motorway"]}, other roads ×{factor["other"]}, {URBAN_JUNCTION_DELAY_S:.0f} s per junction;
+**OSM** (inside) motorway {osm["motorway"]:g}, trunk {osm["trunk"]:g}, primary {osm["primary"]:g}, secondary {osm["secondary"]:g},
+tertiary {osm["tertiary"]:g}, minor {osm["minor"]:g}, service and track {osm["service"]:g}, ramps {osm["motorway_ramp"]:g} (motorway) /
+{osm["ramp"]:g} km/h; inside built-up areas motorways and trunk roads ×{osm_factor["motorway"]}, other roads ×{osm_factor["other"]},
+{OSM_URBAN_JUNCTION_DELAY_S:.0f} s per junction of main roads (trunk … tertiary).
 Error: 0 inside the published range, else relative distance to it. Target ±{TARGET:.0%} per used reference.
 
-| reference | from → to | published (min) | uncalibrated min (error) | previous min (error) | calibrated min (error) | within ±15 % | source |
+| reference | from → to | published (min) | uncalibrated min (error) | N1000 only min (error) | calibrated min (error) | within ±15 % | source |
 |---|---|---|---|---|---|---|---|
 {rows}
 
@@ -217,28 +247,42 @@ against the model's N1000 route between the same points, for the references insi
 
 {length_text}
 
-**Parameter search and leave-one-out.** Grid over the global parameters ({grid}): {len(search)} settings,
-{len(meeting)} keep every used reference within ±15 % ({rural_range}); searching took {f["search_s"]:.0f} s.
-The margin is thin: *trondheim-oppdal* ("about two hours", 15 min more than *trondheim-storen* plus
-*oppdal-storen* along the same E6) needs a slow rural speed, *levanger-trondheim* ("about an hour")
-a fast one, and *trondheim-hell* (30 min) against *melhus-trondheim* (20 min) pull the built-up rules
-apart. Leave-one-out — fit the grid on the other used references (smallest worst error), then
-predict the one left out: {loo_ok} of {len(loo)} within ±15 %.
+**Parameter search and leave-one-out.** Grid over global parameters of the combined model ({grid}):
+{len(search)} settings, {len(meeting)} keep every used reference within ±15 % ({rural_range}); searching took
+{f["search_s"]:.0f} s. The margin is thin: *trondheim-oppdal* ("about two hours", 15 min more than *trondheim-storen*
+plus *oppdal-storen* along the same E6) needs slow roads south of Trondheim, while *melhus-trondheim* (20 min, the
+first part of that trip) and *levanger-trondheim* ("about an hour", through the same city streets) need fast ones.
+Leave-one-out — fit the grid on the other used references (smallest worst error), then predict the one left out:
+{loo_ok} of {len(loo)} within ±15 %.
 
-| left out | its error | worst error of the fit | rural / limited-access km/h | urban other / motorway / junction |
+| left out | its error | worst error of the fit | N1000 rural / OSM trunk km/h | OSM urban other / motorway / junction |
 |---|---|---|---|---|
 {loo_rows}
 
 The ferry row compares the sailing time of the Flakk–Rørvik link (7.2 km at 20 km/h) with the
 published 25-minute crossing; the routing adds 15 min of waiting on top. Comparing took {f["seconds"]:.2f} s.
 
-Trips without a published figure (model only). "Before": nominal class speeds and ferry ends joined only
-when they touch a road (1 m), as the road graph was built before; "after": calibrated speeds and
-ferry ends joined within 500 m.
+Trips without a published figure (model only). "Before": the N1000 road graph alone (calibrated, ferry ends
+joined within 500 m); "after": the combined graph.
 
-| trip | before | after |
+| trip | N1000 only | streets + N1000 |
 |---|---|---|
 {trips}
+
+**Plots reach a road** — straight access leg from each demo plot inside the street coverage to its road
+(`snap_distance_m` of the enrichment, the routable component):
+
+| network | plots | median | 90th percentile | largest |
+|---|---|---|---|---|
+{snap_rows}
+
+**Enrichment time of the demo registry** (`enrich_registry(..., force=True)` on the registry `landreg init`
+builds; cold = a fresh process's first run, which reads the layers, combines them and builds the graph;
+cached = later runs in the same process, which reuse the combined roads and the graph):
+
+| case | seconds | × N1000 only |
+|---|---|---|
+{enrich_rows}
 """
 
 

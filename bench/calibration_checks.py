@@ -6,8 +6,9 @@
   route length of the model, for every reference whose two ends lie inside the
   OSM extract.  It measures how much shorter the generalised N1000 lines are.
 * :func:`parameter_search` — every combination of a small grid of the global
-  speed-model parameters (rural two-lane speed, limited-access speed, the two
-  urban factors, the junction delay), with each reference's error.
+  speed-model parameters (N1000 rural two-lane speed outside the street coverage;
+  OSM trunk speed, the two built-up factors and the junction delay inside it) on
+  the combined network, with each reference's error.
 * :func:`leave_one_out` — for every used reference, the grid setting that fits
   the *other* references best (smallest worst error) and its error on the one
   left out: how well the calibration predicts a drive time it was not fitted to.
@@ -27,17 +28,20 @@ from scipy.sparse.csgraph import connected_components, dijkstra
 
 from landreg.enrich import build_road_network
 from landreg.enrich.calibration import ReferenceDriveTime, compare_drive_times
-from landreg.layers.speeds import calibrated_speeds_kmh
+from landreg.enrich.combine import combine_road_networks
+from landreg.layers.speeds import calibrated_osm_speeds_kmh, calibrated_speeds_kmh, osm_urban_exposure
 
 #: OSM classes a car route may use (service roads and tracks left out).
 OSM_ROAD_CLASSES = ("motorway", "trunk", "primary", "secondary", "tertiary", "minor")
-#: The grid searched: rural two-lane speed (E, R, F), limited-access speed, urban factors, junction delay.
+#: The grid searched: N1000 rural two-lane speed (E, R, F; outside the street coverage), and for the OSM
+#: streets inside it the trunk class speed, the built-up factors (other roads, motorway/trunk) and the
+#: junction delay.
 GRID = {
-    "rural_kmh": (67.5, 70.0, 72.5, 75.0, 80.0),
-    "limited_access_kmh": (80.0, 85.0, 90.0),
-    "urban_other": (0.5, 0.6, 0.65, 0.75),
-    "urban_motorway": (0.55, 0.6, 0.7),
-    "junction_delay_s": (10.0, 20.0),
+    "rural_kmh": (67.5, 70.0, 72.5),
+    "osm_trunk_kmh": (85.0, 90.0),
+    "osm_urban_other": (0.7, 0.75, 0.85),
+    "osm_urban_motorway": (0.6, 0.65, 0.75),
+    "osm_junction_delay_s": (5.0, 10.0),
 }
 
 
@@ -76,24 +80,42 @@ def route_length_ratios(
 
 def parameter_search(
     references: list[ReferenceDriveTime],
-    roads: gpd.GeoDataFrame,
     *,
+    regional: gpd.GeoDataFrame,
+    streets: gpd.GeoDataFrame,
+    coverage: gpd.GeoDataFrame,
     built_up: gpd.GeoDataFrame,
     layers_dir: Path,
 ) -> pd.DataFrame:
-    """Each reference's error for every combination of :data:`GRID` (one row per setting)."""
-    rows = []
-    for rural, limited, other, motorway, delay in itertools.product(*GRID.values()):
-        frame = roads.copy()
-        frame["speed_kmh"] = calibrated_speeds_kmh(
-            roads,
-            built_up=built_up,
-            speeds_kmh={"E": rural, "R": rural, "F": rural, "motortrafikkveg": limited},
-            urban_speed_factor={"other": other, "motorway": motorway},
-            urban_junction_delay_s=delay,
+    """Each reference's error for every combination of :data:`GRID` on the combined network (one row per setting).
+
+    ``rural_kmh`` is the N1000 two-lane class speed (E, R, F) outside the street coverage; the other
+    parameters are those of the OSM streets inside it (trunk class speed, built-up factors, junction delay).
+    """
+    exposure = osm_urban_exposure(streets, built_up=built_up)
+    regional_by_rural = {
+        rural: regional.assign(
+            speed_kmh=calibrated_speeds_kmh(
+                regional, built_up=built_up, speeds_kmh={"E": rural, "R": rural, "F": rural}
+            )
         )
-        result = compare_drive_times(references, build_road_network(frame), layers_dir=layers_dir)
-        setting = dict(zip(GRID, (rural, limited, other, motorway, delay), strict=True))
+        for rural in GRID["rural_kmh"]
+    }
+    rows = []
+    for rural, trunk, other, motorway, delay in itertools.product(*GRID.values()):
+        frame = streets.assign(
+            speed_kmh=calibrated_osm_speeds_kmh(
+                streets,
+                built_up=built_up,
+                speeds_kmh={"trunk": trunk},
+                urban_speed_factor={"other": other, "motorway": motorway},
+                urban_junction_delay_s=delay,
+                exposure=exposure,
+            )
+        )
+        roads = combine_road_networks(regional_by_rural[rural], frame, coverage=coverage).roads
+        result = compare_drive_times(references, build_road_network(roads), layers_dir=layers_dir)
+        setting = dict(zip(GRID, (rural, trunk, other, motorway, delay), strict=True))
         rows.append({**setting, **dict(zip(result["id"], result["error"], strict=True))})
     return pd.DataFrame(rows)
 

@@ -13,15 +13,15 @@ OpenMapTiles-schema rebuild of OpenStreetMap as of April 2023, and slimmed for r
   --bbox``, which keeps every way that enters the box whole), as a polygon in EPSG:25832 (layer
   ``coverage``).  Links are cut at its edge, so inside it the street network is complete; outside
   it routing falls back to N1000 (:mod:`landreg.enrich.combine`).
-* **Geometry:** vertices within :data:`SIMPLIFY_M` (0.5 m) of the line dropped (Douglas–Peucker;
-  end points, hence the topology, kept; total length changes by 0.02 %).
-* **Columns:** ``osm_edge_id`` (the source's ``edge_id``), ``class`` (OpenMapTiles), ``ramp``,
-  ``service``, ``highway`` (the OSM key for the routing rules of :mod:`landreg.enrich.network`:
-  ``motorway_link``/``trunk_link`` for ramps, else the class), ``oneway`` (``yes``, ``-1`` or
-  ``no``), ``tunnel`` (``yes`` in tunnels), ``name``, ``ref``, ``vegkategori`` (derived, see
-  :func:`road_category`), ``speed_kmh`` (the calibrated effective speed of
-  :func:`~landreg.layers.speeds.calibrated_osm_speeds_kmh`, an assumption: the extract has no speed
-  limits) and ``length_m``.
+* **Geometry:** vertices within :data:`SIMPLIFY_M` (1 m) of the line dropped (Douglas–Peucker;
+  end points, hence the topology, kept; total length changes by less than 0.1 %).
+* **Columns** (only what routing reads, so that the file stays small): ``osm_edge_id`` (the
+  source's ``edge_id``), ``highway`` (the OpenMapTiles class — motorway, trunk, primary,
+  secondary, tertiary, minor, service, track — with ``_link`` appended on ramps, as in OSM),
+  ``oneway`` (``yes``, ``-1`` or ``no``), ``tunnel`` (``yes`` in tunnels), ``ref``,
+  ``vegkategori`` (derived, see :func:`road_category`) and ``speed_kmh`` (the calibrated
+  effective speed of :func:`~landreg.layers.speeds.calibrated_osm_speeds_kmh`, an assumption: the
+  extract has no speed limits).  Names, service types and surfaces are in the source file.
 
 Licence: OpenStreetMap data, ODbL 1.0, "© OpenStreetMap contributors"; this file is a derived
 database under ODbL as well.
@@ -48,7 +48,7 @@ OSM_ROADS_FILE = "osm_roads.gpkg"
 #: The bounding box of the OSM extract (``osmium extract --bbox``), lon/lat (SOURCES.md).
 COVERAGE_LONLAT = (9.78, 63.17, 10.97, 63.56)
 #: Vertices within this distance of the simplified line are dropped (the tiles place them to ~0.3 m), metres.
-SIMPLIFY_M = 0.5
+SIMPLIFY_M = 1.0
 _DENSIFY_DEG = 0.005  # edge points of the box polygon every ~0.5 km, so its sides follow the projection
 _NUMBER = re.compile(r"^\s*(E)?\s*(\d+)\s*$")
 
@@ -111,13 +111,9 @@ def osm_roads(source_dir: Path, *, built_up: gpd.GeoDataFrame, n1000_roads: gpd.
     out = gpd.GeoDataFrame(
         {
             "osm_edge_id": frame["edge_id"].astype("int64"),
-            "class": road_class,
-            "ramp": ramp,
-            "service": frame["service"],
-            "highway": np.where(ramp & np.isin(road_class, ["motorway", "trunk"]), road_class + "_link", road_class),
+            "highway": np.where(ramp, road_class + "_link", road_class),
             "oneway": frame["oneway"].map({1: "yes", -1: "-1", 0: "no"}).fillna("no"),
             "tunnel": frame["brunnel"].map({"tunnel": "yes"}),
-            "name": frame["name"],
             "ref": frame["ref"],
             "vegkategori": [road_category(r, c, known=known) for r, c in zip(frame["ref"], road_class, strict=True)],
         },
@@ -125,7 +121,6 @@ def osm_roads(source_dir: Path, *, built_up: gpd.GeoDataFrame, n1000_roads: gpd.
         crs=STORAGE_CRS,
     )
     out["speed_kmh"] = calibrated_osm_speeds_kmh(out, built_up=built_up.to_crs(STORAGE_CRS))
-    out["length_m"] = out.length.round(1)
     return out
 
 

@@ -1,13 +1,16 @@
-"""Assumed driving speeds on the N1000 road network (``veglenke``), in km/h.
+"""Assumed driving speeds on the road networks, in km/h: N1000 (``veglenke``) and OpenStreetMap streets.
 
-Kartverket's N1000 roads carry no speed limits, so the regional network gets a
-documented assumption per road class (:data:`ROAD_SPEEDS_KMH`, the effective
-speed outside built-up areas) and two interpretable adjustments for built-up
-areas (N1000 ``tettbebyggelse``), calibrated against published drive times:
+Routing uses the OpenStreetMap street network inside its coverage (Trondheim and its neighbours)
+and N1000 outside (:mod:`landreg.enrich.combine`).  Neither carries speed limits, so each gets a
+documented assumption per road class (the effective speed outside built-up areas) and two
+interpretable adjustments for built-up areas (N1000 ``tettbebyggelse``), calibrated together
+against published drive times.
+
+N1000 (outside the street coverage):
 
 * **Class speeds** (:data:`ROAD_SPEEDS_KMH`): motorways 100 km/h, limited-access
   roads (``motortrafikkveg``) 85, every other rural E, national and county road
-  70, municipal roads 50, private roads 40.  The general limit outside built-up
+  67.5, municipal roads 50, private roads 40.  The general limit outside built-up
   areas is 80 km/h (trafikkreglene § 13, https://lovdata.no/forskrift/1986-03-21-747);
   the two-lane roads of the region pass through villages and curves with lower
   limits, so their effective speed is taken below it.
@@ -19,34 +22,42 @@ areas (N1000 ``tettbebyggelse``), calibrated against published drive times:
   junction (a node where three or more links meet) inside a built-up area
   costs 10 s, half charged to each link end that meets there.
 
-The values of the limited-access speed, the rural two-lane speed, the urban
-factors and the junction delay are a calibration, not published figures: they
-were chosen on a grid of these global parameters (never per reference) so that
-every reference drive time in use lies within ±15 %.  The margin is thin (worst
-14.3 %; fitted without it, 3 of the 10 references would fall outside ±15 %): the
-search, its leave-one-out check and the references that bind are in
-``bench/RESULTS.md``.
+OpenStreetMap streets (inside the coverage): class speeds of :data:`OSM_ROAD_SPEEDS_KMH`
+(trunk 90 for the limited-access E6/E14/E39, primary and secondary 70, tertiary 60, local
+streets 40, service roads and tracks 20), inside built-up areas ×0.65 on motorways and trunk
+roads and ×0.75 on other roads (:data:`OSM_URBAN_SPEED_FACTOR`), and 10 s per junction where
+three or more main roads (trunk … tertiary, :data:`OSM_JUNCTION_CLASSES`) meet: a side street or a
+driveway costs no delay, so the street network's many junctions do not slow a through route.
+
+The rural two-lane speed and the limited-access speed of N1000, the OSM trunk speed, the urban
+factors and the junction delays are a calibration, not published figures: they were chosen on a
+grid of these global parameters (never per reference) so that every reference drive time in use
+lies within ±15 %.  The margin is thin (two references pull in opposite directions): the search,
+its leave-one-out check and the references that bind are in ``bench/RESULTS.md``.
 No length correction is applied: N1000 is generalised at 1:1 000 000, but
 along the reference routes inside the OpenStreetMap extract of the Trondheim
 region its route lengths are within ±4 % of the street-level ones (median
 ratio 1.0; ``bench/RESULTS.md``).
 
 The stored ``speed_kmh`` of a link is its *effective* average speed: link
-length divided by the time these rules give (:func:`calibrated_speeds_kmh`).
+length divided by the time these rules give (:func:`calibrated_speeds_kmh`,
+:func:`calibrated_osm_speeds_kmh`).
 Car ferries keep :data:`ROAD_SPEEDS_KMH` ``["bilferje"]`` (routing uses the
 ferry model of :mod:`landreg.enrich.network`).  The calibration and its error
 per reference drive time are in ``bench/RESULTS.md`` (references:
-``bench/reference_drive_times.toml``).  The class table is also printed in
-``layers/layers.toml`` and ``layers/README.md``.  Change it here and regenerate
-the road layer with ``python -m landreg.demo.generate --stage sources``.
+``bench/reference_drive_times.toml``).  The class tables are also printed in
+``layers/layers.toml`` and ``layers/README.md``.  Change them here and regenerate
+the road layers with ``python -m landreg.demo.generate --stage sources``.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from landreg.errors import ConfigurationError
@@ -56,9 +67,9 @@ ROAD_SPEEDS_KMH: dict[str, float] = {
     "bilferje": 15.0,  # car ferry: effective speed for display; routing uses landreg.enrich's ferry model
     "motorveg": 100.0,  # motorway (E6 Trondheim–Stjørdal and south of Trondheim)
     "motortrafikkveg": 85.0,  # limited-access road (calibrated)
-    "E": 70.0,  # other European roads (E6, E14, E39): two-lane, villages and curves (calibrated)
-    "R": 70.0,  # national roads (riksveg): same two-lane standard as the E-roads
-    "F": 70.0,  # county roads (fylkesveg)
+    "E": 67.5,  # other European roads (E6, E14, E39): two-lane, villages and curves (calibrated)
+    "R": 67.5,  # national roads (riksveg): same two-lane standard as the E-roads
+    "F": 67.5,  # county roads (fylkesveg)
     "K": 50.0,  # municipal roads (kommunal veg)
     "P": 40.0,  # private roads
 }
@@ -166,14 +177,11 @@ def calibrated_speeds_kmh(
     ferry = roads["typeVeg"].astype(str).to_numpy() == "bilferje"
     motorway = roads["motorvegtype"].isin(["motorveg", "motortrafikkveg"]).to_numpy()
     slow = np.where(motorway, factor["motorway"], factor["other"])
+    exposure = urban_exposure(
+        roads.geometry.to_numpy(), built_up=built_up, junction_link=~ferry
+    )  # ferries: no junction
     effective = effective_speeds_kmh(
-        roads.geometry.to_numpy(),
-        speed,
-        built_up=built_up,
-        urban_factor=slow,
-        junction_link=~ferry,  # ferries make no road junction
-        delayed_link=~ferry,
-        urban_junction_delay_s=urban_junction_delay_s,
+        exposure, speed, urban_factor=slow, delayed_link=~ferry, urban_junction_delay_s=urban_junction_delay_s
     )
     return np.where(ferry, speed, effective)
 
@@ -183,13 +191,57 @@ def _same_crs(roads: gpd.GeoDataFrame, built_up: gpd.GeoDataFrame) -> None:
         raise ConfigurationError(f"roads ({roads.crs}) and built-up areas ({built_up.crs}) need the same CRS")
 
 
+@dataclass(frozen=True)
+class UrbanExposure:
+    """How much of each road line lies in built-up areas (the geometric part of the speed rules).
+
+    Attributes
+    ----------
+    length_m, inside_m : ndarray
+        Line length and the length inside built-up areas.
+    junction_ends : ndarray
+        0, 1 or 2: how many of the line's ends are junctions inside a built-up area.
+    """
+
+    length_m: np.ndarray
+    inside_m: np.ndarray
+    junction_ends: np.ndarray
+
+
+def urban_exposure(geoms: np.ndarray, *, built_up: gpd.GeoDataFrame, junction_link: np.ndarray) -> UrbanExposure:
+    """Length inside built-up areas and junction ends there, per line.
+
+    Parameters
+    ----------
+    geoms : array of LineString
+        Road lines in a metric CRS (EPSG:25832), the CRS of ``built_up``.
+    built_up : GeoDataFrame
+        Built-up area polygons.
+    junction_link : ndarray of bool
+        Lines whose ends count towards a junction (a node where three or more of them meet).
+
+    Returns
+    -------
+    UrbanExposure
+    """
+    area = shapely.union_all(built_up.geometry.to_numpy())
+    length = shapely.length(geoms)
+    inside = shapely.length(shapely.intersection(geoms, area))
+    ends = np.vstack([shapely.get_coordinates(shapely.get_point(geoms, i)) for i in (0, -1)])
+    keys = np.round(ends / _NODE_GRID_M).astype(np.int64)
+    _, node = np.unique(keys, axis=0, return_inverse=True)
+    node = node.ravel()
+    degree = np.bincount(node[np.concatenate([junction_link, junction_link])], minlength=node.max() + 1)
+    junction_end = (degree[node] >= 3) & shapely.contains_xy(area, ends[:, 0], ends[:, 1])
+    n = len(geoms)
+    return UrbanExposure(length, inside, junction_end[:n].astype(float) + junction_end[n:])
+
+
 def effective_speeds_kmh(
-    geoms: np.ndarray,
+    exposure: UrbanExposure,
     speed_kmh: np.ndarray,
     *,
-    built_up: gpd.GeoDataFrame,
     urban_factor: np.ndarray,
-    junction_link: np.ndarray,
     delayed_link: np.ndarray,
     urban_junction_delay_s: float,
 ) -> np.ndarray:
@@ -197,18 +249,14 @@ def effective_speeds_kmh(
 
     Parameters
     ----------
-    geoms : array of LineString
-        Road lines in a metric CRS (EPSG:25832), the CRS of ``built_up``.
+    exposure : UrbanExposure
+        From :func:`urban_exposure`.
     speed_kmh : ndarray
         Class speed of each line outside built-up areas.
-    built_up : GeoDataFrame
-        Built-up area polygons.
     urban_factor : ndarray
         Share of the class speed driven inside built-up areas, per line.
-    junction_link : ndarray of bool
-        Lines whose ends count towards a junction (a node where three or more of them meet).
     delayed_link : ndarray of bool
-        Lines that pay half of ``urban_junction_delay_s`` at each end that is such a junction inside a built-up area.
+        Lines that pay half of ``urban_junction_delay_s`` at each end that is a junction inside a built-up area.
     urban_junction_delay_s : float
         Delay per junction inside a built-up area.
 
@@ -217,19 +265,9 @@ def effective_speeds_kmh(
     ndarray
         ``length / (time outside + time inside + junction delays)`` in km/h, rounded to 0.01.
     """
-    area = shapely.union_all(built_up.geometry.to_numpy())
-    length = shapely.length(geoms)
-    inside = shapely.length(shapely.intersection(geoms, area))
+    length, inside = exposure.length_m, exposure.inside_m
     time_s = (length - inside) / (speed_kmh / 3.6) + inside / (urban_factor * speed_kmh / 3.6)
-    ends = np.vstack([shapely.get_coordinates(shapely.get_point(geoms, i)) for i in (0, -1)])
-    keys = np.round(ends / _NODE_GRID_M).astype(np.int64)
-    _, node = np.unique(keys, axis=0, return_inverse=True)
-    node = node.ravel()
-    degree = np.bincount(node[np.concatenate([junction_link, junction_link])], minlength=node.max() + 1)
-    junction_end = (degree[node] >= 3) & shapely.contains_xy(area, ends[:, 0], ends[:, 1])
-    n = len(geoms)
-    charged = np.where(delayed_link, junction_end[:n].astype(float) + junction_end[n:], 0.0)
-    time_s = time_s + urban_junction_delay_s / 2 * charged
+    time_s = time_s + urban_junction_delay_s / 2 * np.where(delayed_link, exposure.junction_ends, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         effective = np.where(length > 0, length / time_s * 3.6, speed_kmh)
     return np.round(effective, 2)
@@ -238,15 +276,14 @@ def effective_speeds_kmh(
 # ------------------------------------------------------------------ OpenStreetMap streets
 #: Speed by OpenMapTiles class (``class``; ramps separately) of the street-level OSM network, outside
 #: built-up areas, km/h.  The OSM extract carries no ``maxspeed``, so, as for N1000, a class speed is an
-#: assumption: the main classes follow the calibrated N1000 speeds of the roads they are (trunk = E6/E14/E39
-#: outside the motorway sections, as the limited-access and two-lane E-roads; primary/secondary = riksveg
-#: and main fylkesveg at the rural two-lane speed), tertiary roads a little slower, local streets 40
-#: (30–50 km/h zones), service roads (driveways, parking aisles, yards) and tracks 20.  Ramps: motorway
-#: ramps 60, other ramps 40.  Calibrated with the N1000 rules against the same reference drive times
-#: (``bench/RESULTS.md``).
+#: assumption: trunk roads (E6/E14/E39 outside the motorway sections, in the region mostly limited-access
+#: ``motortrafikkveg`` with limits of 80–90) 90 (calibrated), primary/secondary (riksveg and main
+#: fylkesveg) 70, tertiary roads 60, local streets 40 (30–50 km/h zones), service roads (driveways,
+#: parking aisles, yards) and tracks 20.  Ramps: motorway ramps 60, other ramps 40.  Calibrated together
+#: with the N1000 speeds against the same reference drive times (``bench/RESULTS.md``).
 OSM_ROAD_SPEEDS_KMH: dict[str, float] = {
     "motorway": 100.0,
-    "trunk": 80.0,
+    "trunk": 90.0,
     "primary": 70.0,
     "secondary": 70.0,
     "tertiary": 60.0,
@@ -256,6 +293,14 @@ OSM_ROAD_SPEEDS_KMH: dict[str, float] = {
     "motorway_ramp": 60.0,
     "ramp": 40.0,
 }
+#: Share of the class speed driven inside built-up areas on OSM streets: ``motorway`` (motorways, trunk
+#: roads and their ramps) and ``other`` roads.  Calibrated together with the N1000 speeds (``bench/RESULTS.md``).
+OSM_URBAN_SPEED_FACTOR: dict[str, float] = {"motorway": 0.65, "other": 0.75}
+#: Delay per junction of main roads (:data:`OSM_JUNCTION_CLASSES`) inside a built-up area on OSM streets, seconds.
+OSM_URBAN_JUNCTION_DELAY_S = 10.0
+#: Classes driven at the motorway factor of :data:`URBAN_SPEED_FACTOR` inside built-up areas: OSM tags the
+#: region's limited-access roads (``motortrafikkveg``, e.g. E6 Trondheim–Stjørdal) ``trunk``.
+OSM_LIMITED_ACCESS_CLASSES: tuple[str, ...] = ("motorway", "trunk")
 #: Classes whose crossings count as junctions for the urban junction delay (ramps and local streets do not:
 #: like N1000, only where main roads meet; a side street or a driveway costs no delay).
 OSM_JUNCTION_CLASSES: frozenset[str] = frozenset({"trunk", "primary", "secondary", "tertiary"})
@@ -270,6 +315,23 @@ OSM_CAR_CLASSES: tuple[str, ...] = (
     "service",
     "track",
 )
+
+
+def osm_class_and_ramp(highway: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """OpenMapTiles class and ramp flag from a ``highway`` value: the class, ``_link`` appended on ramps (as in OSM).
+
+    Parameters
+    ----------
+    highway : array of str
+        ``motorway``, ``motorway_link``, ``trunk``, …, ``minor``, ``service``, ``track``.
+
+    Returns
+    -------
+    (ndarray of str, ndarray of bool)
+    """
+    values = np.asarray(pd.Series(highway).astype(str).to_numpy(), dtype=object)
+    ramp = np.array([v.endswith("_link") for v in values], dtype=bool)
+    return np.array([v.removesuffix("_link") for v in values], dtype=object), ramp
 
 
 def osm_class_speeds_kmh(
@@ -312,27 +374,33 @@ def calibrated_osm_speeds_kmh(
     built_up: gpd.GeoDataFrame,
     speeds_kmh: dict[str, float] | None = None,
     urban_speed_factor: dict[str, float] | None = None,
-    urban_junction_delay_s: float = URBAN_JUNCTION_DELAY_S,
+    urban_junction_delay_s: float = OSM_URBAN_JUNCTION_DELAY_S,
+    exposure: UrbanExposure | None = None,
 ) -> np.ndarray:
     """Effective speed of every OSM street link: class speed, slowed inside built-up areas.
 
-    The rules of :func:`calibrated_speeds_kmh`: inside the built-up areas a motorway (and its ramps)
-    is driven at ``urban_speed_factor["motorway"]``, every other road at ``["other"]`` of its class
+    The rules of :func:`calibrated_speeds_kmh`, with factors of their own: inside the built-up areas
+    motorways and trunk roads (:data:`OSM_LIMITED_ACCESS_CLASSES`, with their ramps) are driven at
+    ``urban_speed_factor["motorway"]``,
+    every other road at ``["other"]`` of its class
     speed, and each junction where three or more links of :data:`OSM_JUNCTION_CLASSES` meet costs
     ``urban_junction_delay_s`` to those links.
 
     Parameters
     ----------
     roads : GeoDataFrame
-        OSM street links with ``class`` and ``ramp`` (LineStrings, metric CRS, EPSG:25832).
+        OSM street links with ``highway`` (LineStrings, metric CRS, EPSG:25832), see
+        :func:`osm_class_and_ramp`.
     built_up : GeoDataFrame
         Built-up area polygons (N1000 ``tettbebyggelse``) in the CRS of ``roads``.
     speeds_kmh : dict, optional
         Class speeds overriding entries of :data:`OSM_ROAD_SPEEDS_KMH`.
     urban_speed_factor : dict, optional
-        ``{"motorway": ..., "other": ...}``; default :data:`URBAN_SPEED_FACTOR`.
+        ``{"motorway": ..., "other": ...}``; default :data:`OSM_URBAN_SPEED_FACTOR`.
     urban_junction_delay_s : float
         Delay per junction inside a built-up area.
+    exposure : UrbanExposure, optional
+        :func:`osm_urban_exposure` of ``roads`` computed before (a calibration search reuses it).
 
     Returns
     -------
@@ -345,17 +413,37 @@ def calibrated_osm_speeds_kmh(
         When a class has no speed, or the two frames have different CRSs.
     """
     _same_crs(roads, built_up)
-    factor = {**URBAN_SPEED_FACTOR, **(urban_speed_factor or {})}
-    road_class = roads["class"].astype(str).to_numpy(dtype=object)
-    ramp = roads["ramp"].fillna(0).astype(bool).to_numpy()
+    factor = {**OSM_URBAN_SPEED_FACTOR, **(urban_speed_factor or {})}
+    road_class, ramp = osm_class_and_ramp(roads["highway"])
     speed = osm_class_speeds_kmh(road_class, ramp, speeds_kmh=speeds_kmh)
-    junction = np.isin(road_class, list(OSM_JUNCTION_CLASSES)) & ~ramp
+    exposure = exposure or osm_urban_exposure(roads, built_up=built_up)
     return effective_speeds_kmh(
-        roads.geometry.to_numpy(),
+        exposure,
         speed,
-        built_up=built_up,
-        urban_factor=np.where(road_class == "motorway", factor["motorway"], factor["other"]),
-        junction_link=junction,
-        delayed_link=junction,
+        urban_factor=np.where(np.isin(road_class, OSM_LIMITED_ACCESS_CLASSES), factor["motorway"], factor["other"]),
+        delayed_link=_osm_junction_links(road_class, ramp),
         urban_junction_delay_s=urban_junction_delay_s,
     )
+
+
+def _osm_junction_links(road_class: np.ndarray, ramp: np.ndarray) -> np.ndarray:
+    return np.isin(road_class, list(OSM_JUNCTION_CLASSES)) & ~ramp
+
+
+def osm_urban_exposure(roads: gpd.GeoDataFrame, *, built_up: gpd.GeoDataFrame) -> UrbanExposure:
+    """:func:`urban_exposure` of OSM street links, junctions where :data:`OSM_JUNCTION_CLASSES` links meet.
+
+    Parameters
+    ----------
+    roads : GeoDataFrame
+        OSM street links with ``highway`` (EPSG:25832).
+    built_up : GeoDataFrame
+        Built-up area polygons in the CRS of ``roads``.
+
+    Returns
+    -------
+    UrbanExposure
+    """
+    _same_crs(roads, built_up)
+    junction = _osm_junction_links(*osm_class_and_ramp(roads["highway"]))
+    return urban_exposure(roads.geometry.to_numpy(), built_up=built_up, junction_link=junction)

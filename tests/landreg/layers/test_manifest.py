@@ -40,7 +40,8 @@ def test_every_layer_has_provenance_and_synthetic_ones_say_so(manifest):
 
 def test_layers_folder_is_small(layers_dir):
     total = sum(p.stat().st_size for p in layers_dir.rglob("*") if p.is_file())
-    assert total < 20 * 1024 * 1024
+    # the street-level road network (osm_roads.gpkg, slimmed to what routing reads) is about 9.6 MB of it
+    assert total < 24 * 1024 * 1024
 
 
 def test_list_layers_in_manifest_order(layers_dir, manifest):
