@@ -18,10 +18,12 @@ from landreg.errors import Problem, ValidationError
 from landreg.io.mapped_import import check_plots
 from landreg.io.mapping import load_mapping
 from landreg.model.entities import BusinessArea, Decision, DecisionOutcome
-from landreg.model.enums import AreaType, PlanStatus, PlotStatus, Readiness, Zoning
+from landreg.model.enums import AreaType, PlanStatus, PlotStatus, ProvenanceMethod, Readiness, Zoning
 from landreg.model.plot import FieldProvenance
 from landreg.plans.codes import BANDLEGGING, FARESONE, PLAN_STATUS
 from landreg.plans.gml import PlanDocument, PlanFeature, read_plan_gml
+
+IMPORTED = ProvenanceMethod.IMPORTED
 
 #: Share of a plot a båndlegging zone must cover to lock it (slivers along shared edges do not).
 LOCK_MIN_SHARE = 0.01
@@ -112,7 +114,11 @@ def _decision_for(zone: PlanFeature, *, source: str, day: dt.date, unlocked: Plo
             ),
             DecisionOutcome(name="confirmed", description="the land is taken for the purpose of the båndlegging"),
         ],
-        provenance={"*": FieldProvenance(source=source, date=day, note=f"imported from plan {plan.plan_id}")},
+        provenance={
+            "*": FieldProvenance(
+                source=source, date=day, method=IMPORTED, file=source, note=f"imported from plan {plan.plan_id}"
+            )
+        },
     )
 
 
@@ -168,6 +174,8 @@ def propose_business_land(
                 "*": {
                     "source": doc.source,
                     "date": day.isoformat(),
+                    "method": IMPORTED.value,
+                    "file": doc.source,
                     "note": f"imported from plan {area.plan.plan_id}, {area.feature_type} {area.gml_id}",
                 }
             },
@@ -212,7 +220,11 @@ def _areas_from(plots: gpd.GeoDataFrame, *, source: str, day: dt.date) -> gpd.Ge
             municipality_no=rec["municipality_no"],
             area_type=_AREA_TYPE[Zoning(rec["zoning"])],
             strategic_note=f"From plan {rec['plan_id']} ({rec['plan_status']}); zoning {rec['zoning']}",
-            provenance={"*": FieldProvenance(source=source, date=day, note="imported from a zoning plan")},
+            provenance={
+                "*": FieldProvenance(
+                    source=source, date=day, method=IMPORTED, file=source, note="imported from a zoning plan"
+                )
+            },
         )
         rows.append({**area.model_dump(mode="json"), "geometry": rec["geometry"]})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=STORAGE_CRS)
