@@ -16,6 +16,7 @@ import pandas as pd
 from landreg.crs import STORAGE_CRS
 from landreg.demo.common import fresh, snap, write_vector
 from landreg.demo.osm_landuse import write_osm_landuse
+from landreg.demo.osm_roads import write_osm_roads
 from landreg.layers.speeds import CAR_ROAD_TYPES, calibrated_speeds_kmh
 from landreg.municipalities import REGION_MUNICIPALITY_NOS
 
@@ -119,7 +120,7 @@ def protected_areas(source_dir: Path) -> gpd.GeoDataFrame:
 
 
 def write_sources(source_dir: Path, out_dir: Path) -> dict[str, int]:
-    """Write ``kartverket.gpkg``, ``osm_trondheim.gpkg`` and ``osm_landuse.gpkg``; returns feature counts per layer."""
+    """Write ``kartverket.gpkg``, ``osm_trondheim.gpkg``, ``osm_landuse.gpkg``, ``osm_roads.gpkg``; returns counts."""
     kv = fresh(out_dir / KARTVERKET_FILE)
     layers: dict[str, gpd.GeoDataFrame] = {
         "municipalities": municipalities(source_dir),
@@ -143,4 +144,5 @@ def write_sources(source_dir: Path, out_dir: Path) -> dict[str, int]:
     counts = {name: len(frame) for name, frame in layers.items()}
     counts["streets"] = len(streets)
     counts["osm_landuse"] = write_osm_landuse(source_dir, out_dir, municipalities=layers["municipalities"])
+    counts.update(write_osm_roads(source_dir, out_dir, built_up=layers["built_up"], n1000_roads=layers["roads"]))
     return counts
