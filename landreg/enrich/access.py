@@ -70,6 +70,7 @@ def compute_road_access(
     on_unreachable: Literal["raise", "flag"] = "raise",
     existing_links: np.ndarray | None = None,
     cut_off_gap_m: float = DEFAULT_CUT_OFF_GAP_M,
+    among: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Network travel time and distance from each plot to each target.
 
@@ -100,6 +101,9 @@ def compute_road_access(
     cut_off_gap_m : float
         A plot nearer to a cut-off road than to the routable network by more than this is
         ``disconnected``.
+    among : ndarray of bool, optional
+        Per link of ``network``: only these may be joined (e.g. ``network.link_public`` for a
+        place such as a town or an airport rather than a plot).
 
     Returns
     -------
@@ -119,8 +123,8 @@ def compute_road_access(
             raise TypeError("compute_road_access needs destinations or precomputed times")
         times = route_to_targets(network, destinations, targets=targets, access_speed_kmh=access_speed_kmh)
     geoms = plots.geometry.to_numpy()
-    nearest = snap_to_network(geoms, network, main_only=False)
-    snap = snap_to_network(geoms, network, main_only=True)
+    nearest = snap_to_network(geoms, network, main_only=False, among=among)
+    snap = snap_to_network(geoms, network, main_only=True, among=among)
     link = snap.link
     has_link = link >= 0
     with np.errstate(invalid="ignore"):

@@ -9,7 +9,8 @@ that resolve in the bundled layers:
 * ``placename:<fulltekst>`` — a place name of the ``placenames`` layer.
 
 ``mode = "car"`` rows are routed on the road network like plots (straight
-access leg, then the network).  ``mode = "ferry_crossing"`` rows compare the
+access leg, then the network), both ends joining public roads (no service roads
+or tracks: a place is reached by its public road, not through a yard).  ``mode = "ferry_crossing"`` rows compare the
 sailing time (length / ferry speed, without the waiting penalty) of the car
 ferry link nearest to ``from``.  The error of a row is 0 inside the published
 range, else the relative distance to its nearest end.
@@ -172,7 +173,7 @@ def compare_drive_times(
             geometry=[_resolve(r.origin, layers_dir, cache) for r in cars],
             crs="EPSG:25832",
         )
-        access = compute_road_access(origins, network, times=times, on_unreachable="flag")
+        access = compute_road_access(origins, network, times=times, on_unreachable="flag", among=network.link_public)
         for i, r in enumerate(cars):
             model_min[r.id] = float(access[f"{r.target}_travel_time_s"].iloc[i]) / 60
             model_km[r.id] = float(access[f"{r.target}_distance_m"].iloc[i]) / 1000

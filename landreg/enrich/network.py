@@ -115,6 +115,10 @@ class RoadNetwork:
     link_ferry, link_snappable : ndarray of bool
         Ferry links; links a plot may connect to (no ferries, tunnels,
         motorways or connectors of :mod:`landreg.enrich.combine`).
+    link_public : ndarray of bool
+        Snappable links that are public roads, where destinations connect:
+        not OSM ``service`` roads or tracks (an airport's point would otherwise
+        join the airside roads).
     link_road : ndarray of int
         Row position of the link in the input frame.
     main_node : ndarray of bool
@@ -138,6 +142,7 @@ class RoadNetwork:
     link_time_backward_s: np.ndarray
     link_ferry: np.ndarray
     link_snappable: np.ndarray
+    link_public: np.ndarray
     link_road: np.ndarray
     main_node: np.ndarray
     summary: NetworkSummary
@@ -201,6 +206,12 @@ def _no_access_mask(frame: gpd.GeoDataFrame) -> np.ndarray:
     if tunnel is not None:
         mask |= np.isin(tunnel, ["yes", "true", "1", "building_passage"])
     return mask
+
+
+def _service_mask(frame: gpd.GeoDataFrame) -> np.ndarray:
+    """OSM service roads and tracks (``highway``): not where a public destination is reached."""
+    highway = _text_column(frame, "highway")
+    return np.zeros(len(frame), dtype=bool) if highway is None else np.isin(highway, ["service", "track"])
 
 
 def _speeds_kmh(frame: gpd.GeoDataFrame, column: str, default_speed_kmh: float | None, ferry: np.ndarray) -> np.ndarray:
@@ -371,6 +382,7 @@ def build_road_network(
         link_time_backward_s=time_bwd,
         link_ferry=ferry,
         link_snappable=~ferry & ~_no_access_mask(frame),
+        link_public=~ferry & ~_no_access_mask(frame) & ~_service_mask(frame),
         link_road=frame["_road"].to_numpy(),
         main_node=main_node,
         summary=summary,

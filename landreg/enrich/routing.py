@@ -14,7 +14,8 @@ and never one search per plot:
 * the distance is that of the fastest route (not the shortest one), read off
   the predecessor tree by pointer doubling (``O(n log depth)`` in numpy).
 
-Destination points snap only to links of the routable component.
+Destination points snap only to public roads (no service roads or tracks) of the
+routable component.
 """
 
 from __future__ import annotations
@@ -232,8 +233,13 @@ def route_to_targets(
 
 
 def _snap_routable(points: np.ndarray, network: RoadNetwork, *, among: np.ndarray | None) -> Snap:
-    """Nearest link of each point (among ``among``), falling back to the routable component when it is off it."""
-    snap = snap_to_network(points, network, main_only=False, among=among)  # the tree the plots use too
+    """Nearest public link of each point (among ``among``), falling back to the routable component when it is off it.
+
+    Destinations join public roads only (``RoadNetwork.link_public``): an airport's or a station's point
+    would otherwise join the nearest service road — airside, or behind the platforms.
+    """
+    among = network.link_public if among is None else network.link_public & np.asarray(among, dtype=bool)
+    snap = snap_to_network(points, network, main_only=False, among=among)
     off_main = (snap.link < 0) | ~network.link_in_main[np.maximum(snap.link, 0)]
     if off_main.any():  # destinations must be routable: use the nearest link of the main component
         again = snap_to_network(points[off_main], network, main_only=True, among=among)
