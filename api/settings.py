@@ -14,7 +14,9 @@ class ApiSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="LANDREG_API_", env_file=".env", extra="ignore")
 
-    registry: Path = Field(default=Path("var/landreg.gpkg"), description="Registry GeoPackage served")
+    registry: Path | str = Field(
+        default=Path("var/landreg.gpkg"), description="Registry served: a GeoPackage file or a postgresql:// URL"
+    )
     layers_dir: Path = Field(default=Path("layers"), description="Layers folder (municipalities, destinations)")
     title: str = "landreg — business land in Trondheimsregionen"
     default_limit: int = Field(default=100, ge=1, description="Items per page when no limit is given")

@@ -89,10 +89,12 @@ def describe_url(url: str) -> str:
     import psycopg.conninfo
 
     try:
-        info = psycopg.conninfo.conninfo_to_dict(url)
-    except psycopg.ProgrammingError:
+        base, schema = split_schema(url)
+        info = psycopg.conninfo.conninfo_to_dict(base)
+    except (psycopg.ProgrammingError, RegistryFormatError):
         return "the database URL (malformed)"
-    return f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+    where = f"{info.get('host', 'localhost')}:{info.get('port', 5432)}/{info.get('dbname', '')}"
+    return where if schema == "landreg" or "schema=" not in url else f"{where}?schema={schema}"
 
 
 def connect_database(url: str, *, timeout_s: float = 10.0) -> Any:
