@@ -12,7 +12,7 @@ from api.collections import etag_of
 from api.crs import CRS84
 from api.deps import get_principal, get_registry, settings_dep
 from api.features import frame_to_features, geojson_response
-from api.routes.edit import _expected_version
+from api.routes.edit import _expected_version, _municipality_of
 from api.settings import ApiSettings
 from landreg.edits import merge_plots_by_ref, resolve_plot, split_plot_from_frame
 from landreg.errors import Problem, ValidationError
@@ -51,7 +51,7 @@ async def split_plot(
     if unknown:
         raise ValidationError([Problem("body", k, "unknown member; expected line, parts, codes") for k in unknown])
     current = resolve_plot(registry, feature_id)
-    principal.check_can_edit({current.municipality_no})
+    principal.check_can_edit({_municipality_of(request, registry, current)})  # where it lies, not its label
     version = _expected_version(request, current, settings)
     line = features_in_storage_crs(doc["line"], request, where="line") if doc.get("line") is not None else None
     parts = features_in_storage_crs(doc["parts"], request, where="parts") if doc.get("parts") is not None else None
@@ -89,7 +89,7 @@ async def merge_plots(
         )
     code = doc.get("code")
     stored = [resolve_plot(registry, str(i["id"])) for i in items]
-    principal.check_can_edit({p.municipality_no for p in stored})
+    principal.check_can_edit({_municipality_of(request, registry, p) for p in stored})
     merged = merge_plots_by_ref(
         registry,
         [p.plot_id for p in stored],

@@ -133,7 +133,7 @@ def test_a_business_area_that_contradicts_the_geometry_is_refused(edit_api):
     assert edit_api.client.patch(url, json=same, headers=_auth(edit_api, "admin")).status_code == 200
 
 
-def test_a_planner_may_not_edit_a_plot_lying_in_trondheim_even_if_stored_as_theirs(edit_api):
+def test_a_planner_may_not_edit_split_merge_or_end_a_plot_lying_in_trondheim_stored_as_theirs(edit_api):
     """A plot stored under the wrong municipality (before this check) is judged by where it lies."""
     with open_registry(edit_api.registry_path) as reg:
         plot = reg.query_plots(municipality_no="5001").iloc[0]
@@ -148,3 +148,11 @@ def test_a_planner_may_not_edit_a_plot_lying_in_trondheim_even_if_stored_as_thei
     )
     assert r.status_code == 403, r.text[:300]
     assert edit_api.client.delete(url, headers=_auth(edit_api, "planner")).status_code == 403
+    line = {"type": "LineString", "coordinates": [[0.0, 0.0], [1.0, 1.0]]}
+    r = edit_api.client.post(f"{url}/split", json={"line": line}, headers=_auth(edit_api, "planner"))
+    assert r.status_code == 403 and "5001" in r.json()["description"]
+    merge = {"plots": [{"id": plot.plot_id, "version": int(plot.version)}, {"id": plot.plot_id, "version": 1}]}
+    r = edit_api.client.post(f"{edit_api.url}/collections/plots/merge", json=merge, headers=_auth(edit_api, "planner"))
+    assert r.status_code == 403 and "5001" in r.json()["description"]
+    with open_registry(edit_api.registry_path) as reg:
+        assert reg.get_plot(plot.plot_id).version == plot.version
