@@ -25,7 +25,7 @@ from landreg.model.plot import JSON_FIELDS
 from landreg.registry.decisions import DECISION_LOG, LOG_NAMES
 from landreg.registry.derived import ENRICHMENT
 from landreg.registry.postgis.registry import _INSERT_PLOT, _INSERT_VERSION, PostGISRegistry
-from landreg.registry.postgis.sql import COLS, HIST, stored_param, stored_row
+from landreg.registry.postgis.sql import COLS, HIST, stored_param, stored_select
 from landreg.registry.tables import PRICE_COLUMNS
 from landreg.tokens import TOKENS
 
@@ -163,8 +163,7 @@ def postgis_checksums(registry: PostGISRegistry) -> list[TableCheck]:
     out = []
     with registry._connection() as conn:
         for table, names in (("plots", COLS), ("plot_versions", COLS + HIST)):
-            quoted = ", ".join(f'"{n}"' for n in names)
-            rows = [stored_row(names, r) for r in conn.execute(f"SELECT ST_AsBinary(geom), {quoted} FROM {table}")]
+            rows = conn.execute(f"SELECT {stored_select(names)} FROM {table}").fetchall()
             geoms = _geom_hex([bytes(r[0]) for r in rows])
             out.append(_check(table, ["geom", *names], [[g, *r[1:]] for g, r in zip(geoms, rows, strict=True)]))
     return out + _common_checks(registry)

@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 
 from landreg.errors import PlotNotFoundError
-from landreg.model.plot import Plot
+from landreg.model.plot import JSON_FIELDS, Plot
 from landreg.registry.codec import format_datetime, is_missing, rows_to_frame, rows_to_records
 from landreg.registry.postgis.cql import compile_filter_sql
-from landreg.registry.postgis.sql import COLS, GEOM_OUT, HIST, from_wkb, quoted, stored_row, where_clause
+from landreg.registry.postgis.sql import COLS, HIST, compact_json, from_wkb, stored_select, where_clause
 from landreg.registry.query import PlotQuery
 from landreg.registry.reads import RecordPage
 
-_SELECT = f"SELECT {GEOM_OUT}, {', '.join(map(quoted, COLS))}"
+_SELECT = f"SELECT {stored_select(COLS)}"
 _NAMES = ["geom", *COLS]
 
 
@@ -37,7 +37,7 @@ class PostGISReads:
             raise NotImplementedError
 
     def _row_to_plot(self, row: Sequence[Any]) -> Plot:
-        frame = rows_to_frame([stored_row(COLS, row)], _NAMES, decode=from_wkb)
+        frame = rows_to_frame([row], _NAMES, decode=from_wkb)
         rec = {k: v for k, v in frame.drop(columns="geometry").iloc[0].to_dict().items() if not is_missing(v)}
         return Plot.model_validate({**rec, "geometry": frame.geometry.iloc[0]})
 
@@ -95,7 +95,7 @@ class PostGISReads:
         return RecordPage(records, geoms, total)
 
     def _page_rows(self, query: PlotQuery) -> tuple[list[tuple[Any, ...]], int]:
-        sql, params = self._query_sql(query, select=f"{GEOM_OUT}, {', '.join(map(quoted, COLS))}")
+        sql, params = self._query_sql(query, select=stored_select(COLS))
         sql += " ORDER BY fid"
         if query.limit is not None:
             sql += " LIMIT %s"
@@ -104,7 +104,7 @@ class PostGISReads:
             sql += " OFFSET %s"
             params.append(query.offset)
         with self._connection() as conn:
-            rows = [stored_row(COLS, r) for r in conn.execute(sql, params).fetchall()]
+            rows = conn.execute(sql, params).fetchall()
             if query.limit is None and not query.offset:
                 return rows, len(rows)
             count_sql, count_params = self._query_sql(query, select="count(*)")
@@ -140,19 +140,22 @@ class PostGISReads:
         names = COLS + HIST
         with self._connection() as conn:
             rows = conn.execute(
-                f"SELECT {GEOM_OUT}, {', '.join(map(quoted, names))} FROM plot_versions "
-                "WHERE plot_id = %s ORDER BY version",
+                f"SELECT {stored_select(names)} FROM plot_versions WHERE plot_id = %s ORDER BY version",
                 (plot_id,),
             ).fetchall()
         if not rows:
             raise PlotNotFoundError(f"no plot with id {plot_id!r}")
-        stored = [stored_row(names, r) for r in rows]
-        frame = rows_to_frame(stored, ["geom", *names], decode=from_wkb)
+        frame = rows_to_frame(rows, ["geom", *names], decode=from_wkb)
         for col in ("changed_fields", "before", "after"):
             frame[col] = [json.loads(v) if v is not None else None for v in frame[col]]
         # Rows written by an add or a split/merge child store no "after": it is the row itself.
         frame["after"] = [
-            after if after is not None else {c: row[1 + COLS.index(c)] for c in changed if c in COLS}
-            for after, changed, row in zip(frame["after"], frame["changed_fields"], stored, strict=True)
+            after if after is not None else {c: _stored_text(c, row[1 + COLS.index(c)]) for c in changed if c in COLS}
+            for after, changed, row in zip(frame["after"], frame["changed_fields"], rows, strict=True)
         ]
         return frame
+
+
+def _stored_text(name: str, value: Any) -> Any:
+    """A stored value as the registry writes it (JSON without spaces)."""
+    return compact_json(value) if name in JSON_FIELDS else value

@@ -40,7 +40,7 @@ from landreg.registry.postgis.entities import PostGISEntities
 from landreg.registry.postgis.migrate import applied_version, check_schema_name, latest_version, upgrade_schema
 from landreg.registry.postgis.reads import PostGISReads
 from landreg.registry.postgis.roads import PostGISRoads
-from landreg.registry.postgis.sql import COLS, GEOM_IN, GEOM_OUT, HIST, param, placeholder, quoted, stored_param
+from landreg.registry.postgis.sql import COLS, GEOM_IN, HIST, param, placeholder, quoted, stored_param, stored_select
 from landreg.registry.postgis.tokens import PostGISTokens
 from landreg.registry.writes import PlotWrites, added_fields, dumps_json, version_change
 from landreg.validation import ValidatedPlots, validate_plots
@@ -281,7 +281,7 @@ class PostGISRegistry(
         lock = " FOR UPDATE" if getattr(self._local, "conn", None) is not None else ""
         with self._connection() as conn:
             row = conn.execute(
-                f"SELECT {GEOM_OUT}, {', '.join(map(quoted, COLS))} FROM plots WHERE plot_id = %s{lock}", (plot_id,)
+                f"SELECT {stored_select(COLS)} FROM plots WHERE plot_id = %s{lock}", (plot_id,)
             ).fetchone()
         if row is None:
             raise PlotNotFoundError(f"no plot with id {plot_id!r} in the registry at {self.label}")

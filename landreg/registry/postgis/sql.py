@@ -64,19 +64,30 @@ def stored_param(name: str, stored: Any) -> Any:
     return stored
 
 
-def stored_row(names: Sequence[str], row: Sequence[Any]) -> tuple[Any, ...]:
-    """A database row (geometry WKB first) in the storage form the shared codec reads."""
-    out = [row[0]]
-    for name, value in zip(names, row[1:], strict=True):
-        if name in _HISTORY_JSON:
-            value = None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        elif name in _STORE_CONVERT:
-            value = to_storage_value(name, value)
-        out.append(value)
-    return tuple(out)
+def stored_expr(name: str) -> str:
+    """SQL that reads column ``name`` in the registry's storage form, so rows need no conversion in Python.
+
+    JSON comes as text (``jsonb`` spacing; parsed by the shared codec), datetimes as UTC text with
+    milliseconds, dates as ISO text and booleans as 0/1.
+    """
+    col = quoted(name)
+    if name in _JSON_COLUMNS or name in _DATE_COLUMNS:
+        return f"{col}::text"
+    if name in _DATETIME_COLUMNS:
+        return f"to_char({col} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+    if name in _BOOL_COLUMNS:
+        return f"{col}::int"
+    return col
 
 
-_STORE_CONVERT = _JSON_COLUMNS | _BOOL_COLUMNS | _DATETIME_COLUMNS | _DATE_COLUMNS
+def stored_select(names: Sequence[str]) -> str:
+    """``ST_AsBinary(geom) AS geom`` and every column of ``names`` in storage form (:func:`stored_expr`)."""
+    return ", ".join([GEOM_OUT, *(f"{stored_expr(n)} AS {quoted(n)}" for n in names)])
+
+
+def compact_json(text: str | None) -> str | None:
+    """JSON text as the registry writes it (no spaces, æøå kept), e.g. from ``jsonb::text``."""
+    return None if text is None else json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
 
 
 def from_wkb(values: Sequence[Any]) -> np.ndarray:
