@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
@@ -169,9 +170,12 @@ class RoadNetwork:
 
 
 def _text_column(frame: gpd.GeoDataFrame, name: str) -> np.ndarray | None:
+    """The column as stripped lower-case text ("" where missing), normalised once per distinct value."""
     if name not in frame.columns:
         return None
-    return frame[name].astype("string").str.strip().str.lower().fillna("").to_numpy(dtype=object)
+    codes, uniques = pd.factorize(frame[name], use_na_sentinel=True)
+    text = np.array([str(u).strip().lower() for u in uniques] + [""], dtype=object)
+    return text[codes]  # code -1 (missing) takes the last entry, ""
 
 
 def _ferry_mask(frame: gpd.GeoDataFrame) -> np.ndarray:
@@ -310,7 +314,9 @@ def build_road_network(
     frame = roads.reset_index(drop=True)
     frame = frame.assign(_road=np.arange(len(frame)))
     frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
-    frame = frame.explode(index_parts=False).reset_index(drop=True)
+    if (shapely.get_type_id(frame.geometry.to_numpy()) != 1).any():  # exploding 60 000 lines costs time
+        frame = frame.explode(index_parts=False)
+    frame = frame.reset_index(drop=True)
     geoms = frame.geometry.to_numpy()
     kinds = shapely.get_type_id(geoms)
     if len(geoms) == 0 or np.any(kinds != 1):
@@ -365,6 +371,7 @@ def build_road_network(
         main_nodes=int(main_node.sum()),
         main_edges=int((main_node[eu] & main_node[ev]).sum()),
     )
+    snappable = ~ferry & ~_no_access_mask(frame)
     network = RoadNetwork(
         node_xy=node_xy,
         graph=graph,
@@ -381,8 +388,8 @@ def build_road_network(
         link_time_forward_s=time_fwd,
         link_time_backward_s=time_bwd,
         link_ferry=ferry,
-        link_snappable=~ferry & ~_no_access_mask(frame),
-        link_public=~ferry & ~_no_access_mask(frame) & ~_service_mask(frame),
+        link_snappable=snappable,
+        link_public=snappable & ~_service_mask(frame),
         link_road=frame["_road"].to_numpy(),
         main_node=main_node,
         summary=summary,
