@@ -235,7 +235,11 @@ class PostGISRegistry(
 
     @contextmanager
     def _write_transaction(self) -> Iterator[Any]:
-        """One atomic write holding the registry's write lock; inside another, a savepoint."""
+        """One atomic write holding the registry's write lock; inside another, a savepoint.
+
+        It marks itself as landreg's (``landreg.writer``): the tables of plots and history refuse
+        every other writer.
+        """
         import psycopg
 
         conn = getattr(self._local, "conn", None)
@@ -247,7 +251,10 @@ class PostGISRegistry(
             self._local.conn = conn
             try:
                 with conn.transaction():
-                    conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"landreg:{self.schema}",))
+                    conn.execute(
+                        "SELECT pg_advisory_xact_lock(hashtext(%s)), set_config('landreg.writer', 'on', true)",
+                        (f"landreg:{self.schema}",),
+                    )
                     yield conn
             except psycopg.errors.UniqueViolation as exc:
                 raise _unique_violation(exc) from exc

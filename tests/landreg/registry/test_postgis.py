@@ -80,7 +80,8 @@ def test_migrated_tables_match_the_plot_model(registry, postgis_url):
 def test_the_database_refuses_a_second_live_plot_with_a_code(registry, postgis_url):
     (pid,) = registry.add_plots(make_plot_frame(1), actor="t")
     with psycopg.connect(postgis_url) as conn, pytest.raises(psycopg.errors.UniqueViolation):
-        conn.execute(  # a writer that skips landreg's checks
+        conn.execute("SELECT set_config('landreg.writer', 'on', true)")  # a writer that skips landreg's checks
+        conn.execute(
             f'INSERT INTO "{registry.schema}".plots (geom, plot_id, code, version, municipality_no, status) '
             f'SELECT geom, %s, code, 1, municipality_no, status FROM "{registry.schema}".plots WHERE plot_id = %s',
             ("other-id", pid),
@@ -219,3 +220,24 @@ def test_the_demo_registry_copies_to_postgis_verified(demo_registry_file, schema
         assert [c.table for c in postgis_checksums(dst) if c not in gpkg_checksums(src)] == ["plots", "plot_versions"]
     again = invoke("db", "copy", source, url)
     assert again.exit_code == 1 and "not empty" in again.stderr
+
+
+def test_plots_and_history_change_through_landreg_only(registry, postgis_url):
+    (pid,) = registry.add_plots(make_plot_frame(1), actor="t")
+    for statement in (
+        f"UPDATE \"{registry.schema}\".plots SET name = 'fra QGIS' WHERE plot_id = '{pid}'",
+        f'DELETE FROM "{registry.schema}".plot_versions',
+        f'TRUNCATE "{registry.schema}".plots CASCADE',
+    ):
+        with psycopg.connect(postgis_url) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege) as info:
+            conn.execute(statement)
+        assert "changed through landreg only" in str(info.value)
+    with psycopg.connect(postgis_url) as conn:  # the views read like the tables, for QGIS
+        live = conn.execute(f'SELECT plot_id FROM "{registry.schema}".live_plots').fetchall()
+        history = conn.execute(f'SELECT op, actor FROM "{registry.schema}".plot_history').fetchall()
+        views = conn.execute(
+            "SELECT f_table_name, srid FROM geometry_columns WHERE f_table_schema = %s ORDER BY 1", (registry.schema,)
+        ).fetchall()
+    assert live == [(pid,)] and history == [("add", "t")]
+    assert ("live_plots", 25832) in views and ("plot_history", 25832) in views
+    assert registry.get_plot(pid).name != "fra QGIS" and registry.plot_history(pid)["version"].tolist() == [1]
