@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from landreg.cli.common import handle_errors, registry_option, resolve_registry_path
+from landreg.cli.common import RegistryParam, handle_errors, registry_option, resolve_registry_path
 from landreg.errors import ConfigurationError
 
 
@@ -65,24 +65,37 @@ def status_cmd(registry_path: Path | str | None, schema: str | None) -> None:
 
 
 @db_group.command("copy")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("target")
+@click.argument("source", type=RegistryParam())
+@click.argument("target", type=RegistryParam())
 @handle_errors
-def copy_cmd(source: Path, target: str) -> None:
-    """Copy the GeoPackage registry SOURCE into the PostgreSQL registry TARGET (a postgresql:// URL).
+def copy_cmd(source: Path | str, target: Path | str) -> None:
+    """Copy a whole registry: a GeoPackage SOURCE into a PostgreSQL TARGET (postgresql:// URL), or back.
 
-    TARGET's schema is created or upgraded first and must hold no plots; everything is copied in one
-    transaction and verified table by table (rows and checksums), or nothing is written.
+    A PostgreSQL TARGET's schema is created or upgraded first and must hold no plots; a GeoPackage
+    TARGET must not exist yet.  Everything is copied in one transaction and verified table by table
+    (rows and checksums), or nothing is written.
     """
-    from landreg.registry import open_registry
-    from landreg.registry.postgis import is_database_url
-    from landreg.registry.postgis.copy import copy_gpkg_to_postgis
+    from landreg.registry import GeoPackageRegistry, open_registry
+    from landreg.registry.postgis.copy import copy_gpkg_to_postgis, copy_postgis_to_gpkg
 
-    if not is_database_url(target):
-        raise ConfigurationError(f"TARGET must be a postgresql:// URL, got {target!r}")
-    with open_registry(source) as src, open_registry(target, create=True) as dst:
-        checks = copy_gpkg_to_postgis(src, dst)
-        where = dst.label
+    if isinstance(source, Path) and isinstance(target, str):
+        with open_registry(source) as src, open_registry(target, create=True) as dst:
+            checks = copy_gpkg_to_postgis(src, dst)
+            where = dst.label
+    elif isinstance(source, str) and isinstance(target, Path):
+        if target.exists():
+            raise FileExistsError(f"{target} already exists; copy into a new file")
+        try:
+            with open_registry(source) as src, GeoPackageRegistry.create(target) as dst:
+                checks = copy_postgis_to_gpkg(src, dst)
+        except BaseException:
+            target.unlink(missing_ok=True)  # a failed copy leaves no half-made file
+            raise
+        where = str(target)
+    else:
+        raise ConfigurationError(
+            f"copy goes between a GeoPackage file and a postgresql:// URL (one of each), got {source!s} and {target!s}"
+        )
     for check in checks:
         click.echo(f"{check.table:<16} {check.rows:>8} rows  sha256 {check.checksum[:16]}  verified")
-    click.echo(f"copied {source.name} to {where}")
+    click.echo(f"copied to {where}")

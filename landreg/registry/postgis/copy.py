@@ -1,6 +1,6 @@
-"""Copying a whole GeoPackage registry into PostGIS (``landreg db copy``), verified by counts and checksums.
+"""Copying a whole registry between GeoPackage and PostGIS (``landreg db copy``), verified by counts and checksums.
 
-Everything is copied as stored, in one PostgreSQL transaction: plots with their ids, versions and
+Everything is copied as stored, in one transaction: plots with their ids, versions and
 times, every history row, prices, business areas, decisions and their log, road projects, tokens
 (hashed) and enrichment.  Afterwards each table's row count and a checksum over its rows (geometry
 as WKB, values in the registry's storage form, JSON with sorted keys) are computed on both sides
@@ -17,15 +17,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from landreg.errors import LandregError
 from landreg.gpkg.geometry import decode_geometries
 from landreg.model.plot import JSON_FIELDS
+from landreg.registry.codec import format_datetime
 from landreg.registry.decisions import DECISION_LOG, LOG_NAMES
 from landreg.registry.derived import ENRICHMENT
 from landreg.registry.postgis.registry import _INSERT_PLOT, _INSERT_VERSION, PostGISRegistry
-from landreg.registry.postgis.sql import COLS, HIST, stored_param, stored_select
+from landreg.registry.postgis.sql import COLS, HIST, compact_json, stored_param, stored_select
 from landreg.registry.tables import PRICE_COLUMNS
 from landreg.tokens import TOKENS
 
@@ -112,6 +114,94 @@ def copy_gpkg_to_postgis(source: Any, target: PostGISRegistry) -> list[TableChec
             differ = [a.table for a, b in zip(mine, theirs, strict=True) if a != b]
             raise CopyError(f"the copy does not match its source in {differ}; nothing was written")
     return mine
+
+
+def copy_postgis_to_gpkg(source: PostGISRegistry, target: Any) -> list[TableCheck]:
+    """Copy the PostGIS registry ``source`` into the new, empty GeoPackage registry ``target``.
+
+    Parameters
+    ----------
+    source : PostGISRegistry
+        The registry to copy (read only).
+    target : GeoPackageRegistry
+        An empty registry file (``GeoPackageRegistry.create``).
+
+    Returns
+    -------
+    list of TableCheck
+        Each table's row count and checksum, equal on both sides.
+
+    Raises
+    ------
+    CopyError
+        When the target holds plots already, or a table differs after the copy; nothing is written then.
+    """
+    from landreg.gpkg.connection import write_transaction
+    from landreg.gpkg.geometry import encode_geometries
+    from landreg.gpkg.schema import update_contents_extent
+    from landreg.registry import gpkg, prices
+    from landreg.tokens import _ensure_table as ensure_token_table
+
+    if target.count_plots(include_ended=True):
+        raise CopyError(f"the registry {target.path} is not empty; copy into a new file")
+    dst = target._conn
+    with target._lock, write_transaction(dst), source._connection() as conn:
+        for table, insert, names in (
+            ("plots", gpkg._INSERT_PLOT, COLS),
+            ("plot_versions", gpkg._INSERT_VERSION, COLS + HIST),
+        ):
+            rows = conn.execute(f"SELECT {stored_select(names)} FROM {table} ORDER BY fid").fetchall()
+            blobs = encode_geometries(shapely.from_wkb([bytes(r[0]) for r in rows]), 25832) if rows else []
+            dst.executemany(insert, [[b, *_compact(names, r[1:])] for b, r in zip(blobs, rows, strict=True)])
+            update_contents_extent(dst, table)
+        price_rows = source.price_history()
+        dst.executemany(
+            prices._INSERT,
+            [
+                tuple(
+                    None if v is None or v is pd.NA else (int(v) if n == "connection_fees_included" else v)
+                    for n, v in zip(_PRICE_NAMES, r, strict=True)
+                )
+                for r in price_rows.astype(object).values.tolist()
+            ],
+        )
+        target.save_business_areas(source.load_business_areas())
+        target.save_road_projects(source.load_road_projects(include_cancelled=True))
+        target.save_decisions(source.load_decisions())
+        with target._decision_write():
+            for row in source._decision_log_rows(None):
+                target._append_decision_log(tuple(row))
+        tokens = conn.execute(f"SELECT {', '.join(_TOKEN_NAMES)} FROM landreg_tokens ORDER BY fid").fetchall()
+        if tokens:
+            ensure_token_table(dst)
+            dst.executemany(
+                f'INSERT INTO "{TOKENS}" ({", ".join(_TOKEN_NAMES)}) VALUES ({", ".join("?" * len(_TOKEN_NAMES))})',
+                [_token_row(t) for t in tokens],
+            )
+        types = conn.execute("SELECT name, sql_type FROM plot_enrichment_columns ORDER BY fid").fetchall()
+        enrichment = source.load_enrichment()
+        if types or len(enrichment):
+            dtypes = {"REAL": "float64", "INTEGER": "int64", "BOOLEAN": "bool", "TEXT": "object"}
+            target._ensure_enrichment_table(pd.DataFrame({n: pd.Series(dtype=dtypes[t]) for n, t in types}))
+            target.save_enrichment(enrichment)
+        mine, theirs = postgis_checksums(source), gpkg_checksums(target)
+        if mine != theirs:
+            differ = [a.table for a, b in zip(mine, theirs, strict=True) if a != b]
+            raise CopyError(f"the copy does not match its source in {differ}; nothing was written")
+    return mine
+
+
+def _compact(names: Sequence[str], values: Sequence[Any]) -> list[Any]:
+    """Stored values from PostgreSQL (``jsonb::text`` spacing) as the GeoPackage stores them."""
+    return [compact_json(v) if n in _JSON and v is not None else v for n, v in zip(names, values, strict=True)]
+
+
+def _token_row(row: Sequence[Any]) -> tuple[Any, ...]:
+    out = dict(zip(_TOKEN_NAMES, row, strict=True))
+    out["municipalities"] = json.dumps(out["municipalities"])
+    for key in ("created_at", "revoked_at"):
+        out[key] = None if out[key] is None else format_datetime(out[key])
+    return tuple(out.values())
 
 
 def _price(row: Sequence[Any], fees_at: int) -> tuple[Any, ...]:

@@ -220,6 +220,15 @@ def test_the_demo_registry_copies_to_postgis_verified(demo_registry_file, schema
         assert [c.table for c in postgis_checksums(dst) if c not in gpkg_checksums(src)] == ["plots", "plot_versions"]
     again = invoke("db", "copy", source, url)
     assert again.exit_code == 1 and "not empty" in again.stderr
+    back = tmp_path / "back.gpkg"  # and back to a GeoPackage: the round trip is lossless
+    out = invoke("db", "copy", url, back)
+    assert out.exit_code == 0, out.stderr
+    with open_registry(back) as returned, open_registry(url) as dst:
+        assert gpkg_checksums(returned) == postgis_checksums(dst)
+        assert returned.authenticate(token).name == "ola"
+        assert returned.plot_history(copied.plot_id)["actor"].tolist()[-1] == "per"
+    assert invoke("db", "copy", url, back).exit_code == 1  # never over an existing file
+    assert invoke("db", "copy", source, back).exit_code == 1  # one of each
 
 
 def test_plots_and_history_change_through_landreg_only(registry, postgis_url):
