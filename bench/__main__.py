@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
-from bench import bench_api, bench_calibration, bench_enrich, bench_maps, bench_registry, bench_scoring
+from bench import (
+    bench_api,
+    bench_calibration,
+    bench_enrich,
+    bench_maps,
+    bench_postgis,
+    bench_registry,
+    bench_scoring,
+)
 
 
 def main() -> None:
-    for module in (bench_registry, bench_enrich, bench_calibration, bench_scoring, bench_api, bench_maps):
+    for module in (
+        bench_registry,
+        bench_postgis,
+        bench_enrich,
+        bench_calibration,
+        bench_scoring,
+        bench_api,
+        bench_maps,
+    ):
         print(f"running {module.__name__} …", flush=True)
         print(module._report(module.run()))
 

@@ -129,6 +129,14 @@ class RegistryUnavailableError(LandregError, ConnectionError):
     """The registry's database server cannot be reached or refused the connection."""
 
 
+class ClusterError(LandregError, RuntimeError):
+    """A local PostgreSQL cluster could not be created, started or stopped."""
+
+
+class CopyError(LandregError, RuntimeError):
+    """A registry copy that could not be made or did not verify (nothing was written)."""
+
+
 class FilterError(LandregError, ValueError):
     """A CQL2 filter that cannot be parsed or uses what the collection does not have."""
 

@@ -23,17 +23,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from landreg.errors import LandregError
+from landreg.errors import ClusterError, LandregError
 
 #: Debian's packages that provide the server and PostGIS.
 DEBIAN_PACKAGES = ("postgresql-15", "postgresql-15-postgis-3")
 _SERVER_USER = "postgres"
 _PASSWORD_FILE = "landreg-password"
 _PORT_FILE = "landreg-port"
-
-
-class ClusterError(LandregError, RuntimeError):
-    """The local PostgreSQL cluster could not be created, started or stopped."""
 
 
 def find_postgres_bin(*, min_major: int = 15) -> Path:

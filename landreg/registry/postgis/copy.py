@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from landreg.errors import LandregError
+from landreg.errors import CopyError
 from landreg.gpkg.geometry import decode_geometries
 from landreg.model.plot import JSON_FIELDS
 from landreg.registry.codec import format_datetime
@@ -34,10 +34,6 @@ from landreg.tokens import TOKENS
 _PRICE_NAMES = [n for n, _ in PRICE_COLUMNS]
 _TOKEN_NAMES = ["token_id", "name", "role", "municipalities", "secret_sha256", "created_at", "revoked_at"]
 _JSON = set(JSON_FIELDS) | {"changed_fields", "before", "after", "plots", "municipalities"}
-
-
-class CopyError(LandregError, RuntimeError):
-    """A registry copy that could not be made or did not verify (nothing was written)."""
 
 
 @dataclass(frozen=True)
