@@ -13,6 +13,7 @@ from landreg.enrich import build_road_network, load_enrich_inputs
 from landreg.enrich.calibration import ReferenceDriveTime, compare_drive_times, resolve_place
 from landreg.enrich.combine import combine_road_networks
 from landreg.enrich.snapping import snap_to_network
+from landreg.errors import ConfigurationError
 from landreg.layers import load_layer
 from tests.landreg.layers.conftest import LAYERS_DIR
 
@@ -120,3 +121,24 @@ def test_every_n1000_road_leaving_the_coverage_is_joined_to_the_streets():
     # main roads find their own number on the other side
     numbered = joins[joins["road_ref"].fillna("").str.match(r"^(E|Rv|Fv)\d")]
     assert (numbered["by"] == "number").mean() > 0.9
+
+
+def test_the_combined_roads_are_kept_per_process_but_handed_out_as_copies():
+    first = load_enrich_inputs(LAYERS_DIR)
+    assert {"roads", "osm_roads", "osm_coverage"} <= set(first.layer_versions)
+    first.roads["speed_kmh"] = 1.0  # a caller changing its frame …
+    again = load_enrich_inputs(LAYERS_DIR)
+    assert (again.roads["speed_kmh"] > 1.0).mean() > 0.99  # … changes no one else's
+    assert len(again.roads) == len(first.roads)
+
+
+def test_without_a_coverage_layer_the_street_network_is_refused(tmp_path):
+    text = (
+        (LAYERS_DIR / "layers.toml")
+        .read_text(encoding="utf-8")
+        .replace('file = "', f'file = "{LAYERS_DIR.as_posix()}/')
+    )
+    text = text.replace('id = "osm_coverage"', 'id = "osm_coverage_renamed"')
+    (tmp_path / "layers.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="no coverage layer 'osm_coverage'"):
+        load_enrich_inputs(tmp_path)
