@@ -95,14 +95,17 @@ class PostGISReads:
         return RecordPage(records, geoms, total)
 
     def _page_rows(self, query: PlotQuery) -> tuple[list[tuple[Any, ...]], int]:
-        sql, params = self._query_sql(query, select=stored_select(COLS))
-        sql += " ORDER BY fid"
+        # The page is chosen first and only its rows are turned into storage form: computed columns
+        # in the outer select are not evaluated for every match before LIMIT/OFFSET.
+        inner, params = self._query_sql(query, select="*")
+        inner += " ORDER BY fid"
         if query.limit is not None:
-            sql += " LIMIT %s"
+            inner += " LIMIT %s"
             params.append(query.limit)
         if query.offset:
-            sql += " OFFSET %s"
+            inner += " OFFSET %s"
             params.append(query.offset)
+        sql = f"SELECT {stored_select(COLS)} FROM ({inner}) AS page ORDER BY fid"
         with self._connection() as conn:
             rows = conn.execute(sql, params).fetchall()
             if query.limit is None and not query.offset:

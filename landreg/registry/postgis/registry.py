@@ -54,6 +54,8 @@ _INSERT_VERSION = (
     f"INSERT INTO plot_versions (geom, {', '.join(map(quoted, _ALL))}) "
     f"VALUES ({GEOM_IN}, {', '.join(placeholder(c) for c in _ALL)})"
 )
+#: A bulk add of at least this many plots refreshes the tables' planner statistics before it commits.
+_ANALYZE_AFTER_ROWS = 10_000
 _UPDATE_PLOT = (
     f"UPDATE plots SET geom = {GEOM_IN}, {', '.join(f'{quoted(c)} = {placeholder(c)}' for c in COLS)} "
     "WHERE plot_id = %s AND version = %s"
@@ -319,6 +321,9 @@ class PostGISRegistry(
                 cur.executemany(_INSERT_VERSION, history)
                 if progress is not None:
                     progress(len(chunk))
+            if len(values) >= _ANALYZE_AFTER_ROWS:  # fresh statistics, so the next queries are planned for the new size
+                cur.execute("ANALYZE plots")
+                cur.execute("ANALYZE plot_versions")
 
     def _new_version(
         self,
