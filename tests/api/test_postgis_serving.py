@@ -11,6 +11,8 @@ import pytest
 from api.settings import ApiSettings
 from landreg.registry import open_registry
 from landreg.registry.postgis.copy import copy_gpkg_to_postgis
+from tests.api import test_edit as edit_tests
+from tests.api import test_planning as planning_tests
 from tests.api.conftest import LAYERS, LiveServer, Service
 from tests.postgis_server import drop_schema, fresh_schema_name
 
@@ -32,6 +34,36 @@ def pg_demo_url(built_registry, postgis_url, tmp_path):
 
 def _settings(registry) -> ApiSettings:
     return ApiSettings(registry=registry, layers_dir=LAYERS, log_requests=False)
+
+
+@pytest.fixture
+def pg_edit_api(pg_demo_url):
+    """The service in process over the PostGIS copy, with the tokens of the editing tests."""
+    from tests.api.conftest import _edit_tokens
+
+    with Service(_settings(pg_demo_url), tokens=_edit_tokens(pg_demo_url)) as service:
+        yield service
+
+
+#: The service's editing tests, run again as they are on a PostGIS registry.
+EDITING_TESTS = [
+    (edit_tests, "test_reads_are_public_and_writes_need_a_token"),
+    (edit_tests, "test_roles"),
+    (edit_tests, "test_create_returns_201_location_etag_and_records_the_actor"),
+    (edit_tests, "test_invalid_edits_are_400_and_write_nothing"),
+    (edit_tests, "test_if_match_is_honoured"),
+    (edit_tests, "test_delete_ends_the_plot_and_history_stays"),
+    (edit_tests, "test_put_replaces_and_moves_geometry"),
+    (edit_tests, "test_an_edited_plot_is_enriched_again_in_the_background"),
+    (planning_tests, "test_decide_over_http"),
+    (planning_tests, "test_split_and_merge_over_http"),
+    (planning_tests, "test_road_projects_over_http"),
+]
+
+
+@pytest.mark.parametrize(("module", "name"), EDITING_TESTS, ids=[name for _, name in EDITING_TESTS])
+def test_the_editing_tests_pass_on_postgis(module, name, pg_edit_api):
+    getattr(module, name)(pg_edit_api)
 
 
 @pytest.mark.parametrize(
