@@ -36,6 +36,58 @@ def _settings(registry) -> ApiSettings:
     return ApiSettings(registry=registry, layers_dir=LAYERS, log_requests=False)
 
 
+@pytest.fixture(scope="module")
+def pg_read_api(built_registry, postgis_server, tmp_path_factory):
+    """The service in process over a PostGIS copy of the demonstration registry that no test edits."""
+    base = postgis_server.url("landreg_test")
+    schema = fresh_schema_name()
+    source = tmp_path_factory.mktemp("pg-read") / "demo.gpkg"
+    shutil.copy(built_registry, source)
+    with open_registry(source) as src, open_registry(f"{base}?schema={schema}", create=True) as dst:
+        copy_gpkg_to_postgis(src, dst)
+    with Service(_settings(f"{base}?schema={schema}")) as service:
+        yield service
+    drop_schema(base, schema)
+
+
+#: Reading tests that look at the GeoPackage file itself, and why.
+_FILE_ONLY = {"test_scenario_reports_and_leaves_the_registry_alone": "compares the registry file byte for byte"}
+
+
+def _read_tests() -> list[tuple[object, str]]:
+    """The service's tests that only read the demonstration registry (``read_api``), module by module."""
+    import importlib
+    import inspect
+
+    found = []
+    for name in (
+        "test_analysis",
+        "test_bounded_requests",
+        "test_collection_kinds",
+        "test_inputs",
+        "test_limits",
+        "test_ogc_read",
+        "test_planning",
+        "test_strict_input",
+    ):
+        module = importlib.import_module(f"tests.api.{name}")
+        for fname, func in inspect.getmembers(module, inspect.isfunction):
+            params = list(inspect.signature(func).parameters)
+            if fname in _FILE_ONLY:
+                continue
+            if fname.startswith("test_") and params == ["read_api"] and not hasattr(func, "pytestmark"):
+                found.append((module, fname))
+    return found
+
+
+READ_TESTS = _read_tests()
+
+
+@pytest.mark.parametrize(("module", "name"), READ_TESTS, ids=[name for _, name in READ_TESTS])
+def test_the_reading_tests_pass_on_postgis(module, name, pg_read_api):
+    getattr(module, name)(pg_read_api)
+
+
 @pytest.fixture
 def pg_edit_api(pg_demo_url):
     """The service in process over the PostGIS copy, with the tokens of the editing tests."""
