@@ -19,7 +19,7 @@ from api.routes import analysis, decisions, edit, lineage, ogc, profiles, roads
 from api.routes import maps as maps_routes
 from api.routes.items import build_items_router
 from api.settings import ApiSettings, get_api_settings
-from landreg.registry import open_registry
+from landreg.registry import open_registry_from_settings
 
 DESCRIPTION = (
     "Registry of business land (næringsareal) in Trondheimsregionen, served as OGC API – Features "
@@ -41,7 +41,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.registry = open_registry(settings.registry)
+        app.state.registry = open_registry_from_settings(settings.registry)  # the core's options, as the CLI
         app.state.collections = registry_collections() + load_static_collections(settings.layers_dir)
         app.state.refresher = EnrichmentRefresher(app.state.registry, layers_dir=settings.layers_dir)
         try:

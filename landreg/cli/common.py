@@ -120,18 +120,11 @@ def open_from_cli(path: Path | None, *, create: bool = False) -> Any:
     then fails (a file that cannot be read, records that do not validate), the file is removed
     again, so a failed ``landreg import`` leaves no empty registry behind.
     """
-    from landreg.registry import open_registry
+    from landreg.registry import open_registry_from_settings
 
-    settings = LandregSettings()
     resolved = resolve_registry_path(path)
     made_here = create and isinstance(resolved, Path) and not resolved.exists()
-    registry = open_registry(
-        resolved,
-        create=create,
-        busy_timeout_s=settings.busy_timeout_s,
-        journal_mode=settings.journal_mode,
-        overlap_tolerance_m2=settings.overlap_tolerance_m2,
-    )
+    registry = open_registry_from_settings(resolved, create=create)
     return _removed_on_failure(registry, resolved) if made_here and isinstance(resolved, Path) else registry
 
 

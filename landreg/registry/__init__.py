@@ -36,6 +36,37 @@ def open_registry(path: str | Path, *, create: bool = False, **options: Any) -> 
     return GeoPackageRegistry.open(path, **options)
 
 
+def open_registry_from_settings(target: str | Path, *, create: bool = False, settings: Any = None) -> Any:
+    """Open ``target`` (a ``.gpkg`` or a ``postgresql://`` URL) with the core settings' options.
+
+    The one way the command line and the service open a registry: the busy timeout, journal mode
+    and overlap tolerance of :class:`~landreg.settings.LandregSettings` apply to both.
+
+    Parameters
+    ----------
+    target : str or Path
+        The registry file or database URL.
+    create : bool
+        Create the file, or bring the database schema up to date, when needed.
+    settings : LandregSettings, optional
+        Defaults to the environment and ``.env`` (read now).
+
+    Returns
+    -------
+    GeoPackageRegistry or PostGISRegistry
+    """
+    from landreg.settings import LandregSettings
+
+    settings = settings or LandregSettings()
+    return open_registry(
+        target,
+        create=create,
+        busy_timeout_s=settings.busy_timeout_s,
+        journal_mode=settings.journal_mode,
+        overlap_tolerance_m2=settings.overlap_tolerance_m2,
+    )
+
+
 __all__ = [
     "GeoPackageRegistry",
     "PlotQuery",
@@ -43,5 +74,6 @@ __all__ = [
     "PostGISRegistry",
     "RegistrySummary",
     "open_registry",
+    "open_registry_from_settings",
     "summarize_registry",
 ]
