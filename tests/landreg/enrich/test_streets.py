@@ -12,6 +12,7 @@ from scipy.sparse.csgraph import dijkstra
 from landreg.enrich import build_road_network, load_enrich_inputs
 from landreg.enrich.calibration import ReferenceDriveTime, compare_drive_times, resolve_place
 from landreg.enrich.combine import combine_road_networks
+from landreg.enrich.network import dangling_ferry_ends
 from landreg.enrich.snapping import snap_to_network
 from landreg.errors import ConfigurationError
 from landreg.layers import load_layer
@@ -77,6 +78,7 @@ def test_rissa_reaches_trondheim_within_90_minutes_over_the_flakk_rorvik_ferry(n
     row = compare_drive_times(trip, network, layers_dir=LAYERS_DIR).iloc[0]
     assert row["model_min"] < 90
     assert row["model_km"] < 70  # round the fjord by road it is about 190 km
+    assert len(dangling_ferry_ends(roads)) == 0  # both quays join the streets
     without_ferries = build_road_network(roads[roads["typeVeg"].ne("bilferje")])
     around = compare_drive_times(trip, without_ferries, layers_dir=LAYERS_DIR).iloc[0]
     assert around["model_km"] > 150 and around["model_min"] > row["model_min"] + 30
