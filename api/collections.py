@@ -44,6 +44,7 @@ class FeaturePage:
 
     features: list[dict[str, Any]]
     number_matched: int
+    next_after: int | None = None  # the page key of the next page, where the collection pages by key
 
 
 @dataclass
@@ -109,10 +110,11 @@ class PlotsCollection(Collection):
                 filter_crs=None if filter_crs is None else filter_crs.replace(EPSG_URI_PREFIX, "EPSG:"),
                 limit=query.limit,
                 offset=query.offset,
+                after_fid=query.after,
             )
         )
         features = records_to_features(page.records, page.geometries, id_column=self.id_column, crs_uri=query.crs_uri)
-        return FeaturePage(features, page.number_matched)
+        return FeaturePage(features, page.number_matched, page.next_after_fid)
 
     def feature(
         self, feature_id: str, *, registry: Any, crs_uri: str, as_of: dt.datetime | None, root: str
@@ -367,6 +369,7 @@ def plot_query(
     filter_crs: str | None,
     limit: int,
     offset: int,
+    after_fid: int | None = None,
 ) -> PlotQuery:
     """The registry query for a plots items request."""
     multi = {"municipality_no", "status", "zoning", "readiness", "business_area_id"}
@@ -402,6 +405,7 @@ def plot_query(
         as_of=as_of,
         limit=limit,
         offset=offset,
+        after_fid=after_fid,
         filter_ast=extra_ast,
         filter_crs=filter_crs,
     )

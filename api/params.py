@@ -29,6 +29,7 @@ STANDARD_PARAMETERS = frozenset(
         "crs",
         "limit",
         "offset",
+        "after",
         "datetime",
         "filter",
         "filter-lang",
@@ -63,6 +64,7 @@ class ItemsQuery:
     limit: int
     offset: int
     crs_uri: str
+    after: int | None = None
     bbox: shapely.Geometry | None = None
     properties: dict[str, str] = field(default_factory=dict)
     interval: tuple[dt.datetime | None, dt.datetime | None] | None = None
@@ -182,6 +184,13 @@ def items_query_param(settings: ApiSettings) -> Callable[..., ItemsQuery]:
         coll: Any = Depends(collection_param),
         limit: int = limit_query,
         offset: int = Query(0, ge=0, le=MAX_OFFSET, description="Items to skip (paging)"),
+        after: int | None = Query(
+            None,
+            ge=0,
+            le=MAX_OFFSET,
+            description="Page key from a next link: the items after it, so that edits between pages "
+            "neither repeat nor skip an item",
+        ),
         crs_uri: str = Depends(crs_param),
         bbox: shapely.Geometry | None = Depends(bbox_param),
         interval: tuple[dt.datetime | None, dt.datetime | None] | None = Depends(datetime_param),
@@ -200,6 +209,7 @@ def items_query_param(settings: ApiSettings) -> Callable[..., ItemsQuery]:
         return ItemsQuery(
             limit=min(limit, settings.max_limit),
             offset=offset,
+            after=after,
             crs_uri=crs_uri,
             bbox=bbox,
             properties=properties,

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from api import html
+from api.blind_writes import record_read
 from api.collections import Collection
 from api.deps import get_registry, wants_html
 from api.features import GEOJSON, frame_to_features, geojson_response
@@ -45,9 +46,16 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
     ) -> Response:
         """A page of the collection's features, narrowed by bbox, datetime, properties and a CQL2 filter."""
         page = coll.features(query, registry=registry)
+        if coll.id == "plots":
+            record_read(request, page.features)  # what a later write without If-Match is based on
         returned = len(page.features)
         links = _paging_links(
-            request, offset=query.offset, limit=query.limit, returned=returned, matched=page.number_matched
+            request,
+            offset=query.offset,
+            limit=query.limit,
+            returned=returned,
+            matched=page.number_matched,
+            next_after=page.next_after,
         )
         summary = features_summary(coll.id, page.features, layer_synthetic=coll.synthetic)
         if wants_html(request, f):
@@ -87,6 +95,8 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         feature, headers = coll.feature(
             feature_id, registry=registry, crs_uri=crs_uri, as_of=as_of, root=base_url(request)
         )
+        if coll.id == "plots" and as_of is None:
+            record_read(request, [feature])
         summary = features_summary(coll.id, [feature], layer_synthetic=coll.synthetic)
         if wants_html(request, f):
             return html.page(
@@ -125,17 +135,22 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
     return router
 
 
-def _paging_links(request: Request, *, offset: int, limit: int, returned: int, matched: int) -> list[dict[str, str]]:
+def _paging_links(
+    request: Request, *, offset: int, limit: int, returned: int, matched: int, next_after: int | None = None
+) -> list[dict[str, str]]:
+    """Self, next and prev links; ``next`` carries the page key where the collection pages by key."""
     url = str(request.url).split("?", 1)[0]
     params = dict(request.query_params)
 
-    def link(rel: str, new_offset: int) -> dict[str, str]:
-        q = {**params, "offset": str(new_offset), "limit": str(limit)}
+    def link(rel: str, **paging: str) -> dict[str, str]:
+        q = {**{k: v for k, v in params.items() if k not in ("offset", "after")}, **paging, "limit": str(limit)}
         return {"rel": rel, "type": GEOJSON, "href": f"{url}?{urlencode(q)}"}
 
     links = [{"rel": "self", "type": GEOJSON, "href": str(request.url)}]
-    if offset + returned < matched:
-        links.append(link("next", offset + limit))
-    if offset > 0:
-        links.append(link("prev", max(0, offset - limit)))
+    if next_after is not None:  # the items after the last one of this page, whatever was edited meanwhile
+        links.append(link("next", after=str(next_after)))
+    elif "after" not in params and offset + returned < matched:
+        links.append(link("next", offset=str(offset + limit)))
+    if offset > 0 and "after" not in params:
+        links.append(link("prev", offset=str(max(0, offset - limit))))
     return links

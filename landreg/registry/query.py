@@ -60,6 +60,11 @@ class PlotQuery:
         Plots intersecting this geometry (EPSG:25832), e.g. a bbox given in another CRS.
     limit, offset : int, optional
         Paging, in a stable order (by ``fid``).
+    after_fid : int, optional
+        Page key: only plots whose row id (``fid``) is above this one.  Rows keep their
+        ``fid`` when edited and new rows get higher ones, so pages read by key neither repeat
+        nor skip a plot while others add, edit or end plots between the requests (``offset``
+        counts from the key).  Counts ignore it, like ``limit`` and ``offset``.
     """
 
     bbox: tuple[float, float, float, float] | None = None
@@ -81,6 +86,7 @@ class PlotQuery:
     as_of: dt.datetime | None = None
     limit: int | None = None
     offset: int = 0
+    after_fid: int | None = None
     filter_ast: Any = None
     filter_crs: str | None = None
     intersects: Any = None
@@ -286,6 +292,9 @@ def where_clause(query: PlotQuery, *, table: str, rtree: str | None, now_text: s
             f'{table}.fid IN (SELECT id FROM "{rtree}" WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?)'
         )
         params += [maxx, minx, maxy, miny]
+    if query.after_fid is not None:
+        clauses.append(f"{table}.fid > ?")
+        params.append(query.after_fid)
     if now_text is not None:
         clauses.append("recorded_at <= ? AND (superseded_at IS NULL OR superseded_at > ?)")
         params += [now_text, now_text]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import geopandas as gpd
@@ -30,11 +30,13 @@ _HIST = [n for n, _ in HISTORY_COLUMNS]
 
 @dataclass(frozen=True)
 class RecordPage:
-    """A page of plots as plain records (EPSG:25832 geometries) and the number of all matches."""
+    """A page of plots as plain records (EPSG:25832 geometries), the number of all matches and the next page's key."""
 
     records: list[dict[str, Any]]
     geometries: np.ndarray
     number_matched: int
+    #: The page key (``PlotQuery.after_fid``) of the next page, or None when this page is the last.
+    next_after_fid: int | None = None
 
 
 def row_to_plot(row: Sequence[Any]) -> Plot:
@@ -84,8 +86,8 @@ class PlotReads(RegistryState):
         return self.query_page(query or PlotQuery.build(**criteria))[0]
 
     def count_plots(self, query: PlotQuery | None = None, **criteria: Any) -> int:
-        """How many plots match (ignores ``limit``/``offset``)."""
-        query = query or PlotQuery.build(**criteria)
+        """How many plots match (ignores ``limit``, ``offset`` and the page key ``after_fid``)."""
+        query = replace(query or PlotQuery.build(**criteria), after_fid=None)
         with self._lock:
             fids = self._spatial_matches(query)
             if fids is not None:
@@ -95,39 +97,48 @@ class PlotReads(RegistryState):
 
     def query_page(self, query: PlotQuery) -> tuple[gpd.GeoDataFrame, int]:
         """One page of matching plots and the number of all matches (for paged clients)."""
-        rows, total = self._page_rows(query)
+        rows, total, _ = self._page_rows(query)
         return rows_to_frame(rows, ["geom", *COLS]), total
 
     def query_records(self, query: PlotQuery) -> RecordPage:
-        """Like :meth:`query_page`, as plain records and a geometry array: the light path for serving."""
-        rows, total = self._page_rows(query)
+        """Like :meth:`query_page`, as plain records and a geometry array, with the next page's key."""
+        rows, total, next_key = self._page_rows(query)
         records, geoms = rows_to_records(rows, ["geom", *COLS])
-        return RecordPage(records, geoms, total)
+        return RecordPage(records, geoms, total, next_key)
 
-    def _page_rows(self, query: PlotQuery) -> tuple[list[Any], int]:
+    def _page_rows(self, query: PlotQuery) -> tuple[list[Any], int, int | None]:
+        """The page's rows (``geom``, the plot columns, then ``fid``), the number of all matches, the next key."""
         table = VERSIONS if query.as_of is not None else PLOTS
+        whole = replace(query, after_fid=None)
         with self._lock:
-            fids = self._spatial_matches(query)
+            fids = self._spatial_matches(whole)
             if fids is not None:
+                rest = fids if query.after_fid is None else fids[fids > query.after_fid]
                 stop = None if query.limit is None else query.offset + query.limit
-                page = [int(f) for f in fids[query.offset : stop]]
+                page = [int(f) for f in rest[query.offset : stop]]
                 rows = []
                 for part in range(0, len(page), 900):
                     chunk = page[part : part + 900]
                     rows += self._conn.execute(
-                        f'{SELECT} "{table}" WHERE fid IN ({",".join("?" * len(chunk))}) ORDER BY fid', chunk
+                        f'SELECT geom, {", ".join(COLS)}, fid FROM "{table}" '
+                        f"WHERE fid IN ({','.join('?' * len(chunk))}) ORDER BY fid",
+                        chunk,
                     ).fetchall()
-                return rows, len(fids)
-            sql, params = self._query_sql(query, select=f"geom, {', '.join(COLS)}")
+                more = stop is not None and len(rest) > stop
+                return rows, len(fids), (page[-1] if more and page else None)
+            sql, params = self._query_sql(query, select=f"geom, {', '.join(COLS)}, fid")
             sql += " ORDER BY fid"
             if query.limit is not None or query.offset:
-                sql += " LIMIT ? OFFSET ?"
-                params += [query.limit if query.limit is not None else -1, query.offset]
+                sql += " LIMIT ? OFFSET ?"  # one row more than the page tells whether another page follows
+                params += [query.limit + 1 if query.limit is not None else -1, query.offset]
             rows = self._conn.execute(sql, params).fetchall()
-            if query.limit is None and not query.offset:
-                return rows, len(rows)
-            count_sql, count_params = self._query_sql(query, select="count(*)")
-            return rows, int(self._conn.execute(count_sql, count_params).fetchone()[0])
+            more = query.limit is not None and len(rows) > query.limit
+            rows = rows[: query.limit] if more else rows
+            next_key = int(rows[-1][-1]) if more and rows else None
+            if query.limit is None and not query.offset and query.after_fid is None:
+                return rows, len(rows), None
+            count_sql, count_params = self._query_sql(whole, select="count(*)")
+            return rows, int(self._conn.execute(count_sql, count_params).fetchone()[0]), next_key
 
     def _spatial_matches(self, query: PlotQuery) -> np.ndarray | None:
         """Sorted fids matching a query with a bbox/intersects geometry, or None for a query without one.

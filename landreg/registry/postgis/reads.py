@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -78,40 +79,45 @@ class PostGISReads:
         return self.query_page(query or PlotQuery.build(**criteria))[0]
 
     def count_plots(self, query: PlotQuery | None = None, **criteria: Any) -> int:
-        """How many plots match (ignores ``limit``/``offset``)."""
-        sql, params = self._query_sql(query or PlotQuery.build(**criteria), select="count(*)")
+        """How many plots match (ignores ``limit``, ``offset`` and the page key ``after_fid``)."""
+        query = replace(query or PlotQuery.build(**criteria), after_fid=None)
+        sql, params = self._query_sql(query, select="count(*)")
         with self._connection() as conn:
             return int(conn.execute(sql, params).fetchone()[0])
 
     def query_page(self, query: PlotQuery) -> tuple[gpd.GeoDataFrame, int]:
         """One page of matching plots and the number of all matches (for paged clients)."""
-        rows, total = self._page_rows(query)
+        rows, total, _ = self._page_rows(query)
         return rows_to_frame(rows, _NAMES, decode=from_wkb), total
 
     def query_records(self, query: PlotQuery) -> RecordPage:
-        """Like :meth:`query_page`, as plain records and a geometry array: the light path for serving."""
-        rows, total = self._page_rows(query)
+        """Like :meth:`query_page`, as plain records and a geometry array, with the next page's key."""
+        rows, total, next_key = self._page_rows(query)
         records, geoms = rows_to_records(rows, _NAMES, decode=from_wkb)
-        return RecordPage(records, geoms, total)
+        return RecordPage(records, geoms, total, next_key)
 
-    def _page_rows(self, query: PlotQuery) -> tuple[list[tuple[Any, ...]], int]:
+    def _page_rows(self, query: PlotQuery) -> tuple[list[tuple[Any, ...]], int, int | None]:
+        """The page's rows (``geom``, the plot columns, then ``fid``), the number of all matches, the next key."""
         # The page is chosen first and only its rows are turned into storage form: computed columns
         # in the outer select are not evaluated for every match before LIMIT/OFFSET.
         inner, params = self._query_sql(query, select="*")
         inner += " ORDER BY fid"
         if query.limit is not None:
-            inner += " LIMIT %s"
-            params.append(query.limit)
+            inner += " LIMIT %s"  # one row more than the page tells whether another page follows
+            params.append(query.limit + 1)
         if query.offset:
             inner += " OFFSET %s"
             params.append(query.offset)
-        sql = f"SELECT {stored_select(COLS)} FROM ({inner}) AS page ORDER BY fid"
+        sql = f"SELECT {stored_select(COLS)}, fid FROM ({inner}) AS page ORDER BY fid"
         with self._connection() as conn:
             rows = conn.execute(sql, params).fetchall()
-            if query.limit is None and not query.offset:
-                return rows, len(rows)
-            count_sql, count_params = self._query_sql(query, select="count(*)")
-            return rows, int(conn.execute(count_sql, count_params).fetchone()[0])
+            more = query.limit is not None and len(rows) > query.limit
+            rows = rows[: query.limit] if more else rows
+            next_key = int(rows[-1][-1]) if more and rows else None
+            if query.limit is None and not query.offset and query.after_fid is None:
+                return rows, len(rows), None
+            count_sql, count_params = self._query_sql(replace(query, after_fid=None), select="count(*)")
+            return rows, int(conn.execute(count_sql, count_params).fetchone()[0]), next_key
 
     def _query_sql(self, query: PlotQuery, *, select: str) -> tuple[str, list[Any]]:
         """SQL (``%s`` placeholders) selecting ``select`` from the plots matching ``query``."""

@@ -115,6 +115,9 @@ def where_clause(query: PlotQuery, *, as_of_text: str | None) -> tuple[str, list
     elif query.bbox is not None:
         clauses.append(f"ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, {STORAGE_EPSG}))")
         params += list(query.bbox)
+    if query.after_fid is not None:
+        clauses.append("fid > %s")
+        params.append(query.after_fid)
     if as_of_text is not None:
         clauses.append("recorded_at <= %s::timestamptz AND (superseded_at IS NULL OR superseded_at > %s::timestamptz)")
         params += [as_of_text, as_of_text]
