@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from api.blind_writes import ReadLog
 from api.collections import load_static_collections, registry_collections
 from api.docs import add_swagger_ui
 from api.enrichment import EnrichmentRefresher
@@ -73,6 +74,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(maps_routes.router)
     maps_routes.add_map_links(app)
     app.state.settings = settings
+    app.state.read_log = ReadLog()  # the plot versions each token last read (writes without If-Match)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

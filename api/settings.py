@@ -22,6 +22,11 @@ class ApiSettings(BaseSettings):
     default_limit: int = Field(default=100, ge=1, description="Items per page when no limit is given")
     max_limit: int = Field(default=1000, ge=1, description="Largest limit a client may ask for")
     require_if_match: bool = Field(default=False, description="Refuse edits without If-Match (428)")
+    allow_blind_overwrite: bool = Field(
+        default=False,
+        description="Let an edit without If-Match overwrite a change its token has not read (the last writer wins); "
+        "by default it is refused with 428",
+    )
     cors_origins: list[str] = Field(default_factory=list, description="Origins allowed by CORS ('*' for any)")
     max_body_bytes: int = Field(default=5_000_000, ge=1024, description="Largest request body accepted (413)")
     max_url_bytes: int = Field(

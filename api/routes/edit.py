@@ -8,6 +8,7 @@ import numpy as np
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from api.blind_writes import blind_write_base, precondition_on_race, record_read
 from api.bodies import content_crs, json_body
 from api.collections import etag_of
 from api.crs import CRS84, SUPPORTED_CRS, transform_geometries
@@ -50,12 +51,21 @@ async def _feature_body(request: Request) -> tuple[dict[str, Any], Any]:
     return props, geometry
 
 
-def _expected_version(request: Request, current: Any, settings: ApiSettings) -> int:
+def _expected_version(
+    request: Request, current: Any, settings: ApiSettings, *, registry: Any, changed: Any = None
+) -> int:
+    """The version a write is based on: the one If-Match names, else the one the caller last read.
+
+    ``changed`` names the fields a PATCH sends (None for a write of the whole plot); see
+    :mod:`api.blind_writes` for writes without If-Match.
+    """
     header = request.headers.get("if-match")
     if header is None:
         if settings.require_if_match:
             raise PreconditionRequiredError("this service requires If-Match with the item's ETag on edits")
-        return int(current.version)
+        if settings.allow_blind_overwrite:
+            return int(current.version)
+        return blind_write_base(request, current, registry=registry, changed=changed)
     tags = [t.strip() for t in header.split(",")]
     if "*" in tags or etag_of(current.plot_id, current.version) in tags:
         return int(current.version)
@@ -90,6 +100,7 @@ def _authorise_change(
     registry: Any,
     principal: Principal,
     settings: ApiSettings,
+    changed: Any = None,
 ) -> tuple[Any, int]:
     """The plot as stored and the version to base the change on, once the caller may make it.
 
@@ -106,7 +117,7 @@ def _authorise_change(
         ground = _ground(request, registry, current.geometry if geometry is None else geometry)
         props.update(located_fields(props, ground))
         principal.check_can_edit({before, str(props["municipality_no"])})
-    return current, _expected_version(request, current, settings)
+    return current, _expected_version(request, current, settings, registry=registry, changed=changed)
 
 
 def _plot_response(
@@ -116,6 +127,7 @@ def _plot_response(
     frame = registry.query_plots(plot_ids=[plot_id], include_ended=True)
     feature = frame_to_features(frame, id_column="plot_id", crs_uri=CRS84)[0]
     version = feature["properties"]["version"]
+    record_read(request, [feature])  # the writer has seen the version its write made
     headers = {"ETag": etag_of(plot_id, version)}
     if location:
         headers["Location"] = f"{base_url(request)}/collections/plots/items/{plot_id}"
@@ -181,7 +193,8 @@ async def replace_plot(
     )
     defaults = {k: f.get_default(call_default_factory=True) for k, f in PlotAttributes.model_fields.items()}
     changes: dict[str, Any] = {**defaults, "valid_from": current.valid_from, **props, "geometry": geometry}
-    registry.update_plot(feature_id, changes, expected_version=version, actor=principal.name, crs=25832)
+    with precondition_on_race(request):
+        registry.update_plot(feature_id, changes, expected_version=version, actor=principal.name, crs=25832)
     return _plot_response(request, registry, feature_id)
 
 
@@ -203,13 +216,15 @@ async def update_plot(
     The `If-Match` ETag guards against lost updates (412 when stale).
     """
     props, geometry = await _feature_body(request)
+    sent = [*props, *(["geometry"] if geometry is not None else [])]  # only these are changed
     _, version = _authorise_change(
-        request, feature_id, props, geometry, registry=registry, principal=principal, settings=settings
+        request, feature_id, props, geometry, registry=registry, principal=principal, settings=settings, changed=sent
     )
     changes = dict(props)
     if geometry is not None:
         changes["geometry"] = geometry
-    registry.update_plot(feature_id, changes, expected_version=version, actor=principal.name, crs=25832)
+    with precondition_on_race(request):
+        registry.update_plot(feature_id, changes, expected_version=version, actor=principal.name, crs=25832)
     return _plot_response(request, registry, feature_id)
 
 
@@ -228,7 +243,8 @@ def end_plot(
     """End a plot: it leaves the live registry with `valid_to` set and stays in history (204)."""
     current = registry.get_plot(feature_id)
     principal.check_can_edit({_municipality_of(request, registry, current)})
-    version = _expected_version(request, current, settings)
-    registry.end_plot(feature_id, expected_version=version, actor=principal.name, reason="ended through the API")
+    version = _expected_version(request, current, settings, registry=registry)
+    with precondition_on_race(request):
+        registry.end_plot(feature_id, expected_version=version, actor=principal.name, reason="ended through the API")
     request.app.state.refresher.schedule()  # drops the ended plot's derived attributes
     return Response(status_code=204)

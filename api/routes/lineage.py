@@ -52,7 +52,7 @@ async def split_plot(
         raise ValidationError([Problem("body", k, "unknown member; expected line, parts, codes") for k in unknown])
     current = resolve_plot(registry, feature_id)
     principal.check_can_edit({_municipality_of(request, registry, current)})  # where it lies, not its label
-    version = _expected_version(request, current, settings)
+    version = _expected_version(request, current, settings, registry=registry)
     line = features_in_storage_crs(doc["line"], request, where="line") if doc.get("line") is not None else None
     parts = features_in_storage_crs(doc["parts"], request, where="parts") if doc.get("parts") is not None else None
     codes = doc.get("codes")
