@@ -137,6 +137,10 @@ class CopyError(LandregError, RuntimeError):
     """A registry copy that could not be made or did not verify (nothing was written)."""
 
 
+class BackupError(LandregError, RuntimeError):
+    """A backup that could not be taken, or one that failed its checks on restore (nothing was restored)."""
+
+
 class FilterError(LandregError, ValueError):
     """A CQL2 filter that cannot be parsed or uses what the collection does not have."""
 

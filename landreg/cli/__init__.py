@@ -12,6 +12,7 @@ from importlib.metadata import entry_points
 import click
 
 from landreg.cli.analysis_cmd import ANALYSIS_COMMANDS
+from landreg.cli.backup_cmd import backup_cmd, restore_cmd
 from landreg.cli.common import USER_ERRORS, print_error
 from landreg.cli.db_cmd import db_group
 from landreg.cli.decision_cmd import decision_group
@@ -89,6 +90,8 @@ for _cmd in (
     road_group,
     plans_group,
     db_group,
+    backup_cmd,
+    restore_cmd,
 ):
     main.add_command(_cmd)
 for _cmd in ANALYSIS_COMMANDS:

@@ -143,7 +143,10 @@ class GeoPackageRegistry(
         path = Path(path)
         if not path.exists():
             raise FileNotFoundError(f"no registry at {path}; create one with `landreg init`")
-        conn = connect(path, busy_timeout_s=busy_timeout_s, journal_mode=journal_mode)
+        try:
+            conn = connect(path, busy_timeout_s=busy_timeout_s, journal_mode=journal_mode)
+        except sqlite3.DatabaseError as exc:  # not SQLite at all: the journal mode cannot be set
+            raise RegistryFormatError(f"{path} is not a landreg registry GeoPackage ({exc})") from exc
         try:
             kind = conn.execute(f'SELECT value FROM "{META}" WHERE key = ?', ("kind",)).fetchone()
         except sqlite3.DatabaseError as exc:
