@@ -1,0 +1,65 @@
+"""Vector tiles encoded by the database on PostGIS registries (``ST_AsMVTGeom`` / ``ST_AsMVT``).
+
+The same layers as the in-process encoder (:mod:`landreg.tiles.layers`): simplified with the
+zoom's tolerance, clipped to the tile plus its buffer, quantised to 4096 units, found through
+the GiST index with the tile's EPSG:25832 query box.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from landreg.tiles.grid import TILE_BUFFER, TILE_EXTENT, TileAddress, query_box_25832
+from landreg.tiles.layers import TileLayer
+
+
+def _fees_sql() -> str:
+    from landreg.prices.observations import price_class_of
+
+    def label(fees: bool | None) -> str:
+        return price_class_of("x", fees).split(", ", 1)[1].replace("'", "''")
+
+    return (
+        f"CASE WHEN connection_fees_included THEN '{label(True)}' "
+        f"WHEN NOT connection_fees_included THEN '{label(False)}' ELSE '{label(None)}' END"
+    )
+
+
+def _select_list(layer: TileLayer) -> str:
+    names = [f'"{n}"' for n in layer.properties]
+    if layer.id != "plots":
+        return ", ".join(names)
+    names = [n for n in names if n != '"connection_fees_included"'] + ['"connection_fees_included"']
+    derived = (
+        "round((area_m2 / 1000.0)::numeric, 3)::double precision AS area_daa, "
+        "CASE WHEN price_min_nok_m2 IS NULL AND price_max_nok_m2 IS NULL THEN NULL "
+        f"ELSE coalesce(price_basis, 'unknown basis') || ', ' || {_fees_sql()} END AS price_class"
+    )
+    return ", ".join(names) + ", " + derived
+
+
+def encode_layer_tile_postgis(registry: Any, layer: TileLayer, tile: TileAddress) -> bytes:
+    """Encode one layer's tile in the database of a PostGIS registry.
+
+    Returns
+    -------
+    bytes
+        The Mapbox Vector Tile; empty (``b""``) when no feature reaches into the tile.
+    """
+    box = query_box_25832(tile)
+    if box is None:
+        return b""
+    table = "plots" if layer.id == "plots" else "business_areas"
+    live = " AND valid_to IS NULL" if layer.id == "plots" else ""
+    sql = (
+        f"SELECT ST_AsMVT(t, %s, {TILE_EXTENT}, 'geom') FROM ("
+        "SELECT ST_AsMVTGeom(ST_SimplifyPreserveTopology(ST_Transform(geom, 3857), %s), "
+        f"ST_MakeEnvelope(%s, %s, %s, %s, 3857), {TILE_EXTENT}, {TILE_BUFFER}, true) AS geom, "
+        f"{_select_list(layer)} FROM {table} "
+        f"WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s, 25832){live}"
+        ") t WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)"
+    )
+    params = [layer.id, tile.simplify_tolerance_m, *tile.bounds_3857, *box]
+    with registry._connection() as conn:  # the registry's pooled connection (search_path = its schema)
+        row = conn.execute(sql, params).fetchone()
+    return bytes(row[0]) if row and row[0] is not None else b""

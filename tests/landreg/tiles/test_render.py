@@ -1,0 +1,161 @@
+"""Vector tiles of plots and business areas: the features of a bbox query, simplified per zoom, cached until an edit."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import mapbox_vector_tile
+import morecantile
+import numpy as np
+import pytest
+import shapely
+from pyproj import Transformer
+
+from landreg.errors import EntityNotFoundError
+from landreg.registry import PlotQuery
+from landreg.testing import make_plot_frame
+from landreg.tiles import TILE_EXTENT, TileCache, render_tile, tile_address
+from landreg.tiles.grid import TILE_BUFFER
+
+TMS = morecantile.tms.get("WebMercatorQuad")
+TO_LONLAT = Transformer.from_crs(25832, 4326, always_xy=True)
+
+
+def _decode(tile: bytes) -> dict:
+    return mapbox_vector_tile.decode(tile, default_options={"y_coord_down": False})
+
+
+def _to_3857(geometry, tile) -> shapely.Geometry:
+    """A decoded tile geometry (tile units) back in EPSG:3857 metres."""
+    minx, miny, _, _ = tile.bounds_3857
+    return shapely.transform(shapely.geometry.shape(geometry), lambda xy: xy * tile.unit_m + (minx, miny))
+
+
+def _tiles_over(registry, z: int) -> set[tuple[int, int]]:
+    lon0, lat0, lon1, lat1 = TO_LONLAT.transform_bounds(*registry.plots_extent())
+    return {(t.x, t.y) for t in TMS.tiles(lon0, lat0, lon1, lat1, [z])}
+
+
+@pytest.fixture
+def grid(registry):
+    """Thirty-six plots on a 100 m grid; returns (registry, plots as stored, in EPSG:3857)."""
+    registry.add_plots(make_plot_frame(36, seed=7), actor="fixture")
+    return registry, registry.query_plots().to_crs(3857)
+
+
+def test_tile_holds_the_plots_of_its_bbox_with_their_attributes(grid):
+    registry, stored = grid
+    z = 16
+    seen: set[str] = set()
+    tiles = _tiles_over(registry, z)
+    assert len(tiles) > 1  # the plots span several tiles: clipping at tile edges is exercised
+    for x, y in tiles:
+        tile = tile_address(z, x=x, y=y)
+        decoded = _decode(render_tile(registry, "plots", z=z, x=x, y=y))
+        features = decoded["plots"]["features"] if decoded else []
+        assert decoded == {} or decoded["plots"]["extent"] == TILE_EXTENT
+        pad = TILE_BUFFER * tile.unit_m
+        minx, miny, maxx, maxy = tile.bounds_3857
+        expected = stored[stored.intersects(shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad))]
+        assert sorted(f["properties"]["plot_id"] for f in features) == sorted(expected["plot_id"])
+        by_id = expected.set_index("plot_id")
+        for f in features:
+            row = by_id.loc[f["properties"]["plot_id"]]
+            props = f["properties"]
+            assert (props["code"], props["status"], props["zoning"]) == (row["code"], row["status"], row["zoning"])
+            assert props["area_daa"] == pytest.approx(row["area_m2"] / 1000, abs=1e-3)
+            assert ("price_class" in props) == (not np.isnan(row["price_min_nok_m2"]))
+        seen |= {f["properties"]["plot_id"] for f in features}
+    assert seen == set(stored["plot_id"])
+
+
+def test_plot_outline_stays_within_the_zoom_tolerance_and_loses_vertices(registry):
+    frame = make_plot_frame(1, seed=3)
+    centre = frame.geometry.iloc[0].centroid
+    frame = frame.set_geometry([centre.buffer(80.0, quad_segs=64)], crs=25832)
+    registry.add_plots(frame, actor="fixture")
+    original = registry.query_plots().to_crs(3857).geometry.iloc[0]
+    vertices = {}
+    for z in (12, 17):
+        lon, lat = TO_LONLAT.transform(centre.x, centre.y)
+        t = TMS.tile(lon, lat, z)
+        tile = tile_address(z, x=t.x, y=t.y)
+        (feature,) = _decode(render_tile(registry, "plots", z=z, x=t.x, y=t.y))["plots"]["features"]
+        drawn = _to_3857(feature["geometry"], tile)
+        clipped = shapely.clip_by_rect(original, *tile.buffered_bounds_3857)
+        # simplification (1 unit) plus rounding to the integer grid (half a unit diagonal)
+        assert shapely.hausdorff_distance(drawn, clipped) <= 2.0 * tile.unit_m
+        vertices[z] = shapely.get_num_coordinates(drawn)
+    assert vertices[12] < vertices[17] <= shapely.get_num_coordinates(original)
+
+
+def test_empty_and_impossible_tiles(grid):
+    registry, _ = grid
+    assert render_tile(registry, "plots", z=10, x=0, y=0) == b""  # the far north-west Pacific
+    with pytest.raises(EntityNotFoundError, match="from 0 to 24"):
+        render_tile(registry, "plots", z=25, x=0, y=0)
+    with pytest.raises(EntityNotFoundError, match="from 0 to 3"):
+        render_tile(registry, "plots", z=2, x=4, y=0)
+    with pytest.raises(EntityNotFoundError, match="plots, business_areas"):
+        render_tile(registry, "roads", z=2, x=1, y=1)
+
+
+def test_ended_plots_leave_the_tiles(grid):
+    registry, stored = grid
+    gone = registry.query_plots(PlotQuery(limit=1)).iloc[0]
+    registry.end_plot(gone["plot_id"], expected_version=int(gone["version"]), actor="test")
+    z = 15
+    ids = set()
+    for x, y in _tiles_over(registry, z):
+        decoded = _decode(render_tile(registry, "plots", z=z, x=x, y=y))
+        ids |= {f["properties"]["plot_id"] for f in decoded.get("plots", {}).get("features", [])}
+    assert ids == set(stored["plot_id"]) - {gone["plot_id"]}
+
+
+def test_cache_serves_repeats_and_an_edit_invalidates_it(grid):
+    registry, _ = grid
+    plot = registry.query_plots(PlotQuery(limit=1)).iloc[0]
+    lon, lat = TO_LONLAT.transform(*shapely.centroid(plot.geometry).coords[0])
+    t = TMS.tile(lon, lat, 16)
+    cache = TileCache()
+
+    def status_in_tile() -> str:
+        decoded = _decode(render_tile(registry, "plots", z=16, x=t.x, y=t.y, cache=cache))
+        (status,) = [
+            f["properties"]["status"]
+            for f in decoded["plots"]["features"]
+            if f["properties"]["plot_id"] == plot["plot_id"]
+        ]
+        return status
+
+    before = status_in_tile()
+    assert status_in_tile() == before and cache.hits == 1
+    new_status = "sold" if before != "sold" else "available"
+    registry.update_plot(plot["plot_id"], {"status": new_status}, expected_version=int(plot["version"]), actor="test")
+    assert status_in_tile() == new_status
+    assert cache.misses == 2
+
+
+def test_business_areas_tile(registry):
+    areas = gpd.GeoDataFrame(
+        {"area_id": ["torgard"], "name": ["Torgård"], "municipality_no": ["5001"], "area_type": ["logistics"]},
+        geometry=[shapely.box(566000, 7020000, 567000, 7021000)],
+        crs=25832,
+    )
+    registry.save_business_areas(areas)
+    lon, lat = TO_LONLAT.transform(566500, 7020500)
+    t = TMS.tile(lon, lat, 13)
+    cache = TileCache()
+    (feature,) = _decode(render_tile(registry, "business_areas", z=13, x=t.x, y=t.y, cache=cache))["business_areas"][
+        "features"
+    ]
+    assert feature["properties"] == {
+        "area_id": "torgard",
+        "name": "Torgård",
+        "municipality_no": "5001",
+        "area_type": "logistics",
+    }
+    registry.save_business_areas(areas.assign(name="Torgård nord"))
+    (feature,) = _decode(render_tile(registry, "business_areas", z=13, x=t.x, y=t.y, cache=cache))["business_areas"][
+        "features"
+    ]
+    assert feature["properties"]["name"] == "Torgård nord"
