@@ -34,6 +34,7 @@ from landreg.errors import (
 from landreg.model.enums import ChangeOp
 from landreg.model.plot import Plot
 from landreg.registry.codec import format_datetime, parse_datetime
+from landreg.registry.postgis.bulk import copy_new_plots
 from landreg.registry.postgis.decisions import PostGISDecisions
 from landreg.registry.postgis.derived import PostGISDerived
 from landreg.registry.postgis.entities import PostGISEntities
@@ -54,6 +55,8 @@ _INSERT_VERSION = (
     f"INSERT INTO plot_versions (geom, {', '.join(map(quoted, _ALL))}) "
     f"VALUES ({GEOM_IN}, {', '.join(placeholder(c) for c in _ALL)})"
 )
+#: An add of at least this many plots streams them with COPY (landreg.registry.postgis.bulk).
+_COPY_FROM_ROWS = 100
 #: A bulk add of at least this many plots refreshes the tables' planner statistics before it commits.
 _ANALYZE_AFTER_ROWS = 10_000
 _UPDATE_PLOT = (
@@ -307,6 +310,13 @@ class PostGISRegistry(
         note: str | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> None:
+        if len(values) >= _COPY_FROM_ROWS:
+            with self._connection() as conn:
+                copy_new_plots(conn, values, geoms, op=op, actor=actor, now_text=now_text, note=note, progress=progress)
+                if len(values) >= _ANALYZE_AFTER_ROWS:  # fresh statistics for the new size
+                    conn.execute("ANALYZE plots")
+                    conn.execute("ANALYZE plot_versions")
+            return
         wkbs = shapely.to_wkb(np.asarray(geoms, dtype=object))
         batch = 5_000
         with self._connection() as conn, conn.cursor() as cur:
