@@ -18,6 +18,7 @@ from landreg.cli.db_cmd import db_group
 from landreg.cli.decision_cmd import decision_group
 from landreg.cli.edit_cmd import merge_cmd, split_cmd
 from landreg.cli.enrich_cmd import enrich_cmd
+from landreg.cli.indicators_cmd import indicators_cmd
 from landreg.cli.layers_cmd import layers_group
 from landreg.cli.plans_cmd import plans_group
 from landreg.cli.plots_cmd import (
@@ -83,6 +84,7 @@ for _cmd in (
     token_group,
     layers_group,
     enrich_cmd,
+    indicators_cmd,
     prices_group,
     decision_group,
     split_cmd,

@@ -19,6 +19,7 @@ import shapely
 
 from landreg.analysis import load_enriched_plots
 from landreg.clusters import scoring_context
+from landreg.errors import Problem, ValidationError
 from landreg.indicators.definitions import definition_of
 from landreg.indicators.model import Figure, IndicatorReport, ScopeIndicators
 from landreg.indicators.prices import (
@@ -28,7 +29,7 @@ from landreg.indicators.prices import (
     price_observations_as_of,
 )
 from landreg.indicators.uptake import read_history, uptake_events, uptake_rates
-from landreg.municipalities import municipality_no_from_ref
+from landreg.municipalities import known_municipalities_text, municipality_no_from_ref
 from landreg.provenance import SyntheticSummary, summarize_synthetic
 from landreg.registry.query import PlotQuery
 from landreg.scoring import load_profile, score_plots
@@ -109,27 +110,30 @@ def compute_indicators(
     ------
     NotEnrichedError
         When the registry was never enriched.
-    ValueError
+    ValidationError
         When a municipality is unknown.
     """
     when = _utc(as_of)
     plots = plots_as_of(registry, as_of=None if as_of is None else when)
     wanted = _municipalities(municipality_no)
     prof = load_profile(profile)
-    context = scoring_context(plots, industry_nace=prof.industry_nace, areas=registry.load_business_areas())
+    all_plots = plots
     if wanted:
         plots = plots[plots["municipality_no"].astype(str).isin(wanted)]
-    scores = score_plots(plots, profile=prof, context=context)
-    supply = effective_supply(plots, scores=scores)
     frame = pd.DataFrame(plots.drop(columns="geometry")).copy()
-    frame["area_daa"] = supply.plots["area_daa"].to_numpy()
-    frame["effective_daa"] = supply.plots["effective_daa"].to_numpy()
-    frame["block_area_daa"] = supply.plots["block_area_daa"].to_numpy()
+    frame["area_daa"] = plots["area_m2"].to_numpy(dtype=float) / 1000.0
+    frame["effective_daa"] = 0.0
+    frame["block_area_daa"] = np.nan
+    if len(plots):  # a registry read before its first plot was recorded has none
+        context = scoring_context(all_plots, industry_nace=prof.industry_nace, areas=registry.load_business_areas())
+        supply = effective_supply(plots, scores=score_plots(plots, profile=prof, context=context))
+        frame["effective_daa"] = supply.plots["effective_daa"].to_numpy()
+        frame["block_area_daa"] = supply.plots["block_area_daa"].to_numpy()
     history = read_history(registry, as_of=when)
     events = uptake_events(history)
     if wanted:
         events = events[events["municipality_no"].astype(str).isin(wanted)]
-    start = min(history["recorded"]).date() if len(history) else when.date()
+    start = min(history["recorded"]).date() if len(history) else None
     used_layers = _layers_used(plots, layers)
     ctx = _Context(when, frame, events, start, registry.load_decisions(), used_layers)
     region = list(ctx.figures(np.ones(len(frame), dtype=bool)))
@@ -161,9 +165,10 @@ def _municipalities(refs: Sequence[str]) -> list[str]:
     for ref in refs:
         no = municipality_no_from_ref(str(ref))
         if no is None:
-            raise ValueError(
-                f"unknown municipality {ref!r}; expected a kommunenummer or a name, e.g. 5001 or Trondheim"
-            )
+            known = known_municipalities_text()
+            message = f"unknown municipality {ref!r}; expected a kommunenummer or name, one of: {known}"
+            problem = Problem("indicators", "municipality", message, whole_input=True)
+            raise ValidationError([problem], context="indicators", wrote_nothing=False)
         out.append(str(no))
     return out
 
@@ -184,14 +189,15 @@ class _Context:
         when: dt.datetime,
         frame: pd.DataFrame,
         events: pd.DataFrame,
-        history_start: dt.date,
+        history_start: dt.date | None,
         decisions: Sequence[Any],
         layers: dict[str, bool],
     ) -> None:
         self.when = when
         self.frame = frame
         self.events = events
-        self.history_start = history_start
+        self.history_empty = history_start is None
+        self.history_start = history_start or when.date()
         self.decisions = {d.decision_id: d for d in decisions}
         self.layers = layers
         status = frame["status"].astype(str)
@@ -323,6 +329,11 @@ class _Context:
                 "en": f"no complete year of history before {self.when.date()}: the history begins {self.history_start}",
                 "nb": f"ingen hele år med historikk før {self.when.date()}: historikken begynner {self.history_start}",
             }
+            if self.history_empty:
+                note = {
+                    "en": f"nothing was recorded in the registry before {self.when.date()}",
+                    "nb": f"ingenting var registrert før {self.when.date()}",
+                }
         elif not n_events:
             note = {
                 "en": "no plot became sold or occupied in the recorded history",
