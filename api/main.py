@@ -18,6 +18,7 @@ from api.errors import register_error_handlers
 from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware, JsonBodyMiddleware, UrlLengthMiddleware
 from api.routes import analysis, decisions, edit, lineage, ogc, profiles, roads
 from api.routes import maps as maps_routes
+from api.routes import tiles as tiles_routes
 from api.routes.items import build_items_router
 from api.settings import ApiSettings, get_api_settings
 from landreg.registry import open_registry_from_settings
@@ -72,6 +73,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(analysis.router)
     app.include_router(profiles.router)
     app.include_router(maps_routes.router)
+    app.include_router(tiles_routes.router)
     maps_routes.add_map_links(app)
     app.state.settings = settings
     app.state.read_log = ReadLog()  # the plot versions each token last read (writes without If-Match)

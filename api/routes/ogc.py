@@ -13,7 +13,9 @@ from api.crs import STORAGE_CRS_URI, SUPPORTED_CRS
 from api.deps import get_registry, wants_html
 from api.features import json_response
 from api.params import collection_param
+from api.routes.tiles import TILES_CONFORMANCE, tileset_links
 from api.synthetic import registry_notice
+from landreg.tiles import TILE_LAYERS
 
 router = APIRouter()
 
@@ -36,6 +38,7 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
     "http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
+    *TILES_CONFORMANCE,
 ]
 
 
@@ -76,6 +79,8 @@ def _collection_doc(request: Request, coll: Collection, registry: Any) -> dict[s
             },
         ],
     }
+    if coll.id in TILE_LAYERS:
+        doc["links"] += tileset_links(root, coll.id)
     if coll.attribution:
         doc["attribution"] = coll.attribution
     if extent is not None:

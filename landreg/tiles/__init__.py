@@ -63,10 +63,10 @@ def _encode(registry: Any, layer: TileLayer, tile: TileAddress) -> bytes:
     from landreg.registry.gpkg import GeoPackageRegistry
 
     if isinstance(registry, GeoPackageRegistry):
-        return encode_layer_tile(read_layer_frame(registry, layer, tile), layer, tile)
+        return encode_layer_tile(read_layer_frame(registry, layer=layer, tile=tile), layer=layer, tile=tile)
     from landreg.tiles.postgis import encode_layer_tile_postgis
 
-    return encode_layer_tile_postgis(registry, layer, tile)
+    return encode_layer_tile_postgis(registry, layer=layer, tile=tile)
 
 
 __all__ = [

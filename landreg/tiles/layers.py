@@ -45,14 +45,20 @@ class TileLayer:
     id: str
     title: str
     properties: tuple[str, ...]
+    derived: tuple[str, ...] = ()
+
+    @property
+    def all_properties(self) -> tuple[str, ...]:
+        """Every property a feature of this layer may carry (stored ones, then derived ones)."""
+        return self.properties + self.derived
 
 
+#: Plot properties derived from the stored ones: area in decares and the price class.
+DERIVED_PLOT_PROPERTIES: tuple[str, ...] = ("area_daa", "price_class")
 TILE_LAYERS: dict[str, TileLayer] = {
-    "plots": TileLayer("plots", "Plots of business land", PLOT_PROPERTIES),
+    "plots": TileLayer("plots", "Plots of business land", PLOT_PROPERTIES, DERIVED_PLOT_PROPERTIES),
     "business_areas": TileLayer("business_areas", "Business areas", AREA_PROPERTIES),
 }
-#: Properties added from the others: area in decares and the price class.
-DERIVED_PLOT_PROPERTIES: tuple[str, ...] = ("area_daa", "price_class")
 
 
 def tile_layer(collection_id: str) -> TileLayer:
@@ -71,7 +77,7 @@ def tile_layer(collection_id: str) -> TileLayer:
         ) from None
 
 
-def read_layer_frame(registry: Any, layer: TileLayer, tile: TileAddress) -> Any:
+def read_layer_frame(registry: Any, *, layer: TileLayer, tile: TileAddress) -> Any:
     """The layer's current features that may reach into ``tile`` (EPSG:25832), read through the spatial index."""
     from landreg.registry import PlotQuery
 
@@ -102,7 +108,7 @@ def add_derived_properties(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def encode_layer_tile(frame: Any, layer: TileLayer, tile: TileAddress) -> bytes:
+def encode_layer_tile(frame: Any, *, layer: TileLayer, tile: TileAddress) -> bytes:
     """Encode features (EPSG:25832) as one Mapbox Vector Tile layer: to EPSG:3857, simplified, clipped.
 
     Each geometry is simplified with the zoom's tolerance (:attr:`TileAddress.simplify_tolerance_m`,
@@ -131,7 +137,7 @@ def encode_layer_tile(frame: Any, layer: TileLayer, tile: TileAddress) -> bytes:
     keep = ~shapely.is_empty(geoms) & (shapely.area(geoms) > 0)
     if not keep.any():
         return b""
-    names = [n for n in (*layer.properties, *(DERIVED_PLOT_PROPERTIES if layer.id == "plots" else ())) if n in frame]
+    names = [n for n in layer.all_properties if n in frame]
     features = [
         {"geometry": geom, "properties": _properties(row, names)}
         for geom, row, k in zip(geoms, frame[names].itertuples(index=False, name=None), keep, strict=True)

@@ -38,7 +38,7 @@ def _select_list(layer: TileLayer) -> str:
     return ", ".join(names) + ", " + derived
 
 
-def encode_layer_tile_postgis(registry: Any, layer: TileLayer, tile: TileAddress) -> bytes:
+def encode_layer_tile_postgis(registry: Any, *, layer: TileLayer, tile: TileAddress) -> bytes:
     """Encode one layer's tile in the database of a PostGIS registry.
 
     Returns
