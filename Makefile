@@ -81,6 +81,7 @@ postgis-stop: $(STAMP)
 
 ## Benchmarks (ratios against baselines measured in the same run) -> bench/RESULTS.md
 bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[bench]'
 	$(PY) -m bench
 
 lint: $(STAMP)
