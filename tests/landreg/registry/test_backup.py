@@ -230,6 +230,14 @@ def test_postgis_round_trip_and_force(registry, postgis_server, tmp_path):
         # into the same database under another name: the dumped schema's name is taken there
         same = _run("restore", str(backup), "--registry", f"{registry.url}?schema={fresh_schema_name()}")
         _assert_user_error(same, "restore into another database")
+        # the original replaced by its backup, after a change made since
+        registry.end_plot(ids[1], expected_version=1, actor="kari")
+        assert postgis_checksums(registry) != expected
+        registry.close()
+        forced = _run("restore", str(backup), "--registry", source, "--force")
+        assert forced.exit_code == 0, forced.output
+        with open_registry(source) as back:
+            assert postgis_checksums(back) == expected
         # a GeoPackage target for a PostGIS backup is refused
         _assert_user_error(_run("restore", str(backup), "--registry", str(tmp_path / "x.gpkg")), "PostGIS backup")
     finally:
