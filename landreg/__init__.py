@@ -39,6 +39,7 @@ from landreg.model import (
 )
 from landreg.plans import import_plan, read_plan_gml
 from landreg.registry import GeoPackageRegistry, PlotQuery, PlotRegistry, open_registry, summarize_registry
+from landreg.registry.backup import backup_registry, restore_registry
 from landreg.settings import LandregSettings, get_landreg_settings
 from landreg.units import daa_from_m2, m2_from_daa
 from landreg.validation import validate_plots
@@ -73,6 +74,7 @@ __all__ = [
     "UnsupportedFormatError",
     "ValidationError",
     "VersionConflictError",
+    "backup_registry",
     "create_registry_from_layers",
     "daa_from_m2",
     "export_plots",
@@ -86,6 +88,7 @@ __all__ = [
     "plot_json_schema",
     "read_plan_gml",
     "read_plots",
+    "restore_registry",
     "summarize_registry",
     "validate_plots",
     "write_plots",
