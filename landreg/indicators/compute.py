@@ -131,9 +131,11 @@ def compute_indicators(
         frame["block_area_daa"] = supply.plots["block_area_daa"].to_numpy()
     history = read_history(registry, as_of=when)
     events = uptake_events(history)
+    start = min(history["recorded"]).date() if len(history) else None
+    if start is not None and len(events):  # the window observed starts at the earliest dated change anywhere
+        start = min(start, min(events["date"]))
     if wanted:
         events = events[events["municipality_no"].astype(str).isin(wanted)]
-    start = min(history["recorded"]).date() if len(history) else None
     used_layers = _layers_used(plots, layers)
     ctx = _Context(when, frame, events, start, registry.load_decisions(), used_layers)
     region = list(ctx.figures(np.ones(len(frame), dtype=bool)))

@@ -144,8 +144,9 @@ def uptake_rates(
     events : DataFrame
         From :func:`uptake_events` (possibly filtered to one municipality or area).
     history_start : date
-        The day of the first version recorded in the registry (for the whole registry, so a
-        scope with no event in a year observed elsewhere counts a zero there).
+        The first day the registry's history covers: its first recorded version, or an earlier
+        date a change's source gives (for the whole registry, so a scope with no event in a year
+        observed elsewhere counts a zero there).
     as_of : date
         Reference date; the windows are the complete years before its year.
     windows : tuple of int
