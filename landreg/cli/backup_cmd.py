@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from landreg.cli.common import handle_errors, registry_option, resolve_registry_path
+
+if TYPE_CHECKING:
+    from landreg.registry.backup import BackupManifest
 
 
 @click.command("backup")
@@ -53,8 +57,8 @@ def restore_cmd(backup: Path, registry_path: Path | str | None, force: bool) -> 
     click.echo(f"restored {backup} (as of {manifest.started_at}) into {_describe(target)}")
 
 
-def _print_tables(manifest: object) -> None:
-    for check in manifest.tables:  # type: ignore[attr-defined]
+def _print_tables(manifest: BackupManifest) -> None:
+    for check in manifest.tables:
         click.echo(f"{check.table:<16} {check.rows:>8} rows  sha256 {check.checksum[:16]}  verified")
 
 
