@@ -17,6 +17,7 @@ from api.errors import EntityNotFoundError, InvalidParameterError
 from api.settings import ApiSettings
 from landreg.enrich import DEFAULT_TARGETS
 from maps.assets import SERVED_PREFIX, asset_path
+from maps.tiled import TILED_MAP_MIN_PLOTS
 
 router = APIRouter(prefix="/maps", tags=["Maps"])
 
@@ -80,7 +81,11 @@ def plots_map(
     registry: Any = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
-    """The plot map (HTML): plots coloured by score, price or status, with popups and optional isochrones."""
+    """The plot map (HTML): plots coloured by score, price or status, with popups and optional isochrones.
+
+    A registry of 20,000 live plots or more gets the map drawn from vector tiles instead
+    (plots by status and business areas, details on click; see `/maps/plots-tiled`).
+    """
     from maps.from_registry import plot_map_from_registry
 
     if color_by not in COLOR_BY:
@@ -88,6 +93,10 @@ def plots_map(
     targets = [t.name for t in DEFAULT_TARGETS]
     if isochrones is not None and isochrones not in targets:
         raise InvalidParameterError(f"isochrones={isochrones!r} is unknown; expected one of: {', '.join(targets)}")
+    if registry.count_plots() >= TILED_MAP_MIN_PLOTS:  # too many to inline: drawn from vector tiles, by status
+        from api.routes.tiles import tiled_map_response
+
+        return tiled_map_response(registry)
     m = plot_map_from_registry(
         registry,
         layers_dir=settings.layers_dir,

@@ -10,7 +10,7 @@ import hashlib
 from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Request
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 
 from api.collections import Collection
 from api.deps import get_registry
@@ -195,3 +195,25 @@ def collection_tile(
         return Response(status_code=204)
     etag = '"' + hashlib.blake2b(tile, digest_size=12).hexdigest() + '"'
     return Response(tile, media_type=MVT, headers={"ETag": etag, "Cache-Control": "no-cache"})
+
+
+@router.get(
+    "/maps/plots-tiled",
+    summary="Map: plots and business areas drawn from vector tiles",
+    tags=["Maps"],
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}}}},
+)
+def tiled_plots_map(registry: Any = Depends(get_registry)) -> HTMLResponse:
+    """The plot map drawn from this service's vector tiles (plots by status, business areas); a click on a
+    plot fetches its details.  ``/maps/plots`` answers with this map when the registry is large."""
+    return tiled_map_response(registry)
+
+
+def tiled_map_response(registry: Any) -> HTMLResponse:
+    """The vector-tile plot map of ``registry`` as an HTML response."""
+    from maps.assets import SERVED_PREFIX
+    from maps.tiled import build_tiled_plot_map, plot_bounds_lonlat
+
+    m = build_tiled_plot_map(plot_bounds_lonlat(registry), assets=SERVED_PREFIX)
+    return HTMLResponse(m.get_root().render(), headers={"Cache-Control": "no-cache"})

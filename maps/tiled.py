@@ -1,0 +1,128 @@
+"""A plot map drawn from vector tiles, for registries too large to inline as GeoJSON.
+
+The page loads Leaflet.VectorGrid (vendored under ``maps/static/vectorgrid``) and draws the
+plots and business areas from the service's OGC API – Tiles endpoints, so it opens as fast on a
+million plots as on six hundred; a click fetches the plot's details from the items endpoint.
+Small registries keep the inline GeoJSON map (:func:`maps.build.build_plot_map`), which also
+carries scores and the analysis layers.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from maps.assets import _inline_js, offline_map
+from maps.style import MISSING_COLOR, STATUS_COLORS
+
+#: Above this many live plots the service draws the plot map from vector tiles.
+TILED_MAP_MIN_PLOTS = 20_000
+VECTORGRID_JS = "vectorgrid/Leaflet.VectorGrid.bundled.min.js"
+#: Default tile and details URLs of the service (root-relative).
+TILES_URL = "/collections/{collection}/tiles/WebMercatorQuad/{z}/{y}/{x}"
+DETAILS_URL = "/collections/plots/items/{id}"
+
+_SCRIPT = """
+(function () {
+  var map = %(map)s;
+  var colors = %(colors)s, missing = %(missing)s;
+  function text(value) {
+    return String(value).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+  var areas = L.vectorGrid.protobuf(%(areas_url)s, {
+    rendererFactory: L.canvas.tile, interactive: false, maxNativeZoom: 16,
+    vectorTileLayerStyles: {business_areas: {weight: 2, color: "#444", dashArray: "4", fill: false}}
+  });
+  var plots = L.vectorGrid.protobuf(%(plots_url)s, {
+    rendererFactory: L.svg.tile, interactive: true, maxNativeZoom: 16,
+    getFeatureId: function (f) { return f.properties.plot_id; },
+    vectorTileLayerStyles: {plots: function (p) {
+      return {weight: 1, color: "#333", fill: true, fillColor: colors[p.status] || missing, fillOpacity: 0.7};
+    }}
+  });
+  plots.on("click", function (e) {
+    var id = e.layer.properties.plot_id;
+    fetch(%(details_url)s.replace("{id}", encodeURIComponent(id)), {headers: {Accept: "application/geo+json"}})
+      .then(function (r) { return r.json(); })
+      .then(function (f) {
+        var p = f.properties || {}, price = "";
+        if (p.price_min_nok_m2 != null) {
+          price = "<br>Asking price: " + text(p.price_min_nok_m2) + "–" + text(p.price_max_nok_m2) + " NOK/m²";
+        }
+        var area = p.area_m2 != null ? (p.area_m2 / 1000).toFixed(1) + " daa" : "";
+        L.popup().setLatLng(e.latlng).setContent(
+          '<div class="landreg-tile-popup"><b>' + text(p.code) + "</b> " + text(p.name || "") +
+          "<br>Status: " + text(p.status) + "<br>Zoning: " + text(p.zoning || "") +
+          "<br>Area: " + area + price + "</div>").openOn(map);
+      });
+  });
+  areas.addTo(map);
+  plots.addTo(map);
+  L.control.layers(null, {"Plots": plots, "Business areas": areas}, {collapsed: false}).addTo(map);
+  window.landregTiles = {plots: plots, areas: areas};
+})();
+"""
+
+
+def build_tiled_plot_map(
+    bounds: tuple[float, float, float, float] | None,
+    *,
+    assets: str = "inline",
+    tiles_url: str = TILES_URL,
+    details_url: str = DETAILS_URL,
+    title: str = "Business land in Trondheimsregionen (vector tiles)",
+) -> Any:
+    """A Leaflet map that draws plots (coloured by status) and business areas from vector tiles.
+
+    Parameters
+    ----------
+    bounds : (west, south, east, north), optional
+        Initial view in degrees (CRS84), e.g. the extent of the plots.
+    assets : str
+        ``"inline"`` (scripts in the page) or the URL prefix of the served ``maps/static``.
+    tiles_url : str
+        Tile URL template with ``{collection}``, ``{z}``, ``{y}`` and ``{x}``.
+    details_url : str
+        URL template of one plot's details (GeoJSON feature) with ``{id}``, fetched on click.
+    title : str
+        The page's title.
+
+    Returns
+    -------
+    folium.Map
+    """
+    from branca.element import Element, MacroElement
+    from jinja2 import Template
+
+    m = offline_map(bounds, assets=assets, title=title, max_zoom=20)
+    if assets == "inline":
+        script = f"<script>{_inline_js(VECTORGRID_JS)}</script>"
+    else:
+        script = f'<script src="{assets.rstrip("/")}/{VECTORGRID_JS}"></script>'
+    m.get_root().header.add_child(Element(script), name="js_vectorgrid")
+    values = {
+        "colors": json.dumps(STATUS_COLORS),
+        "missing": json.dumps(MISSING_COLOR),
+        "plots_url": json.dumps(tiles_url.replace("{collection}", "plots")),
+        "areas_url": json.dumps(tiles_url.replace("{collection}", "business_areas")),
+        "details_url": json.dumps(details_url),
+    }
+    macro = MacroElement()
+    macro._name = "LandregVectorTiles"
+    body = _SCRIPT % {**values, "map": "{{ this._parent.get_name() }}"}
+    macro._template = Template("{% macro script(this, kwargs) %}" + body + "{% endmacro %}")
+    m.add_child(macro)
+    return m
+
+
+def plot_bounds_lonlat(registry: Any) -> tuple[float, float, float, float] | None:
+    """The extent of the registry's plots in degrees (west, south, east, north), or None when empty."""
+    from pyproj import Transformer
+
+    extent = registry.plots_extent()
+    if extent is None:
+        return None
+    west, south, east, north = Transformer.from_crs(25832, 4326, always_xy=True).transform_bounds(*extent)
+    return (west, south, east, north)
