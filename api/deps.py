@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from api.errors import InvalidParameterError
 from api.settings import ApiSettings, get_api_settings
@@ -28,6 +28,18 @@ def get_principal(request: Request, registry: Any = Depends(get_registry)) -> Pr
     header = request.headers.get("authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else None
     return registry.authenticate(token)
+
+
+def if_match_param(
+    if_match: str | None = Header(
+        None,
+        alias="If-Match",
+        description="ETag of the version the change is based on (412 when another); without it the change is "
+        "based on the version this token last read (428 when it would overwrite a change made since)",
+    ),
+) -> str | None:
+    """The ``If-Match`` header of a conditional write (declared so the OpenAPI document shows it)."""
+    return if_match
 
 
 def wants_html(request: Request, f: str | None) -> bool:

@@ -16,6 +16,7 @@ from api.docs import add_swagger_ui
 from api.enrichment import EnrichmentRefresher
 from api.errors import register_error_handlers
 from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware, JsonBodyMiddleware, UrlLengthMiddleware
+from api.openapi import describe_errors, to_openapi_30
 from api.routes import analysis, decisions, edit, lineage, ogc, profiles, roads
 from api.routes import maps as maps_routes
 from api.routes import tiles as tiles_routes
@@ -118,6 +119,8 @@ def _openapi(app: FastAPI, settings: ApiSettings) -> dict[str, Any]:
             for i, p in enumerate(params):
                 if p.get("name") == "limit" and p.get("in") == "query":
                     params[i] = {"$ref": "#/components/parameters/limit"}
+    describe_errors(doc, app.routes)  # every error status each route can answer
+    to_openapi_30(doc)  # the version the oas30 conformance class promises
     app.openapi_schema = doc
     return doc
 

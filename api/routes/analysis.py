@@ -27,13 +27,14 @@ from api.crs import CRS84
 from api.deps import get_registry
 from api.errors import InvalidParameterError
 from api.features import geojson_response, json_response, scores_feature_collection
+from api.openapi import error_responses
 from api.synthetic import registry_notice
 from landreg import analysis
 from landreg.provenance import price_synthetic_summary
 from landreg.scoring import parse_weights
 from landreg.search import SiteRequirements
 
-router = APIRouter(prefix="/analysis", tags=["Analysis"])
+router = APIRouter(prefix="/analysis", tags=["Analysis"], responses=error_responses(404, 409, 422))
 
 
 def _weights(text: str | None) -> dict[str, float] | None:

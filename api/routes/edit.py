@@ -12,9 +12,10 @@ from api.blind_writes import blind_write_base, precondition_on_race, record_read
 from api.bodies import content_crs, json_body
 from api.collections import etag_of
 from api.crs import CRS84, SUPPORTED_CRS, transform_geometries
-from api.deps import get_principal, get_registry, settings_dep
+from api.deps import get_principal, get_registry, if_match_param, settings_dep
 from api.errors import InvalidParameterError, PreconditionFailedError, PreconditionRequiredError
 from api.features import frame_to_features, geojson_response
+from api.openapi import feature_request_body
 from api.routes.ogc import base_url
 from api.settings import ApiSettings
 from landreg.errors import ConfigurationError, InvalidGeometryError, Problem, ValidationError
@@ -151,6 +152,7 @@ def options_item(feature_id: str) -> Response:
     status_code=201,
     summary="Add a plot (GeoJSON Feature)",
     response_class=Response,
+    openapi_extra=feature_request_body("The plot: a GeoJSON Feature with its attributes and polygon"),
     responses={201: {"content": {"application/geo+json": {}}}},
 )
 async def create_plot(
@@ -172,6 +174,10 @@ async def create_plot(
     "/collections/plots/items/{feature_id}",
     summary="Replace a plot",
     response_class=Response,
+    dependencies=[Depends(if_match_param)],
+    openapi_extra=feature_request_body(
+        "The whole plot: attributes left out get their defaults; a geometry is required"
+    ),
     responses={200: {"content": {"application/geo+json": {}}}},
 )
 async def replace_plot(
@@ -202,6 +208,8 @@ async def replace_plot(
     "/collections/plots/items/{feature_id}",
     summary="Change part of a plot",
     response_class=Response,
+    dependencies=[Depends(if_match_param)],
+    openapi_extra=feature_request_body("The fields to change (only these are changed) and/or a new geometry"),
     responses={200: {"content": {"application/geo+json": {}}}},
 )
 async def update_plot(
@@ -232,6 +240,7 @@ async def update_plot(
     "/collections/plots/items/{feature_id}",
     status_code=204,
     summary="End a plot (it is kept, with valid_to set; never erased)",
+    dependencies=[Depends(if_match_param)],
 )
 def end_plot(
     request: Request,

@@ -7,10 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from api.blind_writes import precondition_on_race
 from api.bodies import features_in_storage_crs, json_object_body
 from api.collections import etag_of
 from api.crs import CRS84
-from api.deps import get_principal, get_registry, settings_dep
+from api.deps import get_principal, get_registry, if_match_param, settings_dep
 from api.features import frame_to_features, geojson_response
 from api.routes.edit import _expected_version, _municipality_of
 from api.settings import ApiSettings
@@ -35,6 +36,7 @@ def _plots_response(registry: Any, plots: list[Any], request: Request) -> Respon
     status_code=201,
     summary="Split a plot by a cutting line or into parts; the plot ends, the parts record it as lineage",
     response_class=Response,
+    dependencies=[Depends(if_match_param)],
     responses={201: {"content": {"application/geo+json": {}}}},
 )
 async def split_plot(
@@ -58,9 +60,10 @@ async def split_plot(
     codes = doc.get("codes")
     if codes is not None and not (isinstance(codes, list) and all(isinstance(c, str) for c in codes)):
         raise ValidationError([Problem("body", "codes", "expected a list of plot codes")], context="split")
-    children = split_plot_from_frame(
-        registry, feature_id, expected_version=version, actor=principal.name, blade=line, parts=parts, codes=codes
-    )
+    with precondition_on_race(request):
+        children = split_plot_from_frame(
+            registry, feature_id, expected_version=version, actor=principal.name, blade=line, parts=parts, codes=codes
+        )
     return _plots_response(registry, children, request)
 
 

@@ -14,12 +14,13 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from api.deps import get_registry, settings_dep
 from api.errors import EntityNotFoundError, InvalidParameterError
+from api.openapi import error_responses
 from api.settings import ApiSettings
 from landreg.enrich import DEFAULT_TARGETS
 from maps.assets import SERVED_PREFIX, asset_path
 from maps.tiled import TILED_MAP_MIN_PLOTS
 
-router = APIRouter(prefix="/maps", tags=["Maps"])
+router = APIRouter(prefix="/maps", tags=["Maps"], responses=error_responses(404, 409, 422))
 
 _HTML: dict[str, dict[str, Any]] = {"text/html": {}}
 COLOR_BY = ("score", "price", "status")

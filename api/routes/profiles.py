@@ -11,12 +11,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.analysis_models import ScoresResponse, SupplyResponse
 from api.deps import get_registry
 from api.features import json_response
+from api.openapi import error_responses
 from api.synthetic import registry_notice
 from landreg import analysis
 from landreg.scoring import load_profile
 from landreg.scoring.profile_file import check_profile_definitions
 
-router = APIRouter(prefix="/analysis", tags=["Analysis"])
+router = APIRouter(prefix="/analysis", tags=["Analysis"], responses=error_responses(404, 409, 422))
 
 
 class CustomProfileRequest(BaseModel):
