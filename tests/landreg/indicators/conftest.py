@@ -12,6 +12,7 @@ import shapely
 
 from landreg.enrich import enrich_registry
 from landreg.registry import open_registry
+from tests.postgis_server import drop_schema, fresh_schema_name
 
 LAYERS = Path(__file__).resolve().parents[3] / "layers"
 #: Lower-left corner of the small registry's plots (Tiller, Trondheim), EPSG:25832.
@@ -67,16 +68,27 @@ def small_frame(*, synthetic_codes: tuple[str, ...] = ()) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:25832")
 
 
-def build_small_registry(path: Path, *, synthetic_codes: tuple[str, ...] = ()):
-    """The small registry at ``path``, enriched with the bundled layers; returns it open."""
-    reg = open_registry(path, create=True)
+def build_small_registry(path: Path | str, *, synthetic_codes: tuple[str, ...] = (), schema: str | None = None):
+    """The small registry at ``path`` (a GeoPackage or a PostGIS URL), enriched with the bundled layers; open."""
+    reg = open_registry(path, create=True, schema=schema) if schema else open_registry(path, create=True)
     reg.add_plots(small_frame(synthetic_codes=synthetic_codes), actor="test")
     enrich_registry(reg, layers_dir=LAYERS)
     return reg
 
 
-@pytest.fixture
-def small_registry(tmp_path):
-    reg = build_small_registry(tmp_path / "small.gpkg")
-    yield reg
-    reg.close()
+@pytest.fixture(params=["geopackage", pytest.param("postgis", marks=pytest.mark.db)])
+def small_registry(request, tmp_path):
+    """The small registry on each backend: a GeoPackage in tmp_path, or a fresh schema on the test server."""
+    if request.param == "geopackage":
+        reg = build_small_registry(tmp_path / "small.gpkg")
+        yield reg
+        reg.close()
+        return
+    url = request.getfixturevalue("postgis_url")
+    schema = fresh_schema_name()
+    reg = build_small_registry(url, schema=schema)
+    try:
+        yield reg
+    finally:
+        reg.close()
+        drop_schema(url, schema)
