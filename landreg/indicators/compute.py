@@ -30,6 +30,7 @@ from landreg.indicators.prices import (
 )
 from landreg.indicators.uptake import read_history, uptake_events
 from landreg.municipalities import known_municipalities_text, municipality_no_from_ref
+from landreg.prices.observations import select_prices
 from landreg.provenance import summarize_synthetic
 from landreg.registry.query import PlotQuery
 from landreg.scoring import load_profile, score_plots
@@ -137,7 +138,8 @@ def compute_indicators(
     region = list(ctx.figures(np.ones(len(frame), dtype=bool)))
     observations = price_observations_as_of(registry, plots=plots, as_of=when)
     index, price_class, note = price_index_value(observations)
-    obs_syn = summarize_synthetic(price_observations=observations)
+    used_obs = select_prices(observations, kind="asking", **price_class) if price_class else observations
+    obs_syn = summarize_synthetic(price_observations=used_obs)
     unit, definition = definition_of("price_index")
     region.append(Figure("price_index", index, unit, definition, when, obs_syn, note, {"price_class": price_class}))
     unit, definition = definition_of("price_references")

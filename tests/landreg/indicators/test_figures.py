@@ -125,8 +125,8 @@ def test_price_index_uses_observations_up_to_the_date_and_references_are_cited(d
     for year, median in medians.items():
         assert got[year]["median_nok_m2"] == pytest.approx(median)
         assert got[year]["index"] == pytest.approx(100 * median / base)
-    assert chosen.synthetic_share == pytest.approx((history["source"] == "synthetic").mean())
-    assert chosen.synthetic.get("price observations").n_total == len(history)
+    assert chosen.synthetic_share == pytest.approx((mine["source"] == "synthetic").mean())
+    assert chosen.synthetic.get("price observations").n_total == len(mine)
     refs = report.scope("region").figure("price_references").value
     assert refs and all(r["url"].startswith("http") and r["source"] for r in refs)
 
