@@ -20,6 +20,12 @@ TILE_BUFFER = 64
 #: Simplification tolerance in tile units: one unit is 1/4096 of the tile width, far below a
 #: screen pixel (1/256 or 1/512 of the tile), so simplified outlines look the same as the originals.
 SIMPLIFY_TILE_UNITS = 1.0
+#: Outlines smaller than this in a tile (tile units², one pixel of a tile drawn at 512 px) are left out, so a
+#: low-zoom tile carries no sub-pixel plots: it stays small however many plots it covers.
+MIN_FEATURE_AREA_UNITS2 = 64.0
+#: Share of :data:`MIN_FEATURE_AREA_UNITS2` below which a plot's stored area (m², EPSG:25832) rules it out
+#: before it is read (allows for the UTM scale error, a few per cent far from the zone's meridian).
+_STORED_AREA_MARGIN = 0.8
 #: Longitudes (degrees) beyond this distance from the UTM zone 32 central meridian (9° E) do not map to
 #: meaningful EPSG:25832 coordinates; a tile's query box is clamped to this band.
 _MAX_DEGREES_FROM_MERIDIAN = 45.0
@@ -64,6 +70,21 @@ class TileAddress:
     def simplify_tolerance_m(self) -> float:
         """The simplification tolerance of this zoom, in EPSG:3857 metres."""
         return SIMPLIFY_TILE_UNITS * self.unit_m
+
+    @property
+    def min_stored_area_m2(self) -> float:
+        """Plots with a smaller stored area (m²) cannot reach :data:`MIN_FEATURE_AREA_UNITS2` in this tile.
+
+        Web Mercator enlarges areas by 1/cos²(latitude), least at the tile's edge nearest the equator.
+        """
+        import math
+
+        minx, miny, _, maxy = self.bounds_3857
+        lat_a = _transformer(3857, 4326).transform(minx, miny)[1]
+        lat_b = _transformer(3857, 4326).transform(minx, maxy)[1]
+        lowest = 0.0 if lat_a <= 0.0 <= lat_b else min(abs(lat_a), abs(lat_b))
+        enlargement = 1.0 / math.cos(math.radians(lowest)) ** 2
+        return _STORED_AREA_MARGIN * MIN_FEATURE_AREA_UNITS2 * self.unit_m**2 / enlargement
 
     @property
     def buffered_bounds_3857(self) -> tuple[float, float, float, float]:

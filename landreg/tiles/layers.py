@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from landreg.errors import EntityNotFoundError
-from landreg.tiles.grid import TILE_BUFFER, TILE_EXTENT, TileAddress, query_box_25832, to_3857
+from landreg.tiles.grid import MIN_FEATURE_AREA_UNITS2, TILE_BUFFER, TILE_EXTENT, TileAddress, query_box_25832, to_3857
 
 PLOT_PROPERTIES: tuple[str, ...] = (
     "plot_id",
@@ -85,7 +85,7 @@ def read_layer_frame(registry: Any, *, layer: TileLayer, tile: TileAddress) -> A
     if box is None:
         return None
     if layer.id == "plots":
-        return registry.query_plots(PlotQuery(bbox=box))
+        return registry.query_plots(PlotQuery(bbox=box, min_area_m2=tile.min_stored_area_m2))
     frame = registry.load_business_areas()
     if len(frame) == 0:
         return frame
@@ -113,7 +113,8 @@ def encode_layer_tile(frame: Any, *, layer: TileLayer, tile: TileAddress) -> byt
 
     Each geometry is simplified with the zoom's tolerance (:attr:`TileAddress.simplify_tolerance_m`,
     topology kept), clipped to the tile grown by :data:`~landreg.tiles.grid.TILE_BUFFER` units and
-    quantised to the tile's 4096 units; features left empty are dropped.
+    quantised to the tile's 4096 units; features left smaller than
+    :data:`~landreg.tiles.grid.MIN_FEATURE_AREA_UNITS2` are dropped.
 
     Returns
     -------
@@ -134,7 +135,7 @@ def encode_layer_tile(frame: Any, *, layer: TileLayer, tile: TileAddress) -> byt
     # To tile units on the integer grid, as the tile stores them: outlines that collapse there are dropped.
     geoms = shapely.transform(geoms, lambda xy: (xy - (minx, miny)) / unit_m)
     geoms = shapely.set_precision(geoms, 1.0)
-    keep = ~shapely.is_empty(geoms) & (shapely.area(geoms) > 0)
+    keep = ~shapely.is_empty(geoms) & (shapely.area(geoms) >= MIN_FEATURE_AREA_UNITS2)
     if not keep.any():
         return b""
     names = [n for n in layer.all_properties if n in frame]

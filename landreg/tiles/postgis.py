@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from landreg.tiles.grid import TILE_BUFFER, TILE_EXTENT, TileAddress, query_box_25832
+from landreg.tiles.grid import MIN_FEATURE_AREA_UNITS2, TILE_BUFFER, TILE_EXTENT, TileAddress, query_box_25832
 from landreg.tiles.layers import TileLayer
 
 
@@ -57,9 +57,12 @@ def encode_layer_tile_postgis(registry: Any, *, layer: TileLayer, tile: TileAddr
         f"ST_MakeEnvelope(%s, %s, %s, %s, 3857), {TILE_EXTENT}, {TILE_BUFFER}, true) AS geom, "
         f"{_select_list(layer)} FROM {table} "
         f"WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s, 25832){live}"
-        ") t WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)"
+        f") t WHERE geom IS NOT NULL AND ST_Area(geom) >= {MIN_FEATURE_AREA_UNITS2}"
     )
     params = [layer.id, tile.simplify_tolerance_m, *tile.bounds_3857, *box]
+    if layer.id == "plots":
+        sql = sql.replace(" AND valid_to IS NULL", " AND valid_to IS NULL AND area_m2 >= %s")
+        params.append(tile.min_stored_area_m2)
     with registry._connection() as conn:  # the registry's pooled connection (search_path = its schema)
         row = conn.execute(sql, params).fetchone()
     return bytes(row[0]) if row and row[0] is not None else b""
