@@ -117,3 +117,17 @@ def test_blind_overwrites_can_be_allowed(make_api):
     )
     r = service.client.patch(url, json={"type": "Feature", "properties": {"status": "sold"}}, headers=a)
     assert r.status_code == 200 and r.json()["properties"]["status"] == "sold"  # the last writer wins
+
+
+def test_a_page_of_items_counts_as_a_read(edit_api):
+    client, tokens = edit_api.client, edit_api.tokens
+    plot_id = _skaun_plot_id(edit_api.registry_path)
+    url = f"{edit_api.url}/collections/plots/items/{plot_id}"
+    a, b = _auth(tokens["admin"]), _auth(tokens["planner"])
+    page = client.get(f"{edit_api.url}/collections/plots/items", params={"limit": 1000}, headers=a).json()
+    assert plot_id in {f["id"] for f in page["features"]}
+    assert (
+        client.patch(url, json={"type": "Feature", "properties": {"status": "reserved"}}, headers=b).status_code == 200
+    )
+    r = client.patch(url, json={"type": "Feature", "properties": {"status": "sold"}}, headers=a)
+    assert r.status_code == 428, r.text
