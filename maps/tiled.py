@@ -17,6 +17,9 @@ from maps.style import MISSING_COLOR, STATUS_COLORS
 
 #: Above this many live plots the service draws the plot map from vector tiles.
 TILED_MAP_MIN_PLOTS = 20_000
+#: Plots are drawn from this zoom level on (about 1:70,000); farther out the map shows the business areas,
+#: so the browser never asks for the large tiles that cover a whole region of plots.
+PLOTS_MIN_ZOOM = 12
 VECTORGRID_JS = "vectorgrid/Leaflet.VectorGrid.bundled.min.js"
 #: Default tile and details URLs of the service (root-relative).
 TILES_URL = "/collections/{collection}/tiles/WebMercatorQuad/{z}/{y}/{x}"
@@ -36,7 +39,7 @@ _SCRIPT = """
     vectorTileLayerStyles: {business_areas: {weight: 2, color: "#444", dashArray: "4", fill: false}}
   });
   var plots = L.vectorGrid.protobuf(%(plots_url)s, {
-    rendererFactory: L.svg.tile, interactive: true, maxNativeZoom: 16,
+    rendererFactory: L.svg.tile, interactive: true, maxNativeZoom: 16, minZoom: %(plots_min_zoom)s,
     getFeatureId: function (f) { return f.properties.plot_id; },
     vectorTileLayerStyles: {plots: function (p) {
       return {weight: 1, color: "#333", fill: true, fillColor: colors[p.status] || missing, fillOpacity: 0.7};
@@ -60,7 +63,11 @@ _SCRIPT = """
   });
   areas.addTo(map);
   plots.addTo(map);
-  L.control.layers(null, {"Plots": plots, "Business areas": areas}, {collapsed: false}).addTo(map);
+  var plotsLabel = "Plots (from zoom " + %(plots_min_zoom)s + ")";
+  var overlays = {};
+  overlays[plotsLabel] = plots;
+  overlays["Business areas"] = areas;
+  L.control.layers(null, overlays, {collapsed: false}).addTo(map);
   window.landregTiles = {plots: plots, areas: areas};
 })();
 """
@@ -75,6 +82,8 @@ def build_tiled_plot_map(
     title: str = "Business land in Trondheimsregionen (vector tiles)",
 ) -> Any:
     """A Leaflet map that draws plots (coloured by status) and business areas from vector tiles.
+
+    Plots appear from zoom :data:`PLOTS_MIN_ZOOM` on; business areas at every zoom.
 
     Parameters
     ----------
@@ -108,6 +117,7 @@ def build_tiled_plot_map(
         "plots_url": json.dumps(tiles_url.replace("{collection}", "plots")),
         "areas_url": json.dumps(tiles_url.replace("{collection}", "business_areas")),
         "details_url": json.dumps(details_url),
+        "plots_min_zoom": json.dumps(PLOTS_MIN_ZOOM),
     }
     macro = MacroElement()
     macro._name = "LandregVectorTiles"
