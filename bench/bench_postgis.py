@@ -252,6 +252,7 @@ def _report(f: dict) -> str:
             f"{r['inproc_page_p50_ms']:.1f} ms | – | – |"
         )
     sizes = ", ".join(f"{r['n']:,}" for r in f["runs"])
+    lines += ["", *_verdict(f["runs"][-1])]
     lines += [
         "",
         f"Sizes measured in this run: {sizes} plots. Targets: rps at concurrency 8 at least TiPg's, sequential "
@@ -259,6 +260,28 @@ def _report(f: dict) -> str:
         "(`python -m bench.bench_postgis --n 1000000` runs that size).",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _verdict(r: dict) -> list[str]:
+    """The targets, each met or not, at the largest size of the run."""
+    lg, tp = r["landreg"], r["tipg"]
+
+    def met(ok: bool) -> str:
+        return "met" if ok else "NOT met"
+
+    lines = [
+        f"At {r['n']:,} plots: rps at concurrency 8 at least TiPg's: {met(lg['rps_c8'] >= tp['rps_c8'])} "
+        f"({lg['rps_c8']:.0f} against {tp['rps_c8']:.0f}); sequential bbox page p50 below 10 ms: over HTTP "
+        f"{met(lg['page_p50_ms'] < 10)} ({lg['page_p50_ms']:.1f} ms; TiPg {tp['page_p50_ms']:.1f} ms), in process "
+        f"{met(r['inproc_page_p50_ms'] < 10)} ({r['inproc_page_p50_ms']:.1f} ms).",
+    ]
+    if r["n"] >= 1_000_000:
+        lines.append(
+            f"Bulk import of {r['n']:,} plots below 3 minutes: {met(r['import_s'] < 180)} ({r['import_s']:.0f} s)."
+        )
+    else:
+        lines.append("Bulk import of 1,000,000 plots: not measured in this run (the largest size was smaller).")
+    return lines
 
 
 def main() -> None:
