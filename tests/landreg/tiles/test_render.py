@@ -185,3 +185,29 @@ def test_low_zoom_tiles_leave_out_plots_under_a_pixel(registry):
         decoded = _decode(render_tile(registry, "plots", z=z, x=x, y=y))
         drawn |= {f["properties"]["code"] for f in decoded.get("plots", {}).get("features", [])}
     assert drawn == set(stored["code"])
+
+
+@pytest.mark.parametrize("backend", ["geopackage"])
+def test_an_edit_by_another_connection_invalidates_the_cache(grid):
+    """Another process (here another connection to the same file) edits a plot: the cached tile is not served."""
+    from landreg.registry import open_registry
+
+    registry, _ = grid
+    plot = registry.query_plots(PlotQuery(limit=1)).iloc[0]
+    lon, lat = TO_LONLAT.transform(*shapely.centroid(plot.geometry).coords[0])
+    t = TMS.tile(lon, lat, 16)
+    cache = TileCache()
+
+    def status_in_tile() -> str:
+        decoded = _decode(render_tile(registry, "plots", z=16, x=t.x, y=t.y, cache=cache))
+        return next(
+            f["properties"]["status"]
+            for f in decoded["plots"]["features"]
+            if f["properties"]["plot_id"] == plot["plot_id"]
+        )
+
+    before = status_in_tile()
+    new_status = "sold" if before != "sold" else "available"
+    with open_registry(registry.path) as other:
+        other.update_plot(plot["plot_id"], {"status": new_status}, expected_version=int(plot["version"]), actor="other")
+    assert status_in_tile() == new_status
