@@ -34,6 +34,7 @@ from fastapi import Request
 
 from api.errors import PreconditionFailedError, PreconditionRequiredError
 from landreg.errors import VersionConflictError
+from landreg.tokens import AuthenticationError
 
 
 class ReadLog:
@@ -66,19 +67,30 @@ class ReadLog:
             return self._versions.get((token_key, str(plot_id)))
 
 
+def _bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    return token or None
+
+
 def token_key(request: Request) -> str | None:
     """A digest of the request's bearer token (the token itself is never kept), or None without one."""
-    header = request.headers.get("authorization", "")
-    if not header.lower().startswith("bearer "):
-        return None
-    token = header[7:].strip()
-    return hashlib.sha256(token.encode()).hexdigest() if token else None
+    token = _bearer_token(request)
+    return None if token is None else hashlib.sha256(token.encode()).hexdigest()
 
 
 def record_read(request: Request, features: Iterable[Mapping[str, Any]]) -> None:
-    """Remember the versions of the plot features a request with a bearer token was answered with."""
+    """Remember the versions of the plot features a request with a valid bearer token was answered with.
+
+    Reads with an unknown or revoked token are not remembered, so made-up tokens cannot crowd the
+    reads of real ones out of the bounded log.
+    """
     key = token_key(request)
     if key is None:
+        return
+    try:
+        request.app.state.registry.authenticate(_bearer_token(request))
+    except AuthenticationError:
         return
     pairs = []
     for feature in features:

@@ -131,3 +131,19 @@ def test_a_page_of_items_counts_as_a_read(edit_api):
     )
     r = client.patch(url, json={"type": "Feature", "properties": {"status": "sold"}}, headers=a)
     assert r.status_code == 428, r.text
+
+
+def test_reads_are_remembered_for_real_tokens_only_and_the_memory_is_bounded(edit_api):
+    from api.blind_writes import ReadLog
+
+    plot_id = _skaun_plot_id(edit_api.registry_path)
+    url = f"{edit_api.url}/collections/plots/items/{plot_id}"
+    log = edit_api.client.app.state.read_log
+    assert edit_api.client.get(url, headers=_auth("lr_made-up.token")).status_code == 200  # reads stay public
+    assert edit_api.client.get(url).status_code == 200
+    assert log._versions == {}
+    edit_api.client.get(url, headers=_auth(edit_api.tokens["viewer"]))
+    assert len(log._versions) == 1
+    small = ReadLog(max_entries=3)
+    small.record("t", [(f"p{i}", 1) for i in range(5)])
+    assert [small.last_read("t", f"p{i}") for i in range(5)] == [None, None, 1, 1, 1]
