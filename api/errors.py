@@ -59,6 +59,10 @@ class PreconditionRequiredError(LandregError):
     """The service requires If-Match on edits and none was sent (428)."""
 
 
+class ServiceUnavailableError(LandregError):
+    """The service runs without something a request needs, e.g. the municipality layer for edits (503)."""
+
+
 class InvalidParameterError(LandregError, ValueError):
     """A query parameter is unknown or malformed (400)."""
 
@@ -96,6 +100,7 @@ STATUS_CODES: dict[type[Exception], int] = {
     LocationMismatchError: 422,  # a municipality or business area that contradicts the geometry
     PreconditionFailedError: 412,
     PreconditionRequiredError: 428,
+    ServiceUnavailableError: 503,
 }
 
 

@@ -9,7 +9,8 @@ statuses each route can answer, derived from what the route is:
 * a path naming a resource (``{feature_id}``): 404;
 * a body (POST, PUT, PATCH): 400, 413 (too large), 415 (not JSON), and a request body;
 * a write (depends on :func:`api.deps.get_principal`): 401, 403, 404, 409 (an ended plot, a
-  conflicting change), 422 (a place that contradicts the geometry);
+  conflicting change), 422 (a place that contradicts the geometry), 503 (the service was started
+  without the municipality layer a write is placed with);
 * a conditional write (takes ``If-Match``, :func:`api.deps.if_match_param`): 412 and 428.
 
 Routers and decorators add what only they raise with :func:`error_responses` (e.g. the analyses'
@@ -54,6 +55,7 @@ REASONS: dict[int, str] = {
     415: "The body is not JSON",
     422: "The request is well formed but cannot be carried out on this data",
     428: "If-Match is required: the plot changed since this token last read it, or the service requires it",
+    503: "The service was started without a layer this request needs (the municipality layer for edits)",
 }
 _BODY_METHODS = {"post", "put", "patch"}
 _FEATURE_SCHEMA: dict[str, Any] = {
@@ -126,7 +128,7 @@ def _describe_operation(op: dict[str, Any], route: APIRoute, method: str) -> Non
             {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
         )
     if _depends_on(route.dependant, get_principal):
-        statuses |= {401, 403, 404, 409, 422}
+        statuses |= {401, 403, 404, 409, 422, 503}
     if _depends_on(route.dependant, if_match_param):
         statuses |= {412, 428}
     for status in sorted(statuses):

@@ -13,12 +13,17 @@ from api.bodies import content_crs, json_body
 from api.collections import etag_of
 from api.crs import CRS84, SUPPORTED_CRS, transform_geometries
 from api.deps import get_principal, get_registry, if_match_param, settings_dep
-from api.errors import InvalidParameterError, PreconditionFailedError, PreconditionRequiredError
+from api.errors import (
+    InvalidParameterError,
+    PreconditionFailedError,
+    PreconditionRequiredError,
+    ServiceUnavailableError,
+)
 from api.features import frame_to_features, geojson_response
 from api.openapi import feature_request_body
 from api.routes.ogc import base_url
 from api.settings import ApiSettings
-from landreg.errors import ConfigurationError, InvalidGeometryError, Problem, ValidationError
+from landreg.errors import InvalidGeometryError, Problem, ValidationError
 from landreg.io.geojson import geometry_from_geojson
 from landreg.model.plot import PlotAttributes
 from landreg.plot_location import PlotLocation, locate_plot, located_fields
@@ -80,9 +85,9 @@ def _ground(request: Request, registry: Any, geometry: Any) -> PlotLocation:
     """Where ``geometry`` (EPSG:25832) lies: in which municipality of the layer and which business area."""
     municipalities = next((c for c in request.app.state.collections if c.id == "municipalities"), None)
     if municipalities is None:
-        raise ConfigurationError(
+        raise ServiceUnavailableError(
             "the municipality layer is not loaded (LANDREG_API_LAYERS_DIR), so a plot cannot be placed in its "
-            "municipality; edits are refused until it is"
+            "municipality; edits are refused until the service is started with a layers folder that has it"
         )
     return locate_plot(geometry, municipalities=municipalities.frame, business_areas=registry.load_business_areas())
 

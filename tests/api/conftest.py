@@ -172,7 +172,7 @@ def make_api(built_registry, tmp_path):
 
 
 def _settings(registry: Path, **overrides) -> ApiSettings:
-    return ApiSettings(registry=registry, layers_dir=LAYERS, log_requests=False, **overrides)
+    return ApiSettings(**{"registry": registry, "layers_dir": LAYERS, "log_requests": False, **overrides})
 
 
 @pytest.fixture(scope="session")

@@ -156,3 +156,13 @@ def test_a_planner_may_not_edit_split_merge_or_end_a_plot_lying_in_trondheim_sto
     assert r.status_code == 403 and "5001" in r.json()["description"]
     with open_registry(edit_api.registry_path) as reg:
         assert reg.get_plot(plot.plot_id).version == plot.version
+
+
+def test_without_the_municipality_layer_edits_are_refused_with_a_503_that_says_why(make_api, tmp_path):
+    empty = tmp_path / "no-layers"
+    empty.mkdir()
+    api = make_api(layers_dir=empty)
+    r = api.client.post(f"{api.url}{PLOTS}", json=_feature(TRONDHEIM, code="TRD-9"), headers=_auth(api, "admin"))
+    assert r.status_code == 503, r.text[:300]
+    _named(r, "municipality layer", "LANDREG_API_LAYERS_DIR")
+    assert _count(api, "TRD-9") == 0
