@@ -54,6 +54,8 @@ EXEMPT: dict[str, str] = {
     "make postgis": "starts a PostgreSQL server that outlives the command; the tests start their own "
     "(tests/postgis_server.py, the same landreg.registry.postgis.cluster)",
     "make postgis-stop": "stops the server of `make postgis`",
+    "make fuzz": "the full contract fuzzing takes many minutes; the suite runs the same schemathesis test "
+    "with a small budget (tests/api/test_schemathesis.py)",
     "make notebooks": "installs JupyterLab and serves it until stopped; tests/notebooks run the notebooks themselves",
 }
 
