@@ -147,3 +147,42 @@ def format_date(date: datetime.date | str | None, lang: str, *, missing: str = "
     elif isinstance(date, datetime.datetime):
         date = date.date()
     return _babel_format_date(date, format="long", locale=_BABEL_LOCALE[check_lang(lang)])
+
+
+#: The fields whose codes have words in the ``vocab`` catalogs (msgctxt = field).
+VOCABULARY_FIELDS: tuple[str, ...] = (
+    "status",
+    "zoning",
+    "plan_status",
+    "readiness",
+    "price_basis",
+    "price_kind",
+    "owner_type",
+    "utility",
+    "area_type",
+    "decision_status",
+    "road_project_status",
+)
+
+
+def code_label(field: str, code: object, lang: str, *, missing: str = "–") -> str:
+    """The word for a code of a controlled vocabulary: ``("zoning", "warehouse_logistics")`` → ``lager/logistikk``.
+
+    Both languages have a catalog (``vocab``), so an English reader sees ``warehouse/logistics``,
+    never the code. A code without a word (a value outside the vocabulary) is shown as it is.
+
+    Parameters
+    ----------
+    field
+        One of :data:`VOCABULARY_FIELDS` (the plot field, e.g. ``"status"``).
+    code
+        The stored code (``None`` or NaN: ``missing``).
+    lang
+        ``"nb"`` or ``"en"``.
+    missing
+        Shown for an unknown value.
+    """
+    if code is None or (isinstance(code, float) and not math.isfinite(code)) or code == "":
+        return missing
+    text = str(code)
+    return translator(lang, "vocab").pgettext(field, text)

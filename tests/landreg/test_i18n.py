@@ -67,3 +67,45 @@ def test_every_bundled_catalog_is_complete_in_bokmal() -> None:
             catalog = read_po(po_file)
         missing = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
         assert not missing, f"{po_path.name}: untranslated {missing[:5]}"
+
+
+def test_codes_are_shown_as_words_in_both_languages() -> None:
+    from landreg.model.enums import (
+        AreaType,
+        DecisionStatus,
+        OwnerType,
+        PlanStatus,
+        PlotStatus,
+        PriceBasis,
+        PriceKind,
+        Readiness,
+        RoadProjectStatus,
+        Utility,
+        Zoning,
+    )
+
+    assert i18n.code_label("zoning", "warehouse_logistics", "nb") == "lager/logistikk"
+    assert i18n.code_label("zoning", "warehouse_logistics", "en") == "warehouse/logistics"
+    assert i18n.code_label("status", "locked", "nb") == "låst"
+    assert i18n.code_label("status", None, "nb") == "–"
+    vocabularies = {
+        "status": PlotStatus,
+        "zoning": Zoning,
+        "plan_status": PlanStatus,
+        "readiness": Readiness,
+        "price_basis": PriceBasis,
+        "price_kind": PriceKind,
+        "owner_type": OwnerType,
+        "utility": Utility,
+        "area_type": AreaType,
+        "decision_status": DecisionStatus,
+        "road_project_status": RoadProjectStatus,
+    }
+    assert set(vocabularies) == set(i18n.VOCABULARY_FIELDS)
+    for lang in i18n.LANGS:
+        for field, enum in vocabularies.items():
+            for member in enum:
+                word = i18n.code_label(field, member.value, lang)
+                assert "_" not in word, (lang, field, member.value, word)
+                if lang == "nb":
+                    assert word != member.value, (field, member.value)
