@@ -1,6 +1,7 @@
 """CQL2 filters (text and JSON) compiled to SQL over the registry's plot tables.
 
-Parsing uses pygeofilter; the AST is translated here into a ``WHERE`` fragment
+Parsing uses pygeofilter (CQL2 JSON) and :mod:`landreg.registry.cql2_text` (CQL2 text,
+with the standard's precedence: NOT over AND over OR); the AST is translated here into a ``WHERE`` fragment
 with parameters.  Spatial predicates use the R-tree for candidates and an exact
 shapely test (a SQL function registered on the connection) for the answer, so
 paging over filtered results stays exact.
@@ -19,6 +20,7 @@ from pyproj import CRS, Transformer
 from landreg.crs import STORAGE_CRS, parse_crs
 from landreg.errors import FilterError
 from landreg.registry.codec import BOOL_FIELDS, PLOT_COLUMNS, format_datetime
+from landreg.registry.cql2_text import parse_cql2_text
 
 #: Spatial predicates and the shapely function that decides them (geometry of the plot first).
 SPATIAL_OPS = {
@@ -101,11 +103,9 @@ def parse_filter(source: str | dict[str, Any], *, lang: str = "cql2-text") -> An
             return _checked_size(parse_json(doc))
         if lang != "cql2-text":
             raise FilterError(f"unknown filter-lang {lang!r}; expected 'cql2-text' or 'cql2-json'")
-        from pygeofilter.parsers.cql2_text import parse as parse_text
-
         _check_length(str(source))
         _check_text_nesting(str(source))
-        return _checked_size(parse_text(str(source)))
+        return _checked_size(parse_cql2_text(str(source)))
     except FilterError:
         raise
     except RecursionError as exc:
