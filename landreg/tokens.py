@@ -67,16 +67,41 @@ class Principal:
 
 
 def _ensure_table(conn: sqlite3.Connection) -> None:
+    """Create the token table, kept out of ``gpkg_contents`` so GIS clients do not list it as a layer."""
     conn.execute(
         f'CREATE TABLE IF NOT EXISTS "{TOKENS}" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
         "token_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, role TEXT NOT NULL, municipalities TEXT NOT NULL, "
         "secret_sha256 TEXT NOT NULL, created_at DATETIME NOT NULL, revoked_at DATETIME)"
     )
-    conn.execute(
-        "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, description) "
-        "VALUES (?, 'attributes', ?, 'API tokens (hashed)')",
-        (TOKENS, TOKENS),
-    )
+    conn.execute("DELETE FROM gpkg_contents WHERE table_name = ?", (TOKENS,))
+
+
+def unregister_token_table(conn: sqlite3.Connection) -> bool:
+    """Take the token table out of ``gpkg_contents`` where an earlier landreg registered it.
+
+    A table listed there is a layer for GIS clients (QGIS, ``ogrinfo``), which would show the
+    token names and hashes to anyone who opens the file. The table itself stays; GeoPackage
+    readers leave unlisted tables alone.
+
+    Parameters
+    ----------
+    conn : sqlite3.Connection
+        An open registry GeoPackage.
+
+    Returns
+    -------
+    bool
+        True when it was registered and is no longer; False when there was nothing to do or
+        the file is read-only (it is then fixed the next time it is opened writable).
+    """
+    if conn.execute("SELECT 1 FROM gpkg_contents WHERE table_name = ?", (TOKENS,)).fetchone() is None:
+        return False
+    try:
+        with write_transaction(conn):
+            conn.execute("DELETE FROM gpkg_contents WHERE table_name = ?", (TOKENS,))
+    except sqlite3.OperationalError:  # a read-only file: it stays as it is
+        return False
+    return True
 
 
 def _digest(secret: str) -> str:
