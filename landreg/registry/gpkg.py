@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,6 @@ from landreg.registry.codec import (
 from landreg.registry.decisions import DecisionWrites
 from landreg.registry.derived import DerivedStore
 from landreg.registry.entities import EntityStore
-from landreg.registry.history import history_values, next_base_version
 from landreg.registry.prices import PriceStore
 from landreg.registry.reads import COLS as _COLS
 from landreg.registry.reads import SELECT as _SELECT
@@ -51,7 +50,6 @@ from landreg.registry.tables import (
     PLOTS,
     VERSIONS,
     create_registry_tables,
-    upgrade_registry_tables,
 )
 from landreg.registry.writes import PlotWrites, added_fields, dumps_json, version_change
 from landreg.tokens import unregister_token_table
@@ -61,12 +59,6 @@ _INSERT_PLOT = f'INSERT INTO "{PLOTS}" (geom, {", ".join(_COLS)}) VALUES (?{", ?
 _INSERT_VERSION = (
     f'INSERT INTO "{VERSIONS}" (geom, {", ".join(_COLS + _HIST)}) VALUES (?{", ?" * (len(_COLS) + len(_HIST))})'
 )
-
-
-def _is_current(conn: sqlite3.Connection) -> bool:
-    """Whether the registry's tables are those of this landreg (else :func:`upgrade_registry_tables`)."""
-    names = {r[1] for r in conn.execute(f'PRAGMA table_info("{VERSIONS}")').fetchall()}
-    return "base_version" in names
 
 
 class GeoPackageRegistry(
@@ -98,7 +90,6 @@ class GeoPackageRegistry(
         overlap_tolerance_m2: float,
     ) -> None:
         self.path = Path(path)
-        self.label = str(self.path)
         self._conn = conn
         self._lock = threading.RLock()
         self.extent = extent
@@ -165,16 +156,6 @@ class GeoPackageRegistry(
         if not kind or kind[0] != "landreg-registry":
             conn.close()
             raise RegistryFormatError(f"{path} is a GeoPackage but not a landreg registry")
-        if not _is_current(conn):
-            try:
-                with write_transaction(conn):
-                    upgrade_registry_tables(conn)
-            except sqlite3.OperationalError as exc:
-                conn.close()
-                raise RegistryFormatError(
-                    f"{path} was written by an earlier landreg and needs a one-time upgrade, which failed ({exc}); "
-                    "open it once where the file is writable"
-                ) from exc
         unregister_token_table(conn)  # a registry from an earlier landreg listed its tokens as a layer
         return cls(path, conn=conn, extent=extent, overlap_tolerance_m2=overlap_tolerance_m2)
 
@@ -187,12 +168,6 @@ class GeoPackageRegistry(
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-    def read_row(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
-        """The first row of a read-only SQLite query on the registry file (``?`` placeholders), or None."""
-        with self._lock:
-            row = self._conn.execute(sql, tuple(params)).fetchone()
-        return None if row is None else tuple(row)
 
     # ------------------------------------------------------------------ helpers
     @contextmanager
@@ -241,7 +216,7 @@ class GeoPackageRegistry(
             self._conn.executemany(_INSERT_PLOT, plot_rows)
             # a new plot's first version: its own columns are the "after" state
             hist_rows = [
-                [*row, op.value, actor, now_text, None, dumps_json(added_fields(v)), None, None, note, None]
+                [*row, op.value, actor, now_text, None, dumps_json(added_fields(v)), None, None, note]
                 for row, v in zip(plot_rows, chunk, strict=True)
             ]
             self._conn.executemany(_INSERT_VERSION, hist_rows)
@@ -262,11 +237,6 @@ class GeoPackageRegistry(
         """Write ``new`` as the next version of ``plot`` (plots row + history row)."""
         new_vals, changed, before, after = version_change(plot, new, geom)
         blob = encode_geometries([geom], STORAGE_EPSG)[0]
-        previous_base = self._conn.execute(
-            f'SELECT base_version FROM "{VERSIONS}" WHERE plot_id = ? AND version = ?', (plot.plot_id, plot.version)
-        ).fetchone()
-        base = next_base_version(plot.version, previous_base[0] if previous_base else None)
-        kept = history_values(new_vals, base_version=base)
         sets = ", ".join(f'"{c}" = ?' for c in _COLS)
         cur = self._conn.execute(
             f'UPDATE "{PLOTS}" SET geom = ?, {sets} WHERE plot_id = ? AND version = ?',
@@ -281,8 +251,8 @@ class GeoPackageRegistry(
         self._conn.execute(
             _INSERT_VERSION,
             [
-                blob if base is None or "geometry" in changed else None,
-                *kept.values(),
+                blob,
+                *new_vals.values(),
                 op.value,
                 actor,
                 now_text,
@@ -291,6 +261,5 @@ class GeoPackageRegistry(
                 dumps_json(before),
                 dumps_json(after),
                 note,
-                base,
             ],
         )
