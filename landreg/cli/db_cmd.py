@@ -75,18 +75,18 @@ def copy_cmd(source: Path | str, target: Path | str) -> None:
     TARGET must not exist yet.  Everything is copied in one transaction and verified table by table
     (rows and checksums), or nothing is written.
     """
-    from landreg.registry import GeoPackageRegistry, open_registry
+    from landreg.registry import GeoPackageRegistry, PostGISRegistry
     from landreg.registry.postgis.copy import copy_gpkg_to_postgis, copy_postgis_to_gpkg
 
     if isinstance(source, Path) and isinstance(target, str):
-        with open_registry(source) as src, open_registry(target, create=True) as dst:
+        with GeoPackageRegistry.open(source) as src, PostGISRegistry.create(target) as dst:
             checks = copy_gpkg_to_postgis(src, dst)
             where = dst.label
     elif isinstance(source, str) and isinstance(target, Path):
         if target.exists():
             raise FileExistsError(f"{target} already exists; copy into a new file")
         try:
-            with open_registry(source) as src, GeoPackageRegistry.create(target) as dst:
+            with PostGISRegistry.open(source) as src, GeoPackageRegistry.create(target) as dst:
                 checks = copy_postgis_to_gpkg(src, dst)
         except BaseException:
             target.unlink(missing_ok=True)  # a failed copy leaves no half-made file

@@ -1,18 +1,28 @@
-"""Plot registries: the interface and the embedded GeoPackage backend."""
+"""Plot registries: the interface (small protocols by concern), the GeoPackage and the PostGIS backend."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from landreg.registry.base import PlotRegistry
+from landreg.registry.base import (
+    EnrichmentTables,
+    EntityTables,
+    PlotEditor,
+    PlotRegistry,
+    PlotStore,
+    PriceRecords,
+    Registry,
+    SqlReader,
+    TokenIssuer,
+)
 from landreg.registry.gpkg import GeoPackageRegistry
 from landreg.registry.postgis import PostGISRegistry, is_database_url
 from landreg.registry.query import PlotQuery
 from landreg.registry.summary import RegistrySummary, summarize_registry
 
 
-def open_registry(path: str | Path, *, create: bool = False, **options: Any) -> Any:
+def open_registry(path: str | Path, *, create: bool = False, **options: Any) -> Registry:
     """Open the registry at ``path``: a ``.gpkg`` file, or a ``postgresql://`` database URL.
 
     With ``create``, a missing file is created; a database schema is brought up to date by the
@@ -36,7 +46,9 @@ def open_registry(path: str | Path, *, create: bool = False, **options: Any) -> 
     return GeoPackageRegistry.open(path, **options)
 
 
-def open_registry_from_settings(target: str | Path, *, create: bool = False, settings: Any = None) -> Any:
+def open_registry_from_settings(
+    target: str | Path, *, create: bool = False, settings: LandregSettings | None = None
+) -> Registry:
     """Open ``target`` (a ``.gpkg`` or a ``postgresql://`` URL) with the core settings' options.
 
     The one way the command line and the service open a registry: the busy timeout, journal mode
@@ -53,7 +65,8 @@ def open_registry_from_settings(target: str | Path, *, create: bool = False, set
 
     Returns
     -------
-    GeoPackageRegistry or PostGISRegistry
+    Registry
+        A :class:`GeoPackageRegistry` or a :class:`PostGISRegistry`.
     """
     from landreg.settings import LandregSettings
 
@@ -67,12 +80,30 @@ def open_registry_from_settings(target: str | Path, *, create: bool = False, set
     )
 
 
+if TYPE_CHECKING:  # mypy checks that both backends implement every protocol of the registry interface
+    from landreg.settings import LandregSettings
+
+    def _geopackage_is_a_registry(registry: GeoPackageRegistry) -> Registry:
+        return registry
+
+    def _postgis_is_a_registry(registry: PostGISRegistry) -> Registry:
+        return registry
+
+
 __all__ = [
+    "EnrichmentTables",
+    "EntityTables",
     "GeoPackageRegistry",
+    "PlotEditor",
     "PlotQuery",
     "PlotRegistry",
+    "PlotStore",
     "PostGISRegistry",
+    "PriceRecords",
+    "Registry",
     "RegistrySummary",
+    "SqlReader",
+    "TokenIssuer",
     "open_registry",
     "open_registry_from_settings",
     "summarize_registry",

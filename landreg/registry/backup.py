@@ -128,7 +128,7 @@ def backup_registry(source: str | Path, output: str | Path, *, settings: Any = N
         When the copy cannot be made or fails its integrity check; no file is left behind.
     """
     from landreg.registry import open_registry_from_settings
-    from landreg.registry.postgis import is_database_url
+    from landreg.registry.postgis import PostGISRegistry
 
     output = Path(output)
     for path in (output, manifest_path(output)):
@@ -138,7 +138,7 @@ def backup_registry(source: str | Path, output: str | Path, *, settings: Any = N
     tmp = output.with_name(output.name + ".partial")
     try:
         with open_registry_from_settings(source, settings=settings) as registry:
-            if is_database_url(source):
+            if isinstance(registry, PostGISRegistry):
                 from landreg.registry.backup_postgis import dump_postgis
 
                 started, tables = dump_postgis(registry, tmp)
@@ -146,7 +146,7 @@ def backup_registry(source: str | Path, output: str | Path, *, settings: Any = N
             else:
                 started, tables = _copy_gpkg(registry, tmp)
                 schema = None
-            label = registry.label if schema else str(registry.path)
+            label = registry.label
         manifest = BackupManifest(
             backend="postgis" if schema else "geopackage",
             source=label,

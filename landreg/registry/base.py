@@ -1,11 +1,17 @@
-"""The registry interface that every storage backend implements."""
+"""The registry interface that every storage backend implements, as small protocols by concern.
+
+A caller asks for the narrowest protocol it needs (:class:`PlotStore` to read plots,
+:class:`PlotEditor` to change them, :class:`TokenIssuer` to check a bearer token, ...);
+:class:`Registry` combines them all.  :class:`~landreg.registry.gpkg.GeoPackageRegistry` and
+:class:`~landreg.registry.postgis.PostGISRegistry` implement every one of them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 import geopandas as gpd
 import pandas as pd
@@ -14,20 +20,53 @@ from landreg.model.entities import Decision
 from landreg.model.plot import Plot, PriceObservation
 from landreg.registry.decisions import DecisionResult
 from landreg.registry.query import PlotQuery
+from landreg.registry.reads import RecordPage
+from landreg.tokens import Principal, Role
 
 
 @runtime_checkable
-class PlotRegistry(Protocol):
-    """What the core needs of a plot registry (GeoPackage or PostGIS).
+class PlotStore(Protocol):
+    """Reading plots: by id or code, live or ``as_of`` a past time, queried whole or a page at a time, with history.
 
-    Geometry in and out is EPSG:25832 unless a ``crs`` is given on input.
-    Every write is atomic and recorded in history with its actor.
+    Geometry out is EPSG:25832.
     """
 
+    #: ``"geopackage"`` or ``"postgis"``.
     backend: str
+    #: Where the registry is, for messages: the file, or the database and schema (never a password).
+    label: str
 
-    def close(self) -> None:
-        """Close the registry; it cannot be used afterwards."""
+    def get_plot(self, plot_id: str, *, as_of: dt.datetime | None = None) -> Plot:
+        """One plot by id, live or as it was at ``as_of``; raises PlotNotFoundError when there is none."""
+
+    def get_plot_by_code(self, code: str) -> Plot:
+        """The live plot with this code; raises PlotNotFoundError when there is none."""
+
+    def query_plots(self, query: PlotQuery | None = None, **criteria: Any) -> gpd.GeoDataFrame:
+        """Plots matching a query (or the same criteria as keywords), EPSG:25832."""
+
+    def count_plots(self, query: PlotQuery | None = None, **criteria: Any) -> int:
+        """Number of plots matching a query (or the same criteria as keywords)."""
+
+    def query_page(self, query: PlotQuery) -> tuple[gpd.GeoDataFrame, int]:
+        """One page of plots (``query.limit``/``offset`` or ``after_fid``) and the number of all matches."""
+
+    def query_records(self, query: PlotQuery) -> RecordPage:
+        """One page of plots as plain records with their geometries, the number of all matches and the next key."""
+
+    def plot_history(self, plot_id: str) -> gpd.GeoDataFrame:
+        """Every version of a plot, oldest first, with who changed it and when."""
+
+    def plots_extent(self) -> tuple[float, float, float, float] | None:
+        """Bounds (minx, miny, maxx, maxy) of the live plots in EPSG:25832, or None when there are none."""
+
+
+@runtime_checkable
+class PlotEditor(Protocol):
+    """Changing plots: every write is atomic and recorded in history with its actor.
+
+    Geometry in is EPSG:25832 unless a ``crs`` is given.
+    """
 
     def transaction(self) -> AbstractContextManager[Any]:
         """Several writes as one: inside ``with registry.transaction():`` all are stored, or none."""
@@ -88,31 +127,41 @@ class PlotRegistry(Protocol):
     ) -> Plot:
         """Merge adjacent live plots into one new plot; the merged plots end."""
 
-    def get_plot(self, plot_id: str, *, as_of: dt.datetime | None = None) -> Plot:
-        """One plot by id, live or as it was at ``as_of``; raises PlotNotFoundError when there is none."""
 
-    def get_plot_by_code(self, code: str) -> Plot:
-        """The live plot with this code; raises PlotNotFoundError when there is none."""
+@runtime_checkable
+class EnrichmentTables(Protocol):
+    """The derived attributes of plots (road access, terrain, hazards), one row per plot."""
 
-    def query_plots(self, query: PlotQuery | None = None, **criteria: Any) -> gpd.GeoDataFrame:
-        """Plots matching a query (or the same criteria as keywords), EPSG:25832."""
+    def save_enrichment(self, frame: pd.DataFrame, *, computed_at: dt.datetime | None = None) -> int:
+        """Insert or replace the derived attributes of the plots in ``frame``; returns the rows written."""
 
-    def count_plots(self, query: PlotQuery | None = None, **criteria: Any) -> int:
-        """Number of plots matching a query (or the same criteria as keywords)."""
+    def load_enrichment(self, plot_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """The derived attributes of the given plots (of every plot when None)."""
 
-    def plot_history(self, plot_id: str) -> gpd.GeoDataFrame:
-        """Every version of a plot, oldest first, with who changed it and when."""
+    def delete_enrichment(self, plot_ids: Sequence[str]) -> int:
+        """Drop the derived attributes of these plots; returns how many rows went."""
 
-    def plots_extent(self) -> tuple[float, float, float, float] | None:
-        """Bounds (minx, miny, maxx, maxy) of the live plots in EPSG:25832, or None when there are none."""
 
-    def add_price_observations(
-        self, plot_id: str, observations: Sequence[PriceObservation | Mapping[str, Any]], *, actor: str
-    ) -> int:
-        """Record price observations for a plot; returns how many were stored."""
+@runtime_checkable
+class TokenIssuer(Protocol):
+    """API tokens kept (hashed) in the registry, and the caller behind a bearer token."""
 
-    def price_history(self, plot_id: str | None = None) -> pd.DataFrame:
-        """Price observations of one plot, or of every plot when ``plot_id`` is None."""
+    def create_token(self, *, name: str, role: Role | str, municipalities: list[str] | None = None) -> str:
+        """Create a token; returns it in clear text, once."""
+
+    def authenticate(self, token: str | None) -> Principal:
+        """The principal behind a bearer token; raises AuthenticationError."""
+
+    def revoke_token(self, token_id: str) -> bool:
+        """Revoke a token by its id; False when there was none."""
+
+    def list_tokens(self) -> list[dict[str, object]]:
+        """The tokens, without their secrets."""
+
+
+@runtime_checkable
+class EntityTables(Protocol):
+    """The registry's other entities: business areas, decisions (and their outcomes), road projects."""
 
     def save_business_areas(self, frame: gpd.GeoDataFrame) -> int:
         """Replace the business areas with ``frame``; returns how many were stored."""
@@ -125,6 +174,17 @@ class PlotRegistry(Protocol):
 
     def load_decisions(self) -> list[Decision]:
         """Every decision in the registry."""
+
+    def get_decision(self, decision_id: str) -> Decision:
+        """One decision by id; raises EntityNotFoundError when unknown."""
+
+    def record_decision(
+        self, decision_id: str, *, outcome: str, decided_on: dt.date, actor: str, note: str | None = None
+    ) -> DecisionResult:
+        """Apply a decision's outcome to the registry (or reopen it with ``outcome="pending"``)."""
+
+    def decision_log(self, decision_id: str | None = None) -> list[dict[str, Any]]:
+        """Decisions taken, oldest first (optionally for one decision)."""
 
     def save_road_projects(self, frame: gpd.GeoDataFrame) -> int:
         """Replace the road projects with ``frame``; returns how many were stored."""
@@ -146,13 +206,46 @@ class PlotRegistry(Protocol):
     def end_road_project(self, project_id: str) -> gpd.GeoDataFrame:
         """End a road project: status ``cancelled`` (kept, left out of scenarios)."""
 
-    def get_decision(self, decision_id: str) -> Decision:
-        """One decision by id; raises EntityNotFoundError when unknown."""
 
-    def record_decision(
-        self, decision_id: str, *, outcome: str, decided_on: dt.date, actor: str, note: str | None = None
-    ) -> DecisionResult:
-        """Apply a decision's outcome to the registry (or reopen it with ``outcome="pending"``)."""
+@runtime_checkable
+class PriceRecords(Protocol):
+    """Dated price observations (asking and transaction) of plots."""
 
-    def decision_log(self, decision_id: str | None = None) -> list[dict[str, Any]]:
-        """Decisions taken, oldest first (optionally for one decision)."""
+    def add_price_observations(
+        self, plot_id: str, observations: Sequence[PriceObservation | Mapping[str, Any]], *, actor: str
+    ) -> int:
+        """Record price observations for a plot; returns how many were stored."""
+
+    def add_price_table(self, table: pd.DataFrame, *, actor: str) -> int:
+        """Append many price observations at once (``PriceObservation`` columns and ``plot_id``); returns how many."""
+
+    def price_history(self, plot_id: str | None = None) -> pd.DataFrame:
+        """Price observations of one plot, or of every plot when ``plot_id`` is None."""
+
+
+@runtime_checkable
+class SqlReader(Protocol):
+    """One read-only SQL query in the registry's own database, for code that works per backend (e.g. tiles)."""
+
+    backend: str
+
+    def read_row(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """The first row of ``sql`` (in the backend's dialect and placeholders), or None when it has none."""
+
+
+@runtime_checkable
+class Registry(PlotStore, PlotEditor, EnrichmentTables, TokenIssuer, EntityTables, PriceRecords, SqlReader, Protocol):
+    """Everything a registry offers, for callers that need it all (the command line, the service)."""
+
+    def close(self) -> None:
+        """Close the registry; it cannot be used afterwards."""
+
+    def __enter__(self) -> Self:
+        """The registry itself, for a ``with`` block that closes it."""
+
+    def __exit__(self, *exc: object) -> None:
+        """Close the registry."""
+
+
+#: The former name of :class:`Registry`.
+PlotRegistry = Registry

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -90,6 +90,7 @@ class GeoPackageRegistry(
         overlap_tolerance_m2: float,
     ) -> None:
         self.path = Path(path)
+        self.label = str(self.path)
         self._conn = conn
         self._lock = threading.RLock()
         self.extent = extent
@@ -168,6 +169,12 @@ class GeoPackageRegistry(
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def read_row(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """The first row of a read-only SQLite query on the registry file (``?`` placeholders), or None."""
+        with self._lock:
+            row = self._conn.execute(sql, tuple(params)).fetchone()
+        return None if row is None else tuple(row)
 
     # ------------------------------------------------------------------ helpers
     @contextmanager

@@ -7,8 +7,9 @@ GeoPackage.  A :class:`TileCache` keeps encoded tiles until the registry changes
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Protocol
 
+from landreg.registry.base import SqlReader
 from landreg.tiles.cache import TileCache, registry_change_key
 from landreg.tiles.grid import (
     TILE_EXTENT,
@@ -18,10 +19,23 @@ from landreg.tiles.grid import (
     tile_address,
     tile_matrix_set_document,
 )
-from landreg.tiles.layers import TILE_LAYERS, TileLayer, encode_layer_tile, read_layer_frame, tile_layer
+from landreg.tiles.layers import (
+    TILE_LAYERS,
+    LayerSource,
+    TileLayer,
+    encode_layer_tile,
+    read_layer_frame,
+    tile_layer,
+)
 
 
-def render_tile(registry: Any, collection_id: str, *, z: int, x: int, y: int, cache: TileCache | None = None) -> bytes:
+class TileSource(LayerSource, SqlReader, Protocol):
+    """What tiles are rendered from: a registry's plots and business areas, and its database (PostGIS encodes)."""
+
+
+def render_tile(
+    registry: TileSource, collection_id: str, *, z: int, x: int, y: int, cache: TileCache | None = None
+) -> bytes:
     """One vector tile of a collection as it is in the registry now.
 
     Parameters
@@ -59,10 +73,8 @@ def render_tile(registry: Any, collection_id: str, *, z: int, x: int, y: int, ca
     return encoded
 
 
-def _encode(registry: Any, layer: TileLayer, tile: TileAddress) -> bytes:
-    from landreg.registry.gpkg import GeoPackageRegistry
-
-    if isinstance(registry, GeoPackageRegistry):
+def _encode(registry: TileSource, layer: TileLayer, tile: TileAddress) -> bytes:
+    if registry.backend == "geopackage":
         return encode_layer_tile(read_layer_frame(registry, layer=layer, tile=tile), layer=layer, tile=tile)
     from landreg.tiles.postgis import encode_layer_tile_postgis
 
@@ -76,6 +88,7 @@ __all__ = [
     "TileAddress",
     "TileCache",
     "TileLayer",
+    "TileSource",
     "check_tile_matrix_set",
     "registry_change_key",
     "render_tile",

@@ -7,33 +7,31 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
+from landreg.registry.base import SqlReader
+
 #: Default budget of a :class:`TileCache`, in bytes of encoded tiles.
 DEFAULT_CACHE_BYTES = 64 * 1024 * 1024
 
 
-def registry_change_key(registry: Any) -> tuple[Any, ...]:
+def registry_change_key(registry: SqlReader) -> tuple[Any, ...]:
     """A value that changes whenever plots or business areas change, by any writer or process.
 
     Every plot write adds a history row (whose id only grows), and replacing the business areas
     changes their ids, count or change time, so one cheap query tells whether tiles are stale.
     """
-    from landreg.registry.gpkg import GeoPackageRegistry
-
-    if isinstance(registry, GeoPackageRegistry):
+    if registry.backend == "geopackage":
         sql = (
             "SELECT (SELECT max(fid) FROM plot_versions), "
             "(SELECT last_change FROM gpkg_contents WHERE table_name = 'plots'), "
             "(SELECT last_change FROM gpkg_contents WHERE table_name = 'business_areas'), "
             "(SELECT max(fid) FROM business_areas), (SELECT count(*) FROM business_areas)"
         )
-        with registry._lock:
-            return tuple(registry._conn.execute(sql).fetchone())
-    sql = (
-        "SELECT (SELECT max(fid) FROM plot_versions), (SELECT max(fid) FROM business_areas), "
-        "(SELECT count(*) FROM business_areas)"
-    )
-    with registry._connection() as conn:
-        return tuple(conn.execute(sql).fetchone())
+    else:
+        sql = (
+            "SELECT (SELECT max(fid) FROM plot_versions), (SELECT max(fid) FROM business_areas), "
+            "(SELECT count(*) FROM business_areas)"
+        )
+    return registry.read_row(sql) or ()
 
 
 class TileCache:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 import shapely
 
 from landreg.errors import EntityNotFoundError
+from landreg.registry.base import EntityTables, PlotStore
 from landreg.tiles.grid import MIN_FEATURE_AREA_UNITS2, TILE_BUFFER, TILE_EXTENT, TileAddress, query_box_25832, to_3857
 
 PLOT_PROPERTIES: tuple[str, ...] = (
@@ -77,7 +78,11 @@ def tile_layer(collection_id: str) -> TileLayer:
         ) from None
 
 
-def read_layer_frame(registry: Any, *, layer: TileLayer, tile: TileAddress) -> Any:
+class LayerSource(PlotStore, EntityTables, Protocol):
+    """What the tile layers are read from: the plots and the business areas of a registry."""
+
+
+def read_layer_frame(registry: LayerSource, *, layer: TileLayer, tile: TileAddress) -> Any:
     """The layer's current features that may reach into ``tile`` (EPSG:25832), read through the spatial index."""
     from landreg.registry import PlotQuery
 

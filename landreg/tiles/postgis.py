@@ -7,8 +7,7 @@ the GiST index with the tile's EPSG:25832 query box.
 
 from __future__ import annotations
 
-from typing import Any
-
+from landreg.registry.base import SqlReader
 from landreg.tiles.grid import MIN_FEATURE_AREA_UNITS2, TILE_BUFFER, TILE_EXTENT, TileAddress, query_box_25832
 from landreg.tiles.layers import TileLayer
 
@@ -38,7 +37,7 @@ def _select_list(layer: TileLayer) -> str:
     return ", ".join(names) + ", " + derived
 
 
-def encode_layer_tile_postgis(registry: Any, *, layer: TileLayer, tile: TileAddress) -> bytes:
+def encode_layer_tile_postgis(registry: SqlReader, *, layer: TileLayer, tile: TileAddress) -> bytes:
     """Encode one layer's tile in the database of a PostGIS registry.
 
     Returns
@@ -63,6 +62,5 @@ def encode_layer_tile_postgis(registry: Any, *, layer: TileLayer, tile: TileAddr
     if layer.id == "plots":
         sql = sql.replace(" AND valid_to IS NULL", " AND valid_to IS NULL AND area_m2 >= %s")
         params.append(tile.min_stored_area_m2)
-    with registry._connection() as conn:  # the registry's pooled connection (search_path = its schema)
-        row = conn.execute(sql, params).fetchone()
+    row = registry.read_row(sql, params)  # in the registry's schema
     return bytes(row[0]) if row and row[0] is not None else b""

@@ -227,6 +227,12 @@ class PostGISRegistry(
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def read_row(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        """The first row of a read-only SQL query in the registry's schema (``%s`` placeholders), or None."""
+        with self._connection() as conn:
+            row = conn.execute(sql, list(params)).fetchone()
+        return None if row is None else tuple(row)
+
     # ------------------------------------------------------------------ transactions
     @contextmanager
     def _connection(self) -> Iterator[Any]:
