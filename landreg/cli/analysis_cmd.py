@@ -12,7 +12,15 @@ from typing import Any
 import click
 import pandas as pd
 
-from landreg.cli.common import handle_errors, open_from_cli, output_option, registry_option
+from landreg.cli.common import (
+    handle_errors,
+    open_from_cli,
+    output_option,
+    progress_bar,
+    progress_option,
+    registry_option,
+)
+from landreg.cli.engine_opt import engine_options
 from landreg.cli.profiles_opt import profiles_option, resolve_profile
 from landreg.settings import LandregSettings
 
@@ -80,6 +88,8 @@ def _enriched(registry_path: Path | None) -> tuple[Any, Any, Any]:
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--top", type=click.IntRange(min=1), default=20, show_default=True)
 @_OUTPUT
+@engine_options
+@progress_option
 @handle_errors
 def score_cmd(
     registry_path: Path | None,
@@ -91,19 +101,35 @@ def score_cmd(
     seed: int,
     top: int,
     output: Path | None,
+    engine: str,
+    scheduler: str | None,
+    n_workers: int,
 ) -> None:
-    """Attractiveness scores 0–100 with contributions, ranks and percentiles."""
+    """Attractiveness scores 0–100 with contributions, ranks and percentiles.
+
+    With --engine dask the plots are scored in spatial partitions on a dask cluster and ranked
+    over all of them; the scores are the same.
+    """
     from landreg.analysis import score_registry
+    from landreg.engine import open_engine
     from landreg.scoring import parse_weights, rank_stability
 
-    with open_from_cli(registry_path) as reg:
-        result = score_registry(
-            reg,
-            profile=resolve_profile(profile, profiles_file),
-            weights=parse_weights(weights),
-            statuses=None if status == "all" else status.split(","),
-        )
-        notice = _notice(reg)
+    options: dict[str, Any] = {
+        "profile": resolve_profile(profile, profiles_file),
+        "weights": parse_weights(weights),
+        "statuses": None if status == "all" else status.split(","),
+    }
+    with open_engine(engine, scheduler=scheduler, n_workers=n_workers) as runner, open_from_cli(registry_path) as reg:
+        with progress_bar(None, "score", unit="steps") as bar:
+            if runner is None:
+                result = score_registry(reg, **options)
+            else:
+                from landreg.engine.score import score_registry_distributed
+
+                result = score_registry_distributed(reg, engine=runner, **options)
+            bar.update(1)
+            notice = _notice(reg)
+            bar.update(1)
     plots = result.frame
     rec = result.profile.record()
     click.echo(

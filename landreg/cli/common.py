@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import sys
 from collections.abc import Callable, Iterator
@@ -192,8 +193,49 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def progress_bar(total: int, desc: str) -> Any:
-    """A tqdm progress bar on stderr (silent when stderr is not a terminal and total is small)."""
+#: ``--progress`` (True) or ``--quiet`` (False) of the running command; None: bars when stderr is a terminal.
+_SHOW_PROGRESS: contextvars.ContextVar[bool | None] = contextvars.ContextVar("landreg_show_progress", default=None)
+
+
+def progress_option(func: F) -> F:
+    """``--progress/--quiet``: progress bars on stderr (by default only when stderr is a terminal).
+
+    The choice holds while the command runs; :func:`progress_bar` reads it.  Bars never go to
+    stdout, so what a command prints there stays the same with or without them.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, show_progress: bool | None = None, **kwargs: Any) -> Any:
+        token = _SHOW_PROGRESS.set(show_progress)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            _SHOW_PROGRESS.reset(token)
+
+    option = click.option(
+        "--progress/--quiet",
+        "show_progress",
+        default=None,
+        help="Show progress on stderr even when it is not a terminal (--progress) or never (--quiet); "
+        "default: when stderr is a terminal.",
+    )
+    return cast("F", option(wrapper))
+
+
+def progress_bar(total: int | None, desc: str, *, unit: str = "plots") -> Any:
+    """A tqdm progress bar on stderr: shown when stderr is a terminal, or as ``--progress``/``--quiet`` say.
+
+    Parameters
+    ----------
+    total : int or None
+        Units of work (None: unknown, the bar counts up).
+    desc : str
+        What is being done (``"enrich"``, ``"export"``).
+    unit : str
+        What is counted.
+    """
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit="plots", file=sys.stderr, disable=total < 1000 and not sys.stderr.isatty())
+    chosen = _SHOW_PROGRESS.get()
+    shown = sys.stderr.isatty() if chosen is None else chosen
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, disable=not shown, mininterval=0.5)

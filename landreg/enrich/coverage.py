@@ -81,6 +81,24 @@ def _crossings(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return edge, (k - a[edge]) / (b[edge] - a[edge])
 
 
+def _right_of(left: np.ndarray, *, cell_width: np.ndarray) -> np.ndarray:
+    """Per cell, the sum of ``left`` over the cells right of it in its own window row.
+
+    ``left`` holds the windows' cells row by row (``cell_width``: the width of each cell's
+    window).  Each row is summed on its own, from its right end, so a polygon's coverage is
+    the same to the last bit whichever other polygons share the batch.
+    """
+    out = np.zeros(len(left))
+    for w in np.unique(cell_width):
+        cells = np.flatnonzero(cell_width == w)
+        rows = left[cells].reshape(-1, int(w))
+        inclusive = np.cumsum(rows[:, ::-1], axis=1)[:, ::-1]  # sum of the cell and those right of it
+        right = np.zeros_like(rows)
+        right[:, :-1] = inclusive[:, 1:]
+        out[cells] = right.ravel()
+    return out
+
+
 def cell_coverage(geometries: np.ndarray, transform: Affine, *, windows: np.ndarray | None = None) -> CellCoverage:
     """Exact covered fraction of every cell each polygon touches.
 
@@ -142,10 +160,8 @@ def cell_coverage(geometries: np.ndarray, transform: Affine, *, windows: np.ndar
     cell_owner = np.repeat(np.arange(len(geoms)), n_cells)
     local = np.arange(total) - offset[cell_owner]
     cell_row, cell_col = np.divmod(local, np.maximum(width[cell_owner], 1))
-    rev = np.concatenate([np.cumsum(left[::-1])[::-1], [0.0]])  # rev[i] = sum(left[i:])
-    row_end = offset[cell_owner] + (cell_row + 1) * width[cell_owner]
     # image rows grow downwards, so an anticlockwise ring in the map is clockwise here: flip the sign
-    area = -(direct + rev[np.arange(total) + 1] - rev[row_end])
+    area = -(direct + _right_of(left, cell_width=width[cell_owner]))
     hit = area > 1e-12
     return CellCoverage(
         polygon=cell_owner[hit],

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -191,6 +191,7 @@ def enrich_registry(
     force: bool = False,
     params: EnrichParams | None = None,
     layer_ids: EnrichLayerIds | None = None,
+    engine: Any = None,
 ) -> EnrichReport:
     """Compute and store the derived attributes of every live plot that needs it.
 
@@ -208,6 +209,10 @@ def enrich_registry(
         Enrichment parameters (default values when None); part of each row's fingerprint.
     layer_ids : EnrichLayerIds, optional
         Manifest ids of the roads, destinations, DEM and hazard layers (default ids when None).
+    engine : DaskEngine, optional
+        Run the plots in spatial partitions on a ``dask.distributed`` cluster
+        (:func:`landreg.engine.open_engine`); the road graph is built here once and sent to every
+        worker.  None runs in this process.  The stored attributes are the same either way.
 
     Returns
     -------
@@ -251,9 +256,7 @@ def enrich_registry(
             report.network = enricher.network.summary.to_text()
             report.network_summary = enricher.network.summary
         counts: dict[str, dict[str, int]] = {}
-        for start in range(0, len(work), _CHUNK):
-            chunk = work.iloc[start : start + _CHUNK]
-            derived = enricher.run(chunk)
+        for chunk, derived in _derived_chunks(work, enricher=enricher, engine=engine):
             frame = pd.concat(
                 [
                     pd.DataFrame(
@@ -274,6 +277,20 @@ def enrich_registry(
                 progress(len(chunk))
         report.status_counts = counts
     return report
+
+
+def _derived_chunks(
+    work: gpd.GeoDataFrame, *, enricher: _Enricher, engine: Any
+) -> Iterator[tuple[gpd.GeoDataFrame, pd.DataFrame]]:
+    """Chunks of ``work`` and their derived attributes: in this process, or in spatial partitions on ``engine``."""
+    if engine is not None:
+        from landreg.engine.enrich import enrich_partitions
+
+        yield from enrich_partitions(work, enricher=enricher, engine=engine)
+        return
+    for start in range(0, len(work), _CHUNK):
+        chunk = work.iloc[start : start + _CHUNK]
+        yield chunk, enricher.run(chunk)
 
 
 def enriched_plots(registry: Any, *, columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:

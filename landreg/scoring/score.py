@@ -165,6 +165,21 @@ def rank_scores(score: pd.Series, *, groups: pd.Series | None = None) -> tuple[p
     return rank, pct
 
 
+def assign_ranks(frame: pd.DataFrame) -> None:
+    """Set ``rank``, ``percentile`` and (by ``municipality_no``) ``municipality_rank`` / ``_percentile`` of ``score``.
+
+    Ranks are over the rows of ``frame``: scores computed in parts (e.g. on a distributed
+    engine) are ranked once, after the parts are joined.
+    """
+    frame["rank"], frame["percentile"] = rank_scores(frame["score"])
+    if "municipality_no" in frame.columns:
+        frame["municipality_rank"], frame["municipality_percentile"] = rank_scores(
+            frame["score"], groups=frame["municipality_no"]
+        )
+    else:
+        frame["municipality_rank"], frame["municipality_percentile"] = np.nan, np.nan
+
+
 def effective_weights(profile: ScoringProfile, *, not_applicable: Mapping[str, str] | None = None) -> dict[str, float]:
     """The profile's active weights with the not applicable criteria at 0, the others scaled to sum 1.
 
@@ -239,13 +254,7 @@ def score_plots(
     patterns, inverse = np.unique(codes, return_inverse=True)
     named = [tuple(names[j] for j in range(len(names)) if (int(code) >> j) & 1) for code in patterns]
     out["missing_criteria"] = [named[k] for k in inverse.ravel()]  # shared immutable tuples
-    out["rank"], out["percentile"] = rank_scores(out["score"])
-    if "municipality_no" in out.columns:
-        out["municipality_rank"], out["municipality_percentile"] = rank_scores(
-            out["score"], groups=out["municipality_no"]
-        )
-    else:
-        out["municipality_rank"], out["municipality_percentile"] = np.nan, np.nan
+    assign_ranks(out)
     out["profile"], out["profile_version"], out["profile_fingerprint"] = prof.name, prof.version, prof.fingerprint()
     for j, c in enumerate(names):
         out[f"value_{c}"] = values[:, j]

@@ -1,0 +1,172 @@
+"""The batch engine: where enrichment and scoring run (this process, or a ``dask.distributed`` cluster).
+
+:class:`DaskEngine` hands spatial partitions of the plots to the workers of a cluster — a
+``LocalCluster`` of worker processes on this machine by default, or any running scheduler
+(``tcp://host:8786``) whose workers can import landreg and read the same layers path.  What
+every partition needs (the road graph and the travel times to every target, the firm points)
+is sent to each worker once (``scatter(..., broadcast=True)``), not once per partition.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from landreg.errors import LandregError
+
+#: Engines the batch commands accept (``--engine``).
+ENGINES = ("local", "dask")
+#: Workers of the ``LocalCluster`` started when no scheduler address is given.
+DEFAULT_LOCAL_WORKERS = 2
+#: Largest partition handed to one task (plots).
+MAX_PARTITION_PLOTS = 10_000
+#: Smallest partition worth a task of its own (plots), unless there are fewer plots.
+MIN_PARTITION_PLOTS = 500
+
+
+class EngineUnavailableError(LandregError, ConnectionError):
+    """The distributed engine cannot be used: dask is missing or the scheduler cannot be reached."""
+
+
+class DaskEngine:
+    """Run functions over partitions on a ``dask.distributed`` client.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        An open client (see :func:`open_engine`).
+    partition_plots : int, optional
+        Plots per partition; by default about four partitions per worker, between
+        :data:`MIN_PARTITION_PLOTS` and :data:`MAX_PARTITION_PLOTS`.
+    """
+
+    def __init__(self, client: Any, *, partition_plots: int | None = None) -> None:
+        self.client = client
+        self.partition_plots = partition_plots
+
+    @property
+    def n_workers(self) -> int:
+        """Workers the scheduler knows of now (at least 1)."""
+        return max(1, len(self.client.scheduler_info().get("workers", {})))
+
+    def partition_size(self, n_plots: int) -> int:
+        """Plots per partition for ``n_plots``: as chosen, else about four tasks per worker within the bounds."""
+        if self.partition_plots is not None:
+            return max(1, int(self.partition_plots))
+        target = -(-n_plots // (4 * self.n_workers))
+        return max(1, min(MAX_PARTITION_PLOTS, max(MIN_PARTITION_PLOTS, target)))
+
+    def map_partitions(
+        self, func: Callable[..., Any], parts: Sequence[Any], *, shared: Sequence[Any] = ()
+    ) -> Iterator[tuple[int, Any]]:
+        """``func(part, *shared)`` for every part on the workers, yielded as ``(part number, result)`` as they finish.
+
+        Parameters
+        ----------
+        func : callable
+            A module-level function (it is pickled to the workers).
+        parts : sequence
+            The partitions (each sent to one task).
+        shared : sequence
+            Objects every task needs; each is sent to every worker once.
+
+        Yields
+        ------
+        tuple
+            The number of the part in ``parts`` and ``func``'s result, in the order they finish.
+        """
+        from distributed import as_completed
+
+        scattered = [self.client.scatter(obj, broadcast=True, hash=False) for obj in shared]
+        futures = {}
+        for i, part in enumerate(parts):
+            future = self.client.submit(func, part, *scattered, pure=False)
+            futures[future] = i
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+            del future
+
+
+@contextlib.contextmanager
+def open_engine(
+    engine: str = "local",
+    *,
+    scheduler: str | None = None,
+    n_workers: int = DEFAULT_LOCAL_WORKERS,
+    partition_plots: int | None = None,
+) -> Iterator[DaskEngine | None]:
+    """The engine named on the command line, for a ``with`` block (None for ``local``: run in this process).
+
+    Parameters
+    ----------
+    engine : {"local", "dask"}
+        ``local`` runs in this process; ``dask`` on a cluster.
+    scheduler : str, optional
+        Address of a running dask scheduler (``tcp://host:8786``); without it a ``LocalCluster``
+        of ``n_workers`` worker processes is started for the block and stopped after it.
+    n_workers : int
+        Workers of that ``LocalCluster``.
+    partition_plots : int, optional
+        Plots per partition (see :class:`DaskEngine`).
+
+    Yields
+    ------
+    DaskEngine or None
+
+    Raises
+    ------
+    EngineUnavailableError
+        When the engine is unknown, dask is not installed or the scheduler cannot be reached.
+    """
+    if engine not in ENGINES:
+        raise EngineUnavailableError(f"unknown engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    if engine == "local":
+        if scheduler is not None:
+            raise EngineUnavailableError("--scheduler needs --engine dask (the local engine runs in this process)")
+        yield None
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - a declared dependency
+        raise EngineUnavailableError(
+            "the dask engine needs dask.distributed: pip install 'dask[distributed]'"
+        ) from None
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_quiet_dask_logs())
+        if scheduler is None:
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=n_workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=":0",  # a free port: never "8787 in use" beside another cluster
+                    worker_dashboard_address=None,
+                    silence_logs=logging.WARNING,
+                )
+            )
+            client = stack.enter_context(Client(cluster))
+        else:
+            try:
+                client = stack.enter_context(Client(scheduler, timeout=5))
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise EngineUnavailableError(
+                    f"cannot reach the dask scheduler at {scheduler!r} ({exc}); start one with `dask scheduler` "
+                    "and workers with `dask worker <address>`, or leave out --scheduler to run on this machine"
+                ) from None
+        yield DaskEngine(client, partition_plots=partition_plots)
+
+
+@contextlib.contextmanager
+def _quiet_dask_logs() -> Iterator[None]:
+    """Keep dask's informational log lines off the terminal (warnings and errors still show)."""
+    loggers = [logging.getLogger(name) for name in ("distributed", "dask")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(max(lg.level, logging.WARNING))
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)

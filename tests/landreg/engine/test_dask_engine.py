@@ -1,0 +1,90 @@
+"""Enrichment and scoring on a dask LocalCluster of 2 worker processes equal the single-process run."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+from geopandas.testing import assert_geodataframe_equal
+
+from landreg.analysis import score_registry
+from landreg.cli import main as cli
+from landreg.engine import open_engine
+from landreg.engine.score import score_registry_distributed
+from landreg.enrich import enrich_registry
+from landreg.registry import open_registry
+
+LAYERS = Path(__file__).resolve().parents[3] / "layers"
+pytestmark = pytest.mark.slow  # two local clusters of worker processes: about 30 s on a quiet machine
+
+
+@pytest.fixture(scope="module")
+def engine():
+    """A LocalCluster of 2 worker processes; partitions of 60 plots, so the demo's plots make ten."""
+    with open_engine("dask", n_workers=2, partition_plots=60) as engine:
+        assert engine is not None and engine.n_workers == 2
+        yield engine
+
+
+def _stored(path: Path) -> pd.DataFrame:
+    with open_registry(path) as reg:
+        return reg.load_enrichment().drop(columns=["computed_at"])
+
+
+def test_enrich_on_dask_equals_single_process(demo_registry_file, tmp_path, engine):
+    local, distributed = tmp_path / "local.gpkg", tmp_path / "dask.gpkg"
+    shutil.copy(demo_registry_file, local)
+    shutil.copy(demo_registry_file, distributed)
+    with open_registry(local) as reg:
+        want = enrich_registry(reg, layers_dir=LAYERS, force=True)
+    done: list[int] = []
+    with open_registry(distributed) as reg:
+        got = enrich_registry(reg, layers_dir=LAYERS, force=True, engine=engine, progress=done.append)
+    assert got.n_computed == want.n_computed == got.n_plots > 500
+    assert got.status_counts == want.status_counts and got.network == want.network
+    assert len(done) == -(-got.n_plots // 60)  # one save per partition
+    pd.testing.assert_frame_equal(_stored(distributed), _stored(local), check_exact=True)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "weights"), [(None, None), (("available", "planned", "locked"), {"price": 30.0, "size": 0.0})]
+)
+def test_score_on_dask_equals_single_process(demo_registry_file, engine, statuses, weights):
+    with open_registry(demo_registry_file) as reg:
+        want = score_registry(reg, profile="logistics", weights=weights, statuses=statuses)
+        got = score_registry_distributed(reg, engine=engine, profile="logistics", weights=weights, statuses=statuses)
+    assert len(got.frame) == len(want.frame) > 60
+    assert_geodataframe_equal(got.frame, want.frame, check_less_precise=False)
+    np.testing.assert_array_equal(got.values, want.values)
+    assert got.record() == want.record()
+    assert got.frame["synergy_score"].notna().any()  # the firms of the whole region reached every partition
+
+
+def test_score_command_on_dask_writes_the_same_table(demo_registry_file, tmp_path):
+    runner = CliRunner()
+    outputs = []
+    for engine in ("local", "dask"):
+        out = tmp_path / f"{engine}.csv"
+        args = ["score", "--registry", str(demo_registry_file), "--status", "all", "--engine", engine, "-o", str(out)]
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        outputs.append((result.stdout, out.read_bytes()))
+    assert outputs[0] == outputs[1]
+
+
+def test_scheduler_needs_the_dask_engine_and_must_answer(demo_registry_file):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["score", "--registry", str(demo_registry_file), "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 1
+    assert "--scheduler needs --engine dask" in result.stderr
+    result = runner.invoke(
+        cli,
+        ["enrich", "--registry", str(demo_registry_file), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"],
+    )
+    assert result.exit_code == 1
+    assert "cannot reach the dask scheduler at 'tcp://127.0.0.1:9'" in result.stderr
+    assert "Traceback" not in result.output and "Error" not in result.stderr
