@@ -11,18 +11,20 @@ from fastapi.responses import HTMLResponse
 _STYLE = (
     "body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem}table{border-collapse:collapse}"
     "td,th{border:1px solid #ccc;padding:.2rem .5rem;font-size:.9rem;text-align:left}"
-    ".note{color:#555;font-size:.85rem}"
+    ".note{color:#555;font-size:.85rem}td.num{text-align:right;white-space:nowrap}"
 )
 
 
-def page(title: str, body: str, *, notice: str = "") -> HTMLResponse:
+def page(title: str, body: str, *, notice: str = "", lang: str = "en") -> HTMLResponse:
     """A complete HTML page; ``notice`` says what of the data shown is synthetic (empty: nothing is).
 
-    The notice comes from :meth:`landreg.provenance.SyntheticSummary.text` over the data shown.
+    The notice comes from :meth:`landreg.provenance.SyntheticSummary.text` over the data shown;
+    ``lang`` is the language of the page's text (``en``, ``nb``).
     """
     said = f"<p class='note synthetic'>{html.escape(notice)}</p>" if notice else ""
     return HTMLResponse(
-        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<!doctype html><html lang='{html.escape(lang)}'><head><meta charset='utf-8'>"
+        f"<title>{html.escape(title)}</title>"
         f"<style>{_STYLE}</style></head><body><h1>{html.escape(title)}</h1>{body}{said}"
         "<p class='note'>Contains data from Kartverket (© Kartverket, CC BY 4.0) and © OpenStreetMap contributors "
         "(ODbL).</p></body></html>"

@@ -17,7 +17,7 @@ from api.enrichment import EnrichmentRefresher
 from api.errors import register_error_handlers
 from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware, JsonBodyMiddleware, UrlLengthMiddleware
 from api.openapi import describe_errors, to_openapi_30
-from api.routes import analysis, decisions, edit, lineage, ogc, profiles, roads
+from api.routes import analysis, business, decisions, edit, lineage, ogc, profiles, roads
 from api.routes import maps as maps_routes
 from api.routes import tiles as tiles_routes
 from api.routes.items import build_items_router
@@ -74,6 +74,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(analysis.router)
     app.include_router(profiles.router)
     app.include_router(maps_routes.router)
+    app.include_router(business.router)  # pages for businesses: find a site, plot dossiers
     app.include_router(tiles_routes.router)
     maps_routes.add_map_links(app)
     app.state.settings = settings

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from api import html
+from api import html, plot_html
 from api.blind_writes import record_read
 from api.collections import Collection
 from api.deps import get_registry, wants_html
@@ -60,6 +60,16 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         summary = features_summary(coll.id, page.features, layer_synthetic=coll.synthetic)
         if wants_html(request, f):
             nav = html.links_list([lk for lk in links if lk["rel"] in ("next", "prev")])
+            if coll.id == "plots":  # a readable table: code, name, municipality, daa, status, zoning, price, dossier
+                lang = plot_html.page_lang(request)
+                items_href = str(request.url).split("?", 1)[0]
+                table = plot_html.plots_table(page.features, lang=lang, item_href=items_href)
+                return html.page(
+                    plot_html.plots_title(page.number_matched, lang=lang),
+                    nav + table,
+                    notice=summary.text(lang) if summary else "",
+                    lang=lang,
+                )
             return html.page(
                 f"{coll.title}: {page.number_matched} features",
                 nav + html.features_table(page.features),
@@ -98,6 +108,14 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         if coll.id == "plots" and as_of is None:
             record_read(request, [feature])
         summary = features_summary(coll.id, [feature], layer_synthetic=coll.synthetic)
+        if wants_html(request, f) and coll.id == "plots":  # a card, not an attribute dump
+            lang = plot_html.page_lang(request)
+            return html.page(
+                plot_html.plot_title(feature, lang=lang),
+                plot_html.plot_card(feature, lang=lang),
+                notice=summary.text(lang) if summary else "",
+                lang=lang,
+            )
         if wants_html(request, f):
             return html.page(
                 f"{coll.title}: {feature_id}",
