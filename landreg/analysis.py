@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -25,8 +25,11 @@ from landreg.scoring import ScoreResult, ScoringContext, ScoringProfile, load_pr
 from landreg.search import SearchResult, SiteRequirements, search_sites
 from landreg.supply import SupplyResult, effective_supply
 
+if TYPE_CHECKING:
+    from landreg.registry.base import AnalysisSource, EnrichedPlotStore, EntityTables
 
-def load_enriched_plots(registry: Any) -> Any:
+
+def load_enriched_plots(registry: EnrichedPlotStore) -> Any:
     """The registry's live plots with their derived attributes, refused when the registry was never enriched.
 
     Unlike :func:`landreg.enrich.enriched_plots` (which joins what is stored and leaves
@@ -34,7 +37,7 @@ def load_enriched_plots(registry: Any) -> Any:
 
     Parameters
     ----------
-    registry : GeoPackageRegistry
+    registry : EnrichedPlotStore
         An open registry.
 
     Returns
@@ -61,7 +64,7 @@ DEFAULT_SCORED_STATUSES = ("available", "planned", "locked")
 
 
 def score_registry(
-    registry: Any,
+    registry: AnalysisSource,
     *,
     profile: str | ScoringProfile = "general",
     weights: Mapping[str, float] | None = None,
@@ -84,13 +87,13 @@ def score_registry(
 
 
 def build_registry_scoring_context(
-    registry: Any, *, profile: str | ScoringProfile = "general", plots: Any = None
+    registry: AnalysisSource, *, profile: str | ScoringProfile = "general", plots: Any = None
 ) -> ScoringContext:
     """What every score of ``profile`` takes from the whole live registry (synergy, criteria not applicable).
 
     Parameters
     ----------
-    registry : GeoPackageRegistry
+    registry : AnalysisSource
         The registry whose enriched live plots and business areas are read.
     profile : str or ScoringProfile
         Its ``industry_nace`` decides which firms are related (synergy).
@@ -103,7 +106,7 @@ def build_registry_scoring_context(
 
 
 def score_registry_clusters(
-    registry: Any, *, industry_nace: Iterable[str] = (), gap_m: float = DEFAULT_GAP_M
+    registry: AnalysisSource, *, industry_nace: Iterable[str] = (), gap_m: float = DEFAULT_GAP_M
 ) -> ClusterScores:
     """Cluster scores per business area and plot (blocks, occupancy, industry mix, co-location, synergy)."""
     return cluster_scores(
@@ -115,14 +118,14 @@ def score_registry_clusters(
 
 
 def find_registry_price_hotspots(
-    registry: Any, *, k: int = 8, permutations: int = 999, seed: int = 0, alpha: float = 0.05
+    registry: EnrichedPlotStore, *, k: int = 8, permutations: int = 999, seed: int = 0, alpha: float = 0.05
 ) -> HotSpots:
     """Local Moran's I and Getis-Ord Gi* hot and cold spots of asking prices (FDR-corrected)."""
     return price_hotspots(load_enriched_plots(registry), k=k, permutations=permutations, seed=seed, alpha=alpha)
 
 
 def compute_registry_supply(
-    registry: Any,
+    registry: AnalysisSource,
     *,
     profile: str | ScoringProfile = "general",
     uptake_daa_per_year: float | None = None,
@@ -141,7 +144,7 @@ def compute_registry_supply(
 
 
 def search_registry(
-    registry: Any, *, requirements: SiteRequirements, profiles: Mapping[str, Any] | None = None
+    registry: AnalysisSource, *, requirements: SiteRequirements, profiles: Mapping[str, Any] | None = None
 ) -> SearchResult:
     """Ranked sites (single plots or adjacent blocks) for a firm's requirements, with reasons.
 
@@ -156,14 +159,14 @@ def search_registry(
     )
 
 
-def list_registry_scenarios(registry: Any) -> list[dict[str, Any]]:
+def list_registry_scenarios(registry: EntityTables) -> list[dict[str, Any]]:
     """The scenarios that can be run on this registry (name and description)."""
     ids = [str(p) for p in registry.load_road_projects()["project_id"]]
     return list_scenarios(registry.load_decisions(), road_project_ids=ids)
 
 
 def summarize_registry_prices(
-    registry: Any, *, by: str = "municipality", kind: str | None = None, basis: str | None = None
+    registry: AnalysisSource, *, by: str = "municipality", kind: str | None = None, basis: str | None = None
 ) -> pd.DataFrame:
     """Price summaries (count, decares, median, quartiles, area-weighted mean NOK/m²) by a grouping."""
     from landreg.prices import load_price_observations, summarize_prices

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -22,6 +22,9 @@ import numpy as np
 from landreg.enrich.routing import REMOVED_STATUS
 from landreg.model.entities import Decision
 from landreg.registry.decisions import REOPEN, DecisionResult, decided_destinations
+
+if TYPE_CHECKING:
+    from landreg.registry.base import EntityTables
 
 __all__ = [
     "REOPEN",
@@ -34,7 +37,7 @@ __all__ = [
 
 
 def decide(
-    registry: Any,
+    registry: EntityTables,
     decision_id: str,
     *,
     outcome: str,
@@ -51,7 +54,7 @@ def decide(
 
     Parameters
     ----------
-    registry : GeoPackageRegistry
+    registry : EntityTables
         The registry the decision and its plots are in.
     decision_id : str
         Id of the decision.

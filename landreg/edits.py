@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -23,11 +23,14 @@ from landreg.errors import InvalidGeometryError, PlotNotFoundError, Problem, Val
 from landreg.io.geojson import geometry_from_geojson
 from landreg.model.plot import Plot
 
+if TYPE_CHECKING:
+    from landreg.registry.base import EditablePlotStore, PlotStore
+
 _LINES = {"LineString", "MultiLineString"}
 _POLYGONS = {"Polygon", "MultiPolygon"}
 
 
-def resolve_plot(registry: Any, ref: str) -> Plot:
+def resolve_plot(registry: PlotStore, ref: str) -> Plot:
     """A live or ended plot by id, else by live code.
 
     Raises
@@ -35,9 +38,9 @@ def resolve_plot(registry: Any, ref: str) -> Plot:
     PlotNotFoundError
     """
     try:
-        return registry.get_plot(ref)  # type: ignore[no-any-return]
+        return registry.get_plot(ref)
     except PlotNotFoundError:
-        return registry.get_plot_by_code(ref)  # type: ignore[no-any-return]
+        return registry.get_plot_by_code(ref)
 
 
 def _geometries(frame: gpd.GeoDataFrame, *, kinds: set[str], what: str, where: str) -> list[BaseGeometry]:
@@ -99,7 +102,7 @@ def read_features(path: str | Path, *, crs: Any = None) -> gpd.GeoDataFrame:
 
 
 def split_plot_from_frame(
-    registry: Any,
+    registry: EditablePlotStore,
     ref: str,
     *,
     expected_version: int,
@@ -112,7 +115,7 @@ def split_plot_from_frame(
 
     Parameters
     ----------
-    registry : GeoPackageRegistry
+    registry : EditablePlotStore
         The registry holding the plot.
     ref : str
         Plot code or id.
@@ -142,12 +145,12 @@ def split_plot_from_frame(
     plot = resolve_plot(registry, ref)
     if blade is not None:
         line = blade_from_frame(blade)
-        return registry.split_plot(  # type: ignore[no-any-return]
+        return registry.split_plot(
             plot.plot_id, expected_version=expected_version, actor=actor, blade=line, crs=STORAGE_CRS, codes=codes
         )
     assert parts is not None
     geoms, part_codes = parts_from_frame(parts)
-    return registry.split_plot(  # type: ignore[no-any-return]
+    return registry.split_plot(
         plot.plot_id,
         expected_version=expected_version,
         actor=actor,
@@ -158,7 +161,7 @@ def split_plot_from_frame(
 
 
 def merge_plots_by_ref(
-    registry: Any,
+    registry: EditablePlotStore,
     refs: Sequence[str],
     *,
     expected_versions: Sequence[int] | Mapping[str, int],
@@ -169,7 +172,7 @@ def merge_plots_by_ref(
 
     Parameters
     ----------
-    registry : GeoPackageRegistry
+    registry : EditablePlotStore
         The registry holding the plots.
     refs : sequence of str
         Plot codes or ids (two or more).
@@ -213,7 +216,7 @@ def merge_plots_by_ref(
     plots = [resolve_plot(registry, r) for r in refs]
     if len({p.plot_id for p in plots}) != len(plots):
         raise ValidationError([Problem("merge", "plots", "the same plot is named twice")], context="merge")
-    return registry.merge_plots(  # type: ignore[no-any-return]
+    return registry.merge_plots(
         [p.plot_id for p in plots],
         expected_versions={p.plot_id: v for p, v in zip(plots, versions, strict=True)},
         actor=actor,

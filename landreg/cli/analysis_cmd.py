@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import pandas as pd
@@ -24,10 +24,13 @@ from landreg.cli.engine_opt import engine_options
 from landreg.cli.profiles_opt import profiles_option, resolve_profile
 from landreg.settings import LandregSettings
 
+if TYPE_CHECKING:
+    from landreg.registry.base import AnalysisSource
+
 _OUTPUT = output_option("Write the table to a .csv, .geojson or .json file.")
 
 
-def _notice(registry: Any, *, layers_dir: Path | None = None) -> Any:
+def _notice(registry: AnalysisSource, *, layers_dir: Path | None = None) -> Any:
     """What is synthetic in the registry's plots, prices, business areas and enrichment layers (the data analysed)."""
     from landreg.provenance import registry_synthetic_summary
 

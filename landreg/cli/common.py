@@ -7,14 +7,18 @@ import contextvars
 import functools
 import sys
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 import pydantic
 
 from landreg.errors import LandregError
 from landreg.settings import LandregSettings
+
+if TYPE_CHECKING:
+    from landreg.registry.base import Registry
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,7 +91,7 @@ def resolve_layers_dir(path: Path | None) -> Path:
     return path if path is not None else LandregSettings().layers_dir
 
 
-def resolve_registry_path(path: Path | str | None) -> Any:
+def resolve_registry_path(path: Path | str | None) -> Path | str:
     """The registry from the option, else the settings (env / .env): a GeoPackage path or a database URL."""
     if path is not None:
         return path
@@ -114,7 +118,7 @@ def resolve_registry_file(path: Path | str | None) -> Path:
     return resolved
 
 
-def open_from_cli(path: Path | None, *, create: bool = False) -> Any:
+def open_from_cli(path: Path | str | None, *, create: bool = False) -> AbstractContextManager[Registry]:
     """Open the registry named on the command line with the settings' options, for a ``with`` block.
 
     With ``create``, a GeoPackage that did not exist is made; when the command's ``with`` block
@@ -130,7 +134,7 @@ def open_from_cli(path: Path | None, *, create: bool = False) -> Any:
 
 
 @contextlib.contextmanager
-def _removed_on_failure(registry: Any, path: Path) -> Iterator[Any]:
+def _removed_on_failure(registry: Registry, path: Path) -> Iterator[Registry]:
     """``registry`` (made at ``path`` by this command) for a ``with`` block; its files go when the block fails."""
     try:
         with registry:

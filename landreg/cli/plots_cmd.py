@@ -6,6 +6,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -21,6 +22,10 @@ from landreg.cli.common import (
 )
 from landreg.model.enums import PlotStatus, Readiness, Zoning
 from landreg.settings import LandregSettings
+
+if TYPE_CHECKING:
+    from landreg.model.plot import Plot
+    from landreg.registry.base import PlotStore
 
 _TABLE_COLUMNS = [
     "code",
@@ -259,7 +264,7 @@ def export_cmd(registry_path: Path | None, target: Path, fmt: str | None, crs: s
     click.echo(f"exported {n} plots to {target}")
 
 
-def _resolve(reg, ref: str):
+def _resolve(reg: PlotStore, ref: str) -> Plot:
     """The live plot with id or code ``ref``; the error says where it was looked for and what to do."""
     from landreg.errors import PlotNotFoundError
 
@@ -271,7 +276,7 @@ def _resolve(reg, ref: str):
         return reg.get_plot_by_code(ref)
     except PlotNotFoundError:
         raise PlotNotFoundError(
-            f"no plot with id or code {ref!r} in {reg.path}; `landreg query` lists the plots and their codes"
+            f"no plot with id or code {ref!r} in {reg.label}; `landreg query` lists the plots and their codes"
         ) from None
 
 
@@ -334,6 +339,7 @@ def end_cmd(
         ended = reg.end_plot(
             p.plot_id, expected_version=expected_version, actor=actor or LandregSettings().actor, reason=reason
         )
+    assert ended.valid_to is not None  # an ended plot has its end time
     click.echo(f"ended {ended.code} ({ended.plot_id}) at {ended.valid_to.isoformat()}; version {ended.version}")
 
 

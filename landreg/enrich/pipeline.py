@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -35,6 +35,9 @@ from landreg.enrich.network import NetworkSummary, RoadNetwork
 from landreg.enrich.routing import DEFAULT_TARGETS, AccessTarget, TargetTimes, route_to_targets
 from landreg.enrich.snapping import DEFAULT_ACCESS_SPEED_KMH
 from landreg.enrich.terrain import DEFAULT_STEEP_SLOPE_DEG, TERRAIN_COLUMNS, compute_terrain
+
+if TYPE_CHECKING:
+    from landreg.registry.base import AnalysisSource, EnrichedPlotStore
 
 #: Bump when the meaning of a derived column changes: every plot is then recomputed.
 ENRICH_VERSION = 1
@@ -184,7 +187,7 @@ def _versions_json(inputs: EnrichInputs, params: EnrichParams) -> str:
 
 
 def enrich_registry(
-    registry: Any,
+    registry: AnalysisSource,
     *,
     layers_dir: str | Path,
     progress: Callable[[int], None] | None = None,
@@ -197,8 +200,8 @@ def enrich_registry(
 
     Parameters
     ----------
-    registry : GeoPackageRegistry
-        A registry with the :class:`~landreg.registry.derived.DerivedStore` methods.
+    registry : AnalysisSource
+        A registry: its live plots, decisions and enrichment tables.
     layers_dir : str or Path
         Folder with ``layers.toml``.
     progress : callable, optional
@@ -293,7 +296,7 @@ def _derived_chunks(
         yield chunk, enricher.run(chunk)
 
 
-def enriched_plots(registry: Any, *, columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+def enriched_plots(registry: EnrichedPlotStore, *, columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
     """Live plots joined with their stored derived attributes (EPSG:25832).
 
     A plot whose stored row belongs to an older version (or that was never
@@ -302,7 +305,7 @@ def enriched_plots(registry: Any, *, columns: Sequence[str] | None = None) -> gp
 
     Parameters
     ----------
-    registry : GeoPackageRegistry
+    registry : EnrichedPlotStore
         The registry to read (only read).
     columns : sequence of str, optional
         Derived columns to join (default: all).

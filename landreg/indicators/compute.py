@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,9 @@ from landreg.registry.query import PlotQuery
 from landreg.scoring import load_profile, score_plots
 from landreg.supply import effective_supply
 
+if TYPE_CHECKING:
+    from landreg.registry.base import AnalysisSource, EnrichedPlotStore
+
 
 def _utc(value: dt.datetime | None) -> dt.datetime:
     if value is None:
@@ -43,7 +46,7 @@ def _utc(value: dt.datetime | None) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-def plots_as_of(registry: Any, *, as_of: dt.datetime | None) -> pd.DataFrame:
+def plots_as_of(registry: EnrichedPlotStore, *, as_of: dt.datetime | None) -> pd.DataFrame:
     """The plots as recorded at ``as_of`` (live ones when None) with their derived attributes.
 
     A plot's derived attributes (access, terrain, hazards) are joined where its outline at
@@ -76,7 +79,7 @@ def plots_as_of(registry: Any, *, as_of: dt.datetime | None) -> pd.DataFrame:
 
 
 def compute_indicators(
-    registry: Any,
+    registry: AnalysisSource,
     *,
     as_of: dt.datetime | None = None,
     municipality_no: Sequence[str] = (),
@@ -87,7 +90,7 @@ def compute_indicators(
 
     Parameters
     ----------
-    registry : PlotRegistry
+    registry : AnalysisSource
         An open, enriched registry (only read).
     as_of : datetime, optional
         The registry as recorded at this time (UTC when naive); default now.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -12,6 +12,9 @@ from landreg.prices.errors import InsufficientPriceDataError
 from landreg.prices.index import price_index
 from landreg.prices.observations import build_price_observations, most_common_price_class
 from landreg.prices.references import in_region_references
+
+if TYPE_CHECKING:
+    from landreg.registry.base import PriceRecords
 
 _GROUP = ("zoning", "readiness", "price_basis")
 
@@ -51,7 +54,7 @@ def asking_price_groups(plots: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def price_observations_as_of(registry: Any, *, plots: pd.DataFrame, as_of: dt.datetime) -> pd.DataFrame:
+def price_observations_as_of(registry: PriceRecords, *, plots: pd.DataFrame, as_of: dt.datetime) -> pd.DataFrame:
     """The dated price observations of ``plots`` observed and recorded up to ``as_of``."""
     history = registry.price_history()
     if len(history):

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from landreg.io.formats import FileFormat, detect_format
 from landreg.io.read import read_plots
 from landreg.io.write import write_plots
 
+if TYPE_CHECKING:
+    from landreg.registry.base import PlotEditor, PlotStore
+
 
 def import_plots(
-    registry: Any,
+    registry: PlotEditor,
     path: str | Path,
     *,
     actor: str,
@@ -39,7 +42,13 @@ def import_plots(
 
 
 def export_plots(
-    registry: Any, path: str | Path, *, query: Any = None, fmt: str | None = None, crs: Any = None, **criteria: Any
+    registry: PlotStore,
+    path: str | Path,
+    *,
+    query: Any = None,
+    fmt: str | None = None,
+    crs: Any = None,
+    **criteria: Any,
 ) -> int:
     """Write the plots matching ``query`` (or keyword criteria) to ``path``; returns how many."""
     frame = registry.query_plots(query, **criteria)

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -29,6 +29,9 @@ from landreg.io.mapping_report import MappingReport
 from landreg.io.read import read_plots
 from landreg.model.plot import INPUT_FIELDS
 from landreg.validation import validate_plots
+
+if TYPE_CHECKING:
+    from landreg.registry.base import PlotEditor
 
 _DATE_FIELDS = {"available_from", "last_verified"}
 _PRICE_FIELDS = {"price_min_nok_m2", "price_max_nok_m2"}
@@ -238,7 +241,7 @@ def provenance_for(source: Path, mapping_name: str | None, *, day: dt.date) -> d
     return imported_provenance(file=source.name, mapping=mapping_name, day=day)
 
 
-def check_plots(registry: Any, frame: gpd.GeoDataFrame, *, repair: bool, context: str) -> list[Problem]:
+def check_plots(registry: PlotEditor, frame: gpd.GeoDataFrame, *, repair: bool, context: str) -> list[Problem]:
     """Every problem an import of ``frame`` into ``registry`` would meet, without writing anything.
 
     Uses the registry's own checks (overlaps with stored plots, codes in use) when it offers them.
@@ -308,7 +311,7 @@ def map_file(
 
 
 def add_mapped(
-    registry: Any,
+    registry: PlotEditor,
     frame: gpd.GeoDataFrame,
     report: MappingReport,
     *,
@@ -344,7 +347,7 @@ def add_mapped(
 
 
 def import_with_mapping(
-    registry: Any,
+    registry: PlotEditor,
     path: str | Path,
     *,
     mapping: str | Path | ImportMapping | None,

@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -16,6 +16,9 @@ from landreg.errors import ConfigurationError
 from landreg.layers.load import load_layer_spec
 from landreg.layers.manifest import LayerSpec, Manifest, load_manifest
 from landreg.model.plot import PriceObservation
+
+if TYPE_CHECKING:
+    from landreg.registry.base import Registry
 
 #: Roles that :func:`build_registry_from_layers` reads, in the order it writes them.
 BUILD_ROLES: tuple[str, ...] = ("business_area", "decisions", "road_projects", "plots", "prices")
@@ -64,7 +67,7 @@ def _bools(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _ensure_empty(registry: Any) -> None:
+def _ensure_empty(registry: Registry) -> None:
     counts = {
         "plots": registry.count_plots(),
         "business areas": len(registry.load_business_areas()),
@@ -74,13 +77,13 @@ def _ensure_empty(registry: Any) -> None:
     filled = {k: v for k, v in counts.items() if v}
     if filled:
         raise ConfigurationError(
-            f"the registry at {registry.path} is not empty ({filled}); "
+            f"the registry at {registry.label} is not empty ({filled}); "
             "build_registry_from_layers fills only a new, empty registry"
         )
 
 
 def build_registry_from_layers(
-    registry: Any, *, layers_dir: str | Path, actor: str = "landreg init", progress: Progress | None = None
+    registry: Registry, *, layers_dir: str | Path, actor: str = "landreg init", progress: Progress | None = None
 ) -> BuildSummary:
     """Fill an empty registry with the business areas, decisions, road projects, plots and prices of the layers.
 
@@ -90,8 +93,8 @@ def build_registry_from_layers(
 
     Parameters
     ----------
-    registry : GeoPackageRegistry
-        A new, empty registry.
+    registry : Registry
+        A new, empty registry (GeoPackage or PostGIS).
     layers_dir : str or Path
         Folder with ``layers.toml``.
     actor : str

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -22,6 +22,9 @@ from landreg.model.enums import AreaType, PlanStatus, PlotStatus, ProvenanceMeth
 from landreg.model.plot import FieldProvenance
 from landreg.plans.codes import BANDLEGGING, FARESONE, PLAN_STATUS
 from landreg.plans.gml import PlanDocument, PlanFeature, read_plan_gml
+
+if TYPE_CHECKING:
+    from landreg.registry.base import Registry
 
 IMPORTED = ProvenanceMethod.IMPORTED
 
@@ -231,7 +234,7 @@ def _areas_from(plots: gpd.GeoDataFrame, *, source: str, day: dt.date) -> gpd.Ge
 
 
 def import_plan(
-    registry: Any,
+    registry: Registry,
     path: str | Path | PlanDocument,
     *,
     actor: str,

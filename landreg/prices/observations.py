@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from landreg.prices.errors import InsufficientPriceDataError, MixedPriceBasisError, MixedPriceBasisWarning
+
+if TYPE_CHECKING:
+    from landreg.registry.base import PricedPlotStore
 
 #: Plot attributes copied onto each observation.
 PLOT_ATTRIBUTES = (
@@ -190,12 +193,12 @@ def prices_are_synthetic(observations: pd.DataFrame) -> bool:
     return summarize_synthetic(price_observations=observations).any_synthetic
 
 
-def load_price_observations(registry: Any, *, enriched: pd.DataFrame | None = None) -> pd.DataFrame:
+def load_price_observations(registry: PricedPlotStore, *, enriched: pd.DataFrame | None = None) -> pd.DataFrame:
     """Price observations of every live plot of ``registry`` (see :func:`build_price_observations`).
 
     Parameters
     ----------
-    registry : PlotRegistry
+    registry : PricedPlotStore
         An open registry (e.g. :func:`landreg.open_registry`).
     enriched : DataFrame, optional
         Per-plot enrichment columns (travel times, slope) keyed by ``plot_id``.

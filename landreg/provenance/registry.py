@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from landreg.provenance.synthetic import SyntheticSummary, layers_used_by, summarize_synthetic
 
+if TYPE_CHECKING:
+    from landreg.registry.base import AnalysisSource, PricedPlotStore
 
-def registry_synthetic_summary(registry: Any, *, layers_dir: str | Path | None = None) -> SyntheticSummary:
+
+def registry_synthetic_summary(registry: AnalysisSource, *, layers_dir: str | Path | None = None) -> SyntheticSummary:
     """What is synthetic in ``registry``: every live plot's fields, the price history, the business areas.
 
     With ``layers_dir`` the layers the stored enrichment used count too (their manifest
@@ -17,7 +20,7 @@ def registry_synthetic_summary(registry: Any, *, layers_dir: str | Path | None =
 
     Parameters
     ----------
-    registry : PlotRegistry
+    registry : AnalysisSource
         The registry (only read).
     layers_dir : str or Path, optional
         Folder with ``layers.toml``.
@@ -44,14 +47,16 @@ def registry_synthetic_summary(registry: Any, *, layers_dir: str | Path | None =
     )
 
 
-def price_synthetic_summary(registry: Any, *, kind: str | None = None, basis: str | None = None) -> SyntheticSummary:
+def price_synthetic_summary(
+    registry: PricedPlotStore, *, kind: str | None = None, basis: str | None = None
+) -> SyntheticSummary:
     """What is synthetic in the price observations of the live plots (of one kind and basis, when given).
 
     The observations :func:`landreg.analysis.summarize_registry_prices` summarises with the same filters.
 
     Parameters
     ----------
-    registry : PlotRegistry
+    registry : PricedPlotStore
         The registry (only read).
     kind : {"asking", "transaction"}, optional
         Only this kind of price.

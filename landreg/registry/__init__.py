@@ -6,11 +6,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from landreg.registry.base import (
+    AnalysisSource,
+    EditablePlotStore,
+    EnrichedPlotStore,
     EnrichmentTables,
     EntityTables,
     PlotEditor,
     PlotRegistry,
     PlotStore,
+    PricedPlotStore,
     PriceRecords,
     Registry,
     SqlReader,
@@ -91,6 +95,9 @@ if TYPE_CHECKING:  # mypy checks that both backends implement every protocol of 
 
 
 __all__ = [
+    "AnalysisSource",
+    "EditablePlotStore",
+    "EnrichedPlotStore",
     "EnrichmentTables",
     "EntityTables",
     "GeoPackageRegistry",
@@ -100,6 +107,7 @@ __all__ = [
     "PlotStore",
     "PostGISRegistry",
     "PriceRecords",
+    "PricedPlotStore",
     "Registry",
     "RegistrySummary",
     "SqlReader",

@@ -247,5 +247,25 @@ class Registry(PlotStore, PlotEditor, EnrichmentTables, TokenIssuer, EntityTable
         """Close the registry."""
 
 
+@runtime_checkable
+class EditablePlotStore(PlotStore, PlotEditor, Protocol):
+    """Plots read and changed (an edit names a plot by id or code, then writes a new version)."""
+
+
+@runtime_checkable
+class EnrichedPlotStore(PlotStore, EnrichmentTables, Protocol):
+    """Plots read with their derived attributes."""
+
+
+@runtime_checkable
+class PricedPlotStore(PlotStore, PriceRecords, Protocol):
+    """Plots read with their price observations."""
+
+
+@runtime_checkable
+class AnalysisSource(PlotStore, EnrichmentTables, EntityTables, PriceRecords, Protocol):
+    """What the analyses read: plots and their derived attributes, business areas, decisions, road projects, prices."""
+
+
 #: The former name of :class:`Registry`.
 PlotRegistry = Registry

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from landreg.provenance import SyntheticSummary, registry_synthetic_summary
-from landreg.registry.base import PlotRegistry
+from landreg.registry.base import AnalysisSource
 from landreg.units import daa_from_m2
 
 
@@ -44,7 +44,7 @@ class RegistrySummary:
         return "\n".join(lines)
 
 
-def summarize_registry(registry: PlotRegistry, *, layers_dir: str | Path | None = None) -> RegistrySummary:
+def summarize_registry(registry: AnalysisSource, *, layers_dir: str | Path | None = None) -> RegistrySummary:
     """Summarise the live plots and related entities of ``registry``, and what of them is synthetic.
 
     With ``layers_dir`` (the folder with ``layers.toml``) the layers the stored enrichment used

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -45,6 +45,9 @@ from landreg.scoring.errors import MissingColumnError
 from landreg.scoring.profiles import ScoringProfile, load_profile
 from landreg.scoring.score import score_plots
 from landreg.supply.effective import SupplyParams, effective_supply
+
+if TYPE_CHECKING:
+    from landreg.registry.base import AnalysisSource
 
 DEFAULT_ROAD_SERVICE_DISTANCE_M = 500.0
 
@@ -238,7 +241,7 @@ def _area_table(table: pd.DataFrame, targets: list[str]) -> pd.DataFrame:
 
 
 def run_registry_scenario(
-    registry: Any,
+    registry: AnalysisSource,
     scenario: str | ScenarioSpec,
     *,
     layers_dir: str | Path,
@@ -249,7 +252,7 @@ def run_registry_scenario(
 
     Parameters
     ----------
-    registry : GeoPackageRegistry
+    registry : AnalysisSource
         Enriched registry; only read.
     scenario : str or ScenarioSpec
         A scenario name or a spec.
