@@ -1,0 +1,86 @@
+"""The indicator site served live under ``/status/``: the pages, their figures, caching by registry change, errors."""
+
+from __future__ import annotations
+
+import shutil
+
+import lxml.html
+import pytest
+
+from landreg.indicators import compute_indicators
+from landreg.layers.manifest import load_manifest
+from landreg.municipalities import REGION_MUNICIPALITY_NOS
+from landreg.registry import open_registry
+from tests.api.conftest import LAYERS, Service, _settings
+
+
+@pytest.fixture(scope="module")
+def status_api(built_registry, tmp_path_factory):
+    path = tmp_path_factory.mktemp("status") / "registry.gpkg"
+    shutil.copy(built_registry, path)
+    with Service(_settings(path)) as service:
+        yield service
+
+
+def _report(path):
+    flags = {s.id: bool(s.synthetic) for s in load_manifest(LAYERS).layers}
+    with open_registry(path) as reg:
+        return compute_indicators(reg, layers=flags)
+
+
+def _figures(html: bytes) -> dict[str, str]:
+    doc = lxml.html.fromstring(html)
+    return {
+        td.get("data-figure"): td.get("data-value") for td in doc.xpath("//table[@class='figures']//td[@data-figure]")
+    }
+
+
+def test_status_redirects_to_the_front_page_in_bokmal(status_api):
+    c = status_api.client
+    r = c.get("/status")
+    assert r.status_code == 308 and r.headers["location"] == "/status/"
+    r = c.get("/status/")
+    assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
+    doc = lxml.html.fromstring(r.content)
+    assert doc.get("lang") == "nb" and doc.xpath("//link[@hreflang='en']/@href") == ["en/index.html"]
+    en = lxml.html.fromstring(c.get("/status/en/").content)
+    assert en.get("lang") == "en" and en.xpath("//link[@hreflang='nb']/@href") == ["../index.html"]
+    for href in doc.xpath("//link[@rel='stylesheet']/@href | //script/@src"):
+        assert c.get("/status/" + href).status_code == 200, href
+
+
+def test_every_municipality_page_shows_the_cores_figures(status_api):
+    report = _report(status_api.registry_path)
+    for no in sorted(REGION_MUNICIPALITY_NOS):
+        r = status_api.client.get(f"/status/kommune/{no}.html")
+        assert r.status_code == 200
+        shown = _figures(r.content)
+        scope = report.scope("municipality", no)
+        for fid, raw in shown.items():
+            value = scope.figure(fid).value
+            assert (raw == "" and value is None) or float(raw) == value, f"{no} {fid}"
+
+
+def test_pages_are_cached_until_the_registry_changes(status_api):
+    c = status_api.client
+    first = c.get("/status/index.html")
+    etag = first.headers["etag"]
+    assert c.get("/status/index.html", headers={"If-None-Match": etag}).status_code == 304
+    with open_registry(status_api.registry_path) as reg:  # another writer, as a second process would be
+        plots = reg.query_plots()
+        plot = reg.get_plot_by_code(str(plots[plots["status"] == "available"].iloc[0]["code"]))
+        reg.update_plot(plot.plot_id, {"status": "sold"}, expected_version=plot.version, actor="test")
+    second = c.get("/status/index.html", headers={"If-None-Match": etag})
+    assert second.status_code == 200 and second.headers["etag"] != etag
+    before, after = _figures(first.content), _figures(second.content)
+    assert float(after["sold_daa"]) > float(before["sold_daa"])
+    assert float(after["sold_daa"]) == _report(status_api.registry_path).scope("region").figure("sold_daa").value
+
+
+@pytest.mark.parametrize("path", ["/status/nope.html", "/status/kommune/9999.html", "/status/assets/axe/axe.min.js"])
+def test_unknown_pages_are_404_with_a_json_body(status_api, path):
+    r = status_api.client.get(path)
+    assert r.status_code == 404
+    body = r.json()
+    assert body["code"] == "EntityNotFoundError"
+    assert "/status/" in body["description"] or "no asset" in body["description"]
