@@ -19,6 +19,7 @@ from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware, JsonBod
 from api.openapi import describe_errors, to_openapi_30
 from api.routes import analysis, business, decisions, edit, lineage, ogc, profiles, roads
 from api.routes import maps as maps_routes
+from api.routes import status as status_routes
 from api.routes import tiles as tiles_routes
 from api.routes.items import build_items_router
 from api.settings import ApiSettings, get_api_settings
@@ -76,6 +77,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(maps_routes.router)
     app.include_router(business.router)  # pages for businesses: find a site, plot dossiers
     app.include_router(tiles_routes.router)
+    app.include_router(status_routes.router)
     maps_routes.add_map_links(app)
     app.state.settings = settings
     app.state.read_log = ReadLog()  # the plot versions each token last read (writes without If-Match)
