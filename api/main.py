@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from api.alerts_trigger import AlertTriggerMiddleware, start_alerts
 from api.blind_writes import ReadLog
 from api.collections import load_static_collections, registry_collections
 from api.docs import add_swagger_ui
@@ -17,6 +18,7 @@ from api.enrichment import EnrichmentRefresher
 from api.errors import register_error_handlers
 from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware, JsonBodyMiddleware, UrlLengthMiddleware
 from api.openapi import describe_errors, to_openapi_30
+from api.routes import alerts as alerts_routes
 from api.routes import analysis, business, decisions, edit, lineage, ogc, profiles, roads
 from api.routes import maps as maps_routes
 from api.routes import status as status_routes
@@ -48,9 +50,11 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         app.state.registry = open_registry_from_settings(settings.registry)  # the core's options, as the CLI
         app.state.collections = registry_collections() + load_static_collections(settings.layers_dir)
         app.state.refresher = EnrichmentRefresher(app.state.registry, layers_dir=settings.layers_dir)
+        start_alerts(app, app.state.registry, refresher=app.state.refresher)  # saved searches: scan after writes
         try:
             yield
         finally:
+            app.state.alert_dispatcher.stop()
             app.state.refresher.wait()
             app.state.registry.close()
 
@@ -77,10 +81,12 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.include_router(maps_routes.router)
     app.include_router(business.router)  # pages for businesses: find a site, plot dossiers
     app.include_router(tiles_routes.router)
+    app.include_router(alerts_routes.router)
     app.include_router(status_routes.router)
     maps_routes.add_map_links(app)
     app.state.settings = settings
     app.state.read_log = ReadLog()  # the plot versions each token last read (writes without If-Match)
+    app.add_middleware(AlertTriggerMiddleware)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -89,7 +95,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["ETag", "Location", "Content-Crs"],
         )
-    app.add_middleware(JsonBodyMiddleware)
+    app.add_middleware(JsonBodyMiddleware, form_paths=("/alerts",))
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(UrlLengthMiddleware, max_url_bytes=settings.max_url_bytes)
     if settings.log_requests:

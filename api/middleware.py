@@ -89,11 +89,13 @@ class JsonBodyMiddleware:
     """Answer 415 when a POST, PUT or PATCH body declares a media type other than JSON.
 
     Every body this service reads is JSON (``application/json``, ``application/geo+json``,
-    any ``+json`` type); a body without a ``Content-Type`` is read as JSON.
+    any ``+json`` type); a body without a ``Content-Type`` is read as JSON.  Under ``form_paths``
+    an HTML form (``application/x-www-form-urlencoded``) is accepted too.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, form_paths: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.form_paths = form_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass requests on, answering 415 to a write whose body is declared as something other than JSON."""
@@ -101,7 +103,8 @@ class JsonBodyMiddleware:
             headers = dict(scope.get("headers") or [])
             declared = headers.get(b"content-type", b"").decode("latin-1")
             media_type = declared.split(";", 1)[0].strip().lower()
-            if media_type and headers.get(b"content-length") != b"0" and not _is_json(media_type):
+            form = media_type == "application/x-www-form-urlencoded" and scope["path"].startswith(self.form_paths)
+            if media_type and headers.get(b"content-length") != b"0" and not _is_json(media_type) and not form:
                 await _send_error(
                     send,
                     415,

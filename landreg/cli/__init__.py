@@ -11,6 +11,7 @@ from importlib.metadata import entry_points
 
 import click
 
+from landreg.cli.alerts_cmd import alerts_group
 from landreg.cli.analysis_cmd import ANALYSIS_COMMANDS
 from landreg.cli.backup_cmd import backup_cmd, restore_cmd
 from landreg.cli.common import USER_ERRORS, print_error
@@ -94,6 +95,7 @@ for _cmd in (
     db_group,
     backup_cmd,
     restore_cmd,
+    alerts_group,
 ):
     main.add_command(_cmd)
 for _cmd in ANALYSIS_COMMANDS:

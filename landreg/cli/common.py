@@ -130,7 +130,17 @@ def open_from_cli(path: Path | str | None, *, create: bool = False) -> AbstractC
     resolved = resolve_registry_path(path)
     made_here = create and isinstance(resolved, Path) and not resolved.exists()
     registry = open_registry_from_settings(resolved, create=create)
-    return _removed_on_failure(registry, resolved) if made_here and isinstance(resolved, Path) else registry
+    opened = _removed_on_failure(registry, resolved) if made_here and isinstance(resolved, Path) else registry
+    return _announcing_changes(opened)
+
+
+@contextlib.contextmanager
+def _announcing_changes(opened: Any) -> Iterator[Any]:
+    """The opened registry; when the command changed plots, saved searches are scanned before it closes."""
+    from landreg.alerts import scan_after_changes
+
+    with opened as registry, scan_after_changes(registry):
+        yield registry
 
 
 @contextlib.contextmanager

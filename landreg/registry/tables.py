@@ -75,6 +75,35 @@ ROAD_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+#: Saved searches with alerts (landreg.alerts): plain SQLite tables, deliberately not entered in
+#: ``gpkg_contents``, so GIS clients do not offer subscribers' e-mail addresses as a layer.
+ALERT_SEARCHES = "alert_searches"
+ALERT_SITES = "alert_sites"
+ALERT_OUTBOX = "alert_outbox"
+_ALERT_DDL = (
+    f'CREATE TABLE IF NOT EXISTS "{ALERT_SEARCHES}" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
+    "search_id TEXT NOT NULL UNIQUE, criteria TEXT NOT NULL, email TEXT, webhook_url TEXT, webhook_secret TEXT, "
+    "lang TEXT NOT NULL, base_url TEXT NOT NULL, confirm_token TEXT NOT NULL UNIQUE, "
+    "unsubscribe_token TEXT NOT NULL UNIQUE, created_at DATETIME NOT NULL, confirmed_at DATETIME, "
+    "unsubscribed_at DATETIME)",
+    f'CREATE TABLE IF NOT EXISTS "{ALERT_SITES}" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
+    "search_id TEXT NOT NULL, site_id TEXT NOT NULL, announced_at DATETIME NOT NULL, notified BOOLEAN NOT NULL, "
+    "summary TEXT NOT NULL, UNIQUE (search_id, site_id))",
+    f'CREATE TABLE IF NOT EXISTS "{ALERT_OUTBOX}" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
+    "message_id TEXT NOT NULL UNIQUE, search_id TEXT NOT NULL, channel TEXT NOT NULL, kind TEXT NOT NULL, "
+    "payload TEXT NOT NULL, created_at DATETIME NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, "
+    "next_attempt_at DATETIME NOT NULL, delivered_at DATETIME, failed_at DATETIME, last_error TEXT)",
+    f'CREATE INDEX IF NOT EXISTS "idx_{ALERT_OUTBOX}_due" ON "{ALERT_OUTBOX}"(next_attempt_at) '
+    "WHERE delivered_at IS NULL AND failed_at IS NULL",
+)
+
+
+def create_alert_tables(conn: sqlite3.Connection) -> None:
+    """Create the saved-search tables when missing (inside a write transaction; a registry made before them too)."""
+    for statement in _ALERT_DDL:
+        conn.execute(statement)
+
+
 def _plot_columns(*, unique_id: bool) -> list[tuple[str, str]]:
     cols = []
     for name, sql_type in PLOT_COLUMNS:
@@ -137,3 +166,4 @@ def create_registry_tables(conn: sqlite3.Connection) -> None:
         f'INSERT INTO "{META}"(key, value) VALUES (?, ?)',
         [("schema_version", str(SCHEMA_VERSION)), ("kind", "landreg-registry")],
     )
+    create_alert_tables(conn)

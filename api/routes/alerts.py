@@ -1,0 +1,228 @@
+"""Saved searches with alerts: save (double opt-in), confirm, unsubscribe, and each search's Atom feed.
+
+``POST /alerts`` takes the site-search criteria (the fields of ``POST /analysis/search``) with an
+e-mail address and/or a webhook URL, as JSON or as an HTML form, and answers 202: nothing is sent
+until the link in the confirmation message is opened. Saves are limited per client address
+(``LANDREG_ALERTS_SAVES_PER_HOUR``, 429 beyond). Webhook URLs must be http(s) on public
+addresses unless ``LANDREG_ALERTS_ALLOW_PRIVATE_WEBHOOKS`` is set.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from api.bodies import json_body
+from api.deps import get_registry
+from api.errors import error_body
+from api.openapi import error_responses, json_request_body
+from api.routes.ogc import base_url
+from landreg.alerts import (
+    ATOM_MEDIA_TYPE,
+    SIGNATURE_HEADER,
+    SavedSearch,
+    confirm_search,
+    save_search,
+    search_feed,
+    unsubscribe_search,
+)
+from landreg.errors import Problem, ValidationError
+from landreg.i18n import translator
+
+router = APIRouter(prefix="/alerts", tags=["Saved searches and alerts"], responses=error_responses(400, 404))
+
+_TOP_LEVEL = ("criteria", "email", "webhook_url", "lang")
+_LIST_FIELDS = ("zoning", "statuses", "industry_nace", "municipality_no", "business_area_id")
+_SAVE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "criteria": {"type": "object", "description": "Site-search criteria, as the body of POST /analysis/search"},
+        "email": {"type": "string", "description": "Where notices are e-mailed"},
+        "webhook_url": {"type": "string", "pattern": "^https?://", "description": "Where notices are POSTed"},
+        "lang": {"type": "string", "enum": ["nb", "en"], "default": "nb"},
+    },
+}
+_TOO_MANY = {
+    429: {
+        "description": "Too many saved searches from this client in the last hour",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+}
+
+
+def _form_fields(body: bytes) -> dict[str, Any]:
+    """An HTML form's fields as a saved search: lists split on commas, ``max_minutes.<target>`` as a mapping."""
+    out: dict[str, Any] = {}
+    criteria: dict[str, Any] = {}
+    for key, value in parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=False):
+        value = value.strip()
+        if key in ("email", "webhook_url", "lang"):
+            out[key] = value
+        elif key.startswith("max_minutes."):
+            criteria.setdefault("max_minutes", {})[key.split(".", 1)[1]] = value
+        elif key in _LIST_FIELDS:
+            criteria.setdefault(key, []).extend(v.strip() for v in value.split(",") if v.strip())
+        elif value:
+            criteria[key] = value
+    out["criteria"] = criteria
+    return out
+
+
+async def _save_request(request: Request) -> dict[str, Any]:
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media_type == "application/x-www-form-urlencoded":
+        return _form_fields(await request.body())
+    doc = await json_body(request)
+    if not isinstance(doc, dict):
+        raise ValidationError([Problem("body", "type", "expected a JSON object")], context="saved search")
+    unknown = [k for k in doc if k not in _TOP_LEVEL]
+    if unknown:
+        raise ValidationError(
+            [
+                Problem(
+                    "body", k, f"unknown field; expected some of {', '.join(_TOP_LEVEL)} (criteria go in 'criteria')"
+                )
+                for k in unknown
+            ],
+            context="saved search",
+        )
+    if not isinstance(doc.get("criteria", {}), dict):
+        raise ValidationError([Problem("body", "criteria", "expected a JSON object")], context="saved search")
+    for key in ("email", "webhook_url", "lang"):
+        if doc.get(key) is not None and not isinstance(doc[key], str):
+            raise ValidationError([Problem("body", key, "expected a string")], context="saved search")
+    return doc
+
+
+def _page(search: SavedSearch, text: str) -> HTMLResponse:
+    """A small page for a browser that followed a link from a message."""
+    _ = translator(search.lang, "alerts").gettext
+    body = (
+        f'<!doctype html><html lang="{search.lang}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(_('Saved search'))}</title></head><body><main>"
+        f"<h1>{html.escape(_('Saved search'))}</h1><p>{html.escape(text)}</p>"
+        f'<p><a href="{html.escape(search.feed_url)}">{html.escape(_("Atom feed of the sites announced"))}</a></p>'
+        "</main></body></html>"
+    )
+    return HTMLResponse(body)
+
+
+def _wants_page(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "json" not in accept
+
+
+@router.post(
+    "",
+    status_code=202,
+    summary="Save a search: new sites that fit are announced by e-mail, webhook and Atom feed (after confirmation)",
+    responses={202: {"description": "Saved, awaiting confirmation"}, **_TOO_MANY},
+    openapi_extra=json_request_body(
+        _SAVE_SCHEMA,
+        description="The criteria and where to announce new sites (also accepted as an HTML form)",
+        media_types=("application/json",),
+    ),
+)
+async def save(request: Request, registry: Any = Depends(get_registry)) -> Response:
+    """Save a search unconfirmed and send the confirmation link (to the e-mail address, else the webhook).
+
+    The answer holds the webhook's signing secret, shown only here.
+    """
+    client = request.client.host if request.client else "unknown"
+    wait_s = request.app.state.alert_saves.retry_after_s(client)
+    if wait_s is not None:
+        return JSONResponse(
+            error_body("TooManyRequests", f"too many saved searches from this address; try again in {wait_s} s"),
+            status_code=429,
+            headers={"Retry-After": str(wait_s)},
+        )
+    doc = await _save_request(request)
+    search = save_search(
+        registry,
+        criteria=doc.get("criteria") or {},
+        email=doc.get("email"),
+        webhook_url=doc.get("webhook_url"),
+        lang=doc.get("lang") or "nb",
+        base_url=base_url(request),
+        settings=request.app.state.alert_settings,
+    )
+    request.app.state.alert_dispatcher.schedule(scan=False)  # the confirmation goes out now
+    _ = translator(search.lang, "alerts").gettext
+    if search.email:
+        text = _("Check your e-mail: we sent a confirmation link to {email}. Notices start once you open it.")
+        text = text.format(email=search.email)
+    else:
+        text = _("We sent a confirmation link to your webhook. Notices start once it is opened.")
+    out: dict[str, Any] = {
+        "search_id": search.search_id,
+        "status": "awaiting_confirmation",
+        "message": text,
+        "confirmation_sent_to": "email" if search.email else "webhook",
+        "feed_url": search.feed_url,
+    }
+    if search.webhook_secret:
+        out["webhook_secret"] = search.webhook_secret
+        out["signature_header"] = SIGNATURE_HEADER
+        out["signature"] = "sha256=<hex HMAC-SHA256 of the raw body under webhook_secret>"
+        out["webhook_note"] = _(
+            "Keep the webhook secret (shown only now) to check the X-Landreg-Signature header of each call."
+        )
+    if _wants_page(request):
+        return _page(search, text)
+    return JSONResponse(out, status_code=202, headers={"Location": search.feed_url})
+
+
+def _state(search: SavedSearch) -> dict[str, Any]:
+    return {
+        "search_id": search.search_id,
+        "status": "unsubscribed" if search.unsubscribed_at else "active" if search.confirmed_at else "pending",
+        "confirmed_at": search.confirmed_at,
+        "unsubscribed_at": search.unsubscribed_at,
+        "feed_url": search.feed_url,
+    }
+
+
+@router.get("/confirm", summary="Confirm a saved search (the link in the confirmation message)")
+def confirm(
+    request: Request,
+    token: str = Query(..., min_length=1, max_length=200, description="The token of the confirmation link"),
+    registry: Any = Depends(get_registry),
+) -> Response:
+    """Start the notices of a saved search; sites matching now are its starting point (not announced)."""
+    search = confirm_search(registry, token)
+    text = translator(search.lang, "alerts").gettext(
+        "Your saved search is confirmed. You will be told when new sites fit it."
+    )
+    return _page(search, text) if _wants_page(request) else JSONResponse({**_state(search), "message": text})
+
+
+@router.api_route(
+    "/unsubscribe",
+    methods=["GET", "POST"],
+    summary="Stop a saved search's notices (the link in every message; POST for one-click unsubscribe)",
+)
+def unsubscribe(
+    request: Request,
+    token: str = Query(..., min_length=1, max_length=200, description="The token of the unsubscribe link"),
+    registry: Any = Depends(get_registry),
+) -> Response:
+    """End a saved search: nothing more is sent, messages still waiting are dropped, the feed is gone."""
+    search = unsubscribe_search(registry, token)
+    text = translator(search.lang, "alerts").gettext("You are unsubscribed. No further notices will be sent.")
+    return _page(search, text) if _wants_page(request) else JSONResponse({**_state(search), "message": text})
+
+
+@router.get(
+    "/{search_id}/feed.atom",
+    summary="Atom feed of the sites announced to a saved search",
+    response_class=Response,
+    responses={200: {"content": {ATOM_MEDIA_TYPE: {}}}},
+)
+def feed(search_id: str, registry: Any = Depends(get_registry)) -> Response:
+    """The sites announced to a confirmed saved search, newest first (Atom 1.0)."""
+    return Response(search_feed(registry, search_id), media_type=ATOM_MEDIA_TYPE)
