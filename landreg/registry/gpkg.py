@@ -39,6 +39,7 @@ from landreg.registry.codec import (
 from landreg.registry.decisions import DecisionWrites
 from landreg.registry.derived import DerivedStore
 from landreg.registry.entities import EntityStore
+from landreg.registry.history import delta_before, history_values, next_base_version
 from landreg.registry.prices import PriceStore
 from landreg.registry.reads import COLS as _COLS
 from landreg.registry.reads import SELECT as _SELECT
@@ -50,6 +51,7 @@ from landreg.registry.tables import (
     PLOTS,
     VERSIONS,
     create_registry_tables,
+    upgrade_registry_tables,
 )
 from landreg.registry.writes import PlotWrites, added_fields, dumps_json, version_change
 from landreg.tokens import unregister_token_table
@@ -59,6 +61,12 @@ _INSERT_PLOT = f'INSERT INTO "{PLOTS}" (geom, {", ".join(_COLS)}) VALUES (?{", ?
 _INSERT_VERSION = (
     f'INSERT INTO "{VERSIONS}" (geom, {", ".join(_COLS + _HIST)}) VALUES (?{", ?" * (len(_COLS) + len(_HIST))})'
 )
+
+
+def _is_current(conn: sqlite3.Connection) -> bool:
+    """Whether the registry's tables are those of this landreg (else :func:`upgrade_registry_tables`)."""
+    names = {r[1] for r in conn.execute(f'PRAGMA table_info("{VERSIONS}")').fetchall()}
+    return "base_version" in names
 
 
 class GeoPackageRegistry(
@@ -157,6 +165,16 @@ class GeoPackageRegistry(
         if not kind or kind[0] != "landreg-registry":
             conn.close()
             raise RegistryFormatError(f"{path} is a GeoPackage but not a landreg registry")
+        if not _is_current(conn):
+            try:
+                with write_transaction(conn):
+                    upgrade_registry_tables(conn)
+            except sqlite3.OperationalError as exc:
+                conn.close()
+                raise RegistryFormatError(
+                    f"{path} was written by an earlier landreg and needs a one-time upgrade, which failed ({exc}); "
+                    "open it once where the file is writable"
+                ) from exc
         unregister_token_table(conn)  # a registry from an earlier landreg listed its tokens as a layer
         return cls(path, conn=conn, extent=extent, overlap_tolerance_m2=overlap_tolerance_m2)
 
@@ -223,7 +241,7 @@ class GeoPackageRegistry(
             self._conn.executemany(_INSERT_PLOT, plot_rows)
             # a new plot's first version: its own columns are the "after" state
             hist_rows = [
-                [*row, op.value, actor, now_text, None, dumps_json(added_fields(v)), None, None, note]
+                [*row, op.value, actor, now_text, None, dumps_json(added_fields(v)), None, None, note, None]
                 for row, v in zip(plot_rows, chunk, strict=True)
             ]
             self._conn.executemany(_INSERT_VERSION, hist_rows)
@@ -244,6 +262,11 @@ class GeoPackageRegistry(
         """Write ``new`` as the next version of ``plot`` (plots row + history row)."""
         new_vals, changed, before, after = version_change(plot, new, geom)
         blob = encode_geometries([geom], STORAGE_EPSG)[0]
+        previous_base = self._conn.execute(
+            f'SELECT base_version FROM "{VERSIONS}" WHERE plot_id = ? AND version = ?', (plot.plot_id, plot.version)
+        ).fetchone()
+        base = next_base_version(plot.version, previous_base[0] if previous_base else None)
+        kept = history_values(new_vals, base_version=base)
         sets = ", ".join(f'"{c}" = ?' for c in _COLS)
         cur = self._conn.execute(
             f'UPDATE "{PLOTS}" SET geom = ?, {sets} WHERE plot_id = ? AND version = ?',
@@ -258,15 +281,16 @@ class GeoPackageRegistry(
         self._conn.execute(
             _INSERT_VERSION,
             [
-                blob,
-                *new_vals.values(),
+                blob if base is None or "geometry" in changed else None,
+                *kept.values(),
                 op.value,
                 actor,
                 now_text,
                 None,
                 dumps_json(changed),
-                dumps_json(before),
+                dumps_json(delta_before(before, base_version=base)),
                 dumps_json(after),
                 note,
+                base,
             ],
         )

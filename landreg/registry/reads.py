@@ -10,14 +10,26 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from landreg.errors import PlotNotFoundError
 from landreg.gpkg.geometry import decode_geometries
-from landreg.model.plot import Plot
+from landreg.model.plot import JSON_FIELDS, Plot
 from landreg.registry._state import RegistryState
-from landreg.registry.codec import PLOT_COLUMNS, format_datetime, is_missing, rows_to_frame, rows_to_records
+from landreg.registry.codec import (
+    BOOL_FIELDS,
+    NUMERIC_FIELDS,
+    PLOT_COLUMNS,
+    format_datetime,
+    from_storage_value,
+    is_missing,
+    rows_to_frame,
+    rows_to_records,
+)
 from landreg.registry.cql import compile_filter
+from landreg.registry.history import rebuild_rows
+from landreg.registry.history_gpkg import as_of_table
 from landreg.registry.query import PlotQuery, where_clause
 from landreg.registry.tables import HISTORY_COLUMNS, PLOTS, VERSIONS
 
@@ -59,13 +71,28 @@ class PlotReads(RegistryState):
         with self._lock:
             if as_of is None:
                 return self._read_current(plot_id)
-            row = self._conn.execute(
-                f'{_SELECT} "{VERSIONS}" WHERE plot_id = ? AND recorded_at <= ? ORDER BY version DESC LIMIT 1',
+            found = self._conn.execute(
+                f'SELECT version, base_version FROM "{VERSIONS}" WHERE plot_id = ? AND recorded_at <= ? '
+                "ORDER BY version DESC LIMIT 1",
                 (plot_id, format_datetime(as_of)),
             ).fetchone()
-        if row is None:
-            raise PlotNotFoundError(f"no plot with id {plot_id!r} existed at {format_datetime(as_of)}")
-        return row_to_plot(row)
+            if found is None:
+                raise PlotNotFoundError(f"no plot with id {plot_id!r} existed at {format_datetime(as_of)}")
+            version, base = found
+            rows = self._history_rows(plot_id, first=version if base is None else base, last=version)
+        return row_to_plot(rows[-1][: 1 + len(_COLS)])
+
+    def _history_rows(self, plot_id: str, *, first: int = 1, last: int | None = None) -> list[list[Any]]:
+        """Full history rows (``geom``, plot columns, history columns) of versions ``first`` … ``last``.
+
+        ``first`` must be a snapshot (version 1 always is); deltas are rebuilt on it.
+        """
+        rows = self._conn.execute(
+            f'SELECT geom, {", ".join(_COLS + _HIST)} FROM "{VERSIONS}" '
+            "WHERE plot_id = ? AND version >= ? AND version <= ? ORDER BY version",
+            (plot_id, first, last if last is not None else 2**62),
+        ).fetchall()
+        return rebuild_rows(["geom", *_COLS, *_HIST], rows)
 
     def get_plot_by_code(self, code: str) -> Plot:
         """The live plot with this code (or the most recent ended one)."""
@@ -108,9 +135,9 @@ class PlotReads(RegistryState):
 
     def _page_rows(self, query: PlotQuery) -> tuple[list[Any], int, int | None]:
         """The page's rows (``geom``, the plot columns, then ``fid``), the number of all matches, the next key."""
-        table = VERSIONS if query.as_of is not None else PLOTS
         whole = replace(query, after_fid=None)
         with self._lock:
+            table = self._plot_table(query)
             fids = self._spatial_matches(whole)
             if fids is not None:
                 rest = fids if query.after_fid is None else fids[fids > query.after_fid]
@@ -162,7 +189,7 @@ class PlotReads(RegistryState):
 
     def _query_sql(self, query: PlotQuery, *, select: str) -> tuple[str, list[Any]]:
         """SQL of every criterion; a ``bbox``/``intersects`` adds only its R-tree window (see ``_spatial_matches``)."""
-        table = VERSIONS if query.as_of is not None else PLOTS
+        table = self._plot_table(query)
         now_text = format_datetime(query.as_of) if query.as_of is not None else None
         where, params = where_clause(query, table=table, rtree=f"rtree_{table}_geom", now_text=now_text)
         if query.filter_ast is not None:
@@ -170,6 +197,12 @@ class PlotReads(RegistryState):
             where += f" AND {compiled.sql}"
             params += list(compiled.params)
         return f'SELECT {select} FROM "{table}" WHERE {where}', params
+
+    def _plot_table(self, query: PlotQuery) -> str:
+        """The table a query reads: the plots, or the history (rebuilt where it holds deltas) as of a time."""
+        if query.as_of is None:
+            return PLOTS
+        return as_of_table(self._conn, format_datetime(query.as_of))
 
     def plots_extent(self) -> tuple[float, float, float, float] | None:
         """Bounds (minx, miny, maxx, maxy) of the stored plots in EPSG:25832, or None when empty."""
@@ -182,13 +215,10 @@ class PlotReads(RegistryState):
     def plot_history(self, plot_id: str) -> gpd.GeoDataFrame:
         """Every version of a plot, oldest first, with op, actor, time, changed fields, before and after."""
         with self._lock:
-            rows = self._conn.execute(
-                f'SELECT geom, {", ".join(_COLS + _HIST)} FROM "{VERSIONS}" WHERE plot_id = ? ORDER BY version',
-                (plot_id,),
-            ).fetchall()
+            rows = self._history_rows(plot_id)
         if not rows:
             raise PlotNotFoundError(f"no plot with id {plot_id!r}")
-        frame = rows_to_frame(rows, ["geom", *_COLS, *_HIST])
+        frame = rows_to_frame(rows, ["geom", *_COLS, *_HIST]).drop(columns="base_version")
         for col in ("changed_fields", "before", "after"):
             frame[col] = [json.loads(v) if v is not None else None for v in frame[col]]
         # Rows written by an add or a split/merge child store no "after": it is the row itself.
@@ -197,3 +227,52 @@ class PlotReads(RegistryState):
             for after, changed, row in zip(frame["after"], frame["changed_fields"], rows, strict=True)
         ]
         return frame
+
+    def plot_versions(self, *, as_of: dt.datetime | None = None) -> pd.DataFrame:
+        """Every version of every plot (ended ones too) recorded up to ``as_of``, in one read, without geometry.
+
+        Parameters
+        ----------
+        as_of : datetime, optional
+            Only versions recorded at or before this time (UTC when naive); default all.
+
+        Returns
+        -------
+        DataFrame
+            The plot columns and ``op``, ``actor``, ``recorded_at``, ``superseded_at``,
+            ``changed_fields`` and ``note`` of each version, ordered by ``plot_id`` and ``version``.
+        """
+        names = ["geom", *_COLS, *_HIST]  # no geometry is read: the rebuild of deltas only carries it
+        sql = f'SELECT NULL, {", ".join(_COLS + _HIST)} FROM "{VERSIONS}"'
+        params: list[Any] = []
+        if as_of is not None:
+            sql += " WHERE recorded_at <= ?"
+            params.append(format_datetime(as_of))
+        with self._lock:
+            rows = self._conn.execute(sql + " ORDER BY plot_id, version", params).fetchall()
+        full = rebuild_rows(names, rows)  # each plot's rows start at its first version, a snapshot
+        at = [names.index(c) for c in VERSION_TABLE_COLUMNS]
+        return rows_to_table([[r[i] for i in at] for r in full], VERSION_TABLE_COLUMNS)
+
+
+#: Columns of :meth:`PlotReads.plot_versions`: the plot's and the history's, without before/after.
+VERSION_TABLE_COLUMNS: tuple[str, ...] = (
+    *COLS,
+    *(c for c in _HIST if c not in ("before", "after", "base_version")),
+)
+
+
+def rows_to_table(rows: Sequence[Sequence[Any]], names: Sequence[str]) -> pd.DataFrame:
+    """A DataFrame of stored rows without geometry (JSON fields and ``changed_fields`` parsed, booleans as bool)."""
+    data: dict[str, pd.Series] = {}
+    for j, name in enumerate(names):
+        col = [r[j] for r in rows]
+        if name in JSON_FIELDS or name in BOOL_FIELDS:
+            col = [from_storage_value(name, v) for v in col]
+        elif name == "changed_fields":
+            col = [json.loads(v) if v is not None else None for v in col]
+        if name in NUMERIC_FIELDS:
+            data[name] = pd.Series(col, dtype="int64" if name == "version" else "float64")
+        else:
+            data[name] = pd.Series(col, dtype=object)
+    return pd.DataFrame(data, columns=list(names))

@@ -8,7 +8,7 @@ from landreg.crs import STORAGE_EPSG
 from landreg.gpkg.schema import create_attribute_table, create_core_tables, create_feature_table
 from landreg.registry.codec import PLOT_COLUMNS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 PLOTS = "plots"
 VERSIONS = "plot_versions"
 PRICES = "plot_prices"
@@ -26,6 +26,9 @@ HISTORY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("before", "TEXT"),
     ("after", "TEXT"),
     ("note", "TEXT"),
+    # NULL: the row holds every column (a snapshot); else the snapshot a delta row builds on
+    # (landreg.registry.history)
+    ("base_version", "INTEGER"),
 )
 
 PRICE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -113,6 +116,18 @@ def _plot_columns(*, unique_id: bool) -> list[tuple[str, str]]:
             sql_type += " NOT NULL"
         cols.append((name, sql_type))
     return cols
+
+
+def upgrade_registry_tables(conn: sqlite3.Connection) -> None:
+    """Bring the tables of a registry written by an earlier landreg up to :data:`SCHEMA_VERSION`.
+
+    Version 2 adds ``base_version`` to the history (compact history); the full rows written
+    before stay valid snapshots.  Call inside a write transaction; does nothing when current.
+    """
+    names = {r[1] for r in conn.execute(f'PRAGMA table_info("{VERSIONS}")').fetchall()}
+    if "base_version" not in names:
+        conn.execute(f'ALTER TABLE "{VERSIONS}" ADD COLUMN base_version INTEGER')
+        conn.execute(f'UPDATE "{META}" SET value = ? WHERE key = ?', (str(SCHEMA_VERSION), "schema_version"))
 
 
 def create_registry_tables(conn: sqlite3.Connection) -> None:

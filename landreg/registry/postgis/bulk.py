@@ -71,7 +71,7 @@ def copy_new_plots(
         cur.execute(f"INSERT INTO plots (geom, {_COLUMNS}) SELECT geom, {_COLUMNS} FROM {_STAGE} ORDER BY ord")
         history = {"op": "%(op)s", "actor": "%(actor)s", "recorded_at": "%(now)s::timestamptz"}
         history |= {"superseded_at": "NULL", "changed_fields": "changed_fields", "before": "NULL", "after": "NULL"}
-        history |= {"note": "%(note)s"}
+        history |= {"note": "%(note)s", "base_version": "NULL"}
         cur.execute(
             f"INSERT INTO plot_versions (geom, {_COLUMNS}, {', '.join(map(quoted, HIST))}) "
             f"SELECT geom, {_COLUMNS}, {', '.join(history[h] for h in HIST)} FROM {_STAGE} ORDER BY ord",

@@ -147,7 +147,8 @@ def copy_postgis_to_gpkg(source: PostGISRegistry, target: Any) -> list[TableChec
             ("plot_versions", gpkg._INSERT_VERSION, COLS + HIST),
         ):
             rows = conn.execute(f"SELECT {stored_select(names)} FROM {table} ORDER BY fid").fetchall()
-            blobs = encode_geometries(shapely.from_wkb([bytes(r[0]) for r in rows]), 25832) if rows else []
+            wkbs = [None if r[0] is None else bytes(r[0]) for r in rows]  # a delta history row may hold none
+            blobs = encode_geometries(shapely.from_wkb(wkbs), 25832) if rows else []
             dst.executemany(insert, [[b, *_compact(names, r[1:])] for b, r in zip(blobs, rows, strict=True)])
             update_contents_extent(dst, table)
         price_rows = source.price_history()
@@ -228,7 +229,7 @@ def _digest(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
-def _geom_hex(wkbs: Sequence[bytes]) -> list[str]:
+def _geom_hex(wkbs: Sequence[bytes | None]) -> list[str]:
     geoms = shapely.from_wkb(np.asarray(wkbs, dtype=object))
     return [g.wkb_hex if g is not None else "" for g in geoms]
 
@@ -250,7 +251,7 @@ def postgis_checksums(registry: PostGISRegistry) -> list[TableCheck]:
     with registry._connection() as conn:
         for table, names in (("plots", COLS), ("plot_versions", COLS + HIST)):
             rows = conn.execute(f"SELECT {stored_select(names)} FROM {table}").fetchall()
-            geoms = _geom_hex([bytes(r[0]) for r in rows])
+            geoms = _geom_hex([None if r[0] is None else bytes(r[0]) for r in rows])
             out.append(_check(table, ["geom", *names], [[g, *r[1:]] for g, r in zip(geoms, rows, strict=True)]))
     return out + _common_checks(registry)
 

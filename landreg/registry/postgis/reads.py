@@ -14,14 +14,26 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
+import pandas as pd
 
 from landreg.errors import PlotNotFoundError
 from landreg.model.plot import JSON_FIELDS, Plot
 from landreg.registry.codec import format_datetime, is_missing, rows_to_frame, rows_to_records
+from landreg.registry.history import fill_before
 from landreg.registry.postgis.cql import compile_filter_sql
-from landreg.registry.postgis.sql import COLS, HIST, compact_json, from_wkb, stored_select, where_clause
+from landreg.registry.postgis.history import rebuilt_versions_sql
+from landreg.registry.postgis.sql import (
+    COLS,
+    HIST,
+    compact_json,
+    from_wkb,
+    quoted,
+    stored_expr,
+    stored_select,
+    where_clause,
+)
 from landreg.registry.query import PlotQuery
-from landreg.registry.reads import RecordPage
+from landreg.registry.reads import VERSION_TABLE_COLUMNS, RecordPage, rows_to_table
 
 _SELECT = f"SELECT {stored_select(COLS)}"
 _NAMES = ["geom", *COLS]
@@ -52,10 +64,10 @@ class PostGISReads:
         if as_of is None:
             sql, params = f"{_SELECT} FROM plots WHERE plot_id = %s", [plot_id]
         else:
-            sql = (
-                f"{_SELECT} FROM plot_versions WHERE plot_id = %s AND recorded_at <= %s::timestamptz "
-                "ORDER BY version DESC LIMIT 1"
+            latest = rebuilt_versions_sql(
+                "v.plot_id = %s AND v.recorded_at <= %s::timestamptz", tail="ORDER BY v.version DESC LIMIT 1"
             )
+            sql = f"{_SELECT} FROM ({latest}) AS plot_versions"
             params = [plot_id, format_datetime(as_of)]
         with self._connection() as conn:
             row = conn.execute(sql, params).fetchone()
@@ -121,9 +133,13 @@ class PostGISReads:
 
     def _query_sql(self, query: PlotQuery, *, select: str) -> tuple[str, list[Any]]:
         """SQL (``%s`` placeholders) selecting ``select`` from the plots matching ``query``."""
-        table = "plot_versions" if query.as_of is not None else "plots"
+        table, params = "plots", []
         as_of_text = format_datetime(query.as_of) if query.as_of is not None else None
-        where, params = where_clause(query, as_of_text=as_of_text)
+        if as_of_text is not None:  # the history rows live then, deltas rebuilt
+            live = "v.recorded_at <= %s::timestamptz AND (v.superseded_at IS NULL OR v.superseded_at > %s::timestamptz)"
+            table, params = f"({rebuilt_versions_sql(live)}) AS plot_versions", [as_of_text, as_of_text]
+        where, where_params = where_clause(query, as_of_text=as_of_text)
+        params += where_params
         if query.filter_ast is not None:
             compiled = compile_filter_sql(query.filter_ast, filter_crs=query.filter_crs)
             where += f" AND {compiled.sql}"
@@ -149,12 +165,14 @@ class PostGISReads:
         names = COLS + HIST
         with self._connection() as conn:
             rows = conn.execute(
-                f"SELECT {stored_select(names)} FROM plot_versions WHERE plot_id = %s ORDER BY version",
+                f"SELECT {stored_select(names)} FROM ({rebuilt_versions_sql('v.plot_id = %s')}) AS plot_versions "
+                "ORDER BY version",
                 (plot_id,),
             ).fetchall()
         if not rows:
             raise PlotNotFoundError(f"no plot with id {plot_id!r}")
-        frame = rows_to_frame(rows, ["geom", *names], decode=from_wkb)
+        rows = fill_before(["geom", *names], rows, stored=_stored_text)
+        frame = rows_to_frame(rows, ["geom", *names], decode=from_wkb).drop(columns="base_version")
         for col in ("changed_fields", "before", "after"):
             frame[col] = [json.loads(v) if v is not None else None for v in frame[col]]
         # Rows written by an add or a split/merge child store no "after": it is the row itself.
@@ -163,6 +181,29 @@ class PostGISReads:
             for after, changed, row in zip(frame["after"], frame["changed_fields"], rows, strict=True)
         ]
         return frame
+
+    def plot_versions(self, *, as_of: dt.datetime | None = None) -> pd.DataFrame:
+        """Every version of every plot (ended ones too) recorded up to ``as_of``, in one read, without geometry.
+
+        Parameters
+        ----------
+        as_of : datetime, optional
+            Only versions recorded at or before this time (UTC when naive); default all.
+
+        Returns
+        -------
+        DataFrame
+            As the GeoPackage registry's :meth:`~landreg.registry.reads.PlotReads.plot_versions`.
+        """
+        names = VERSION_TABLE_COLUMNS
+        where, params = ("v.recorded_at <= %s::timestamptz", [format_datetime(as_of)]) if as_of else ("TRUE", [])
+        sql = (
+            f"SELECT {', '.join(f'{stored_expr(n)} AS {quoted(n)}' for n in names)} "
+            f"FROM ({rebuilt_versions_sql(where)}) AS plot_versions ORDER BY plot_id, version"
+        )
+        with self._connection() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        return rows_to_table(rows, names)
 
 
 def _stored_text(name: str, value: Any) -> Any:

@@ -34,6 +34,7 @@ from landreg.errors import (
 from landreg.model.enums import ChangeOp
 from landreg.model.plot import Plot
 from landreg.registry.codec import format_datetime, parse_datetime
+from landreg.registry.history import delta_before, history_values, next_base_version
 from landreg.registry.postgis.bulk import copy_new_plots
 from landreg.registry.postgis.decisions import PostGISDecisions
 from landreg.registry.postgis.derived import PostGISDerived
@@ -331,7 +332,7 @@ class PostGISRegistry(
                 rows = [[wkbs[start + k]] + [param(c, v.get(c)) for c in COLS] for k, v in enumerate(chunk)]
                 cur.executemany(_INSERT_PLOT, rows)
                 history = [
-                    [*row, op.value, actor, now_text, None, dumps_json(added_fields(v)), None, None, note]
+                    [*row, op.value, actor, now_text, None, dumps_json(added_fields(v)), None, None, note, None]
                     for row, v in zip(rows, chunk, strict=True)
                 ]
                 cur.executemany(_INSERT_VERSION, history)
@@ -361,6 +362,12 @@ class PostGISRegistry(
             if cur.rowcount != 1:
                 current = conn.execute("SELECT version FROM plots WHERE plot_id = %s", (plot.plot_id,)).fetchone()
                 raise VersionConflictError(plot.plot_id, plot.version, current[0] if current else -1)
+            previous = conn.execute(
+                "SELECT base_version FROM plot_versions WHERE plot_id = %s AND version = %s",
+                (plot.plot_id, plot.version),
+            ).fetchone()
+            base = next_base_version(plot.version, previous[0] if previous else None)
+            kept = history_values(new_vals, base_version=base)
             conn.execute(
                 "UPDATE plot_versions SET superseded_at = %s::timestamptz WHERE plot_id = %s AND superseded_at IS NULL",
                 (now_text, plot.plot_id),
@@ -371,11 +378,13 @@ class PostGISRegistry(
                 now_text,
                 None,
                 dumps_json(changed),
-                dumps_json(before),
+                dumps_json(delta_before(before, base_version=base)),
                 dumps_json(after),
                 note,
+                base,
             ]
-            conn.execute(_INSERT_VERSION, [wkb, *row, *history])
+            stored_wkb = wkb if base is None or "geometry" in changed else None
+            conn.execute(_INSERT_VERSION, [stored_wkb, *(stored_param(c, kept[c]) for c in COLS), *history])
 
     # ------------------------------------------------------------------ checks against what is stored
     def _existing_ids(self, ids: Sequence[str]) -> set[str]:
