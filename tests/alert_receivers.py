@@ -74,7 +74,7 @@ class WebhookSink:
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 given = self.headers.get("X-Landreg-Signature", "")
                 expected = "sha256=" + hmac.new((sink.secret or "").encode(), raw, hashlib.sha256).hexdigest()

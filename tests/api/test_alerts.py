@@ -236,9 +236,7 @@ def test_an_html_form_saves_a_search_too(service, smtp):
     assert mail["Subject"] == "Confirm your saved search" and '"port": 25' in mail.get_content()
 
 
-def test_private_webhooks_are_refused_unless_allowed_and_saves_are_rate_limited(
-    monkeypatch, built_registry, tmp_path
-):
+def test_private_webhooks_are_refused_unless_allowed_and_saves_are_rate_limited(monkeypatch, built_registry, tmp_path):
     monkeypatch.setenv("LANDREG_ALERTS_SAVES_PER_HOUR", "2")
     path = tmp_path / "registry.gpkg"
     shutil.copy(built_registry, path)
