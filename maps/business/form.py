@@ -14,6 +14,7 @@ from typing import Any
 
 from landreg.i18n import translator
 from landreg.model.enums import Zoning
+from landreg.municipalities import known_municipalities_text, municipality_no_from_ref
 from landreg.search import SiteRequirements
 from maps.business.words import TARGETS
 
@@ -133,6 +134,10 @@ def parse_site_form(params: Mapping[str, str | Sequence[str]], *, lang: str) -> 
     bad_avoid = [h for h in values["avoid"] if h not in HAZARDS_TO_AVOID]
     if bad_avoid:
         errors["avoid"] = _("Unknown hazard {codes}; tick among the ones listed").format(codes=", ".join(bad_avoid))
+    if values["municipality"] and municipality_no_from_ref(values["municipality"]) is None:
+        errors["municipality"] = _("Unknown municipality “{value}”; choose one of: {choices}").format(
+            value=values["municipality"], choices=known_municipalities_text()
+        )
     profile = values["profile"] or "general"
     if profile not in PROFILES:
         errors["profile"] = _("Unknown profile “{value}”; choose one of: {choices}").format(
