@@ -31,11 +31,21 @@ PRICE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def build_plots(areas: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
-    """Plots (EPSG:25832, columns :data:`PLOT_COLUMNS`) and their price history."""
+#: Columns of the synthetic sales (:data:`landreg.layers.changes.CHANGE_COLUMNS`).
+SALE_COLUMNS: tuple[str, ...] = ("plot_id", "changed_on", "before", "source", "note")
+SALE_NOTE = "synthetic sale: the plot was available and became sold and occupied (demonstration data)"
+
+
+def build_plots(areas: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.DataFrame, pd.DataFrame]:
+    """Plots (EPSG:25832, columns :data:`PLOT_COLUMNS`), their price history and their sales.
+
+    A sold plot was sold on the date of its transaction price: its sale (columns
+    :data:`SALE_COLUMNS`, source ``"synthetic"``) says it was available, with no occupants, before.
+    """
     records: list[dict[str, object]] = []
     geoms: list[shapely.Polygon] = []
     prices: list[dict[str, object]] = []
+    sales: list[dict[str, object]] = []
     by_id = {a: (g, occ) for a, g, occ in zip(areas["area_id"], areas.geometry, areas["occupants"], strict=True)}
     for spec in AREA_SPECS:  # fixed order
         outline, occupants = by_id[spec.area_id]
@@ -62,7 +72,7 @@ def build_plots(areas: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.DataFrame
             else:  # sold: the history is of the serviced price it was sold at
                 level = float(sum(_band(spec.area_id)) / 2)
                 basis, fees = "serviced", None
-            prices += price_history(
+            history = price_history(
                 str(rec["plot_id"]),
                 price_2026_nok_m2=level,
                 basis=str(basis),
@@ -71,13 +81,27 @@ def build_plots(areas: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, pd.DataFrame
                 sold_year=sold_year,
                 rng=rng,
             )
+            prices += history
+            sold_on = [h["observed_on"] for h in history if h["kind"] == "transaction"]
+            if sold_on:
+                before = {"status": "available", "occupants": []}
+                sales.append(
+                    {
+                        "plot_id": rec["plot_id"],
+                        "changed_on": sold_on[0],
+                        "before": json.dumps(before),
+                        "source": "synthetic",
+                        "note": SALE_NOTE,
+                    }
+                )
         records += area_records
         geoms += pieces
     plots = gpd.GeoDataFrame(pd.DataFrame(records, columns=list(PLOT_COLUMNS)), geometry=geoms, crs=STORAGE_CRS)
     price_frame = pd.DataFrame(prices, columns=list(PRICE_COLUMNS))
     for frame, col in ((plots, "connection_fees_included"), (price_frame, "connection_fees_included")):
         frame[col] = pd.array(frame[col].tolist(), dtype="boolean")
-    return plots, price_frame
+    sale_frame = pd.DataFrame(sales, columns=list(SALE_COLUMNS)).sort_values(["changed_on", "plot_id"])
+    return plots, price_frame, sale_frame.reset_index(drop=True)
 
 
 def mean_plot_m2(spec: AreaSpec, *, outline_m2: float) -> float:
@@ -99,18 +123,25 @@ def _band(area_id: str) -> tuple[float, float]:
 
 
 def write_demo(layers_dir: Path, out_dir: Path) -> dict[str, int]:
-    """Write ``demo_plots.gpkg``: layers ``plots``, ``price_history``, ``decisions``, ``road_projects``.
+    """Write ``demo_plots.gpkg``: layers ``plots``, ``price_history``, ``sales``, ``decisions``, ``road_projects``.
 
     Reads the business areas and destinations from ``layers_dir``.
     """
     areas = gpd.read_file(layers_dir / "business_areas.gpkg", layer="business_areas", engine="pyogrio")
     destinations = gpd.read_file(layers_dir / "destinations.gpkg", layer="destinations", engine="pyogrio")
-    plots, prices = build_plots(areas)
+    plots, prices, sales = build_plots(areas)
     decisions = build_decisions()
     roads = build_road_projects(areas, destinations)
     path = fresh(out_dir / DEMO_FILE)
     write_vector(plots, path, "plots")
     write_table(prices, path, "price_history")
+    write_table(sales, path, "sales")
     write_table(decisions, path, "decisions")
     write_vector(roads, path, "road_projects")
-    return {"plots": len(plots), "price_history": len(prices), "decisions": len(decisions), "road_projects": len(roads)}
+    return {
+        "plots": len(plots),
+        "price_history": len(prices),
+        "sales": len(sales),
+        "decisions": len(decisions),
+        "road_projects": len(roads),
+    }

@@ -12,11 +12,14 @@ import pandas as pd
 from landreg.indicators.definitions import definition_of
 from landreg.indicators.model import Figure
 from landreg.indicators.prices import asking_price_groups
+from landreg.indicators.synthetic import SyntheticIndex
 from landreg.indicators.uptake import uptake_rates
 from landreg.provenance import SyntheticSummary, summarize_synthetic
 
 #: Statuses of land on offer now or later (new-road and hazard figures).
 OFFERED_STATUSES = ("available", "planned", "locked")
+#: Field groups of the plots that some figure counts in its synthetic share.
+_PLOT_GROUPS = ("plots", "status", "prices", "zoning", "readiness")
 #: Windows (years) of the average uptake.
 WINDOWS = (5, 10)
 
@@ -40,6 +43,8 @@ class FigureContext:
         self.history_start = history_start or when.date()
         self.decisions = {d.decision_id: d for d in decisions}
         self.layers = layers
+        self.plot_synthetic = SyntheticIndex(frame, groups=_PLOT_GROUPS)
+        self.event_synthetic = SyntheticIndex(events, groups=("status", "firms"))
         status = frame["status"].astype(str)
         later_date = pd.to_datetime(frame["available_from"], errors="coerce").dt.date
         after = later_date.map(lambda d: d is not None and d == d and d > when.date()).astype(bool)
@@ -51,7 +56,7 @@ class FigureContext:
         figure_id: str,
         value: Any,
         *,
-        rows: pd.DataFrame,
+        mask: np.ndarray | None,
         groups: Sequence[str],
         layers: Sequence[str] = (),
         detail: dict[str, Any] | None = None,
@@ -60,7 +65,9 @@ class FigureContext:
     ) -> Figure:
         unit, definition = definition_of(figure_id)
         flags = {k: v for k, v in self.layers.items() if k in layers} if layers else None
-        synthetic = summarize_synthetic(rows, groups=groups, layers=flags or None)
+        synthetic = self.plot_synthetic.summary(mask, groups=groups) if groups else SyntheticSummary()
+        if flags:
+            synthetic = SyntheticSummary(synthetic.counts + summarize_synthetic(layers=flags).counts)
         if extra is not None:
             synthetic = SyntheticSummary(synthetic.counts + extra.counts)
         return Figure(figure_id, value, unit, definition, self.when, synthetic, note or {}, detail or {})
@@ -92,7 +99,7 @@ class FigureContext:
             ("reserved_daa", mask & (status == "reserved")),
             ("sold_daa", mask & (status == "sold")),
         ):
-            out.append(self._figure(fid, daa(m), rows=f[m], groups=["plots", "status"]))
+            out.append(self._figure(fid, daa(m), mask=m, groups=["plots", "status"]))
         locked = mask & (status == "locked")
         per_decision: dict[str, Any] = {}
         for dec_id, group in f[locked].groupby(f.loc[locked, "decision_id"].fillna("none"), sort=True):
@@ -107,7 +114,7 @@ class FigureContext:
             self._figure(
                 "locked_daa",
                 daa(locked),
-                rows=f[locked],
+                mask=locked,
                 groups=["plots", "status"],
                 detail={"decisions": per_decision},
             )
@@ -117,7 +124,7 @@ class FigureContext:
             self._figure(
                 "effective_daa",
                 float(f.loc[mask, "effective_daa"].sum()),
-                rows=f[supply],
+                mask=supply,
                 groups=["plots", "status", "prices", "zoning", "readiness"],
                 layers=list(self.layers),
             )
@@ -127,23 +134,23 @@ class FigureContext:
             self._figure(
                 "largest_available_block_daa",
                 float(blocks.max()) if len(blocks) else 0.0,
-                rows=f[supply],
+                mask=supply,
                 groups=["plots", "status"],
             )
         )
-        out += self._uptake_figures(daa(mask & self.now_mask), rows=f[mask & self.now_mask], muni=muni, area=area)
+        out += self._uptake_figures(daa(mask & self.now_mask), supply_mask=mask & self.now_mask, muni=muni, area=area)
         offered = mask & np.isin(status, OFFERED_STATUSES)
-        prices = asking_price_groups(f[offered & np.isin(status, ("available", "planned"))])
+        asking = offered & np.isin(status, ("available", "planned"))
         out.append(
             self._figure(
                 "asking_price_nok_m2",
-                prices,
-                rows=f[offered & np.isin(status, ("available", "planned"))],
+                asking_price_groups(f[asking]),
+                mask=asking,
                 groups=["prices", "zoning", "readiness"],
             )
         )
         road = offered & f["requires_new_road"].astype(bool).to_numpy()
-        out.append(self._figure("needs_new_road_daa", daa(road), rows=f[offered], groups=["plots", "readiness"]))
+        out.append(self._figure("needs_new_road_daa", daa(road), mask=offered, groups=["plots", "readiness"]))
         for fid, col, layer in (
             ("quick_clay_daa", "quick_clay_share", "quick_clay"),
             ("flood_daa", "flood_share", "flood"),
@@ -157,23 +164,21 @@ class FigureContext:
             )
             value = float((f.loc[offered, "area_daa"] * share.fillna(0.0)).sum())
             out.append(
-                self._figure(
-                    fid, value, rows=f[offered], groups=["plots"], layers=[layer, f"{layer}_coverage"], note=note
-                )
+                self._figure(fid, value, mask=offered, groups=["plots"], layers=[layer, f"{layer}_coverage"], note=note)
             )
         return tuple(out)
 
     def _uptake_figures(
-        self, available_now: float, *, rows: pd.DataFrame, muni: str | None, area: str | None
+        self, available_now: float, *, supply_mask: np.ndarray, muni: str | None, area: str | None
     ) -> list[Figure]:
-        ev = self.events
+        in_scope = np.ones(len(self.events), dtype=bool)
         if muni is not None:
-            ev = ev[ev["municipality_no"].astype(str) == muni]
+            in_scope &= (self.events["municipality_no"].astype(str) == muni).to_numpy()
         if area is not None:
-            ev = ev[ev["business_area_id"].astype(str) == area]
+            in_scope &= (self.events["business_area_id"].astype(str) == area).to_numpy()
+        ev = self.events[in_scope]
         rates = uptake_rates(ev, history_start=self.history_start, as_of=self.when.date(), windows=WINDOWS)
-        ev_rows = pd.DataFrame(ev.drop(columns=["date", "year", "area_daa"]))
-        used = summarize_synthetic(ev_rows, groups=["status", "firms"]) if len(ev_rows) else SyntheticSummary()
+        used = self.event_synthetic.summary(in_scope, groups=["status", "firms"])
         n_events = len(ev)
         detail = {"first_year": rates.first_year, "n_events": n_events, "history_start": self.history_start.isoformat()}
         note: dict[str, str] = {}
@@ -196,7 +201,7 @@ class FigureContext:
             self._figure(
                 "uptake_daa_per_year",
                 {str(y): v for y, v in rates.per_year.items()},
-                rows=ev_rows,
+                mask=None,
                 groups=[],
                 extra=used,
                 detail=detail,
@@ -208,14 +213,14 @@ class FigureContext:
             d = {**detail, "years_observed": rates.years_observed[n]}
             out.append(
                 self._figure(
-                    f"uptake_avg_{n}y_daa_per_year", avg, rows=ev_rows, groups=[], extra=used, detail=d, note=note
+                    f"uptake_avg_{n}y_daa_per_year", avg, mask=None, groups=[], extra=used, detail=d, note=note
                 )
             )
         out.append(
             self._figure(
                 "uptake_trend_daa_per_year2",
                 rates.trend_daa_per_year2,
-                rows=ev_rows,
+                mask=None,
                 groups=[],
                 extra=used,
                 detail={**detail, "years_observed": rates.years_observed[max(WINDOWS)]},
@@ -233,12 +238,12 @@ class FigureContext:
                 if avg == 0
                 else {}
             )
-            supply_syn = summarize_synthetic(rows, groups=["plots", "status"])
+            supply_syn = self.plot_synthetic.summary(supply_mask, groups=["plots", "status"])
             out.append(
                 self._figure(
                     f"years_of_supply_{n}y",
                     years,
-                    rows=ev_rows,
+                    mask=None,
                     groups=[],
                     extra=SyntheticSummary(supply_syn.counts + used.counts),
                     detail={

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from landreg.provenance.entries import entry_of, parse_provenance
-from landreg.registry.query import PlotQuery
 
 #: Columns of :func:`uptake_events`.
 EVENT_COLUMNS = ("plot_id", "code", "date", "year", "area_daa", "municipality_no", "business_area_id", "provenance")
@@ -30,26 +29,22 @@ def _occupied(value: Any) -> bool:
     return bool(value)
 
 
-def _taken(row: pd.Series) -> bool:
-    return str(row["status"]) == "sold" or _occupied(row["occupants"])
-
-
 def _recorded(value: Any) -> dt.datetime:
     stamp = pd.Timestamp(value)
     return (stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")).to_pydatetime()
 
 
-def _event_date(row: pd.Series, *, status_changed: bool) -> dt.date:
-    prov = parse_provenance(row["provenance"])
+def _event_date(provenance: Any, recorded_at: Any, *, status_changed: bool) -> dt.date:
+    prov = parse_provenance(provenance)
     entry = entry_of(prov, "status" if status_changed else "occupants")
     given = entry.get("date") if entry else None
     if given:
         return dt.date.fromisoformat(str(given)[:10])
-    return _recorded(row["recorded_at"]).date()
+    return _recorded(recorded_at).date()
 
 
 def read_history(registry: Any, *, as_of: dt.datetime) -> pd.DataFrame:
-    """Every version of every plot recorded up to ``as_of``, oldest first per plot.
+    """Every version of every plot recorded up to ``as_of``, oldest first per plot, read in one query.
 
     Parameters
     ----------
@@ -61,15 +56,13 @@ def read_history(registry: Any, *, as_of: dt.datetime) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        The version rows of :meth:`plot_history` with ``recorded`` (UTC datetime) added.
+        The version rows of :meth:`~landreg.registry.PlotRegistry.plot_versions` (no geometry)
+        with ``recorded`` (UTC timestamp) added.
     """
-    ids = registry.query_plots(PlotQuery(include_ended=True))["plot_id"].astype(str)
-    frames = [registry.plot_history(pid) for pid in ids]
-    if not frames:
-        return pd.DataFrame(columns=["plot_id", "version", "recorded"])
-    history = pd.DataFrame(pd.concat(frames, ignore_index=True))
-    history["recorded"] = [_recorded(v) for v in history["recorded_at"]]
-    return history[history["recorded"] <= as_of].reset_index(drop=True)
+    history = registry.plot_versions(as_of=as_of)
+    history = history.sort_values(["plot_id", "version"], kind="stable").reset_index(drop=True)
+    history["recorded"] = pd.to_datetime(history["recorded_at"], utc=True, format="ISO8601")
+    return history
 
 
 def uptake_events(history: pd.DataFrame) -> pd.DataFrame:
@@ -78,34 +71,43 @@ def uptake_events(history: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     history : DataFrame
-        From :func:`read_history`.
+        From :func:`read_history` (versions ordered by plot and version).
 
     Returns
     -------
     DataFrame
         Columns :data:`EVENT_COLUMNS`; ``area_daa`` is the plot's area in the version of the event.
     """
-    rows: list[dict[str, Any]] = []
-    for _, versions in history.sort_values(["plot_id", "version"]).groupby("plot_id", sort=False):
-        previous = None
-        for _, row in versions.iterrows():
-            if previous is not None and _taken(row) and not _taken(previous):
-                status_changed = str(row["status"]) == "sold" and str(previous["status"]) != "sold"
-                day = _event_date(row, status_changed=status_changed)
-                rows.append(
-                    {
-                        "plot_id": row["plot_id"],
-                        "code": row["code"],
-                        "date": day,
-                        "year": day.year,
-                        "area_daa": float(row["area_m2"]) / 1000.0,
-                        "municipality_no": row["municipality_no"],
-                        "business_area_id": row["business_area_id"],
-                        "provenance": row["provenance"],
-                    }
-                )
-            previous = row
-    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
+    if not len(history):
+        return pd.DataFrame(columns=list(EVENT_COLUMNS))
+    history = history.sort_values(["plot_id", "version"], kind="stable").reset_index(drop=True)
+    ids = history["plot_id"].astype(str).to_numpy()
+    status = history["status"].astype(str).to_numpy()
+    sold = status == "sold"
+    taken = sold | np.fromiter((_occupied(v) for v in history["occupants"]), dtype=bool, count=len(history))
+    same_plot = np.r_[False, ids[1:] == ids[:-1]]
+    was_taken = np.r_[False, taken[:-1]]
+    was_sold = np.r_[False, sold[:-1]]
+    at = np.flatnonzero(same_plot & taken & ~was_taken)
+    rows = history.iloc[at]
+    days = [
+        _event_date(prov, rec, status_changed=bool(s and not ws))
+        for prov, rec, s, ws in zip(rows["provenance"], rows["recorded_at"], sold[at], was_sold[at], strict=True)
+    ]
+    out = pd.DataFrame(
+        {
+            "plot_id": rows["plot_id"].to_numpy(),
+            "code": rows["code"].to_numpy(),
+            "date": pd.Series(days, dtype=object),
+            "year": pd.Series([d.year for d in days], dtype="int64"),
+            "area_daa": rows["area_m2"].to_numpy(dtype=float) / 1000.0,
+            "municipality_no": rows["municipality_no"].to_numpy(),
+            "business_area_id": rows["business_area_id"].to_numpy(),
+            "provenance": rows["provenance"].to_numpy(),
+        },
+        columns=list(EVENT_COLUMNS),
+    )
+    return out
 
 
 @dataclass(frozen=True)

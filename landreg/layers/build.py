@@ -13,15 +13,16 @@ import geopandas as gpd
 import pandas as pd
 
 from landreg.errors import ConfigurationError
+from landreg.layers.changes import apply_plot_changes, plots_before_changes, read_plot_changes
 from landreg.layers.load import load_layer_spec
 from landreg.layers.manifest import LayerSpec, Manifest, load_manifest
 from landreg.model.plot import PriceObservation
 
 if TYPE_CHECKING:
-    from landreg.registry.base import Registry
+    from landreg.registry.base import EditablePlotStore, Registry
 
 #: Roles that :func:`build_registry_from_layers` reads, in the order it writes them.
-BUILD_ROLES: tuple[str, ...] = ("business_area", "decisions", "road_projects", "plots", "prices")
+BUILD_ROLES: tuple[str, ...] = ("business_area", "decisions", "road_projects", "plots", "plot_changes", "prices")
 _BOOL_COLUMNS = ("connection_fees_included", "requires_new_road")
 #: Business-area layer columns that say where an outline comes from (``outline_source`` "osm" or "generated").
 #: The registry keeps that per area in ``provenance["geometry"]``, so they are not stored twice.
@@ -39,6 +40,7 @@ class BuildSummary:
     decisions: int = 0
     road_projects: int = 0
     plots: int = 0
+    plot_changes: int = 0
     prices: int = 0
 
 
@@ -88,8 +90,9 @@ def build_registry_from_layers(
     """Fill an empty registry with the business areas, decisions, road projects, plots and prices of the layers.
 
     Layers are found by role in ``layers.toml``: ``business_area``, ``decisions``,
-    ``road_projects``, ``plots`` and ``prices`` (each optional, at most one each).
-    Plots go through the registry's full validation (:meth:`add_plots`).
+    ``road_projects``, ``plots``, ``plot_changes`` and ``prices`` (each optional, at most one each).
+    Plots go through the registry's full validation (:meth:`add_plots`); plots with dated
+    changes are added as they were before them and then changed (:mod:`landreg.layers.changes`).
 
     Parameters
     ----------
@@ -143,17 +146,7 @@ def build_registry_from_layers(
         counts["road_projects"] = registry.save_road_projects(roads)
         report("road_projects", counts["road_projects"], len(roads))
     if (spec := specs["plots"]) is not None:
-        plots = _bools(load_layer_spec(spec))
-        total, done = len(plots), 0
-
-        def step(n: int) -> None:
-            nonlocal done
-            done += n
-            report("plots", done, total)
-
-        counts["plots"] = len(
-            registry.add_plots(gpd.GeoDataFrame(plots), actor=actor, progress=step, context=f"layer {spec.id!r}")
-        )
+        counts |= _add_plots(registry, spec, specs["plot_changes"], actor=actor, report=report)
     if (spec := specs["prices"]) is not None:
         prices = _bools(load_layer_spec(spec))
         cols = ["plot_id", *PriceObservation.model_fields]
@@ -163,6 +156,33 @@ def build_registry_from_layers(
         counts["prices"] = registry.add_price_table(prices[[c for c in cols if c in prices.columns]], actor=actor)
         report("prices", counts["prices"], len(prices))
     return BuildSummary(**counts)
+
+
+def _add_plots(
+    registry: EditablePlotStore, spec: LayerSpec, change_spec: LayerSpec | None, *, actor: str, report: Progress
+) -> dict[str, int]:
+    """Add the plots of ``spec`` (as they were before their dated changes, when there are any), then the changes."""
+    plots = _bools(load_layer_spec(spec))
+    changes = None
+    if change_spec is not None:
+        changes = read_plot_changes(_frame(load_layer_spec(change_spec)), layer_id=change_spec.id)
+    total, done = len(plots), 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        report("plots", done, total)
+
+    first = plots if changes is None else plots_before_changes(plots, changes)
+    counts = {
+        "plots": len(
+            registry.add_plots(gpd.GeoDataFrame(first), actor=actor, progress=step, context=f"layer {spec.id!r}")
+        )
+    }
+    if changes is not None:
+        counts["plot_changes"] = apply_plot_changes(registry, plots, changes, actor=actor)
+        report("plot_changes", counts["plot_changes"], len(changes))
+    return counts
 
 
 @dataclass(frozen=True)

@@ -144,13 +144,3 @@ def test_each_figure_carries_definition_unit_and_date(demo_registry):
     assert payload["scopes"][0]["figures"][0]["definition"]["nb"]
     frame = report.to_frame()
     assert len(frame) == sum(len(s.figures) for s in report.scopes)
-
-
-def test_demo_history_has_no_past_transitions_and_says_so(demo_registry):
-    report = compute_indicators(demo_registry)
-    region = report.scope("region")
-    for fid in ("uptake_avg_5y_daa_per_year", "uptake_avg_10y_daa_per_year", "years_of_supply_5y"):
-        assert region.figure(fid).value is None
-        assert "history" in region.figure(fid).note["en"]
-    assert region.figure("uptake_avg_5y_daa_per_year").detail["years_observed"] == 0
-    assert region.figure("uptake_daa_per_year").detail["n_events"] == 0

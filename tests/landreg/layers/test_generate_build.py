@@ -13,11 +13,11 @@ from landreg.errors import ConfigurationError
 from landreg.layers import build_registry_from_layers, load_layer
 from landreg.registry import open_registry
 
-_LAYERS = ("plots", "price_history", "decisions", "road_projects")
+_LAYERS = ("plots", "price_history", "sales", "decisions", "road_projects")
 
 
 def _read(path, layer):
-    if layer in ("price_history", "decisions"):
+    if layer in ("price_history", "sales", "decisions"):
         return pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
     return gpd.read_file(path, layer=layer)
 
