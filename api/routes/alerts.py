@@ -201,17 +201,31 @@ def confirm(
     return _page(search, text) if _wants_page(request) else JSONResponse({**_state(search), "message": text})
 
 
-@router.api_route(
-    "/unsubscribe",
-    methods=["GET", "POST"],
-    summary="Stop a saved search's notices (the link in every message; POST for one-click unsubscribe)",
-)
-def unsubscribe(
-    request: Request,
-    token: str = Query(..., min_length=1, max_length=200, description="The token of the unsubscribe link"),
-    registry: Any = Depends(get_registry),
-) -> Response:
+_TOKEN = Query(..., min_length=1, max_length=200, description="The token of the unsubscribe link")
+
+
+@router.get("/unsubscribe", summary="Stop a saved search's notices (the link in every message)")
+def unsubscribe(request: Request, token: str = _TOKEN, registry: Any = Depends(get_registry)) -> Response:
     """End a saved search: nothing more is sent, messages still waiting are dropped, the feed is gone."""
+    return _unsubscribe(request, token, registry)
+
+
+@router.post(
+    "/unsubscribe",
+    summary="Stop a saved search's notices (one-click unsubscribe, RFC 8058, from the List-Unsubscribe header)",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object"}}},
+        }
+    },
+)
+def unsubscribe_one_click(request: Request, token: str = _TOKEN, registry: Any = Depends(get_registry)) -> Response:
+    """The same as the GET link, for mail programs that unsubscribe with a POST (``List-Unsubscribe=One-Click``)."""
+    return _unsubscribe(request, token, registry)
+
+
+def _unsubscribe(request: Request, token: str, registry: Any) -> Response:
     search = unsubscribe_search(registry, token)
     text = translator(search.lang, "alerts").gettext("You are unsubscribed. No further notices will be sent.")
     return _page(search, text) if _wants_page(request) else JSONResponse({**_state(search), "message": text})

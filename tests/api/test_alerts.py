@@ -202,6 +202,15 @@ def test_an_smtp_server_that_is_down_delays_the_notice_never_the_edit(service, s
     mails = smtp.wait_for(2, timeout_s=30)  # the confirmation, then the notice
     assert code in mails[1].get_content() and len(webhook.calls) == 1
 
+    # a mail program's one-click unsubscribe (RFC 8058): a form POST to the List-Unsubscribe URL
+    target = urlsplit(str(mails[1]["List-Unsubscribe"]).strip().strip("<>"))
+    r = service.client.post(
+        f"{target.path}?{target.query}",
+        content="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert r.status_code == 200 and r.json()["status"] == "unsubscribed"
+
 
 @pytest.mark.parametrize("registry_target", ["geopackage"], indirect=True)
 def test_bad_input_is_a_400_saying_what_was_wrong(service, webhook):
