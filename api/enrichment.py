@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from landreg.enrich import enrich_registry
+from landreg.enrich import EnrichReport, enrich_registry
 
 log = logging.getLogger("landreg.api.enrich")
 
@@ -24,14 +25,25 @@ class EnrichmentRefresher:
         self.layers_dir = layers_dir
         self._lock = threading.Lock()
         self._dirty = False
+        self._plot_ids: set[str] = set()
+        self._everything = False
         self._thread: threading.Thread | None = None
         self.runs = 0
+        self.last_report: EnrichReport | None = None
 
-    def schedule(self) -> None:
-        """Ask for a refresh; returns at once."""
+    def schedule(self, plot_ids: Iterable[str] | None = None) -> None:
+        """Ask for a refresh of the plots an edit touched (None: every plot that needs one); returns at once.
+
+        A refresh of given plots reads only them and their stored attributes, so its cost follows
+        the edit, not the size of the registry.
+        """
         if not (self.layers_dir / "layers.toml").exists():
             return
         with self._lock:
+            if plot_ids is None:
+                self._everything = True
+            else:
+                self._plot_ids.update(plot_ids)
             self._dirty = True
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="landreg-enrich", daemon=True)
@@ -43,8 +55,11 @@ class EnrichmentRefresher:
                 if not self._dirty:
                     return
                 self._dirty = False
+                plot_ids = None if self._everything else sorted(self._plot_ids)
+                self._plot_ids, self._everything = set(), False
             try:
-                report = enrich_registry(self.registry, layers_dir=self.layers_dir)
+                report = enrich_registry(self.registry, layers_dir=self.layers_dir, plot_ids=plot_ids)
+                self.last_report = report
                 self.runs += 1
                 log.info("enrichment refreshed: %s plots recomputed", report.n_computed)
             except Exception:  # a failed refresh must not take the service down; it is logged

@@ -129,7 +129,7 @@ def _authorise_change(
 def _plot_response(
     request: Request, registry: Any, plot_id: str, *, status_code: int = 200, location: bool = False
 ) -> Response:
-    request.app.state.refresher.schedule()  # road access, terrain and hazards of the changed plot
+    request.app.state.refresher.schedule([plot_id])  # road access, terrain and hazards of the changed plot
     frame = registry.query_plots(plot_ids=[plot_id], include_ended=True)
     feature = frame_to_features(frame, id_column="plot_id", crs_uri=CRS84)[0]
     version = feature["properties"]["version"]
@@ -260,5 +260,5 @@ def end_plot(
     version = _expected_version(request, current, settings, registry=registry)
     with precondition_on_race(request):
         registry.end_plot(feature_id, expected_version=version, actor=principal.name, reason="ended through the API")
-    request.app.state.refresher.schedule()  # drops the ended plot's derived attributes
+    request.app.state.refresher.schedule([feature_id])  # drops the ended plot's derived attributes
     return Response(status_code=204)

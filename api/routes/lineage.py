@@ -23,7 +23,8 @@ router = APIRouter(tags=["OGC API – Features Part 4 (plots)"])
 
 
 def _plots_response(registry: Any, plots: list[Any], request: Request) -> Response:
-    request.app.state.refresher.schedule()  # road access, terrain and hazards of the new plots
+    touched = [p.plot_id for p in plots] + [parent for p in plots for parent in p.previously_part_of or []]
+    request.app.state.refresher.schedule(touched)  # the new plots' attributes; the ended parents' go
     frame = registry.query_plots(plot_ids=[p.plot_id for p in plots])
     features = frame_to_features(frame, id_column="plot_id", crs_uri=CRS84)
     body = {"type": "FeatureCollection", "features": features, "numberReturned": len(features)}

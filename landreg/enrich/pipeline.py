@@ -195,6 +195,7 @@ def enrich_registry(
     params: EnrichParams | None = None,
     layer_ids: EnrichLayerIds | None = None,
     engine: Any = None,
+    plot_ids: Sequence[str] | None = None,
 ) -> EnrichReport:
     """Compute and store the derived attributes of every live plot that needs it.
 
@@ -216,6 +217,11 @@ def enrich_registry(
         Run the plots in spatial partitions on a ``dask.distributed`` cluster
         (:func:`landreg.engine.open_engine`); the road graph is built here once and sent to every
         worker.  None runs in this process.  The stored attributes are the same either way.
+    plot_ids : sequence of str, optional
+        Consider only these plots (e.g. the ones an edit touched): only they and their stored
+        rows are read, and the rows of those no longer live are removed.  Each plot's
+        attributes depend on the plot and the layers alone, never on other plots, so the
+        rest need no look.  None considers every live plot.
 
     Returns
     -------
@@ -236,8 +242,13 @@ def enrich_registry(
     if (decided := decisions_fingerprint(decisions)) is not None:
         inputs.layer_versions["decided_outcomes"] = decided
     versions = _versions_json(inputs, params)
-    plots = registry.query_plots()
-    stored = registry.load_enrichment()
+    if plot_ids is None:
+        plots, stored = registry.query_plots(), registry.load_enrichment()
+    else:
+        wanted = sorted(set(plot_ids))
+        if not wanted:
+            return EnrichReport(n_plots=0, layer_versions=json.loads(versions))
+        plots, stored = registry.query_plots(plot_ids=wanted), registry.load_enrichment(wanted)
     report = EnrichReport(n_plots=len(plots), layer_versions=json.loads(versions))
     current = stored.set_index("plot_id")
     if force or current.empty:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from landreg.gpkg.connection import write_transaction
+from landreg.registry.counts import CountCache
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -28,6 +29,7 @@ class RegistryState:
     overlap_tolerance_m2: float
     _conn: sqlite3.Connection
     _lock: threading.RLock
+    _counts: CountCache
 
     @contextmanager
     def transaction(self) -> Iterator[RegistryState]:

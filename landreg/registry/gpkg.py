@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import shapely
 
 from landreg.crs import REGION_EXTENT_25832, STORAGE_EPSG
 from landreg.errors import (
@@ -36,6 +37,7 @@ from landreg.registry.codec import (
     parse_datetime,
     to_storage_value,
 )
+from landreg.registry.counts import CountCache
 from landreg.registry.decisions import DecisionWrites
 from landreg.registry.derived import DerivedStore
 from landreg.registry.entities import EntityStore
@@ -67,6 +69,24 @@ def _is_current(conn: sqlite3.Connection) -> bool:
     """Whether the registry's tables are those of this landreg (else :func:`upgrade_registry_tables`)."""
     names = {r[1] for r in conn.execute(f'PRAGMA table_info("{VERSIONS}")').fetchall()}
     return "base_version" in names
+
+
+def _rtree_down(value: float) -> float:
+    """``value`` as the SQLite R-tree stores a lower bound: a 32-bit float at or below it (its rounding)."""
+    low = float(np.float32(value))
+    return low if low <= value else float(np.float32(value * (1.0 + 2.0**-23 if value < 0 else 1.0 - 2.0**-23)))
+
+
+def _rtree_up(value: float) -> float:
+    """``value`` as the SQLite R-tree stores an upper bound: a 32-bit float at or above it."""
+    high = float(np.float32(value))
+    return high if high >= value else float(np.float32(value * (1.0 - 2.0**-23 if value < 0 else 1.0 + 2.0**-23)))
+
+
+def _union_bounds(
+    a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 class GeoPackageRegistry(
@@ -103,6 +123,9 @@ class GeoPackageRegistry(
         self._lock = threading.RLock()
         self.extent = extent
         self.overlap_tolerance_m2 = overlap_tolerance_m2
+        self._pending_bounds: tuple[float, float, float, float] | None = None
+        self._counts = CountCache()
+        self._extent_rescan = False
 
     # ------------------------------------------------------------------ open / create
     @classmethod
@@ -198,12 +221,52 @@ class GeoPackageRegistry(
     @contextmanager
     def _write_transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic write (``BEGIN IMMEDIATE``); inside another, a savepoint."""
-        with self._lock, write_transaction(self._conn) as conn:
-            yield conn
+        with self._lock:
+            if not self._conn.in_transaction:  # a new write: nothing noted by a write rolled back
+                self._pending_bounds, self._extent_rescan = None, False
+            with write_transaction(self._conn) as conn:
+                yield conn
 
     def _after_plot_writes(self) -> None:
-        """Keep the plots' extent in ``gpkg_contents`` current (GeoPackage readers use it)."""
-        update_contents_extent(self._conn, PLOTS)
+        """Keep the plots' extent in ``gpkg_contents`` current (GeoPackage readers use it).
+
+        The extent grows by the bounds of the geometries just written; the R-tree is scanned
+        only when a replaced geometry lay on the extent's edge (the extent may then shrink).
+        """
+        grown, self._pending_bounds = self._pending_bounds, None
+        rescan, self._extent_rescan = self._extent_rescan, False
+        if rescan:
+            update_contents_extent(self._conn, PLOTS)
+            return
+        if grown is None:
+            return
+        current = self.plots_extent()
+        if current is not None:
+            grown = _union_bounds(current, grown)
+        self._conn.execute(
+            "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, "
+            "last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name=?",
+            (*grown, PLOTS),
+        )
+
+    def _grow_extent(self, geoms: Any, *, replaced: Any = None) -> None:
+        """Note geometries written (and the one they replace) for :meth:`_after_plot_writes`."""
+        bounds = shapely.bounds(np.asarray(geoms, dtype=object))
+        if len(bounds):
+            box = (
+                _rtree_down(float(np.nanmin(bounds[:, 0]))),
+                _rtree_down(float(np.nanmin(bounds[:, 1]))),
+                _rtree_up(float(np.nanmax(bounds[:, 2]))),
+                _rtree_up(float(np.nanmax(bounds[:, 3]))),
+            )
+            self._pending_bounds = box if self._pending_bounds is None else _union_bounds(self._pending_bounds, box)
+        if replaced is not None and not self._extent_rescan:
+            current = self.plots_extent()
+            old = replaced.bounds
+            on_edge = [old[0] <= current[0] + 1, old[1] <= current[1] + 1] if current else [True]
+            on_edge += [old[2] >= current[2] - 1, old[3] >= current[3] - 1] if current else []
+            if any(on_edge):  # within a metre of an edge (the R-tree stores 32-bit floats)
+                self._extent_rescan = True
 
     def _transaction_time(self) -> tuple[dt.datetime, str]:
         """Now (UTC), strictly after the last recorded change, so history is totally ordered."""
@@ -232,6 +295,7 @@ class GeoPackageRegistry(
         progress: Callable[[int], None] | None = None,
     ) -> None:
         blobs = encode_geometries(geoms, STORAGE_EPSG)
+        self._grow_extent(geoms)
         batch = 5_000
         for start in range(0, len(values), batch):
             chunk = values[start : start + batch]
@@ -267,6 +331,8 @@ class GeoPackageRegistry(
         ).fetchone()
         base = next_base_version(plot.version, previous_base[0] if previous_base else None)
         kept = history_values(new_vals, base_version=base)
+        if "geometry" in changed:
+            self._grow_extent([geom], replaced=plot.geometry)
         sets = ", ".join(f'"{c}" = ?' for c in _COLS)
         cur = self._conn.execute(
             f'UPDATE "{PLOTS}" SET geom = ?, {sets} WHERE plot_id = ? AND version = ?',

@@ -27,6 +27,7 @@ from landreg.registry.codec import (
     rows_to_frame,
     rows_to_records,
 )
+from landreg.registry.counts import CHANGE_KEY_SQL, hashable_params
 from landreg.registry.cql import compile_filter
 from landreg.registry.history import rebuild_rows
 from landreg.registry.history_gpkg import as_of_table
@@ -119,8 +120,7 @@ class PlotReads(RegistryState):
             fids = self._spatial_matches(query)
             if fids is not None:
                 return len(fids)
-            sql, params = self._query_sql(query, select="count(*)")
-            return int(self._conn.execute(sql, params).fetchone()[0])
+            return self._count(query)
 
     def query_page(self, query: PlotQuery) -> tuple[gpd.GeoDataFrame, int]:
         """One page of matching plots and the number of all matches (for paged clients)."""
@@ -164,8 +164,19 @@ class PlotReads(RegistryState):
             next_key = int(rows[-1][-1]) if more and rows else None
             if query.limit is None and not query.offset and query.after_fid is None:
                 return rows, len(rows), None
-            count_sql, count_params = self._query_sql(whole, select="count(*)")
-            return rows, int(self._conn.execute(count_sql, count_params).fetchone()[0]), next_key
+            return rows, self._count(whole), next_key
+
+    def _count(self, query: PlotQuery) -> int:
+        """How many plots match ``query`` (no spatial criterion), kept while the registry is unchanged."""
+        sql, params = self._query_sql(query, select="count(*)")
+        change_key = None
+        if not self._conn.in_transaction:  # a count seen inside a write may be rolled back: never kept
+            change_key = self._conn.execute(CHANGE_KEY_SQL).fetchone()[0]
+        return self._counts.count(
+            (sql, hashable_params(params)),
+            change_key=change_key,
+            compute=lambda: int(self._conn.execute(sql, params).fetchone()[0]),
+        )
 
     def _spatial_matches(self, query: PlotQuery) -> np.ndarray | None:
         """Sorted fids matching a query with a bbox/intersects geometry, or None for a query without one.

@@ -19,6 +19,7 @@ import pandas as pd
 from landreg.errors import PlotNotFoundError
 from landreg.model.plot import JSON_FIELDS, Plot
 from landreg.registry.codec import format_datetime, is_missing, rows_to_frame, rows_to_records
+from landreg.registry.counts import CHANGE_KEY_SQL, CountCache, hashable_params
 from landreg.registry.history import fill_before
 from landreg.registry.postgis.cql import compile_filter_sql
 from landreg.registry.postgis.history import rebuilt_versions_sql
@@ -43,6 +44,7 @@ class PostGISReads:
     """Read methods of the PostGIS registry (mixed into it)."""
 
     label: str
+    _counts: CountCache
 
     if TYPE_CHECKING:
 
@@ -93,9 +95,8 @@ class PostGISReads:
     def count_plots(self, query: PlotQuery | None = None, **criteria: Any) -> int:
         """How many plots match (ignores ``limit``, ``offset`` and the page key ``after_fid``)."""
         query = replace(query or PlotQuery.build(**criteria), after_fid=None)
-        sql, params = self._query_sql(query, select="count(*)")
         with self._connection() as conn:
-            return int(conn.execute(sql, params).fetchone()[0])
+            return self._count(conn, query)
 
     def query_page(self, query: PlotQuery) -> tuple[gpd.GeoDataFrame, int]:
         """One page of matching plots and the number of all matches (for paged clients)."""
@@ -128,8 +129,18 @@ class PostGISReads:
             next_key = int(rows[-1][-1]) if more and rows else None
             if query.limit is None and not query.offset and query.after_fid is None:
                 return rows, len(rows), None
-            count_sql, count_params = self._query_sql(replace(query, after_fid=None), select="count(*)")
-            return rows, int(conn.execute(count_sql, count_params).fetchone()[0]), next_key
+            return rows, self._count(conn, replace(query, after_fid=None)), next_key
+
+    def _count(self, conn: Any, query: PlotQuery) -> int:
+        """How many plots match ``query``, kept while the registry is unchanged (never inside a write)."""
+        sql, params = self._query_sql(query, select="count(*)")
+        in_write = getattr(getattr(self, "_local", None), "conn", None) is not None
+        change_key = None if in_write else conn.execute(CHANGE_KEY_SQL).fetchone()[0]
+        return self._counts.count(
+            (sql, hashable_params(params)),
+            change_key=change_key,
+            compute=lambda: int(conn.execute(sql, params).fetchone()[0]),
+        )
 
     def _query_sql(self, query: PlotQuery, *, select: str) -> tuple[str, list[Any]]:
         """SQL (``%s`` placeholders) selecting ``select`` from the plots matching ``query``."""

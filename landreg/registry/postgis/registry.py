@@ -34,6 +34,7 @@ from landreg.errors import (
 from landreg.model.enums import ChangeOp
 from landreg.model.plot import Plot
 from landreg.registry.codec import format_datetime, parse_datetime
+from landreg.registry.counts import CountCache
 from landreg.registry.history import delta_before, history_values, next_base_version
 from landreg.registry.postgis.bulk import copy_new_plots
 from landreg.registry.postgis.decisions import PostGISDecisions
@@ -147,6 +148,7 @@ class PostGISRegistry(
         self.schema = schema
         self._pool = pool
         self._local = threading.local()
+        self._counts = CountCache()
         self.extent = extent
         self.overlap_tolerance_m2 = overlap_tolerance_m2
         self.label = f"{describe_url(url)} (schema {schema})"
