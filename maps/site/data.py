@@ -146,7 +146,19 @@ def load_site_data(registry: Any, *, layers_dir: str | Path, as_of: dt.datetime 
     plots = registry.query_plots(PlotQuery(as_of=report.as_of)) if as_of is not None else registry.query_plots()
     municipalities = load_layer("municipalities", layers_dir=layers_dir)
     map_data = _map_data(plots, areas_frame, municipalities)
+    map_data["attribution"] = _credits(manifest, ("municipalities", "business_areas"))
     return SiteData(report, tuple(munis), tuple(areas), layers, map_data, as_of)
+
+
+def _credits(manifest: Any, layer_ids: tuple[str, ...]) -> list[str]:
+    """The copyright notices of the layers the map draws (a synthetic layer's real features included)."""
+    lines: list[str] = []
+    for spec in manifest.layers:
+        if spec.id in layer_ids:
+            for text in ((spec.attribution,) if not spec.synthetic else ()) + spec.credits:
+                if text not in lines:
+                    lines.append(text)
+    return lines
 
 
 def _scope(report: IndicatorReport, scope: str, key: str) -> ScopeIndicators | None:

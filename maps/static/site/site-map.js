@@ -11,7 +11,7 @@
   var map = L.map(el, { zoomSnap: 0.25, zoomControl: false, scrollWheelZoom: false });
   L.control.zoom({ zoomInTitle: el.getAttribute("data-zoom-in"), zoomOutTitle: el.getAttribute("data-zoom-out") }).addTo(map);
   map.attributionControl.setPrefix("Leaflet");
-  map.attributionControl.addAttribution("© Kartverket");
+  (data.attribution || []).forEach(function (text) { map.attributionControl.addAttribution(text); });
   L.geoJSON(data.municipalities, {
     interactive: false,
     style: function () { return { color: "#5f5f5f", weight: 1, fillColor: "#f3efe6", fillOpacity: 1 }; }

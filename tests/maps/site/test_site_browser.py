@@ -169,6 +169,8 @@ def test_municipality_page_renders_with_its_figures_offline_and_accessibly(brows
     for i in range(2):
         assert charts.nth(i).is_visible() and charts.nth(i).bounding_box()["width"] > 200
     assert page.locator("#site-map.leaflet-container").is_visible()
+    credits = page.locator(".leaflet-control-attribution").inner_text()
+    assert "© Kartverket" in credits and "© OpenStreetMap contributors" in credits
     assert visit.load_ms() < LOAD_BUDGET_MS
     assert visit.axe_violations() == []
     assert visit.errors == []
