@@ -34,6 +34,7 @@ from fastapi import Request
 
 from api.errors import PreconditionFailedError, PreconditionRequiredError
 from landreg.errors import VersionConflictError
+from landreg.registry.base import PlotStore
 from landreg.tokens import AuthenticationError
 
 
@@ -100,7 +101,7 @@ def record_read(request: Request, features: Iterable[Mapping[str, Any]]) -> None
     request.app.state.read_log.record(key, pairs)
 
 
-def blind_write_base(request: Request, current: Any, *, registry: Any, changed: Iterable[str] | None) -> int:
+def blind_write_base(request: Request, current: Any, *, registry: PlotStore, changed: Iterable[str] | None) -> int:
     """The version a write without If-Match is based on; 428 when it would overwrite an unseen change.
 
     Parameters
@@ -109,7 +110,7 @@ def blind_write_base(request: Request, current: Any, *, registry: Any, changed: 
         The write (its bearer token identifies the reader).
     current : Plot
         The plot as stored now.
-    registry : Registry
+    registry : PlotStore
         For the plot's history (the version the writer read).
     changed : iterable of str, optional
         The fields a PATCH sends (``"geometry"`` for its geometry); None for a write that
@@ -133,7 +134,7 @@ def blind_write_base(request: Request, current: Any, *, registry: Any, changed: 
     )
 
 
-def _changed_since(registry: Any, current: Any, *, read_version: int, fields: Iterable[str]) -> list[str]:
+def _changed_since(registry: PlotStore, current: Any, *, read_version: int, fields: Iterable[str]) -> list[str]:
     """The ``fields`` whose stored value differs between ``read_version`` and the current version."""
     history = registry.plot_history(current.plot_id)
     rows = history[history["version"] == read_version]

@@ -26,6 +26,7 @@ from api.params import ItemsQuery, typed_property
 from landreg.crs import STORAGE_CRS
 from landreg.errors import LandregError, PlotNotFoundError
 from landreg.registry import PlotQuery
+from landreg.registry.base import EntityTables, FeatureSource
 from landreg.registry.cql import QUERYABLE_TYPES
 
 log = logging.getLogger("landreg.api.collections")
@@ -66,12 +67,12 @@ class Collection(ABC):
     synthetic: bool | None = None  # a layer's manifest flag; None where each feature's provenance tells
 
     @abstractmethod
-    def features(self, query: ItemsQuery, *, registry: Any) -> FeaturePage:
+    def features(self, query: ItemsQuery, *, registry: FeatureSource) -> FeaturePage:
         """The page of features that ``query`` asks for, in ``query.crs_uri``."""
 
     @abstractmethod
     def feature(
-        self, feature_id: str, *, registry: Any, crs_uri: str, as_of: dt.datetime | None, root: str
+        self, feature_id: str, *, registry: FeatureSource, crs_uri: str, as_of: dt.datetime | None, root: str
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """One feature (with its links) in ``crs_uri``, and the response headers that go with it.
 
@@ -81,7 +82,7 @@ class Collection(ABC):
             When no feature has this id (at ``as_of``, where the collection keeps history).
         """
 
-    def extent(self, registry: Any) -> list[float] | None:
+    def extent(self, registry: FeatureSource) -> list[float] | None:
         """The bounds ``[west, south, east, north]`` in CRS84, or ``None`` when not known."""
         return None
 
@@ -96,7 +97,7 @@ class Collection(ABC):
 class PlotsCollection(Collection):
     """The plots of the registry: paged and filtered in the database, with versions and history."""
 
-    def features(self, query: ItemsQuery, *, registry: Any) -> FeaturePage:
+    def features(self, query: ItemsQuery, *, registry: FeatureSource) -> FeaturePage:
         """The page of plots that ``query`` asks for (see :func:`plot_query`)."""
         cql = query.filter
         filter_crs = None if cql is None or cql.crs_uri in (None, CRS84) else cql.crs_uri
@@ -117,7 +118,7 @@ class PlotsCollection(Collection):
         return FeaturePage(features, page.number_matched, page.next_after_fid)
 
     def feature(
-        self, feature_id: str, *, registry: Any, crs_uri: str, as_of: dt.datetime | None, root: str
+        self, feature_id: str, *, registry: FeatureSource, crs_uri: str, as_of: dt.datetime | None, root: str
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """One live plot as recorded at ``as_of`` (default: now), with its ETag and a link to its versions.
 
@@ -125,7 +126,7 @@ class PlotsCollection(Collection):
         versions and an ``as_of`` before its end still show it.
         """
         plot = registry.get_plot(feature_id, as_of=as_of)
-        if not plot.is_live:
+        if plot.valid_to is not None:  # ended
             when = f"at {as_of.isoformat()}" if as_of else "now"
             raise PlotNotFoundError(
                 f"plot {feature_id!r} ({plot.code}) ended at {plot.valid_to.isoformat(timespec='seconds')} "
@@ -146,7 +147,7 @@ class PlotsCollection(Collection):
         ]
         return feature, {"ETag": etag_of(plot.plot_id, plot.version)}
 
-    def extent(self, registry: Any) -> list[float] | None:
+    def extent(self, registry: FeatureSource) -> list[float] | None:
         """The bounds of the live plots in CRS84."""
         bounds = registry.plots_extent()
         if bounds is None:
@@ -160,10 +161,10 @@ class SmallCollection(Collection):
     """A collection small enough to be read whole and filtered in memory (EPSG:25832)."""
 
     @abstractmethod
-    def read(self, registry: Any) -> gpd.GeoDataFrame:
+    def read(self, registry: FeatureSource) -> gpd.GeoDataFrame:
         """All features of the collection in EPSG:25832."""
 
-    def features(self, query: ItemsQuery, *, registry: Any) -> FeaturePage:
+    def features(self, query: ItemsQuery, *, registry: FeatureSource) -> FeaturePage:
         """The page of features that ``query`` asks for (see :func:`filter_small`)."""
         cql = query.filter
         chosen = filter_small(
@@ -177,7 +178,7 @@ class SmallCollection(Collection):
         return FeaturePage(frame_to_features(page, id_column=self.id_column, crs_uri=query.crs_uri), len(chosen))
 
     def feature(
-        self, feature_id: str, *, registry: Any, crs_uri: str, as_of: dt.datetime | None, root: str
+        self, feature_id: str, *, registry: FeatureSource, crs_uri: str, as_of: dt.datetime | None, root: str
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """The feature whose id column reads ``feature_id`` (``as_of`` is ignored: no history is kept)."""
         whole = self.read(registry)
@@ -195,11 +196,11 @@ class StaticCollection(SmallCollection):
 
     frame: gpd.GeoDataFrame = field(kw_only=True)
 
-    def read(self, registry: Any) -> gpd.GeoDataFrame:
+    def read(self, registry: FeatureSource) -> gpd.GeoDataFrame:
         """The layer as loaded at start-up."""
         return self.frame
 
-    def extent(self, registry: Any) -> list[float] | None:
+    def extent(self, registry: FeatureSource) -> list[float] | None:
         """The bounds of the layer in CRS84 (``None`` when it is empty)."""
         return list(self.frame.to_crs("OGC:CRS84").total_bounds) if len(self.frame) else None
 
@@ -208,14 +209,14 @@ class StaticCollection(SmallCollection):
 class RegistryTableCollection(SmallCollection):
     """A small registry table read on each request (business areas, road projects, decisions)."""
 
-    reader: Callable[[Any], gpd.GeoDataFrame] = field(kw_only=True)
+    reader: Callable[[FeatureSource], gpd.GeoDataFrame] = field(kw_only=True)
 
-    def read(self, registry: Any) -> gpd.GeoDataFrame:
+    def read(self, registry: FeatureSource) -> gpd.GeoDataFrame:
         """The table as the registry holds it now."""
         return self.reader(registry)
 
 
-def _decisions_frame(registry: Any) -> gpd.GeoDataFrame:
+def _decisions_frame(registry: EntityTables) -> gpd.GeoDataFrame:
     rows = [d.model_dump(mode="json") for d in registry.load_decisions()]
     return gpd.GeoDataFrame(
         pd.DataFrame(rows), geometry=gpd.GeoSeries([None] * len(rows), crs=STORAGE_CRS), crs=STORAGE_CRS

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
 
 from fastapi import Depends, Header, Request
 
 from api.errors import InvalidParameterError
 from api.settings import ApiSettings, get_api_settings
+from landreg.registry.base import Registry, TokenIssuer
 from landreg.tokens import Principal
 
 
-def get_registry(request: Request) -> Any:
+def get_registry(request: Request) -> Registry:
     """The registry opened in the app's lifespan."""
-    return request.app.state.registry
+    registry: Registry = request.app.state.registry
+    return registry
 
 
 def settings_dep(settings: ApiSettings = Depends(get_api_settings)) -> ApiSettings:
@@ -23,7 +24,7 @@ def settings_dep(settings: ApiSettings = Depends(get_api_settings)) -> ApiSettin
     return settings
 
 
-def get_principal(request: Request, registry: Any = Depends(get_registry)) -> Principal:
+def get_principal(request: Request, registry: TokenIssuer = Depends(get_registry)) -> Principal:
     """The authenticated caller of a write; 401 without a valid bearer token."""
     header = request.headers.get("authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else None

@@ -6,9 +6,9 @@ import logging
 import threading
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from landreg.enrich import EnrichReport, enrich_registry
+from landreg.registry.base import AnalysisSource
 
 log = logging.getLogger("landreg.api.enrich")
 
@@ -20,7 +20,7 @@ class EnrichmentRefresher:
     edit is cheap; edits that arrive while a run is going trigger one more run.
     """
 
-    def __init__(self, registry: Any, *, layers_dir: Path) -> None:
+    def __init__(self, registry: AnalysisSource, *, layers_dir: Path) -> None:
         self.registry = registry
         self.layers_dir = layers_dir
         self._lock = threading.Lock()

@@ -14,9 +14,10 @@ from fastapi import Depends, Request
 
 from api.deps import get_registry
 from landreg.provenance import SyntheticSummary, registry_synthetic_summary, summarize_synthetic
+from landreg.registry.base import AnalysisSource
 
 
-def registry_notice(request: Request, registry: Any = Depends(get_registry)) -> dict[str, Any]:
+def registry_notice(request: Request, registry: AnalysisSource = Depends(get_registry)) -> dict[str, Any]:
     """The ``synthetic`` member of an analysis response: what is synthetic in the plots, prices and layers used."""
     layers_dir = getattr(request.app.state.settings, "layers_dir", None)
     return registry_synthetic_summary(registry, layers_dir=layers_dir).to_dict()

@@ -13,14 +13,14 @@ from landreg.analysis import (
     run_registry_scenario,
     score_registry,
 )
-from landreg.registry import PlotQuery
+from landreg.registry import AnalysisSource, PlotQuery
 from landreg.scoring import ScoringProfile
 from maps.build import build_overview_map, build_plot_map, build_scenario_map
 from maps.sources import load_map_context, region_isochrones
 
 
 def overview_map_from_registry(
-    registry: Any,
+    registry: AnalysisSource,
     *,
     layers_dir: str | Path,
     profile: str = "general",
@@ -64,7 +64,7 @@ def overview_map_from_registry(
 
 
 def plot_map_from_registry(
-    registry: Any,
+    registry: AnalysisSource,
     *,
     layers_dir: str | Path,
     profile: str | ScoringProfile = "general",
@@ -141,7 +141,7 @@ def plot_map_from_registry(
 
 
 def scenario_map_from_registry(
-    registry: Any,
+    registry: AnalysisSource,
     name: str,
     *,
     layers_dir: str | Path,

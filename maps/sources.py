@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 
 from landreg.provenance import SyntheticSummary
+from landreg.registry.base import EntityTables
 
 #: Context layers drawn by the maps (ids of ``layers.toml``).
 CONTEXT_LAYERS: tuple[str, ...] = (
@@ -120,7 +120,7 @@ def map_notice(
 def load_map_context(
     *,
     layers_dir: str | Path,
-    registry: Any = None,
+    registry: EntityTables | None = None,
     layer_ids: Sequence[str] = CONTEXT_LAYERS,
 ) -> MapContext:
     """Load the context layers of ``layers.toml`` (business areas from the registry when given).
@@ -129,7 +129,7 @@ def load_map_context(
     ----------
     layers_dir : str or Path
         Folder with ``layers.toml``.
-    registry : GeoPackageRegistry, optional
+    registry : EntityTables, optional
         Business areas and road projects are read from it (they may have been edited).
     layer_ids : sequence of str
         Layers to load; unknown ids are skipped.

@@ -10,10 +10,13 @@ carries scores and the analysis layers.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maps.assets import _inline_js, offline_map
 from maps.style import MISSING_COLOR, STATUS_COLORS
+
+if TYPE_CHECKING:
+    from landreg.registry.base import PlotStore
 
 #: Above this many live plots the service draws the plot map from vector tiles.
 TILED_MAP_MIN_PLOTS = 20_000
@@ -127,7 +130,7 @@ def build_tiled_plot_map(
     return m
 
 
-def plot_bounds_lonlat(registry: Any) -> tuple[float, float, float, float] | None:
+def plot_bounds_lonlat(registry: PlotStore) -> tuple[float, float, float, float] | None:
     """The extent of the registry's plots in degrees (west, south, east, north), or None when empty."""
     from pyproj import Transformer
 

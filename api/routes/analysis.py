@@ -31,6 +31,7 @@ from api.openapi import error_responses
 from api.synthetic import registry_notice
 from landreg import analysis
 from landreg.provenance import price_synthetic_summary
+from landreg.registry.base import AnalysisSource, EntityTables
 from landreg.scoring import parse_weights
 from landreg.search import SiteRequirements
 
@@ -58,7 +59,7 @@ def scores(
     municipality_no: str | None = Query(None, description="Kommunenummer(s), comma-separated"),
     limit: int = Query(100, ge=1, le=10_000, description="Best plots returned"),
     f: Literal["json", "geojson"] = Query("json", description="json, or geojson for a FeatureCollection"),
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Attractiveness scores of the live plots (0–100 and rank), as JSON or GeoJSON (`f=geojson`).
@@ -84,7 +85,7 @@ def explain(
     plot_id: str,
     profile: str = Query("general"),
     weights: str | None = Query(None),
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """How one plot's score is made up: each criterion's value, weight and points.
@@ -104,7 +105,7 @@ def explain(
 def clusters(
     industry: str | None = Query(None, description="NACE codes whose good neighbours count, e.g. 46.72"),
     gap_m: float = Query(10.0, ge=0, le=500, description="Plots within this gap form one block"),
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Cluster scores per business area: density, synergy with the given industries, contiguous supply."""
@@ -117,7 +118,7 @@ def hotspots(
     k: int = Query(8, ge=2, le=50),
     alpha: float = Query(0.05, gt=0, lt=1),
     seed: int = Query(0, ge=0, le=2**32 - 1, description="Seed of the permutation test (0 to 2³²−1)"),
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Price hot and cold spots of the asking prices (Local Moran's I and Gi*, FDR-corrected, seeded)."""
@@ -129,7 +130,7 @@ def hotspots(
 def supply(
     profile: str = Query("general"),
     uptake_daa_per_year: float | None = Query(None, gt=0, description="Yearly uptake for years of supply"),
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Supply in decares by status and effective supply per municipality, business area and region."""
@@ -142,7 +143,7 @@ def prices_summary(
     by: str = Query("municipality", pattern="^(municipality|business_area|zoning|readiness|year)$"),
     kind: str | None = Query(None, pattern="^(asking|transaction)$"),
     basis: str | None = Query(None, pattern="^(raw|serviced)$"),
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
 ) -> Response:
     """Price statistics (NOK/m²) per group of the chosen grouping, for one kind and basis of price."""
     table = analysis.summarize_registry_prices(registry, by=by, kind=kind, basis=basis)
@@ -171,7 +172,7 @@ class SearchRequest(SiteRequirements):
 @router.post("/search", response_model=SearchResponse, summary="Ranked sites for a firm's requirements, with reasons")
 def search(
     body: SearchRequest,
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Ranked sites that meet a firm's requirements, each saying what helped and held it back.
@@ -187,7 +188,7 @@ def search(
 
 
 @router.get("/scenarios", response_model=list[ScenarioInfo], summary="Scenarios that can be run")
-def scenarios(registry: Any = Depends(get_registry)) -> Response:
+def scenarios(registry: EntityTables = Depends(get_registry)) -> Response:
     """The named scenarios (decisions and road projects) that can be run."""
     return json_response(analysis.list_registry_scenarios(registry))
 
@@ -201,7 +202,7 @@ def scenario(
     request: Request,
     name: str,
     profile: str = Query("general"),
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Run a scenario on a copy of the data: scores, travel times and supply before and after.

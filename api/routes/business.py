@@ -8,8 +8,6 @@ Each route resolves its inputs, calls one core function and renders the result w
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -19,6 +17,7 @@ from api.settings import ApiSettings
 from landreg import analysis
 from landreg.errors import LandregError, PlotNotFoundError
 from landreg.i18n import LANGS
+from landreg.registry.base import AnalysisSource, PlotStore
 from maps.business import (
     dossier_pdf,
     parse_site_form,
@@ -46,13 +45,13 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in accept or "application/xhtml" in accept
 
 
-def _municipalities(registry: Any) -> list[tuple[str, str]]:
+def _municipalities(registry: PlotStore) -> list[tuple[str, str]]:
     plots = registry.query_plots()
     pairs = plots[["municipality_no", "municipality_name"]].dropna().drop_duplicates()
     return sorted(((str(n), str(m)) for n, m in pairs.itertuples(index=False)), key=lambda p: p[1])
 
 
-def _find_site(request: Request, *, lang: str, registry: Any, settings: ApiSettings) -> HTMLResponse:
+def _find_site(request: Request, *, lang: str, registry: AnalysisSource, settings: ApiSettings) -> HTMLResponse:
     params: dict[str, list[str]] = {}
     for key, value in request.query_params.multi_items():
         params.setdefault(key, []).append(value)
@@ -76,7 +75,7 @@ def _find_site(request: Request, *, lang: str, registry: Any, settings: ApiSetti
 def find_site_nb(
     request: Request,
     lang: str | None = Query(None, description="nb (default) or en"),
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
     """The find-a-site form and its ranked sites, in bokmål (``?lang=en``: English)."""
@@ -87,7 +86,7 @@ def find_site_nb(
 def find_site_en(
     request: Request,
     lang: str | None = Query(None, description="en (default) or nb"),
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
     """The find-a-site form and its ranked sites, in English."""
@@ -95,7 +94,7 @@ def find_site_en(
 
 
 def _dossier(
-    request: Request, code: str, *, lang: str, pdf: bool, profile: str, registry: Any, settings: ApiSettings
+    request: Request, code: str, *, lang: str, pdf: bool, profile: str, registry: AnalysisSource, settings: ApiSettings
 ) -> Response:
     from landreg.dossier import build_plot_dossier
 
@@ -138,7 +137,7 @@ def dossier_nb(
     profile: str = _PROFILE,
     format: str | None = _FORMAT,
     lang: str | None = _LANG,
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
     """A plot's dossier (HTML, or PDF at ``.pdf`` / ``?format=pdf``), in bokmål (``?lang=en``: English)."""
@@ -156,7 +155,7 @@ def dossier_en(
     profile: str = _PROFILE,
     format: str | None = _FORMAT,
     lang: str | None = _LANG,
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
     """A plot's dossier in English (HTML, or PDF at ``.pdf`` / ``?format=pdf``)."""

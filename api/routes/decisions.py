@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import get_principal, get_registry
 from api.features import json_response
 from landreg.decisions import decide
+from landreg.registry.base import EntityTables
 from landreg.tokens import Principal
 
 router = APIRouter(prefix="/decisions", tags=["Decisions"])
@@ -48,19 +49,19 @@ class DecideResponse(BaseModel):
 
 
 @router.get("", response_model=list[DecisionRecord], summary="Decisions that lock land, with their outcomes")
-def list_decisions(registry: Any = Depends(get_registry)) -> Response:
+def list_decisions(registry: EntityTables = Depends(get_registry)) -> Response:
     """Every decision with its options, outcomes and the plots it locks."""
     return json_response([d.model_dump(mode="json") for d in registry.load_decisions()])
 
 
 @router.get("/{decision_id}", response_model=DecisionRecord, summary="One decision")
-def get_decision(decision_id: str, registry: Any = Depends(get_registry)) -> Response:
+def get_decision(decision_id: str, registry: EntityTables = Depends(get_registry)) -> Response:
     """One decision by id (404 when unknown)."""
     return json_response(registry.get_decision(decision_id).model_dump(mode="json"))
 
 
 @router.get("/{decision_id}/log", response_model=list[dict[str, Any]], summary="The outcomes recorded, oldest first")
-def decision_log(decision_id: str, registry: Any = Depends(get_registry)) -> Response:
+def decision_log(decision_id: str, registry: EntityTables = Depends(get_registry)) -> Response:
     """The outcomes recorded for a decision, oldest first (404 for an unknown decision)."""
     registry.get_decision(decision_id)  # 404 for an unknown decision
     return json_response(registry.decision_log(decision_id))
@@ -76,7 +77,7 @@ def decide_decision(
     request: Request,
     decision_id: str,
     body: DecideRequest,
-    registry: Any = Depends(get_registry),
+    registry: EntityTables = Depends(get_registry),
     principal: Principal = Depends(get_principal),
 ) -> Response:
     """Record a decision's outcome (admins only): its plots take the outcome's status as new versions.

@@ -27,6 +27,7 @@ from landreg.errors import InvalidGeometryError, Problem, ValidationError
 from landreg.io.geojson import geometry_from_geojson
 from landreg.model.plot import PlotAttributes
 from landreg.plot_location import PlotLocation, locate_plot, located_fields
+from landreg.registry.base import EntityTables, FeatureSource, PlotStore, Registry
 from landreg.tokens import Principal
 
 router = APIRouter(tags=["OGC API – Features Part 4 (plots)"])
@@ -58,7 +59,7 @@ async def _feature_body(request: Request) -> tuple[dict[str, Any], Any]:
 
 
 def _expected_version(
-    request: Request, current: Any, settings: ApiSettings, *, registry: Any, changed: Any = None
+    request: Request, current: Any, settings: ApiSettings, *, registry: PlotStore, changed: Any = None
 ) -> int:
     """The version a write is based on: the one If-Match names, else the one the caller last read.
 
@@ -81,7 +82,7 @@ def _expected_version(
     )
 
 
-def _ground(request: Request, registry: Any, geometry: Any) -> PlotLocation:
+def _ground(request: Request, registry: EntityTables, geometry: Any) -> PlotLocation:
     """Where ``geometry`` (EPSG:25832) lies: in which municipality of the layer and which business area."""
     municipalities = next((c for c in request.app.state.collections if c.id == "municipalities"), None)
     if municipalities is None:
@@ -92,7 +93,7 @@ def _ground(request: Request, registry: Any, geometry: Any) -> PlotLocation:
     return locate_plot(geometry, municipalities=municipalities.frame, business_areas=registry.load_business_areas())
 
 
-def _municipality_of(request: Request, registry: Any, plot: Any) -> str:
+def _municipality_of(request: Request, registry: EntityTables, plot: Any) -> str:
     """The municipality a stored plot lies in (its stored number when its geometry lies in none of the layer)."""
     return _ground(request, registry, plot.geometry).municipality_no or str(plot.municipality_no)
 
@@ -103,7 +104,7 @@ def _authorise_change(
     props: dict[str, Any],
     geometry: Any,
     *,
-    registry: Any,
+    registry: FeatureSource,
     principal: Principal,
     settings: ApiSettings,
     changed: Any = None,
@@ -127,7 +128,7 @@ def _authorise_change(
 
 
 def _plot_response(
-    request: Request, registry: Any, plot_id: str, *, status_code: int = 200, location: bool = False
+    request: Request, registry: PlotStore, plot_id: str, *, status_code: int = 200, location: bool = False
 ) -> Response:
     request.app.state.refresher.schedule([plot_id])  # road access, terrain and hazards of the changed plot
     frame = registry.query_plots(plot_ids=[plot_id], include_ended=True)
@@ -162,7 +163,7 @@ def options_item(feature_id: str) -> Response:
 )
 async def create_plot(
     request: Request,
-    registry: Any = Depends(get_registry),
+    registry: Registry = Depends(get_registry),
     principal: Principal = Depends(get_principal),
 ) -> Response:
     """Add a plot from a GeoJSON Feature (coordinates in EPSG:25832); 201 with its `Location`."""
@@ -188,7 +189,7 @@ async def create_plot(
 async def replace_plot(
     request: Request,
     feature_id: str,
-    registry: Any = Depends(get_registry),
+    registry: Registry = Depends(get_registry),
     principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
@@ -220,7 +221,7 @@ async def replace_plot(
 async def update_plot(
     request: Request,
     feature_id: str,
-    registry: Any = Depends(get_registry),
+    registry: Registry = Depends(get_registry),
     principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
@@ -250,7 +251,7 @@ async def update_plot(
 def end_plot(
     request: Request,
     feature_id: str,
-    registry: Any = Depends(get_registry),
+    registry: Registry = Depends(get_registry),
     principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:

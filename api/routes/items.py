@@ -22,6 +22,7 @@ from api.params import ItemsQuery, as_of_param, collection_param, crs_param, ite
 from api.routes.ogc import base_url
 from api.settings import ApiSettings
 from api.synthetic import features_summary
+from landreg.registry.base import FeatureSource
 
 _GEOJSON_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {GEOJSON: {}}}}
 
@@ -42,7 +43,7 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         coll: Collection = Depends(collection_param),
         query: ItemsQuery = Depends(items_query),
         f: str | None = Query(None, description="json or html"),
-        registry: Any = Depends(get_registry),
+        registry: FeatureSource = Depends(get_registry),
     ) -> Response:
         """A page of the collection's features, narrowed by bbox, datetime, properties and a CQL2 filter."""
         page = coll.features(query, registry=registry)
@@ -99,7 +100,7 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         crs_uri: str = Depends(crs_param),
         as_of: dt.datetime | None = Depends(as_of_param),
         f: str | None = Query(None),
-        registry: Any = Depends(get_registry),
+        registry: FeatureSource = Depends(get_registry),
     ) -> Response:
         """One feature by id (a plot as recorded at ``as_of``, with its ETag); 404 when unknown."""
         feature, headers = coll.feature(
@@ -135,7 +136,7 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
     def versions(
         feature_id: str,
         crs_uri: str = Depends(crs_param),
-        registry: Any = Depends(get_registry),
+        registry: FeatureSource = Depends(get_registry),
     ) -> Response:
         """Every recorded version of a plot, oldest first, each with its own id ``<plot_id>-v<version>``."""
         features = frame_to_features(registry.plot_history(feature_id), id_column="plot_id", crs_uri=crs_uri)

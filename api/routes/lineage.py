@@ -17,12 +17,13 @@ from api.routes.edit import _expected_version, _municipality_of
 from api.settings import ApiSettings
 from landreg.edits import merge_plots_by_ref, resolve_plot, split_plot_from_frame
 from landreg.errors import Problem, ValidationError
+from landreg.registry.base import PlotStore, Registry
 from landreg.tokens import Principal
 
 router = APIRouter(tags=["OGC API – Features Part 4 (plots)"])
 
 
-def _plots_response(registry: Any, plots: list[Any], request: Request) -> Response:
+def _plots_response(registry: PlotStore, plots: list[Any], request: Request) -> Response:
     touched = [p.plot_id for p in plots] + [parent for p in plots for parent in p.previously_part_of or []]
     request.app.state.refresher.schedule(touched)  # the new plots' attributes; the ended parents' go
     frame = registry.query_plots(plot_ids=[p.plot_id for p in plots])
@@ -43,7 +44,7 @@ def _plots_response(registry: Any, plots: list[Any], request: Request) -> Respon
 async def split_plot(
     request: Request,
     feature_id: str,
-    registry: Any = Depends(get_registry),
+    registry: Registry = Depends(get_registry),
     principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
@@ -77,7 +78,7 @@ async def split_plot(
 )
 async def merge_plots(
     request: Request,
-    registry: Any = Depends(get_registry),
+    registry: Registry = Depends(get_registry),
     principal: Principal = Depends(get_principal),
 ) -> Response:
     """Body: ``{"plots": [{"id": "<plot id or code>", "version": N}, ...], "code": "<new code>"}``.

@@ -17,6 +17,7 @@ from api.errors import EntityNotFoundError, InvalidParameterError
 from api.openapi import error_responses
 from api.settings import ApiSettings
 from landreg.enrich import DEFAULT_TARGETS
+from landreg.registry.base import AnalysisSource
 from maps.assets import SERVED_PREFIX, asset_path
 from maps.tiled import TILED_MAP_MIN_PLOTS
 
@@ -49,7 +50,7 @@ def static_asset(path: str) -> FileResponse:
 def overview_map(
     profile: str = Query("general", description="Scoring profile behind the effective supply"),
     value: str = Query("effective_daa", description="Business-area statistic that colours the areas"),
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
     """The regional overview map (HTML): business areas coloured by `value` (effective supply by default)."""
@@ -79,7 +80,7 @@ def plots_map(
         None, description="Isochrones to this target: " + ", ".join(t.name for t in DEFAULT_TARGETS)
     ),
     price_layers: bool = Query(True, description="Add the price surface and hot-spot layers"),
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
     """The plot map (HTML): plots coloured by score, price or status, with popups and optional isochrones.
@@ -121,7 +122,7 @@ def plots_map(
 def scenario_map(
     name: str = Query(..., description="Scenario, e.g. torgard-terminal-built or road:torgard_access"),
     profile: str = Query("general", description="Scoring profile"),
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
     """The map of a scenario (HTML): score changes and status changes; 404 for an unknown scenario."""

@@ -15,6 +15,7 @@ from api.features import json_response
 from api.params import collection_param
 from api.routes.tiles import TILES_CONFORMANCE, tileset_links
 from api.synthetic import registry_notice
+from landreg.registry.base import FeatureSource
 from landreg.tiles import TILE_LAYERS
 
 router = APIRouter()
@@ -47,7 +48,7 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def _collection_doc(request: Request, coll: Collection, registry: Any) -> dict[str, Any]:
+def _collection_doc(request: Request, coll: Collection, registry: FeatureSource) -> dict[str, Any]:
     root = base_url(request)
     extent = coll.extent(registry)
     doc: dict[str, Any] = {
@@ -131,7 +132,9 @@ def conformance(request: Request, f: str | None = Query(None)) -> Response:
 
 
 @router.get("/collections", summary="Feature collections", tags=["OGC API – Features"])
-def collections(request: Request, f: str | None = Query(None), registry: Any = Depends(get_registry)) -> Response:
+def collections(
+    request: Request, f: str | None = Query(None), registry: FeatureSource = Depends(get_registry)
+) -> Response:
     """Every feature collection with its extent, CRS list and links."""
     root = base_url(request)
     docs = [_collection_doc(request, c, registry) for c in request.app.state.collections]
@@ -154,7 +157,7 @@ def collection(
     request: Request,
     coll: Collection = Depends(collection_param),
     f: str | None = Query(None),
-    registry: Any = Depends(get_registry),
+    registry: FeatureSource = Depends(get_registry),
 ) -> Response:
     """One feature collection with its extent, CRS list and links (404 when unknown)."""
     doc = _collection_doc(request, coll, registry)

@@ -14,6 +14,7 @@ from api.features import json_response
 from api.openapi import error_responses
 from api.synthetic import registry_notice
 from landreg import analysis
+from landreg.registry.base import AnalysisSource
 from landreg.scoring import load_profile
 from landreg.scoring.profile_file import check_profile_definitions
 
@@ -68,7 +69,7 @@ class SupplyRequest(CustomProfileRequest):
 @router.post("/scores", response_model=ScoresResponse, summary="Attractiveness scores with a custom profile")
 def scores_with_profile(
     body: ScoresRequest,
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Attractiveness scores with a profile given in the request body (weights, limits, industries)."""
@@ -84,7 +85,7 @@ def scores_with_profile(
 @router.post("/supply", response_model=SupplyResponse, summary="Effective supply with a custom profile")
 def supply_with_profile(
     body: SupplyRequest,
-    registry: Any = Depends(get_registry),
+    registry: AnalysisSource = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Effective supply with a profile given in the request body."""

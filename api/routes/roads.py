@@ -15,6 +15,7 @@ from api.features import frame_to_features, geojson_response
 from api.settings import ApiSettings
 from landreg.crs import STORAGE_CRS
 from landreg.errors import Problem, ValidationError
+from landreg.registry.base import EntityTables
 from landreg.roads import ROAD_FIELDS, road_municipalities
 from landreg.tokens import Principal, Role
 
@@ -53,13 +54,13 @@ def _response(frame: Any, *, single: bool = False, status_code: int = 200) -> Re
 
 
 @router.get("", summary="Road projects (GeoJSON, CRS84); ?all=true includes ended ones", response_class=Response)
-def list_road_projects(all: bool = False, registry: Any = Depends(get_registry)) -> Response:
+def list_road_projects(all: bool = False, registry: EntityTables = Depends(get_registry)) -> Response:
     """The road projects as GeoJSON (CRS84), without ended ones unless `all=true`."""
     return _response(registry.load_road_projects(include_cancelled=all))
 
 
 @router.get("/{project_id}", summary="One road project (GeoJSON Feature)", response_class=Response)
-def get_road_project(project_id: str, registry: Any = Depends(get_registry)) -> Response:
+def get_road_project(project_id: str, registry: EntityTables = Depends(get_registry)) -> Response:
     """One road project as a GeoJSON Feature (404 when unknown)."""
     return _response(registry.get_road_project(project_id), single=True)
 
@@ -67,7 +68,7 @@ def get_road_project(project_id: str, registry: Any = Depends(get_registry)) -> 
 @router.post("", status_code=201, summary="Add road projects (Feature or FeatureCollection)", response_class=Response)
 async def add_road_projects(
     request: Request,
-    registry: Any = Depends(get_registry),
+    registry: EntityTables = Depends(get_registry),
     principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
@@ -87,7 +88,7 @@ async def add_road_projects(
 async def update_road_project(
     request: Request,
     project_id: str,
-    registry: Any = Depends(get_registry),
+    registry: EntityTables = Depends(get_registry),
     principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
@@ -112,7 +113,7 @@ async def update_road_project(
 )
 def end_road_project(
     project_id: str,
-    registry: Any = Depends(get_registry),
+    registry: EntityTables = Depends(get_registry),
     principal: Principal = Depends(get_principal),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:

@@ -24,6 +24,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from api.deps import get_registry, settings_dep
 from api.errors import EntityNotFoundError
 from api.settings import ApiSettings
+from landreg.registry.base import Registry
 from landreg.tiles import registry_change_key
 from maps.assets import asset_path
 
@@ -46,7 +47,7 @@ class SiteCache:
         self._lock = threading.Lock()
         self._built: _Built | None = None
 
-    def get(self, registry: Any, *, layers_dir: Path) -> _Built:
+    def get(self, registry: Registry, *, layers_dir: Path) -> _Built:
         """The site as the registry is now, rendered again only when it changed."""
         key = (*registry_change_key(registry), dt.datetime.now(dt.UTC).date().isoformat())
         with self._lock:
@@ -59,7 +60,7 @@ def _etag(key: tuple[Any, ...]) -> str:
     return '"' + hashlib.sha256(repr(key).encode("utf-8")).hexdigest()[:20] + '"'
 
 
-def _render(registry: Any, *, layers_dir: Path) -> dict[str, bytes]:
+def _render(registry: Registry, *, layers_dir: Path) -> dict[str, bytes]:
     from maps.site.data import load_site_data
     from maps.site.publish import OPEN_DATA_DIR, write_open_data_files
     from maps.site.render import render_site
@@ -100,7 +101,7 @@ def status_asset(name: str) -> FileResponse:
 def status_page(
     path: str,
     request: Request,
-    registry: Any = Depends(get_registry),
+    registry: Registry = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
     """A page (``/status/``, ``/status/kommune/5001.html``, ``/status/en/…``), the map data or an open-data file."""

@@ -16,10 +16,12 @@ from api.collections import Collection
 from api.deps import get_registry
 from api.features import json_response
 from api.params import collection_param
+from landreg.registry.base import PlotStore
 from landreg.tiles import (
     TILE_LAYERS,
     TILE_MATRIX_SET_ID,
     TileCache,
+    TileSource,
     check_tile_matrix_set,
     render_tile,
     tile_layer,
@@ -180,7 +182,7 @@ def collection_tile(
     tile_row: int = Path(..., ge=0, description="Row, 0 at the top"),
     tile_col: int = Path(..., ge=0, description="Column, 0 at the left"),
     coll: Collection = Depends(tiled_collection),
-    registry: Any = Depends(get_registry),
+    registry: TileSource = Depends(get_registry),
     cache: TileCache = Depends(get_tile_cache),
 ) -> Response:
     """One Mapbox Vector Tile (a layer named after the collection), read from the registry as it is now.
@@ -204,13 +206,13 @@ def collection_tile(
     response_class=HTMLResponse,
     responses={200: {"content": {"text/html": {}}}},
 )
-def tiled_plots_map(registry: Any = Depends(get_registry)) -> HTMLResponse:
+def tiled_plots_map(registry: PlotStore = Depends(get_registry)) -> HTMLResponse:
     """The plot map drawn from this service's vector tiles (plots by status, business areas); a click on a
     plot fetches its details.  ``/maps/plots`` answers with this map when the registry is large."""
     return tiled_map_response(registry)
 
 
-def tiled_map_response(registry: Any) -> HTMLResponse:
+def tiled_map_response(registry: PlotStore) -> HTMLResponse:
     """The vector-tile plot map of ``registry`` as an HTML response."""
     from maps.assets import SERVED_PREFIX
     from maps.tiled import build_tiled_plot_map, plot_bounds_lonlat

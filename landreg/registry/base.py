@@ -258,6 +258,11 @@ class EnrichedPlotStore(PlotStore, EnrichmentTables, Protocol):
 
 
 @runtime_checkable
+class FeatureSource(PlotStore, EntityTables, Protocol):
+    """Plots and the other entities served as features: business areas, decisions, road projects."""
+
+
+@runtime_checkable
 class PricedPlotStore(PlotStore, PriceRecords, Protocol):
     """Plots read with their price observations."""
 
