@@ -17,6 +17,8 @@ from landreg.cli.common import (
     layers_option,
     open_from_cli,
     output_option,
+    progress_bar,
+    progress_option,
     registry_option,
     resolve_layers_dir,
 )
@@ -93,6 +95,15 @@ def overview_cmd(
     show_default=True,
     help="Add the price surface and price hot-spot layers.",
 )
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Draw at most N plots, the best ranked first.")
+@click.option("--bbox", default=None, help="Draw only plots intersecting minx,miny,maxx,maxy (in --bbox-crs).")
+@click.option(
+    "--bbox-crs",
+    default="EPSG:25832",
+    show_default=True,
+    help="CRS of --bbox, e.g. EPSG:4326 for lon,lat (longitude first).",
+)
+@progress_option
 @handle_errors
 def plots_cmd(
     registry_path: Path | None,
@@ -106,11 +117,17 @@ def plots_cmd(
     municipality_no: tuple[str, ...],
     isochrone_target: str | None,
     price_layers: bool,
+    limit: int | None,
+    bbox: str | None,
+    bbox_crs: str,
 ) -> None:
-    """Plots coloured by score, price or status; popups with the score breakdown."""
+    """Plots coloured by score, price or status; popups with the score breakdown.
+
+    --limit and --bbox draw part of a large registry (scores and ranks stay regional).
+    """
     from maps.from_registry import plot_map_from_registry
 
-    with open_from_cli(registry_path) as reg:
+    with open_from_cli(registry_path) as reg, progress_bar(None, "map plots", unit="steps") as bar:
         m = plot_map_from_registry(
             reg,
             layers_dir=resolve_layers_dir(layers_dir),
@@ -120,6 +137,10 @@ def plots_cmd(
             municipality_no=municipality_no or None,
             isochrone_target=isochrone_target,
             price_layers=price_layers,
+            limit=limit,
+            bbox=bbox,
+            bbox_crs=bbox_crs,
+            progress=lambda name: (bar.set_postfix_str(name), bar.update(1)),
             web_tiles=web_tiles,
         )
     _write(m, output)

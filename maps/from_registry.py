@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from landreg.analysis import (
     area_statistics,
@@ -73,6 +75,10 @@ def plot_map_from_registry(
     municipality_no: Sequence[str] | None = None,
     isochrone_target: str | None = None,
     price_layers: bool = True,
+    limit: int | None = None,
+    bbox: Any = None,
+    bbox_crs: str | None = None,
+    progress: Callable[[str], None] | None = None,
     assets: str = "inline",
     web_tiles: bool = True,
 ) -> Any:
@@ -96,6 +102,15 @@ def plot_map_from_registry(
         Draw 10/20/30-minute isochrones around this target (e.g. ``"port"``).
     price_layers : bool
         Add the price surface and the price hot-spot layers (off until ticked).
+    limit : int, optional
+        Draw at most this many plots: the best ranked first (scored before excluded ones).
+    bbox : str or sequence of 4 numbers, optional
+        Draw only plots intersecting ``minx,miny,maxx,maxy`` given in ``bbox_crs``.
+    bbox_crs : str, optional
+        CRS of ``bbox`` (default EPSG:25832; e.g. EPSG:4326 for lon,lat).
+    progress : callable, optional
+        Called with the name of each step as it starts (``"score"``, ``"select"``, ``"price layers"``,
+        ``"isochrones"``, ``"draw"``).
     assets : str
         ``"inline"`` (standalone) or the URL prefix of the served assets.
     web_tiles : bool
@@ -112,21 +127,23 @@ def plot_map_from_registry(
     """
     # Statuses and municipalities (numbers or names) are checked as in every plot query:
     # an unknown value raises ValidationError with the accepted ones, never an empty map.
-    wanted = PlotQuery.build(status=status, municipality_no=municipality_no)
+    wanted = PlotQuery.build(status=status, municipality_no=municipality_no, bbox=bbox, bbox_crs=bbox_crs)
+    step = progress or (lambda name: None)
     context = load_map_context(layers_dir=layers_dir, registry=registry)
+    step("score")
     scores = score_registry(registry, profile=profile, statuses=None)
     frame = scores.frame
-    keep = frame.index == frame.index
-    if wanted.status:
-        keep &= frame["status"].astype(str).isin(list(wanted.status)).to_numpy()
-    if wanted.municipality_no:
-        keep &= frame["municipality_no"].astype(str).isin(list(wanted.municipality_no)).to_numpy()
-    scores.frame = frame[keep]
+    step("select")
+    scores.frame = _drawn(frame, wanted=wanted, limit=limit)
     surface = hot = None
     if price_layers and len(frame):
+        step("price layers")
         surface = asking_price_surface(frame, layers_dir=layers_dir)
         hot = price_hotspot_frame(frame)
+    if isochrone_target:
+        step("isochrones")
     iso = region_isochrones(context, target=isochrone_target) if isochrone_target else None
+    step("draw")
     return build_plot_map(
         scores,
         color_by=color_by,
@@ -138,6 +155,27 @@ def plot_map_from_registry(
         assets=assets,
         web_tiles=web_tiles,
     )
+
+
+def _drawn(frame: Any, *, wanted: PlotQuery, limit: int | None) -> Any:
+    """The plots to draw: ``wanted``'s statuses, municipalities and box; at most ``limit``, the best ranked."""
+    import shapely
+
+    keep = np.ones(len(frame), dtype=bool)
+    if wanted.status:
+        keep &= frame["status"].astype(str).isin(list(wanted.status)).to_numpy()
+    if wanted.municipality_no:
+        keep &= frame["municipality_no"].astype(str).isin(list(wanted.municipality_no)).to_numpy()
+    shape = wanted.intersects if wanted.intersects is not None else None
+    if shape is None and wanted.bbox is not None:
+        shape = shapely.box(*wanted.bbox)
+    if shape is not None:
+        keep &= shapely.intersects(frame.geometry.to_numpy(), shape)
+    drawn = frame[keep]
+    if limit is not None and len(drawn) > limit:
+        best = drawn.sort_values(["excluded", "rank"], na_position="last", kind="stable").index[:limit]
+        drawn = drawn[drawn.index.isin(best)]
+    return drawn
 
 
 def scenario_map_from_registry(

@@ -16,6 +16,7 @@ from landreg.cli.common import (
     open_from_cli,
     output_option,
     progress_bar,
+    progress_option,
     registry_option,
     resolve_layers_dir,
     resolve_registry_file,
@@ -83,6 +84,7 @@ def init_cmd(registry_path: Path | None, layers_dir: Path | None, force: bool, n
 @click.option(
     "--dry-run", is_flag=True, help="Report what would be imported (columns, values, problems); write nothing."
 )
+@progress_option
 @handle_errors
 def import_cmd(
     registry_path: Path | None,
@@ -251,16 +253,22 @@ def query_cmd(registry_path: Path | None, output: Path | None, as_json: bool, **
 @click.option("--format", "fmt", default=None, help="Format (default from the suffix).")
 @click.option("--crs", default=None, help="Output CRS (default CRS84 for GeoJSON, EPSG:25832 otherwise).")
 @_query_options
+@progress_option
 @handle_errors
 def export_cmd(registry_path: Path | None, target: Path, fmt: str | None, crs: str | None, **kw: object) -> None:
-    """Export plots matching the filters to TARGET."""
+    """Export plots matching the filters to TARGET.
+
+    GeoJSON, GeoJSON sequences (.geojsonl, or .geojsons with RFC 8142 record separators),
+    GeoPackage and CSV are written a page of plots at a time, so memory stays small at any size.
+    """
     from landreg.io import export_plots
     from landreg.registry.query import resolve_business_areas
 
     query = _build_query(dict(kw))
     with open_from_cli(registry_path) as reg:
         query = resolve_business_areas(query, areas=reg.load_business_areas())
-        n = export_plots(reg, target, query=query, fmt=fmt, crs=crs)
+        with progress_bar(reg.count_plots(query), "export") as bar:
+            n = export_plots(reg, target, query=query, fmt=fmt, crs=crs, progress=bar.update)
     click.echo(f"exported {n} plots to {target}")
 
 

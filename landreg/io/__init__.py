@@ -1,4 +1,4 @@
-"""Import and export of plots: GeoJSON, GeoPackage, Shapefile, CSV and GeoParquet."""
+"""Import and export of plots: GeoJSON (and GeoJSON sequences), GeoPackage, Shapefile, CSV and GeoParquet."""
 
 from __future__ import annotations
 
@@ -48,11 +48,28 @@ def export_plots(
     query: Any = None,
     fmt: str | None = None,
     crs: Any = None,
+    progress: Callable[[int], None] | None = None,
+    page_plots: int | None = None,
     **criteria: Any,
 ) -> int:
-    """Write the plots matching ``query`` (or keyword criteria) to ``path``; returns how many."""
+    """Write the plots matching ``query`` (or keyword criteria) to ``path``; returns how many.
+
+    GeoJSON, GeoJSON sequences (``.geojsonl``, ``.geojsons``), GeoPackage and CSV are streamed:
+    the registry is read a page at a time and each page written before the next is read
+    (:mod:`landreg.io.stream`), so memory stays that of a page.  Shapefile and GeoParquet are
+    written from all matching plots at once.  ``progress`` is called with the plots of each page.
+    """
+    from landreg.io.stream import DEFAULT_PAGE_PLOTS, STREAMED_FORMATS, iter_plot_pages, stream_plots
+    from landreg.registry.query import PlotQuery
+
+    if detect_format(path, fmt) in STREAMED_FORMATS:
+        query = query if query is not None else PlotQuery.build(**criteria)
+        pages = iter_plot_pages(registry, query, page_plots=page_plots or DEFAULT_PAGE_PLOTS)
+        return stream_plots(pages, path, fmt=fmt, crs=crs, progress=progress)
     frame = registry.query_plots(query, **criteria)
     write_plots(frame, path, fmt=fmt, crs=crs)
+    if progress is not None:
+        progress(len(frame))
     return len(frame)
 
 

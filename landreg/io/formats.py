@@ -12,6 +12,8 @@ class FileFormat(StrEnum):
     """Supported exchange formats."""
 
     GEOJSON = "geojson"
+    #: GeoJSON text sequence: one Feature per line (``.geojsonl``), RS-led per RFC 8142 (``.geojsons``).
+    GEOJSONSEQ = "geojsonseq"
     GPKG = "gpkg"
     SHAPEFILE = "shapefile"
     SHAPEFILE_ZIP = "shapefile-zip"
@@ -22,6 +24,8 @@ class FileFormat(StrEnum):
 _SUFFIXES = {
     ".geojson": FileFormat.GEOJSON,
     ".json": FileFormat.GEOJSON,
+    ".geojsonl": FileFormat.GEOJSONSEQ,
+    ".geojsons": FileFormat.GEOJSONSEQ,
     ".gpkg": FileFormat.GPKG,
     ".shp": FileFormat.SHAPEFILE,
     ".zip": FileFormat.SHAPEFILE_ZIP,

@@ -66,6 +66,41 @@ def read_geojson(path: str | Path, *, crs: Any = None) -> gpd.GeoDataFrame:
     features = doc["features"] if doc["type"] == "FeatureCollection" else [doc]
     declared = (doc.get("crs") or {}).get("properties", {}).get("name")
     src_crs = parse_crs(crs or declared or "OGC:CRS84", where=path.name)
+    return _features_frame(features, crs=src_crs, name=path.name)
+
+
+def read_geojson_seq(path: str | Path, *, crs: Any = None) -> gpd.GeoDataFrame:
+    """Read a GeoJSON text sequence: one Feature per line, each optionally led by RS (RFC 8142); CRS84 unless ``crs``.
+
+    Raises
+    ------
+    ValidationError
+        Naming the line of a record that is not a GeoJSON Feature.
+    """
+    path = Path(path)
+    features, problems = [], []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            text = line.strip().lstrip("\x1e").strip()
+            if not text:
+                continue
+            try:
+                feat = json.loads(text)
+            except json.JSONDecodeError as exc:
+                problems.append(Problem(f"{path.name} line {number}", "record", f"not valid JSON: {exc}"))
+                continue
+            if not isinstance(feat, dict) or feat.get("type") != "Feature":
+                problems.append(Problem(f"{path.name} line {number}", "type", "expected a GeoJSON Feature"))
+                continue
+            features.append(feat)
+    if problems:
+        raise ValidationError(problems, context="import")
+    return _features_frame(features, crs=parse_crs(crs or "OGC:CRS84", where=path.name), name=path.name)
+
+
+def _features_frame(features: list[Any], *, crs: CRS, name: str) -> gpd.GeoDataFrame:
+    """GeoJSON Features as a frame in ``crs`` (nested properties as JSON text); geometries checked strictly."""
+    src_crs = crs
     rows, geoms, problems = [], [], []
     for i, feat in enumerate(features):
         props = dict(feat.get("properties") or {})
@@ -81,7 +116,7 @@ def read_geojson(path: str | Path, *, crs: Any = None) -> gpd.GeoDataFrame:
             {k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v) for k, v in props.items()}
         )
     if problems:
-        raise ValidationError(problems, context=path.name)
+        raise ValidationError(problems, context=name)
     return gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms, crs=src_crs), crs=src_crs)
 
 

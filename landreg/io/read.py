@@ -14,7 +14,7 @@ from landreg.crs import parse_crs
 from landreg.errors import CRSError, Problem, UnsupportedFormatError, ValidationError
 from landreg.io.encoding import EncodingError, gdal_encoding_name, shapefile_encoding, text_file_encoding
 from landreg.io.formats import SHAPEFILE_NAMES_REVERSED, FileFormat, detect_format
-from landreg.io.geojson import read_geojson
+from landreg.io.geojson import read_geojson, read_geojson_seq
 
 _WKT_COLUMNS = ("wkt", "geometry", "geom", "WKT")
 _LONLAT_COLUMNS = (("lon", "lat"), ("longitude", "latitude"), ("lng", "lat"))
@@ -52,6 +52,8 @@ def read_plots(
     kind = detect_format(path, fmt)
     if kind is FileFormat.GEOJSON:
         return read_geojson(path, crs=crs)
+    if kind is FileFormat.GEOJSONSEQ:
+        return read_geojson_seq(path, crs=crs)
     if kind is FileFormat.CSV:
         return _read_csv(path, crs=crs)
     if kind is FileFormat.GEOPARQUET:

@@ -58,7 +58,7 @@ def _with_synthetic(frame: _Frame) -> tuple[_Frame, Any]:
 def write_plots(
     frame: gpd.GeoDataFrame, path: str | Path, *, fmt: str | None = None, crs: Any = None, layer: str = "plots"
 ) -> Path:
-    """Write a plot frame to GeoJSON, GeoPackage, Shapefile (``.zip`` = zipped), CSV (WKT) or GeoParquet.
+    """Write plots to GeoJSON (or a GeoJSON sequence), GeoPackage, Shapefile (``.zip`` = zipped), CSV or GeoParquet.
 
     Plots with ``provenance`` get a ``synthetic`` column naming their synthetic values (e.g.
     ``"plots, prices"``; empty when none is); a GeoPackage layer also carries the notice in its
@@ -86,6 +86,11 @@ def write_plots(
     path = Path(path)
     kind = detect_format(path, fmt)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if kind is FileFormat.GEOJSONSEQ:
+        from landreg.io.stream import stream_plots
+
+        stream_plots(iter([frame]), path, fmt=kind.value, crs=crs)
+        return path
     frame, summary = _with_synthetic(frame)
     if kind is FileFormat.GEOJSON:
         write_geojson(frame, path, crs=crs)
@@ -93,13 +98,7 @@ def write_plots(
     target = STORAGE_CRS if crs is None else parse_crs(crs)
     out = _flatten(frame.to_crs(target))
     if kind is FileFormat.GPKG:
-        meta = None
-        if summary is not None and summary.any_synthetic:
-            meta = {
-                "SYNTHETIC_NOTICE": summary.text(),
-                "SYNTHETIC_NOTICE_NB": summary.text("nb"),
-                "SYNTHETIC_COUNTS": json.dumps(summary.to_dict()["counts"], ensure_ascii=False),
-            }
+        meta = gpkg_synthetic_metadata(summary) if summary is not None else None
         pyogrio.write_dataframe(
             out, path, layer=layer, driver="GPKG", dataset_options={"VERSION": "1.3"}, layer_metadata=meta
         )
@@ -113,6 +112,17 @@ def write_plots(
     else:
         _write_shapefile(out, path, zipped=kind is FileFormat.SHAPEFILE_ZIP)
     return path
+
+
+def gpkg_synthetic_metadata(summary: Any) -> dict[str, str] | None:
+    """GeoPackage layer metadata of a synthetic summary (English and bokmål notice, counts); None when nothing is."""
+    if not summary.any_synthetic:
+        return None
+    return {
+        "SYNTHETIC_NOTICE": summary.text(),
+        "SYNTHETIC_NOTICE_NB": summary.text("nb"),
+        "SYNTHETIC_COUNTS": json.dumps(summary.to_dict()["counts"], ensure_ascii=False),
+    }
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
