@@ -47,14 +47,15 @@ def start_alerts(app: Any, registry: Any, *, refresher: Any) -> AlertDispatcher:
     """The app's alert settings (``LANDREG_SMTP_*``, ``LANDREG_ALERTS_*``) and dispatcher, at startup.
 
     The dispatcher waits for the enrichment refresh before it scans, so a new plot is matched with
-    its travel times; undelivered messages left from before are retried now.
+    its travel times; changes made while the service was down are scanned and messages left waiting
+    are retried now.
     """
     app.state.alert_settings = AlertSettings()
     app.state.alert_saves = SaveRateLimiter(per_hour=app.state.alert_settings.alerts_saves_per_hour)
     app.state.alert_dispatcher = AlertDispatcher(
         registry, settings=app.state.alert_settings, before_scan=refresher.wait
     )
-    app.state.alert_dispatcher.schedule(scan=False)
+    app.state.alert_dispatcher.schedule()  # changes made while the service was down, messages left waiting
     return app.state.alert_dispatcher
 
 

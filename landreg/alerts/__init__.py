@@ -12,9 +12,10 @@ from landreg.alerts.delivery import SIGNATURE_HEADER, DeliveryReport, deliver_du
 from landreg.alerts.dispatcher import AlertDispatcher
 from landreg.alerts.feed import ATOM_MEDIA_TYPE, ATOM_NS, search_feed
 from landreg.alerts.matching import ScanReport, matching_sites, scan_after_changes, scan_saved_searches
+from landreg.alerts.model import OutboxMessage, SavedSearch
 from landreg.alerts.searches import confirm_search, save_search, unsubscribe_search
 from landreg.alerts.settings import AlertSettings
-from landreg.alerts.store import AlertStore, OutboxMessage, SavedSearch
+from landreg.alerts.store import AlertStore
 
 __all__ = [
     "ATOM_MEDIA_TYPE",

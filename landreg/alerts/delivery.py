@@ -25,8 +25,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from landreg.alerts.messages import email_message, webhook_body
+from landreg.alerts.model import OutboxMessage, SavedSearch
 from landreg.alerts.settings import AlertSettings
-from landreg.alerts.store import AlertStore, OutboxMessage, SavedSearch
+from landreg.alerts.store import AlertStore
 from landreg.registry.codec import format_datetime
 
 log = logging.getLogger("landreg.alerts")

@@ -2,8 +2,9 @@
 
 The service calls :meth:`AlertDispatcher.schedule` after every successful write; the thread
 waits for ``before_scan`` (the enrichment refresh, so new plots have their travel times), scans
-the saved searches, delivers what is due and, while messages wait for a retry, sleeps until the
-next one is due. A burst of writes leads to one more scan, never to a wait for the writer.
+the saved searches when the plots changed since its last scan, delivers what is due and, while
+messages wait for a retry, sleeps until the next one is due. A burst of writes leads to one more
+scan, never to a wait for the writer.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class AlertDispatcher:
         self._idle = threading.Event()
         self._idle.set()
         self._scan = False
+        self._last_marker: tuple[Any, ...] | None = None
         self._thread: threading.Thread | None = None
         self.passes = 0
 
@@ -86,10 +88,20 @@ class AlertDispatcher:
             if scan:
                 if self.before_scan is not None:
                     self.before_scan()
-                scan_saved_searches(self.registry)
+                self._scan_if_changed()
             deliver_due(self.registry, settings=self.settings)
         except Exception:  # the service must go on; the next write or retry tries again
             log.exception("alert scan or delivery failed")
+
+    def _scan_if_changed(self) -> None:
+        """Scan unless the plots are as at the last scan (a POST that changed nothing, e.g. a site search)."""
+        store = AlertStore(self.registry)
+        if not store.has_active_searches():
+            return
+        marker = store.change_marker()
+        if marker != self._last_marker:
+            scan_saved_searches(self.registry)
+            self._last_marker = marker
 
     def _seconds_to_next_due(self) -> float | None:
         try:

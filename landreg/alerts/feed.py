@@ -6,7 +6,8 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 from landreg.alerts.messages import DOMAIN, plot_url, site_line
-from landreg.alerts.store import AlertStore, SavedSearch
+from landreg.alerts.model import SavedSearch
+from landreg.alerts.store import AlertStore
 from landreg.errors import EntityNotFoundError
 from landreg.i18n import translator
 

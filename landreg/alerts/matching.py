@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from landreg.alerts.messages import site_summary
+from landreg.alerts.model import SavedSearch
 from landreg.alerts.searches import new_message
-from landreg.alerts.store import AlertStore, SavedSearch
+from landreg.alerts.store import AlertStore
 from landreg.registry.codec import format_datetime
 from landreg.search import SiteRequirements, search_sites
 

@@ -12,7 +12,7 @@ from email.utils import format_datetime as email_date
 from email.utils import make_msgid
 from typing import Any
 
-from landreg.alerts.store import OutboxMessage, SavedSearch
+from landreg.alerts.model import OutboxMessage, SavedSearch
 from landreg.i18n import format_decares, format_nok_m2, format_number, translator
 from landreg.municipalities import TRONDELAG_MUNICIPALITIES
 from landreg.registry.codec import parse_datetime

@@ -11,8 +11,9 @@ from typing import Any
 import pydantic
 
 from landreg.alerts.delivery import webhook_url_problem
+from landreg.alerts.model import OutboxMessage, SavedSearch
 from landreg.alerts.settings import AlertSettings
-from landreg.alerts.store import AlertStore, OutboxMessage, SavedSearch
+from landreg.alerts.store import AlertStore
 from landreg.errors import EntityNotFoundError, Problem, ValidationError
 from landreg.i18n import LANGS
 from landreg.registry.codec import format_datetime

@@ -13,9 +13,9 @@ import datetime as dt
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
+from landreg.alerts.model import OutboxMessage, SavedSearch
 from landreg.registry.codec import format_datetime
 from landreg.registry.tables import ALERT_OUTBOX, ALERT_SEARCHES, ALERT_SITES, create_alert_tables
 
@@ -48,81 +48,6 @@ _OUTBOX_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class SavedSearch:
-    """A saved search: the site-search criteria and where new sites are announced.
-
-    Attributes
-    ----------
-    search_id : str
-        Random, unguessable id (it names the Atom feed).
-    criteria : dict
-        :class:`~landreg.search.SiteRequirements` fields as given.
-    email, webhook_url : str or None
-        Where notices go (at least one).
-    webhook_secret : str or None
-        Key of the ``X-Landreg-Signature`` HMAC (shown once, when saved).
-    lang : str
-        ``nb`` or ``en``.
-    base_url : str
-        Public address of the service, for the links in the messages.
-    confirm_token, unsubscribe_token : str
-        Secrets of the confirmation and unsubscribe links.
-    created_at, confirmed_at, unsubscribed_at : str or None
-        UTC times.
-    """
-
-    search_id: str
-    criteria: dict[str, Any]
-    email: str | None
-    webhook_url: str | None
-    webhook_secret: str | None
-    lang: str
-    base_url: str
-    confirm_token: str
-    unsubscribe_token: str
-    created_at: str
-    confirmed_at: str | None = None
-    unsubscribed_at: str | None = None
-
-    @property
-    def active(self) -> bool:
-        """Confirmed and not unsubscribed: new sites are announced."""
-        return self.confirmed_at is not None and self.unsubscribed_at is None
-
-    @property
-    def confirm_url(self) -> str:
-        """The link that confirms the search."""
-        return f"{self.base_url}/alerts/confirm?token={self.confirm_token}"
-
-    @property
-    def unsubscribe_url(self) -> str:
-        """The link that ends the search's notices."""
-        return f"{self.base_url}/alerts/unsubscribe?token={self.unsubscribe_token}"
-
-    @property
-    def feed_url(self) -> str:
-        """The search's Atom feed."""
-        return f"{self.base_url}/alerts/{self.search_id}/feed.atom"
-
-
-@dataclass(frozen=True)
-class OutboxMessage:
-    """A message waiting for delivery (``kind`` ``confirmation`` or ``sites``, ``channel`` ``email`` or ``webhook``)."""
-
-    message_id: str
-    search_id: str
-    channel: str
-    kind: str
-    payload: dict[str, Any]
-    created_at: str
-    attempts: int
-    next_attempt_at: str
-    delivered_at: str | None = None
-    failed_at: str | None = None
-    last_error: str | None = None
-
-
 def _text(value: Any) -> Any:
     """A value read back: times as UTC text, JSON as Python objects (both backends alike)."""
     return format_datetime(value) if isinstance(value, dt.datetime) else value
@@ -145,6 +70,22 @@ class _Executor:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self.conn.execute(sql.replace("?", "%s") if self.postgres else sql, tuple(params))
+
+
+class _NoTables(_Executor):
+    """Reads of a GeoPackage without the alert tables: every query finds nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(None, postgres=False)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self
+
+    def fetchall(self) -> list[Any]:
+        return []
+
+    def fetchone(self) -> None:
+        return None
 
 
 class AlertStore:
@@ -174,6 +115,20 @@ class AlertStore:
                 create_alert_tables(conn)  # a registry made before saved searches existed
                 self._ready = True
             yield _Executor(conn, postgres=False)
+
+    @contextmanager
+    def _reading(self) -> Iterator[_Executor]:
+        """A connection for reads: no write lock taken, no table created (a read of a missing table is empty)."""
+        if self.postgres:
+            with self.registry._connection() as conn:
+                yield _Executor(conn, postgres=True)
+            return
+        with self.registry._lock:
+            if not self._ready and not self._has_table(ALERT_SEARCHES):
+                yield _NoTables()  # a registry made before saved searches: none saved yet
+                return
+            self._ready = True
+            yield _Executor(self.registry._conn, postgres=False)
 
     def _read(self, sql: str) -> tuple[Any, ...] | None:
         """One row of a read-only query, outside any write transaction (never creates tables)."""
@@ -217,7 +172,7 @@ class AlertStore:
             )
 
     def _searches(self, where: str, params: Sequence[Any]) -> list[SavedSearch]:
-        with self._tx() as tx:
+        with self._reading() as tx:
             rows = tx.execute(
                 f'SELECT {", ".join(_SEARCH_COLUMNS)} FROM "{ALERT_SEARCHES}" WHERE {where} ORDER BY fid', params
             ).fetchall()
@@ -269,13 +224,13 @@ class AlertStore:
     # ------------------------------------------------------------------ sites
     def known_site_ids(self, search_id: str) -> set[str]:
         """Sites already known to a search (matching when it was confirmed, or announced since)."""
-        with self._tx() as tx:
+        with self._reading() as tx:
             rows = tx.execute(f'SELECT site_id FROM "{ALERT_SITES}" WHERE search_id = ?', [search_id]).fetchall()
         return {r[0] for r in rows}
 
     def announced_sites(self, search_id: str) -> list[dict[str, Any]]:
         """Sites announced to a search, newest first: ``site_id``, ``announced_at`` and the ``summary``."""
-        with self._tx() as tx:
+        with self._reading() as tx:
             rows = tx.execute(
                 f'SELECT site_id, announced_at, summary FROM "{ALERT_SITES}" '
                 "WHERE search_id = ? AND notified ORDER BY fid DESC",
@@ -327,7 +282,7 @@ class AlertStore:
         if due_by is not None:
             where.append("delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?")
             params.append(due_by)
-        with self._tx() as tx:
+        with self._reading() as tx:
             rows = tx.execute(
                 f'SELECT {", ".join(_OUTBOX_COLUMNS)} FROM "{ALERT_OUTBOX}" WHERE {" AND ".join(where)} ORDER BY fid',
                 params,
@@ -341,7 +296,7 @@ class AlertStore:
 
     def next_due(self) -> str | None:
         """When the earliest waiting message is due (None when none waits)."""
-        with self._tx() as tx:
+        with self._reading() as tx:
             row = tx.execute(
                 f'SELECT min(next_attempt_at) FROM "{ALERT_OUTBOX}" WHERE delivered_at IS NULL AND failed_at IS NULL'
             ).fetchone()
