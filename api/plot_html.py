@@ -3,7 +3,8 @@
 A person reading ``/collections/plots/items`` in a browser sees each plot's code, name,
 municipality, size in decares, status, zoning and price, with a link to its card and its dossier,
 instead of every stored attribute.  The language follows the browser's ``Accept-Language``
-(English when asked for first, bokmål otherwise); texts come from the ``business`` catalog, the
+(bokmål when Norwegian is asked for before English; English, the language of the service's other
+HTML views, when it is not asked for); texts come from the ``business`` catalog, the
 words for codes from :func:`landreg.i18n.code_label`, numbers from :mod:`landreg.i18n`.
 """
 
@@ -20,14 +21,14 @@ from maps.business import dossier_path
 
 
 def page_lang(request: Request) -> str:
-    """``en`` when the browser asks for English before Norwegian, else ``nb``."""
+    """``nb`` when the browser asks for Norwegian before English, else ``en``."""
     for part in request.headers.get("accept-language", "").split(","):
         tag = part.split(";")[0].strip().lower()
         if tag.startswith("en"):
             return "en"
         if tag.startswith(("nb", "no", "nn")):
             return "nb"
-    return "nb"
+    return "en"
 
 
 def _price(props: dict[str, Any], lang: str) -> str:
@@ -79,7 +80,7 @@ def plots_table(features: list[dict[str, Any]], *, lang: str, item_href: str) ->
             f"<td><a class='dossier' href='{_e(dossier_path(code, lang=lang))}'>{_e(_('Dossier'))}</a></td></tr>"
         )
     head = "".join(f"<th>{_e(h)}</th>" for h in heads)
-    return f"<table class='plots'><tr>{head}</tr>{''.join(rows)}</table>"
+    return f"<table><tr class='head'>{head}</tr>{''.join(rows)}</table>"
 
 
 def plot_card(feature: dict[str, Any], *, lang: str) -> str:

@@ -108,8 +108,10 @@ def test_bad_dossier_parameters_are_400(read_api, plot, query):
 
 
 def test_plots_items_html_is_a_readable_table(read_api):
-    r = _get(read_api, "/collections/plots/items?limit=5", headers=HTML)
-    assert r.status_code == 200
+    r = _get(
+        read_api, "/collections/plots/items?limit=5", headers={**HTML, "accept-language": "nb-NO,nb;q=0.9,en;q=0.5"}
+    )
+    assert r.status_code == 200 and "<html lang='nb'>" in r.text
     assert "<th>Kode</th><th>Navn</th><th>Kommune</th><th>Areal</th>" in r.text
     json_page = _get(read_api, "/collections/plots/items?limit=5").json()
     for feat in json_page["features"]:
@@ -119,6 +121,8 @@ def test_plots_items_html_is_a_readable_table(read_api):
         assert f"href='/plots/{p['code']}/dossier'" in r.text
     assert "area_m2" not in r.text and "warehouse_logistics" not in r.text
     assert not re.search(r"\d+\.\d{5,}", r.text)  # no raw floats
+    english = _get(read_api, "/collections/plots/items?limit=5&f=html")  # no Accept-Language: the API's English
+    assert "<th>Code</th><th>Name</th><th>Municipality</th><th>Area</th>" in english.text
 
 
 def test_plot_item_html_is_a_card_and_the_json_is_unchanged(read_api, plot):
