@@ -13,13 +13,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
-from landreg.analysis import load_enriched_plots
 from landreg.clusters import scoring_context
-from landreg.errors import Problem, ValidationError
+from landreg.errors import NotEnrichedError, Problem, ValidationError
 from landreg.indicators.definitions import definition_of
 from landreg.indicators.figures import FigureContext
 from landreg.indicators.model import Figure, IndicatorReport, ScopeIndicators
@@ -46,36 +45,76 @@ def _utc(value: dt.datetime | None) -> dt.datetime:
     return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
-def plots_as_of(registry: EnrichedPlotStore, *, as_of: dt.datetime | None) -> pd.DataFrame:
+def geometry_epochs(history: pd.DataFrame) -> pd.Series:
+    """Per plot version, which outline it has: the number of versions up to it that set the geometry.
+
+    Two versions of a plot with the same epoch have the same outline, so attributes derived
+    from one outline (road access, terrain, hazards) hold for every version of its epoch.
+
+    Parameters
+    ----------
+    history : DataFrame
+        Version rows with ``plot_id``, ``version`` and ``changed_fields`` (:func:`read_history`).
+
+    Returns
+    -------
+    Series
+        Indexed by (``plot_id``, ``version``).
+    """
+    h = history.sort_values(["plot_id", "version"], kind="stable")
+    ids = h["plot_id"].astype(str).to_numpy()
+    first = np.r_[True, ids[1:] != ids[:-1]] if len(ids) else np.zeros(0, dtype=bool)
+    outline = np.fromiter(
+        (isinstance(c, list) and "geometry" in c for c in h["changed_fields"]), dtype=bool, count=len(h)
+    )
+    epoch = pd.Series((first | outline).astype(int), index=h.index).groupby(ids).cumsum()
+    return pd.Series(epoch.to_numpy(), index=pd.MultiIndex.from_arrays([ids, h["version"].astype(int).to_numpy()]))
+
+
+def plots_as_of(
+    registry: EnrichedPlotStore, *, as_of: dt.datetime | None, history: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The plots as recorded at ``as_of`` (live ones when None) with their derived attributes.
 
     A plot's derived attributes (access, terrain, hazards) are joined where its outline at
-    ``as_of`` is the outline they were computed from; elsewhere they are empty.
+    ``as_of`` is the outline they were computed from (the same :func:`geometry_epochs`), whatever
+    else changed since; elsewhere they are empty.  So the plots at a past time get the attributes
+    a registry rebuilt to that time and enriched would give them.
+
+    Parameters
+    ----------
+    registry : EnrichedPlotStore
+        An open, enriched registry (only read).
+    as_of : datetime, optional
+        The registry as recorded at this time; default now.
+    history : DataFrame, optional
+        Every version of every plot (:func:`read_history` with no time limit); read when not given.
 
     Raises
     ------
     NotEnrichedError
         When the registry was never enriched.
     """
-    live = load_enriched_plots(registry)
-    if as_of is None:
-        return live
-    past = registry.query_plots(PlotQuery(as_of=as_of))
-    derived = [c for c in live.columns if c not in past.columns]
-    joined = past.merge(
-        pd.DataFrame(live[["plot_id", *derived]]).assign(_live_geometry=live.geometry.to_numpy()),
-        on="plot_id",
-        how="left",
-    )
-    same = np.array(
-        [
-            g is not None and shapely.equals(a, g)
-            for a, g in zip(joined.geometry, joined["_live_geometry"], strict=True)
-        ],
-        dtype=bool,
-    )
-    joined.loc[~same, derived] = None
-    return joined.drop(columns="_live_geometry").set_geometry("geometry")
+    plots = registry.query_plots(PlotQuery(as_of=as_of)) if as_of is not None else registry.query_plots()
+    if history is None:
+        history = read_history(registry, as_of=None)
+    epochs = geometry_epochs(history)
+    derived = registry.load_enrichment()
+    keep = [c for c in derived.columns if c not in ("plot_id", "plot_version") and c not in plots.columns]
+    derived = pd.DataFrame(derived[["plot_id", "plot_version", *keep]])
+    derived["_epoch"] = epochs.reindex(
+        pd.MultiIndex.from_arrays([derived["plot_id"].astype(str), derived["plot_version"].astype(int)])
+    ).to_numpy()
+    at = pd.MultiIndex.from_arrays([plots["plot_id"].astype(str), plots["version"].astype(int)])
+    frame = pd.DataFrame(plots.drop(columns="geometry")).assign(_epoch=epochs.reindex(at).to_numpy())
+    joined = frame.merge(derived.drop(columns="plot_version"), on=["plot_id", "_epoch"], how="left")
+    out = gpd.GeoDataFrame(joined.drop(columns="_epoch"), geometry=plots.geometry.to_numpy(), crs=plots.crs)
+    if len(out) and ("access_status" not in out.columns or out["access_status"].isna().all()):
+        raise NotEnrichedError(
+            "the registry's plots have no road access, terrain or hazard attributes yet; run `landreg enrich` "
+            "(landreg init does it unless --no-enrich)"
+        )
+    return out
 
 
 def compute_indicators(
@@ -114,7 +153,8 @@ def compute_indicators(
         When a municipality is unknown.
     """
     when = _utc(as_of)
-    plots = plots_as_of(registry, as_of=None if as_of is None else when)
+    everything = read_history(registry, as_of=None)
+    plots = plots_as_of(registry, as_of=None if as_of is None else when, history=everything)
     wanted = _municipalities(municipality_no)
     prof = load_profile(profile)
     all_plots = plots
@@ -129,7 +169,7 @@ def compute_indicators(
         supply = effective_supply(plots, scores=score_plots(plots, profile=prof, context=context))
         frame["effective_daa"] = supply.plots["effective_daa"].to_numpy()
         frame["block_area_daa"] = supply.plots["block_area_daa"].to_numpy()
-    history = read_history(registry, as_of=when)
+    history = everything[everything["recorded"] <= pd.Timestamp(when)].reset_index(drop=True)
     events = uptake_events(history)
     start = min(history["recorded"]).date() if len(history) else None
     if start is not None and len(events):  # the window observed starts at the earliest dated change anywhere

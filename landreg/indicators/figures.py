@@ -44,6 +44,11 @@ class FigureContext:
         self.decisions = {d.decision_id: d for d in decisions}
         self.layers = layers
         self.plot_synthetic = SyntheticIndex(frame, groups=_PLOT_GROUPS)
+        self.status = frame["status"].astype(str).to_numpy()
+        self.area_daa = frame["area_daa"].to_numpy(dtype=float)
+        self.effective_daa = frame["effective_daa"].to_numpy(dtype=float)
+        self.block_area_daa = frame["block_area_daa"].to_numpy(dtype=float)
+        self.requires_new_road = frame["requires_new_road"].fillna(False).astype(bool).to_numpy()
         self.event_synthetic = SyntheticIndex(events, groups=("status", "firms"))
         status = frame["status"].astype(str)
         later_date = pd.to_datetime(frame["available_from"], errors="coerce").dt.date
@@ -87,11 +92,12 @@ class FigureContext:
         tuple of Figure
         """
         f = self.frame
-        status = f["status"].astype(str).to_numpy()
+        status = self.status
+        decares = self.area_daa
         out = []
 
         def daa(m: np.ndarray) -> float:
-            return float(f.loc[m, "area_daa"].sum())
+            return float(decares[m].sum())
 
         for fid, m in (
             ("available_now_daa", mask & self.now_mask),
@@ -123,17 +129,17 @@ class FigureContext:
         out.append(
             self._figure(
                 "effective_daa",
-                float(f.loc[mask, "effective_daa"].sum()),
+                float(self.effective_daa[mask].sum()),
                 mask=supply,
                 groups=["plots", "status", "prices", "zoning", "readiness"],
                 layers=list(self.layers),
             )
         )
-        blocks = f.loc[supply, "block_area_daa"]
+        blocks = self.block_area_daa[supply]
         out.append(
             self._figure(
                 "largest_available_block_daa",
-                float(blocks.max()) if len(blocks) else 0.0,
+                float(pd.Series(blocks).max()) if len(blocks) else 0.0,
                 mask=supply,
                 groups=["plots", "status"],
             )
@@ -149,7 +155,7 @@ class FigureContext:
                 groups=["prices", "zoning", "readiness"],
             )
         )
-        road = offered & f["requires_new_road"].astype(bool).to_numpy()
+        road = offered & self.requires_new_road
         out.append(self._figure("needs_new_road_daa", daa(road), mask=offered, groups=["plots", "readiness"]))
         for fid, col, layer in (
             ("quick_clay_daa", "quick_clay_share", "quick_clay"),

@@ -43,15 +43,15 @@ def _event_date(provenance: Any, recorded_at: Any, *, status_changed: bool) -> d
     return _recorded(recorded_at).date()
 
 
-def read_history(registry: Any, *, as_of: dt.datetime) -> pd.DataFrame:
+def read_history(registry: Any, *, as_of: dt.datetime | None) -> pd.DataFrame:
     """Every version of every plot recorded up to ``as_of``, oldest first per plot, read in one query.
 
     Parameters
     ----------
     registry : PlotRegistry
         An open registry (only read).
-    as_of : datetime
-        Reference time (UTC); later versions are left out.
+    as_of : datetime or None
+        Reference time (UTC); later versions are left out (None: every version).
 
     Returns
     -------
