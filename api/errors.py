@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.limits import DeadlineExceededError, TooManyRequestsError, WorkTooLargeError
 from landreg.errors import (
     CRSError,
     EntityNotFoundError,
@@ -101,6 +102,9 @@ STATUS_CODES: dict[type[Exception], int] = {
     PreconditionFailedError: 412,
     PreconditionRequiredError: 428,
     ServiceUnavailableError: 503,
+    WorkTooLargeError: 413,  # a map or analysis larger than the service computes for one request
+    TooManyRequestsError: 429,
+    DeadlineExceededError: 503,
 }
 
 
@@ -124,8 +128,8 @@ async def _landreg_error(request: Request, exc: LandregError) -> JSONResponse:
         extra["problems"] = [{"record": p.record, "field": p.field, "message": p.message} for p in exc.problems]
     if isinstance(exc, UnknownOutcomeError):
         extra["valid_outcomes"] = exc.valid
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-    if status >= 500:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else getattr(exc, "headers", None)
+    if status >= 500 and not isinstance(exc, DeadlineExceededError):  # a deadline is load, not a defect
         log.exception("internal error", exc_info=exc)
     return JSONResponse(error_body(type(exc).__name__, str(exc), **extra), status_code=status, headers=headers)
 

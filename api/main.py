@@ -16,7 +16,13 @@ from api.collections import load_static_collections, registry_collections
 from api.docs import add_swagger_ui
 from api.enrichment import EnrichmentRefresher
 from api.errors import register_error_handlers
-from api.middleware import AccessLogMiddleware, BodySizeLimitMiddleware, JsonBodyMiddleware, UrlLengthMiddleware
+from api.middleware import (
+    AccessLogMiddleware,
+    BodySizeLimitMiddleware,
+    JsonBodyMiddleware,
+    RequestTimeoutMiddleware,
+    UrlLengthMiddleware,
+)
 from api.openapi import describe_errors, to_openapi_30
 from api.routes import alerts as alerts_routes
 from api.routes import analysis, business, decisions, edit, lineage, ogc, profiles, roads
@@ -96,6 +102,9 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             expose_headers=["ETag", "Location", "Content-Crs"],
         )
     app.add_middleware(JsonBodyMiddleware, form_paths=("/alerts",))
+    app.add_middleware(
+        RequestTimeoutMiddleware, timeout_s=settings.request_timeout_s, retry_after_s=settings.retry_after_s
+    )
     app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(UrlLengthMiddleware, max_url_bytes=settings.max_url_bytes)
     if settings.log_requests:

@@ -1,7 +1,8 @@
-"""ASGI middleware: request size and URL length limits, JSON bodies only, one structured log line per request."""
+"""ASGI middleware: request size, URL length and time limits, JSON bodies only, one structured log line per request."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -85,6 +86,58 @@ class UrlLengthMiddleware:
         await self.app(scope, receive, send)
 
 
+class RequestTimeoutMiddleware:
+    """Answer a GET or HEAD that has not started its response within ``timeout_s`` with a 503 and Retry-After.
+
+    The work behind it is not interrupted (a thread cannot be stopped safely); what it sends
+    later is dropped. Writes are never cut short: they finish and answer as usual.
+    """
+
+    def __init__(self, app: ASGIApp, *, timeout_s: float, retry_after_s: int) -> None:
+        self.app = app
+        self.timeout_s = timeout_s
+        self.retry_after_s = retry_after_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass requests on; a read still silent after ``timeout_s`` gets the 503 instead."""
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        state = {"started": False, "timed_out": False}
+
+        async def guarded_send(message: Message) -> None:
+            if state["timed_out"]:
+                return
+            if message["type"] == "http.response.start":
+                state["started"] = True
+            await send(message)
+
+        task = asyncio.ensure_future(self.app(scope, receive, guarded_send))
+        try:
+            await asyncio.wait_for(asyncio.shield(task), self.timeout_s)
+            return
+        except TimeoutError:
+            if state["started"]:  # the answer is on its way: let it finish
+                await task
+                return
+        state["timed_out"] = True
+        task.add_done_callback(_consume_outcome)
+        await _send_error(
+            send,
+            503,
+            "RequestTimeout",
+            f"the request took longer than {self.timeout_s:g} s and was given up; ask again in a little while, "
+            "or ask for less (a bbox, a smaller limit)",
+            headers=[(b"retry-after", str(self.retry_after_s).encode())],
+        )
+
+
+def _consume_outcome(task: asyncio.Future[None]) -> None:
+    """Read the outcome of work whose answer was given up, so an error in it is not reported as unread."""
+    if not task.cancelled() and task.exception() is not None:
+        log.warning(json.dumps({"event": "work-after-timeout-failed", "error": str(task.exception())}))
+
+
 class JsonBodyMiddleware:
     """Answer 415 when a POST, PUT or PATCH body declares a media type other than JSON.
 
@@ -120,13 +173,19 @@ def _is_json(media_type: str) -> bool:
     return media_type == "application/json" or (media_type.startswith("application/") and media_type.endswith("+json"))
 
 
-async def _send_error(send: Send, status: int, code: str, description: str) -> None:
+async def _send_error(
+    send: Send, status: int, code: str, description: str, *, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     body = json.dumps({"code": code, "description": description}, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})

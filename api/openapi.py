@@ -11,7 +11,10 @@ statuses each route can answer, derived from what the route is:
 * a write (depends on :func:`api.deps.get_principal`): 401, 403, 404, 409 (an ended plot, a
   conflicting change), 422 (a place that contradicts the geometry), 503 (the service was started
   without the municipality layer a write is placed with);
-* a conditional write (takes ``If-Match``, :func:`api.deps.if_match_param`): 412 and 428.
+* a conditional write (takes ``If-Match``, :func:`api.deps.if_match_param`): 412 and 428;
+* a read (GET): 503 past its time limit (:class:`api.middleware.RequestTimeoutMiddleware`);
+* a map or analysis (depends on :func:`api.limits.expensive_request`): 413 (too many plots),
+  429 (too many at once from one client) and 503 (past its deadline).
 
 Routers and decorators add what only they raise with :func:`error_responses` (e.g. the analyses'
 409 and 422). Every error has the body ``{"code", "description"}`` (:func:`api.errors.error_body`).
@@ -30,6 +33,7 @@ from typing import Any
 from fastapi.routing import APIRoute
 
 from api.deps import get_principal, if_match_param
+from api.limits import expensive_request
 
 OPENAPI_VERSION = "3.0.3"
 ERROR_SCHEMA: dict[str, Any] = {
@@ -50,12 +54,15 @@ REASONS: dict[int, str] = {
     404: "No such resource",
     409: "The resource's state does not allow this (ended, changed, not enriched)",
     412: "If-Match names another version than the stored one; nothing was written",
-    413: "The request body is too large",
+    413: "The request body is too large, or the answer asked for covers more than the service computes for one "
+    "request (a map or analysis over too many plots)",
     414: "The URL is too long",
     415: "The body is not JSON",
     422: "The request is well formed but cannot be carried out on this data",
     428: "If-Match is required: the plot changed since this token last read it, or the service requires it",
-    503: "The service was started without a layer this request needs (the municipality layer for edits)",
+    429: "Too many map or analysis requests from this client at once; ask again after Retry-After seconds",
+    503: "The service cannot answer now: a read passed its time limit (ask again after Retry-After seconds), or the "
+    "service was started without a layer the request needs (the municipality layer for edits)",
 }
 _BODY_METHODS = {"post", "put", "patch"}
 _FEATURE_SCHEMA: dict[str, Any] = {
@@ -131,6 +138,10 @@ def _describe_operation(op: dict[str, Any], route: APIRoute, method: str) -> Non
         statuses |= {401, 403, 404, 409, 422, 503}
     if _depends_on(route.dependant, if_match_param):
         statuses |= {412, 428}
+    if method == "get":
+        statuses.add(503)  # the time limit of reads (api.middleware.RequestTimeoutMiddleware)
+    if _depends_on(route.dependant, expensive_request):
+        statuses |= {413, 429, 503}
     for status in sorted(statuses):
         current = responses.get(str(status))
         if current is None or "content" not in current:

@@ -33,6 +33,37 @@ class ApiSettings(BaseSettings):
         default=8192, ge=1024, description="Longest request target (path and query string) accepted (414)"
     )
     log_requests: bool = Field(default=True, description="Log one JSON line per request with its latency")
+    max_map_plots: int = Field(
+        default=10_000,
+        ge=1,
+        description="Most plots drawn into one /maps/plots page; more is a 413 pointing to the tiled map or a bbox",
+    )
+    max_analysis_plots: int = Field(
+        default=50_000, ge=1, description="Most live plots an analysis or analysis map covers per request (413 beyond)"
+    )
+    max_analysis_memory_mb: int = Field(
+        default=1024, ge=16, description="Estimated working memory one analysis may use (413 beyond)"
+    )
+    analysis_workers: int = Field(default=2, ge=1, description="Maps and analyses computed at once (others wait)")
+    analysis_timeout_s: float = Field(
+        default=60.0, gt=0, description="Time a map or analysis may take before the client gets a 503 with Retry-After"
+    )
+    request_timeout_s: float = Field(
+        default=90.0, gt=0, description="Time any GET may take before it is answered with a 503 with Retry-After"
+    )
+    max_concurrent_per_client: int = Field(
+        default=4, ge=1, description="Maps and analyses one client (IP address) may have running at once (429 beyond)"
+    )
+    retry_after_s: int = Field(default=5, ge=1, description="Retry-After of a 429 or 503, in seconds")
+    cache_mb: int = Field(default=64, ge=1, description="Memory for cached map and analysis answers")
+    cache_ttl_s: float = Field(
+        default=300.0, gt=0, description="Longest a cached answer is served (edits to the registry empty it at once)"
+    )
+    public_actors: bool = Field(
+        default=False,
+        description="Show who made each change in public history (otherwise only admins see names; "
+        "others see 'editor 1', 'editor 2', ... per response)",
+    )
 
 
 @lru_cache(maxsize=1)

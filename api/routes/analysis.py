@@ -27,6 +27,7 @@ from api.crs import CRS84
 from api.deps import get_registry
 from api.errors import InvalidParameterError
 from api.features import geojson_response, json_response, scores_feature_collection
+from api.limits import analysis_request, check_analysis_size, guarded_response
 from api.openapi import error_responses
 from api.synthetic import registry_notice
 from landreg import analysis
@@ -35,7 +36,14 @@ from landreg.registry.base import AnalysisSource, EntityTables
 from landreg.scoring import parse_weights
 from landreg.search import SiteRequirements
 
-router = APIRouter(prefix="/analysis", tags=["Analysis"], responses=error_responses(404, 409, 422))
+router = APIRouter(
+    prefix="/analysis",
+    tags=["Analysis"],
+    responses=error_responses(404, 409, 422),
+    dependencies=[Depends(analysis_request)],  # per-client concurrency (429) and analysis size (413)
+)
+#: Conditional permutations of the hot-spot test (landreg.analysis.find_registry_price_hotspots' default).
+HOTSPOT_PERMUTATIONS = 999
 
 
 def _weights(text: str | None) -> dict[str, float] | None:
@@ -53,6 +61,7 @@ def _list(text: str | None) -> list[str]:
     responses={200: {"content": {"application/geo+json": {}}}},
 )
 def scores(
+    request: Request,
     profile: str = Query("general", description="logistics, manufacturing, office or general"),
     weights: str | None = Query(None, description="Custom weights, e.g. price=30,size=10 (0 drops a criterion)"),
     status: str = Query("available,planned,locked", description="Statuses to score, comma-separated, or 'all'"),
@@ -66,22 +75,27 @@ def scores(
 
     An unknown profile or a bad weight is a 4xx with `code` and `description`.
     """
-    result = analysis.score_registry(
-        registry,
-        profile=profile,
-        weights=_weights(weights),
-        statuses=None if status == "all" else _list(status),
-        municipality_no=_list(municipality_no),
-    )
-    if f == "geojson":
-        return geojson_response(
-            {**scores_feature_collection(result, limit=limit), "synthetic": synthetic}, crs_uri=CRS84
+
+    def build() -> Response:
+        result = analysis.score_registry(
+            registry,
+            profile=profile,
+            weights=_weights(weights),
+            statuses=None if status == "all" else _list(status),
+            municipality_no=_list(municipality_no),
         )
-    return json_response({**result.to_dict(limit=limit), "synthetic": synthetic})
+        if f == "geojson":
+            return geojson_response(
+                {**scores_feature_collection(result, limit=limit), "synthetic": synthetic}, crs_uri=CRS84
+            )
+        return json_response({**result.to_dict(limit=limit), "synthetic": synthetic})
+
+    return guarded_response(request, registry, build)
 
 
 @router.get("/scores/{plot_id}", response_model=ExplanationResponse, summary="One plot's score, explained")
 def explain(
+    request: Request,
     plot_id: str,
     profile: str = Query("general"),
     weights: str | None = Query(None),
@@ -92,29 +106,39 @@ def explain(
 
     404 when no live plot has the id.
     """
-    result = analysis.score_registry(registry, profile=profile, weights=_weights(weights), statuses=None)
-    match = result.frame.index[result.frame["plot_id"] == plot_id]
-    if len(match) == 0:
-        from landreg.errors import PlotNotFoundError
 
-        raise PlotNotFoundError(f"no live plot with id {plot_id!r}")
-    return json_response({**result.explain(match[0]), "synthetic": synthetic})
+    def build() -> Response:
+        result = analysis.score_registry(registry, profile=profile, weights=_weights(weights), statuses=None)
+        match = result.frame.index[result.frame["plot_id"] == plot_id]
+        if len(match) == 0:
+            from landreg.errors import PlotNotFoundError
+
+            raise PlotNotFoundError(f"no live plot with id {plot_id!r}")
+        return json_response({**result.explain(match[0]), "synthetic": synthetic})
+
+    return guarded_response(request, registry, build)
 
 
 @router.get("/clusters", response_model=ClustersResponse, summary="Cluster scores per business area (landreg.clusters)")
 def clusters(
+    request: Request,
     industry: str | None = Query(None, description="NACE codes whose good neighbours count, e.g. 46.72"),
     gap_m: float = Query(10.0, ge=0, le=500, description="Plots within this gap form one block"),
     registry: AnalysisSource = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Cluster scores per business area: density, synergy with the given industries, contiguous supply."""
-    result = analysis.score_registry_clusters(registry, industry_nace=_list(industry), gap_m=gap_m)
-    return json_response({**result.to_dict(), "synthetic": synthetic})
+
+    def build() -> Response:
+        result = analysis.score_registry_clusters(registry, industry_nace=_list(industry), gap_m=gap_m)
+        return json_response({**result.to_dict(), "synthetic": synthetic})
+
+    return guarded_response(request, registry, build)
 
 
 @router.get("/hotspots", response_model=HotspotsResponse, summary="Price hot and cold spots (Local Moran's I, Gi*)")
 def hotspots(
+    request: Request,
     k: int = Query(8, ge=2, le=50),
     alpha: float = Query(0.05, gt=0, lt=1),
     seed: int = Query(0, ge=0, le=2**32 - 1, description="Seed of the permutation test (0 to 2³²−1)"),
@@ -122,38 +146,56 @@ def hotspots(
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Price hot and cold spots of the asking prices (Local Moran's I and Gi*, FDR-corrected, seeded)."""
-    result = analysis.find_registry_price_hotspots(registry, k=k, alpha=alpha, seed=seed)
-    return json_response({**result.to_dict(), "synthetic": synthetic})
+    # the permutation test holds (plots x permutations x (k + 2)) numbers at once
+    check_analysis_size(request, registry, bytes_per_plot=HOTSPOT_PERMUTATIONS * (k + 2) * 8)
+
+    def build() -> Response:
+        result = analysis.find_registry_price_hotspots(
+            registry, k=k, alpha=alpha, seed=seed, permutations=HOTSPOT_PERMUTATIONS
+        )
+        return json_response({**result.to_dict(), "synthetic": synthetic})
+
+    return guarded_response(request, registry, build)
 
 
 @router.get("/supply", response_model=SupplyResponse, summary="Effective supply per municipality and business area")
 def supply(
+    request: Request,
     profile: str = Query("general"),
     uptake_daa_per_year: float | None = Query(None, gt=0, description="Yearly uptake for years of supply"),
     registry: AnalysisSource = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Supply in decares by status and effective supply per municipality, business area and region."""
-    result = analysis.compute_registry_supply(registry, profile=profile, uptake_daa_per_year=uptake_daa_per_year)
-    return json_response({**result.to_dict(), "synthetic": synthetic})
+
+    def build() -> Response:
+        result = analysis.compute_registry_supply(registry, profile=profile, uptake_daa_per_year=uptake_daa_per_year)
+        return json_response({**result.to_dict(), "synthetic": synthetic})
+
+    return guarded_response(request, registry, build)
 
 
 @router.get("/prices/summary", response_model=PriceSummaryResponse, summary="Price summaries by a grouping")
 def prices_summary(
+    request: Request,
     by: str = Query("municipality", pattern="^(municipality|business_area|zoning|readiness|year)$"),
     kind: str | None = Query(None, pattern="^(asking|transaction)$"),
     basis: str | None = Query(None, pattern="^(raw|serviced)$"),
     registry: AnalysisSource = Depends(get_registry),
 ) -> Response:
     """Price statistics (NOK/m²) per group of the chosen grouping, for one kind and basis of price."""
-    table = analysis.summarize_registry_prices(registry, by=by, kind=kind, basis=basis)
-    from landreg.json_values import json_value
 
-    rows = [{k: json_value(v) for k, v in rec.items()} for rec in table.to_dict(orient="records")]
-    notice = price_synthetic_summary(registry, kind=kind, basis=basis)
-    return json_response(
-        {"by": by, "kind": kind, "basis": basis, "rows": rows, "note": notice.text(), "synthetic": notice.to_dict()}
-    )
+    def build() -> Response:
+        table = analysis.summarize_registry_prices(registry, by=by, kind=kind, basis=basis)
+        from landreg.json_values import json_value
+
+        rows = [{k: json_value(v) for k, v in rec.items()} for rec in table.to_dict(orient="records")]
+        notice = price_synthetic_summary(registry, kind=kind, basis=basis)
+        return json_response(
+            {"by": by, "kind": kind, "basis": basis, "rows": rows, "note": notice.text(), "synthetic": notice.to_dict()}
+        )
+
+    return guarded_response(request, registry, build)
 
 
 class SearchRequest(SiteRequirements):
@@ -171,6 +213,7 @@ class SearchRequest(SiteRequirements):
 
 @router.post("/search", response_model=SearchResponse, summary="Ranked sites for a firm's requirements, with reasons")
 def search(
+    request: Request,
     body: SearchRequest,
     registry: AnalysisSource = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
@@ -183,8 +226,12 @@ def search(
 
     requirements = SiteRequirements(**body.model_dump(exclude={"limit", "profiles"}))
     profiles = check_profile_definitions({"profiles": body.profiles}, where="request body") if body.profiles else None
-    result = analysis.search_registry(registry, requirements=requirements, profiles=profiles)
-    return json_response({**result.to_dict(limit=body.limit), "synthetic": synthetic})
+
+    def build() -> Response:
+        result = analysis.search_registry(registry, requirements=requirements, profiles=profiles)
+        return json_response({**result.to_dict(limit=body.limit), "synthetic": synthetic})
+
+    return guarded_response(request, registry, build, key=body.model_dump_json())
 
 
 @router.get("/scenarios", response_model=list[ScenarioInfo], summary="Scenarios that can be run")
@@ -212,5 +259,9 @@ def scenario(
     if len(name) > 200:
         raise InvalidParameterError("scenario name too long")
     layers_dir = request.app.state.settings.layers_dir
-    report = analysis.run_registry_scenario(registry, name, layers_dir=layers_dir, profile=profile)
-    return json_response({**report.to_dict(), "synthetic": synthetic})
+
+    def build() -> Response:
+        report = analysis.run_registry_scenario(registry, name, layers_dir=layers_dir, profile=profile)
+        return json_response({**report.to_dict(), "synthetic": synthetic})
+
+    return guarded_response(request, registry, build)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.actors import hide_actors_unless_allowed
 from api.deps import get_principal, get_registry
 from api.features import json_response
 from landreg.decisions import decide
@@ -61,10 +62,15 @@ def get_decision(decision_id: str, registry: EntityTables = Depends(get_registry
 
 
 @router.get("/{decision_id}/log", response_model=list[dict[str, Any]], summary="The outcomes recorded, oldest first")
-def decision_log(decision_id: str, registry: EntityTables = Depends(get_registry)) -> Response:
-    """The outcomes recorded for a decision, oldest first (404 for an unknown decision)."""
+def decision_log(request: Request, decision_id: str, registry: EntityTables = Depends(get_registry)) -> Response:
+    """The outcomes recorded for a decision, oldest first (404 for an unknown decision).
+
+    Who recorded each outcome is shown to admins only (see `LANDREG_API_PUBLIC_ACTORS`).
+    """
     registry.get_decision(decision_id)  # 404 for an unknown decision
-    return json_response(registry.decision_log(decision_id))
+    log = registry.decision_log(decision_id)
+    hide_actors_unless_allowed(request, log)
+    return json_response(log)
 
 
 @router.post(

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from api import html, plot_html
+from api.actors import hide_actors_unless_allowed
 from api.blind_writes import record_read
 from api.collections import Collection
 from api.deps import get_registry, wants_html
@@ -49,6 +50,7 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         page = coll.features(query, registry=registry)
         if coll.id == "plots":
             record_read(request, page.features)  # what a later write without If-Match is based on
+            hide_actors_unless_allowed(request, [f["properties"] for f in page.features])
         returned = len(page.features)
         links = _paging_links(
             request,
@@ -108,6 +110,8 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         )
         if coll.id == "plots" and as_of is None:
             record_read(request, [feature])
+        if coll.id == "plots":
+            hide_actors_unless_allowed(request, [feature["properties"]])
         summary = features_summary(coll.id, [feature], layer_synthetic=coll.synthetic)
         if wants_html(request, f) and coll.id == "plots":  # a card, not an attribute dump
             lang = plot_html.page_lang(request)
@@ -134,6 +138,7 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         responses=_GEOJSON_RESPONSE,
     )
     def versions(
+        request: Request,
         feature_id: str,
         crs_uri: str = Depends(crs_param),
         registry: FeatureSource = Depends(get_registry),
@@ -142,6 +147,7 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         features = frame_to_features(registry.plot_history(feature_id), id_column="plot_id", crs_uri=crs_uri)
         for feat in features:
             feat["id"] = f"{feature_id}-v{feat['properties']['version']}"
+        hide_actors_unless_allowed(request, [feat["properties"] for feat in features])  # names for admins only
         body = {
             "type": "FeatureCollection",
             "numberMatched": len(features),

@@ -7,19 +7,19 @@ stays off until ticked.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Query
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
 from api.deps import get_registry, settings_dep
 from api.errors import EntityNotFoundError, InvalidParameterError
+from api.limits import WorkTooLargeError, analysis_request, check_analysis_size, expensive_request, guarded_response
 from api.openapi import error_responses
 from api.settings import ApiSettings
 from landreg.enrich import DEFAULT_TARGETS
 from landreg.registry.base import AnalysisSource
 from maps.assets import SERVED_PREFIX, asset_path
-from maps.tiled import TILED_MAP_MIN_PLOTS
 
 router = APIRouter(prefix="/maps", tags=["Maps"], responses=error_responses(404, 409, 422))
 
@@ -46,20 +46,27 @@ def static_asset(path: str) -> FileResponse:
     summary="Map: business areas of the region",
     response_class=HTMLResponse,
     responses={200: {"content": _HTML}},
+    dependencies=[Depends(analysis_request)],
 )
 def overview_map(
+    request: Request,
     profile: str = Query("general", description="Scoring profile behind the effective supply"),
     value: str = Query("effective_daa", description="Business-area statistic that colours the areas"),
+    lang: Literal["nb", "en"] = Query("nb", description="Language of the map's texts: bokmål (nb) or English (en)"),
     registry: AnalysisSource = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
     """The regional overview map (HTML): business areas coloured by `value` (effective supply by default)."""
     from maps.from_registry import overview_map_from_registry
 
-    return _html(
-        overview_map_from_registry(
-            registry, layers_dir=settings.layers_dir, profile=profile, value=value, assets=SERVED_PREFIX
-        )
+    return guarded_response(
+        request,
+        registry,
+        lambda: _html(
+            overview_map_from_registry(
+                registry, layers_dir=settings.layers_dir, profile=profile, value=value, assets=SERVED_PREFIX, lang=lang
+            )
+        ),
     )
 
 
@@ -68,8 +75,10 @@ def overview_map(
     summary="Map: plots coloured by score, price or status",
     response_class=HTMLResponse,
     responses={200: {"content": _HTML}},
+    dependencies=[Depends(expensive_request)],
 )
 def plots_map(
+    request: Request,
     profile: str = Query("general", description="Scoring profile"),
     color_by: str = Query("score", description="score, price or status"),
     status: list[str] | None = Query(None, description="Only plots with this status (repeatable)"),
@@ -80,13 +89,16 @@ def plots_map(
         None, description="Isochrones to this target: " + ", ".join(t.name for t in DEFAULT_TARGETS)
     ),
     price_layers: bool = Query(True, description="Add the price surface and hot-spot layers"),
+    lang: Literal["nb", "en"] = Query("nb", description="Language of the map's texts: bokmål (nb) or English (en)"),
     registry: AnalysisSource = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
     """The plot map (HTML): plots coloured by score, price or status, with popups and optional isochrones.
 
-    A registry of 20,000 live plots or more gets the map drawn from vector tiles instead
-    (plots by status and business areas, details on click; see `/maps/plots-tiled`).
+    A map of all plots of a registry with more live plots than the service draws into one
+    page (`LANDREG_API_MAX_MAP_PLOTS`) is drawn from vector tiles instead (plots by status and
+    business areas, details on click; see `/maps/plots-tiled`); a narrowed map (`status`,
+    `municipality_no`) that would still draw more is a 413.
     """
     from maps.from_registry import plot_map_from_registry
 
@@ -95,22 +107,37 @@ def plots_map(
     targets = [t.name for t in DEFAULT_TARGETS]
     if isochrones is not None and isochrones not in targets:
         raise InvalidParameterError(f"isochrones={isochrones!r} is unknown; expected one of: {', '.join(targets)}")
-    if registry.count_plots() >= TILED_MAP_MIN_PLOTS:  # too many to inline: drawn from vector tiles, by status
+    narrowed = bool(status or municipality_no)
+    if not narrowed and registry.count_plots() > settings.max_map_plots:  # all plots: drawn from vector tiles
         from api.routes.tiles import tiled_map_response
 
         return tiled_map_response(registry)
-    m = plot_map_from_registry(
-        registry,
-        layers_dir=settings.layers_dir,
-        profile=profile,
-        color_by=color_by,
-        status=status,
-        municipality_no=municipality_no,
-        isochrone_target=isochrones,
-        price_layers=price_layers,
-        assets=SERVED_PREFIX,
-    )
-    return _html(m)
+    if narrowed:
+        drawn = registry.count_plots(status=status, municipality_no=municipality_no)
+        if drawn > settings.max_map_plots:
+            raise WorkTooLargeError(
+                f"this map would draw {drawn} plots; one map page draws at most {settings.max_map_plots} "
+                "(LANDREG_API_MAX_MAP_PLOTS). Use the tiled map /maps/plots-tiled, which draws any number of "
+                "plots from vector tiles, or narrow the map with municipality_no or status"
+            )
+    check_analysis_size(request, registry)  # the scores behind the colours cover every live plot
+
+    def build() -> HTMLResponse:
+        m = plot_map_from_registry(
+            registry,
+            layers_dir=settings.layers_dir,
+            profile=profile,
+            color_by=color_by,
+            status=status,
+            municipality_no=municipality_no,
+            isochrone_target=isochrones,
+            price_layers=price_layers,
+            assets=SERVED_PREFIX,
+            lang=lang,
+        )
+        return _html(m)
+
+    return guarded_response(request, registry, build)
 
 
 @router.get(
@@ -118,20 +145,28 @@ def plots_map(
     summary="Map: what a scenario changes",
     response_class=HTMLResponse,
     responses={200: {"content": _HTML}},
+    dependencies=[Depends(analysis_request)],
 )
 def scenario_map(
+    request: Request,
     name: str = Query(..., description="Scenario, e.g. torgard-terminal-built or road:torgard_access"),
     profile: str = Query("general", description="Scoring profile"),
+    lang: Literal["nb", "en"] = Query("nb", description="Language of the map's texts: bokmål (nb) or English (en)"),
     registry: AnalysisSource = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
     """The map of a scenario (HTML): score changes and status changes; 404 for an unknown scenario."""
     from maps.from_registry import scenario_map_from_registry
 
-    m = scenario_map_from_registry(
-        registry, name, layers_dir=settings.layers_dir, profile=profile, assets=SERVED_PREFIX
+    return guarded_response(
+        request,
+        registry,
+        lambda: _html(
+            scenario_map_from_registry(
+                registry, name, layers_dir=settings.layers_dir, profile=profile, assets=SERVED_PREFIX, lang=lang
+            )
+        ),
     )
-    return _html(m)
 
 
 MAP_LINKS: list[dict[str, str]] = [

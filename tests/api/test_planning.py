@@ -63,7 +63,7 @@ def test_decide_over_http(edit_api):
     r = edit_api.client.post(url, json={"outcome": "pending", "date": "2027-07-01"}, headers=auth(edit_api, "admin"))
     assert r.status_code == 200 and r.json()["decision"]["status"] == "pending"
     assert _torgard_statuses(edit_api) == {"locked"}
-    log = edit_api.client.get(f"{edit_api.url}/decisions/{TORGARD}/log").json()
+    log = edit_api.client.get(f"{edit_api.url}/decisions/{TORGARD}/log", headers=auth(edit_api, "admin")).json()
     assert [(e["status_before"], e["status"], e["outcome"], e["actor"]) for e in log] == [
         ("pending", "decided", "built", "admin-ola"),
         ("decided", "pending", None, "admin-ola"),
