@@ -54,9 +54,13 @@ class RecordPage:
 
 def row_to_plot(row: Sequence[Any]) -> Plot:
     """A ``SELECT geom, <plot columns>`` row as a :class:`Plot`."""
-    frame = rows_to_frame([row], ["geom", *COLS])
-    rec = {k: v for k, v in frame.drop(columns="geometry").iloc[0].to_dict().items() if not is_missing(v)}
-    return Plot.model_validate({**rec, "geometry": frame.geometry.iloc[0]})
+    return record_to_plot(*rows_to_records([row], ["geom", *COLS]))
+
+
+def record_to_plot(records: list[dict[str, Any]], geometries: np.ndarray) -> Plot:
+    """The one plot of :func:`~landreg.registry.codec.rows_to_records` output (no frame: an edit reads one row)."""
+    rec = {k: v for k, v in records[0].items() if not is_missing(v)}
+    return Plot.model_validate({**rec, "geometry": geometries[0]})
 
 
 class PlotReads(RegistryState):

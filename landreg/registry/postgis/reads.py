@@ -18,7 +18,7 @@ import pandas as pd
 
 from landreg.errors import PlotNotFoundError
 from landreg.model.plot import JSON_FIELDS, Plot
-from landreg.registry.codec import format_datetime, is_missing, rows_to_frame, rows_to_records
+from landreg.registry.codec import format_datetime, rows_to_frame, rows_to_records
 from landreg.registry.counts import CHANGE_KEY_SQL, CountCache, hashable_params
 from landreg.registry.history import fill_before
 from landreg.registry.postgis.cql import compile_filter_sql
@@ -34,7 +34,7 @@ from landreg.registry.postgis.sql import (
     where_clause,
 )
 from landreg.registry.query import PlotQuery
-from landreg.registry.reads import VERSION_TABLE_COLUMNS, RecordPage, rows_to_table
+from landreg.registry.reads import VERSION_TABLE_COLUMNS, RecordPage, record_to_plot, rows_to_table
 
 _SELECT = f"SELECT {stored_select(COLS)}"
 _NAMES = ["geom", *COLS]
@@ -52,9 +52,7 @@ class PostGISReads:
             raise NotImplementedError
 
     def _row_to_plot(self, row: Sequence[Any]) -> Plot:
-        frame = rows_to_frame([row], _NAMES, decode=from_wkb)
-        rec = {k: v for k, v in frame.drop(columns="geometry").iloc[0].to_dict().items() if not is_missing(v)}
-        return Plot.model_validate({**rec, "geometry": frame.geometry.iloc[0]})
+        return record_to_plot(*rows_to_records([row], _NAMES, decode=from_wkb))
 
     def get_plot(self, plot_id: str, *, as_of: dt.datetime | None = None) -> Plot:
         """One plot by id, as it is now or as it was recorded at ``as_of``.
