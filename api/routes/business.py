@@ -67,7 +67,14 @@ def _find_site(request: Request, *, lang: str, registry: AnalysisSource, setting
     from landreg.provenance import registry_synthetic_summary
 
     notice = registry_synthetic_summary(registry, layers_dir=settings.layers_dir).text(lang)
-    page = render_find_site(form, lang=lang, result=result, municipalities=_municipalities(registry), notice=notice)
+    page = render_find_site(
+        form,
+        lang=lang,
+        result=result,
+        municipalities=_municipalities(registry),
+        areas=registry.load_business_areas() if result is not None else None,
+        notice=notice,
+    )
     return HTMLResponse(page, status_code=400 if form.errors else 200, headers=_NO_CACHE)
 
 

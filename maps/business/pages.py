@@ -64,6 +64,15 @@ def reason_text(text: str, *, lang: str, helped: bool) -> str:
     return _("{criterion}: {value} of 1").format(criterion=label, value=value)
 
 
+def _areas_geojson(areas: Any) -> str:
+    """Business areas (outline simplified to 10 m, name) as GeoJSON in CRS84, the map's context."""
+    if areas is None or not len(areas):
+        return '{"type": "FeatureCollection", "features": []}'
+    simple = areas[["area_id", "name", "geometry"]].copy()
+    simple["geometry"] = simple.geometry.simplify(10.0)
+    return str(simple.to_crs(4326).to_json(drop_id=True))
+
+
 def _sites(result: Any, *, lang: str, limit: int, profile: str | None) -> tuple[list[dict[str, Any]], str]:
     """The best ``limit`` sites as template rows, and their outlines as GeoJSON (CRS84) for the map."""
     sites = result.sites.head(limit)
@@ -103,6 +112,7 @@ def render_find_site(
     lang: str,
     result: Any = None,
     municipalities: Sequence[tuple[str, str]] = (),
+    areas: Any = None,
     notice: str = "",
 ) -> str:
     """The find-a-site page: the form (with its messages), and the ranked sites in a list and on a map.
@@ -117,6 +127,8 @@ def render_find_site(
         The search's result (None: no search was run).
     municipalities : sequence of (str, str)
         Kommunenummer and name of the municipalities to choose among.
+    areas : GeoDataFrame, optional
+        Business areas (``area_id``, ``name``; any CRS declared): named on the list and outlined on the map.
     notice : str
         What of the data is synthetic (empty: nothing).
 
@@ -136,6 +148,8 @@ def render_find_site(
         result=result,
         sites=rows,
         sites_geojson=Markup(geojson.replace("</", "<\\/")),
+        areas_geojson=Markup(_areas_geojson(areas).replace("</", "<\\/")) if rows else "",
+        area_names={} if areas is None else dict(zip(areas["area_id"], areas["name"], strict=True)),
         zonings=[z.value for z in Zoning],
         targets=FORM_TARGETS,
         hazards=HAZARDS_TO_AVOID,
