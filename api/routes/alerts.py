@@ -99,7 +99,7 @@ async def _save_request(request: Request) -> dict[str, Any]:
     return doc
 
 
-def _page(search: SavedSearch, text: str) -> HTMLResponse:
+def _page(search: SavedSearch, text: str, *, status_code: int = 200) -> HTMLResponse:
     """A small page for a browser that followed a link from a message."""
     _ = translator(search.lang, "alerts").gettext
     body = (
@@ -109,7 +109,7 @@ def _page(search: SavedSearch, text: str) -> HTMLResponse:
         f'<p><a href="{html.escape(search.feed_url)}">{html.escape(_("Atom feed of the sites announced"))}</a></p>'
         "</main></body></html>"
     )
-    return HTMLResponse(body)
+    return HTMLResponse(body, status_code=status_code)
 
 
 def _wants_page(request: Request) -> bool:
@@ -173,7 +173,7 @@ async def save(request: Request, registry: Any = Depends(get_registry)) -> Respo
             "Keep the webhook secret (shown only now) to check the X-Landreg-Signature header of each call."
         )
     if _wants_page(request):
-        return _page(search, text)
+        return _page(search, text, status_code=202)
     return JSONResponse(out, status_code=202, headers={"Location": search.feed_url})
 
 

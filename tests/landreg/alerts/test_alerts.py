@@ -211,3 +211,37 @@ def test_cli_edits_queue_notices_and_alerts_run_delivers_them(demo_registry_file
     finally:
         smtp.stop()
         webhook.stop()
+
+
+def test_a_search_with_only_a_webhook_is_confirmed_through_it(demo_registry_file, tmp_path):
+    path = tmp_path / "demo.gpkg"
+    shutil.copy(demo_registry_file, path)
+    webhook = WebhookSink().start()
+    try:
+        with open_registry(path) as reg:
+            search = save_search(reg, criteria=TORGARD, webhook_url=webhook.url, base_url=BASE, settings=_settings())
+            webhook.secret = search.webhook_secret
+            assert deliver_due(reg, settings=_settings()).delivered
+            [call] = webhook.wait_for(1)
+            assert call["signature_valid"] and call["body"]["type"] == "confirmation"
+            token = call["body"]["confirm_url"].split("token=", 1)[1]
+            assert confirm_search(reg, token).active
+    finally:
+        webhook.stop()
+
+
+def test_every_alert_text_has_a_bokmal_translation():
+    """Each message id the alert code translates is in the bokmål catalog (none falls back to English)."""
+    import re
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parents[3]
+    sources = [*(root / "landreg" / "alerts").glob("*.py"), root / "api" / "routes" / "alerts.py"]
+    call = re.compile(r'(?:\b_|gettext|ngettext)\(\s*"((?:[^"\\]|\\.)+)"', re.S)
+    used = {m.group(1) for src in sources for m in call.finditer(src.read_text(encoding="utf-8"))}
+    with (root / "landreg" / "locale" / "nb" / "LC_MESSAGES" / "alerts.po").open("rb") as po:
+        catalog = read_po(po)
+    known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+    assert len(used) > 10 and not used - known, sorted(used - known)
