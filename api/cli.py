@@ -6,8 +6,36 @@ from pathlib import Path
 
 import click
 
+from api.app_factory import AppFactory
+from api.settings import ApiSettings
 from landreg.cli.common import RegistryParam
 from landreg.registry.postgis import describe_url, is_database_url
+
+
+def serve_settings(registry_path: Path | str | None, *, layers_dir: Path | None = None) -> ApiSettings:
+    """The settings ``landreg serve`` starts the service with (the environment is read, never written).
+
+    Parameters
+    ----------
+    registry_path : Path or str, optional
+        ``--registry``; default ``LANDREG_API_REGISTRY``, else ``LANDREG_DATABASE_URL``, else
+        ``LANDREG_REGISTRY`` (or ``var/landreg.gpkg``).
+    layers_dir : Path, optional
+        ``--layers``; default ``LANDREG_API_LAYERS_DIR``, else ``LANDREG_LAYERS_DIR`` (or ``layers``).
+
+    Returns
+    -------
+    ApiSettings
+        The service settings (``LANDREG_API_*``) with the registry and layers folder resolved.
+    """
+    from landreg.settings import LandregSettings
+
+    api = ApiSettings()
+    core = LandregSettings()
+    given = api.model_fields_set
+    registry = registry_path or (api.registry if "registry" in given else core.database_url or core.registry)
+    layers = layers_dir or (api.layers_dir if "layers_dir" in given else core.layers_dir)
+    return api.model_copy(update={"registry": registry, "layers_dir": layers})
 
 
 @click.command("serve")
@@ -25,25 +53,39 @@ from landreg.registry.postgis import describe_url, is_database_url
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 def serve_cmd(registry_path: Path | str | None, layers_dir: Path | None, host: str, port: int, workers: int) -> None:
     """Serve the OGC API – Features service and the maps on HOST:PORT."""
-    import os
-
     import uvicorn
 
     from api.main import configure_logging
-    from landreg.settings import LandregSettings
 
-    core = LandregSettings()
-    os.environ["LANDREG_API_REGISTRY"] = str(
-        registry_path or os.environ.get("LANDREG_API_REGISTRY") or core.database_url or core.registry
-    )
-    os.environ["LANDREG_API_LAYERS_DIR"] = str(
-        layers_dir or os.environ.get("LANDREG_API_LAYERS_DIR") or core.layers_dir
-    )
-    served = os.environ["LANDREG_API_REGISTRY"]
+    settings = serve_settings(registry_path, layers_dir=layers_dir)
+    served = str(settings.registry)
     if is_database_url(served):
         served = describe_url(served)  # never the password
     elif not Path(served).exists():
         raise click.ClickException(f"no registry at {served}; run `landreg init` first")
     configure_logging()
     click.echo(f"serving {served} on http://{host}:{port}/", err=True)
-    uvicorn.run("api.main:create_app", factory=True, host=host, port=port, workers=workers, log_level="warning")
+    # Each worker builds the app from these settings (pickled to it), and opens the registry in the
+    # app's lifespan with the core settings, as the command line does.
+    config = uvicorn.Config(
+        AppFactory(settings),
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
+    from uvicorn.main import STARTUP_FAILURE
+
+    server = uvicorn.Server(config)
+    try:
+        if workers == 1:
+            server.run()
+        else:
+            from uvicorn.supervisors import Multiprocess
+
+            Multiprocess(config, sockets=[config.bind_socket()]).run()
+    except KeyboardInterrupt:
+        pass
+    if workers == 1 and not server.started:
+        raise SystemExit(STARTUP_FAILURE)
