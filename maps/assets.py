@@ -81,6 +81,7 @@ def offline_map(
     title: str | None = None,
     min_zoom: int = 6,
     max_zoom: int = 18,
+    lang: str | None = None,
     **map_kwargs: Any,
 ) -> Any:
     """A folium Map that loads only local Leaflet files: no CDN, no base tiles.
@@ -98,6 +99,8 @@ def offline_map(
         Farthest the map can be zoomed out.
     max_zoom : int
         Closest the map can be zoomed in.
+    lang : str, optional
+        The page's language (``<html lang>``), which also sets how the map script writes numbers.
     **map_kwargs
         Passed to :class:`folium.Map` (``tiles`` is always None: web tiles are an
         optional overlay, see :func:`maps.layers.add_web_tiles`).
@@ -117,6 +120,8 @@ def offline_map(
     header.add_child(Element('<link rel="icon" href="data:,"/>'), name="no_favicon")  # no /favicon.ico request
     for name, html in _asset_elements(assets):
         header.add_child(Element(html), name=name)
+    if lang is not None:
+        root._template = _page_template(lang)
     if title:
         root.title = title
         header.add_child(Element(f"<title>{_html_escape(title)}</title>"), name="page_title")
@@ -124,6 +129,28 @@ def offline_map(
         west, south, east, north = bounds
         m.fit_bounds([[south, west], [north, east]])
     return m
+
+
+def _page_template(lang: str) -> Any:
+    """branca's page template with the page's language on ``<html>``."""
+    from branca.element import Template
+
+    from landreg.i18n import check_lang
+
+    return Template(
+        "<!DOCTYPE html>\n"
+        f'<html lang="{check_lang(lang)}">\n'
+        "<head>\n"
+        "    {{this.header.render(**kwargs)}}\n"
+        "</head>\n"
+        "<body>\n"
+        "    {{this.html.render(**kwargs)}}\n"
+        "</body>\n"
+        "<script>\n"
+        "    {{this.script.render(**kwargs)}}\n"
+        "</script>\n"
+        "</html>\n",
+    )
 
 
 def _html_escape(text: str) -> str:

@@ -18,6 +18,7 @@ import pandas as pd
 from landreg.provenance import SyntheticSummary
 from landreg.scenarios.report import SCORE_TOLERANCE
 from maps.assets import offline_map
+from maps.basemap import add_area_labels, add_base_map, words
 from maps.elements import LegendControl, MapDecorations, PlotLayer, SearchControl
 from maps.encode import PLOT_DECIMALS
 from maps.layers import (
@@ -25,12 +26,9 @@ from maps.layers import (
     add_destinations,
     add_hotspots,
     add_isochrones,
-    add_land,
     add_polygons,
     add_price_bands,
-    add_railways,
     add_road_projects,
-    add_roads,
     add_web_tiles,
 )
 from maps.plots import plot_payload
@@ -58,39 +56,33 @@ def _region(context: MapContext | None) -> gpd.GeoDataFrame | None:
     return munis
 
 
-def _base(m: Any, context: MapContext | None, *, roads: bool = True) -> list[str]:
-    """Land, main roads, railways; returns the layer ids drawn."""
-    drawn: list[str] = []
-    if context is None:
-        return drawn
-    if (f := context.get("municipalities")) is not None:
-        add_land(m, f)
-        drawn.append("municipalities")
-    if roads and (f := context.get("roads")) is not None:
-        add_roads(m, f)
-        drawn.append("roads")
-    if (f := context.get("railways")) is not None:
-        add_railways(m, f)
-        drawn.append("railways")
-    return drawn
+def _base(m: Any, context: MapContext | None, *, lang: str = "nb") -> tuple[list[str], list[tuple[Legend, Any]]]:
+    """The offline base map (:func:`maps.basemap.add_base_map`); returns the layer ids drawn and their legends."""
+    return add_base_map(m, context, lang=lang)
 
 
-def _constraints(m: Any, context: MapContext | None) -> list[str]:
+def _constraints(m: Any, context: MapContext | None, *, lang: str = "nb") -> list[str]:
     """Protected areas, quick clay, flood zones and OSM streets, all off by default."""
+    _ = words(lang)
     drawn: list[str] = []
     if context is None:
         return drawn
     region = _region(context)
     clip = tuple(region.total_bounds) if region is not None and len(region) else None
     specs = (
-        ("protected_areas", "Protected areas", "#2e7d32", [("navn", "Name"), ("verneform", "Protection")]),
+        ("protected_areas", _("Protected areas"), "#2e7d32", [("navn", _("Name")), ("verneform", _("Protection"))]),
         (
             "quick_clay",
-            "Quick clay hazard zones",
+            _("Quick clay hazard zones"),
             "#c62828",
-            [("name", "Zone"), ("hazard_class", "Hazard"), ("risk_class", "Risk class")],
+            [("name", _("Zone")), ("hazard_class", _("Hazard")), ("risk_class", _("Risk class"))],
         ),
-        ("flood", "Flood zones", "#1565c0", [("river", "River"), ("return_period_years", "Return period (years)")]),
+        (
+            "flood",
+            _("Flood zones"),
+            "#1565c0",
+            [("river", _("River")), ("return_period_years", _("Return period (years)"))],
+        ),
     )
     for lid, name, color, fields in specs:
         if (f := context.get(lid)) is not None and len(f):
@@ -102,9 +94,9 @@ def _constraints(m: Any, context: MapContext | None) -> list[str]:
         _geojson(
             m,
             f,
-            name="Streets, central Trondheim (OSM)",
+            name=_("Streets, central Trondheim (OSM)"),
             style={"color": "#555", "weight": 1},
-            fields=[("name", "Street")],
+            fields=[("name", _("Street"))],
             show=False,
             simplify_m=1.0,
             decimals=5,
@@ -125,29 +117,44 @@ def _finish(
     plot_layers: Sequence[PlotLayer],
     named_layers: Sequence[tuple[Any, str]],
     web_tiles: bool,
+    layer_legends: Sequence[tuple[Legend, Any]] = (),
+    lang: str = "nb",
 ) -> Any:
     import folium
 
+    _ = words(lang)
     if web_tiles:
-        add_web_tiles(m)
+        add_web_tiles(m, name=_("Web base map (online only)"))
     lines = context.attribution(drawn, notice=notice) if context else ([notice.text()] if notice.any_synthetic else [])
     MapDecorations(attributions=lines, title=title, subtitle=subtitle).add_to(m)
     for i, legend in enumerate(legends):
         LegendControl(legend, position="bottomright" if i == 0 else "bottomleft").add_to(m)
+    for legend, layer in layer_legends:  # one legend per layer, shown while the layer is
+        LegendControl(legend, position="bottomleft", layer=layer).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
-    SearchControl(plot_layers, named_layers).add_to(m)
+    SearchControl(plot_layers, named_layers, placeholder=_("Search plot code or name"), no_match=_("no match")).add_to(
+        m
+    )
     return m
 
 
-def _plot_classes(frame: gpd.GeoDataFrame, *, color_by: str, scheme: str | None, k: int, profile_name: str) -> Classes:
+def _plot_classes(
+    frame: gpd.GeoDataFrame, *, color_by: str, scheme: str | None, k: int, profile_name: str, lang: str = "nb"
+) -> Classes:
+    _ = words(lang)
     if color_by == "score":
-        return classify_values(frame["score"], title=f"Score, {profile_name} profile", kind="score", scheme=scheme, k=k)
+        title = _("Score, {profile} profile").format(profile=profile_name)
+        return classify_values(frame["score"], title=title, kind="score", scheme=scheme, k=k)
     if color_by == "price":
         from landreg.prices.asking import price_nok_m2
 
-        return classify_values(price_nok_m2(frame), title="Asking price (NOK/m²)", kind="price", scheme=scheme, k=k)
+        return classify_values(price_nok_m2(frame), title=_("Asking price (NOK/m²)"), kind="price", scheme=scheme, k=k)
     if color_by == "status":
-        return classify_categories(frame["status"].astype(str), title="Status")
+        from landreg.i18n import code_label
+
+        classes = classify_categories(frame["status"].astype(str), title=_("Status"))
+        classes.legend.items = [(color, code_label("status", label, lang)) for color, label in classes.legend.items]
+        return classes
     raise ValueError(f"color_by must be one of {COLOR_BY}, got {color_by!r}")
 
 
@@ -167,6 +174,7 @@ def build_plot_map(
     title: str | None = None,
     decimals: int = PLOT_DECIMALS,
     simplify_m: float = 0.5,
+    lang: str = "nb",
 ) -> Any:
     """Plots coloured by attractiveness, price or status, with popups, context layers and search.
 
@@ -201,11 +209,14 @@ def build_plot_map(
         Page and heading title (default names what colours the plots).
     decimals, simplify_m : int, float
         Coordinate precision (5 ≈ 1 m) and simplification tolerance (m) of the plots.
+    lang : {"nb", "en"}
+        Language of the map's texts (bokmål by default); codes are shown as words.
 
     Returns
     -------
     folium.Map
     """
+    _ = words(lang)
     if color_by not in COLOR_BY:
         raise ValueError(f"color_by must be one of {COLOR_BY}, got {color_by!r}")
     prof = getattr(plots, "profile", None)
@@ -225,29 +236,33 @@ def build_plot_map(
 
         prof = load_profile(profile)
     profile_name = getattr(prof, "name", profile or "general")
-    classes = _plot_classes(frame, color_by=color_by, scheme=scheme, k=k, profile_name=profile_name)
+    classes = _plot_classes(frame, color_by=color_by, scheme=scheme, k=k, profile_name=profile_name, lang=lang)
     areas = context.get("business_areas") if context else None
     names = dict(zip(areas["area_id"], areas["name"], strict=False)) if areas is not None else {}
     title = (
         title
         or {
-            "score": f"Plots by attractiveness ({profile_name})",
-            "price": "Plots by asking price",
-            "status": "Plots by status",
+            "score": _("Plots by attractiveness ({profile})").format(profile=profile_name),
+            "price": _("Plots by asking price"),
+            "status": _("Plots by status"),
         }[color_by]
     )
-    m = offline_map(_bounds([frame, _region(context)]), assets=assets, title=title)
-    drawn = _base(m, context) + _constraints(m, context)
+    m = offline_map(_bounds([frame, _region(context)]), assets=assets, title=title, lang=lang)
+    drawn, base_legends = _base(m, context, lang=lang)
+    drawn += _constraints(m, context, lang=lang)
     legends: list[Legend] = [classes.legend]
     if price_surface is not None:
-        _, legend = add_price_bands(m, price_surface)
-        legends.append(legend)
+        bands, legend = add_price_bands(m, price_surface, name=_("Price surface (NOK/m²)"))
+        legend.title = _("Price surface (NOK/m²)")
+        base_legends.append((legend, bands))  # shown while the (optional) price layer is
     if isochrones is not None and len(isochrones):
-        add_isochrones(m, isochrones, show=True)
+        target = str(isochrones["target"].iloc[0]).replace("_", " ") if "target" in isochrones else ""
+        add_isochrones(m, isochrones, show=True, name=_("Travel time to {target}").format(target=target))
         drawn.append("roads")
     named: list[tuple[Any, str]] = []
     if areas is not None:
-        layer, _ = add_business_areas(m, areas)
+        layer, _legend = add_business_areas(m, areas, name=_("Business areas"))
+        add_area_labels(m, areas, lang=lang)
         named.append((layer, "name"))
         drawn.append("business_areas")
     layer = PlotLayer(
@@ -260,14 +275,15 @@ def build_plot_map(
             tooltip_field="score" if color_by == "score" else "status",
             decimals=decimals,
             simplify_m=simplify_m,
+            lang=lang,
         ),
-        name=f"Plots ({len(frame)})",
+        name=_("Plots ({n})").format(n=len(frame)),
     )
     layer.add_to(m)
     if hotspots is not None and len(hotspots):
-        add_hotspots(m, hotspots)
+        add_hotspots(m, hotspots, name=_("Price hot and cold spots (Gi*)"))
     if context is not None and (f := context.get("destinations")) is not None:
-        named.append((add_destinations(m, f), "name"))
+        named.append((add_destinations(m, f, name=words(lang)("Destinations")), "name"))
         drawn.append("destinations")
     return _finish(
         m,
@@ -275,11 +291,15 @@ def build_plot_map(
         drawn=drawn,
         notice=map_notice(context, drawn, plots=frame),
         title=title,
-        subtitle=f"{len(frame)} plots · colour: {color_by}",
+        subtitle=_("{n} plots · colour: {by}").format(
+            n=len(frame), by={"score": _("score"), "price": _("price"), "status": _("status")}[color_by]
+        ),
         legends=legends[:2],
         plot_layers=[layer],
         named_layers=named,
         web_tiles=web_tiles,
+        layer_legends=base_legends,
+        lang=lang,
     )
 
 
@@ -291,7 +311,8 @@ def build_overview_map(
     value: str = "effective_daa",
     assets: str = "inline",
     web_tiles: bool = True,
-    title: str = "Business land in Trondheimsregionen",
+    title: str | None = None,
+    lang: str = "nb",
 ) -> Any:
     """The region: business areas (coloured by ``value`` of ``area_stats``), municipalities, roads, railways,
     destinations.
@@ -312,16 +333,23 @@ def build_overview_map(
         ``"inline"`` (standalone) or the URL prefix of the served assets.
     web_tiles : bool
         Offer the online base map as an overlay (off by default).
-    title : str
-        Page and heading title.
+    title : str, optional
+        Page and heading title (default: business land in Trondheimsregionen).
+    lang : {"nb", "en"}
+        Language of the map's texts (bokmål by default).
 
     Returns
     -------
     folium.Map
     """
+    _ = words(lang)
+    title = title or _("Business land in Trondheimsregionen")
     region = _region(context)
-    m = offline_map(_bounds([region, context.get("business_areas")], margin=0.02), assets=assets, title=title)
-    drawn = _base(m, context) + _constraints(m, context)
+    m = offline_map(
+        _bounds([region, context.get("business_areas")], margin=0.02), assets=assets, title=title, lang=lang
+    )
+    drawn, base_legends = _base(m, context, lang=lang)
+    drawn += _constraints(m, context, lang=lang)
     legends: list[Legend] = []
     named: list[tuple[Any, str]] = []
     if (areas := context.get("business_areas")) is not None:
@@ -330,17 +358,18 @@ def build_overview_map(
             areas,
             stats=area_stats,
             value=value if area_stats is not None else None,
-            name="Business areas" + (f" ({value.replace('_', ' ')})" if area_stats is not None else ""),
+            name=_("Business areas") + (f" ({value.replace('_', ' ')})" if area_stats is not None else ""),
         )
+        add_area_labels(m, areas, lang=lang)
         named.append((layer, "name"))
         drawn.append("business_areas")
         if legend is not None:
             legends.append(legend)
     if (f := context.get("road_projects")) is not None and len(f):
-        add_road_projects(m, f, show=False)
+        add_road_projects(m, f, show=False, name=_("Planned roads"))
         drawn.append("road_projects")
     if (f := context.get("destinations")) is not None:
-        named.append((add_destinations(m, f), "name"))
+        named.append((add_destinations(m, f, name=words(lang)("Destinations")), "name"))
         drawn.append("destinations")
     return _finish(
         m,
@@ -348,11 +377,13 @@ def build_overview_map(
         drawn=drawn,
         notice=map_notice(context, drawn, plots=plots if area_stats is not None else None),
         title=title,
-        subtitle="business areas, roads, railways, destinations",
+        subtitle=_("business areas, roads, railways, destinations"),
         legends=legends,
         plot_layers=[],
         named_layers=named,
         web_tiles=web_tiles,
+        layer_legends=base_legends,
+        lang=lang,
     )
 
 
@@ -390,6 +421,7 @@ def build_scenario_map(
     notes: Sequence[str] = (),
     assets: str = "inline",
     web_tiles: bool = True,
+    lang: str = "nb",
 ) -> Any:
     """What a decision or a road changes: plots coloured by score change, status changes highlighted.
 
@@ -413,6 +445,8 @@ def build_scenario_map(
         ``"inline"`` (standalone) or the URL prefix of the served assets.
     web_tiles : bool
         Offer the online base map as an overlay (off by default).
+    lang : {"nb", "en"}
+        Language of the map's texts (bokmål by default).
 
     Returns
     -------
@@ -440,12 +474,13 @@ def build_scenario_map(
     view = frame.drop(columns=[c for c in ("score", "rank", "status") if c in frame.columns])
     if "area_m2" not in view and "area_daa" in view:
         view["area_m2"] = view["area_daa"] * 1000
-    m = offline_map(_bounds([frame[frame["change"] != "no change"], frame]), assets=assets, title=title)
-    drawn = _base(m, context)
+    m = offline_map(_bounds([frame[frame["change"] != "no change"], frame]), assets=assets, title=title, lang=lang)
+    drawn, base_legends = _base(m, context, lang=lang)
     named: list[tuple[Any, str]] = []
     areas = context.get("business_areas") if context else None
     if areas is not None:
-        layer, _ = add_business_areas(m, areas)
+        layer, _legend = add_business_areas(m, areas, name=words(lang)("Business areas"))
+        add_area_labels(m, areas, lang=lang)
         named.append((layer, "name"))
         drawn.append("business_areas")
     names = dict(zip(areas["area_id"], areas["name"], strict=False)) if areas is not None else {}
@@ -457,15 +492,16 @@ def build_scenario_map(
             extra_facts=facts,
             extra_columns=extra,
             tooltip_field="score_change",
+            lang=lang,
         ),
         name=f"Plots: change ({int((cats != 'no change').sum())} of {len(frame)})",
     )
     layer.add_to(m)
     if road_projects is not None and len(road_projects):
-        add_road_projects(m, road_projects)
+        add_road_projects(m, road_projects, name=words(lang)("Planned roads"))
         drawn.append("road_projects")
     if context is not None and (f := context.get("destinations")) is not None:
-        named.append((add_destinations(m, f), "name"))
+        named.append((add_destinations(m, f, name=words(lang)("Destinations")), "name"))
         drawn.append("destinations")
     return _finish(
         m,
@@ -478,6 +514,8 @@ def build_scenario_map(
         plot_layers=[layer],
         named_layers=named,
         web_tiles=web_tiles,
+        layer_legends=base_legends,
+        lang=lang,
     )
 
 

@@ -40,6 +40,13 @@ def _common(func: F) -> F:
     func = click.option(
         "--profile", default="general", show_default=True, help=f"Scoring profile ({', '.join(PROFILES)})."
     )(func)
+    func = click.option(
+        "--lang",
+        type=click.Choice(["nb", "en"]),
+        default="nb",
+        show_default=True,
+        help="Language of the map's texts: bokmål or English.",
+    )(func)
     return layers_option(registry_option(func))
 
 
@@ -64,14 +71,25 @@ def map_group() -> None:
 )
 @handle_errors
 def overview_cmd(
-    registry_path: Path | None, layers_dir: Path | None, profile: str, web_tiles: bool, output: Path, value: str
+    registry_path: Path | None,
+    layers_dir: Path | None,
+    lang: str,
+    profile: str,
+    web_tiles: bool,
+    output: Path,
+    value: str,
 ) -> None:
     """Regional overview: business areas with cluster scores and effective supply, roads, railways."""
     from maps.from_registry import overview_map_from_registry
 
     with open_from_cli(registry_path) as reg:
         m = overview_map_from_registry(
-            reg, layers_dir=resolve_layers_dir(layers_dir), profile=profile, value=value, web_tiles=web_tiles
+            reg,
+            layers_dir=resolve_layers_dir(layers_dir),
+            profile=profile,
+            value=value,
+            web_tiles=web_tiles,
+            lang=lang,
         )
     _write(m, output)
 
@@ -108,6 +126,7 @@ def overview_cmd(
 def plots_cmd(
     registry_path: Path | None,
     layers_dir: Path | None,
+    lang: str,
     profile: str,
     web_tiles: bool,
     output: Path,
@@ -142,6 +161,7 @@ def plots_cmd(
             bbox_crs=bbox_crs,
             progress=lambda name: (bar.set_postfix_str(name), bar.update(1)),
             web_tiles=web_tiles,
+            lang=lang,
         )
     _write(m, output)
 
@@ -151,13 +171,24 @@ def plots_cmd(
 @click.argument("name")
 @handle_errors
 def scenario_cmd(
-    registry_path: Path | None, layers_dir: Path | None, profile: str, web_tiles: bool, output: Path, name: str
+    registry_path: Path | None,
+    layers_dir: Path | None,
+    lang: str,
+    profile: str,
+    web_tiles: bool,
+    output: Path,
+    name: str,
 ) -> None:
     """What scenario NAME changes (e.g. torgard-terminal-built, road:torgard_access)."""
     from maps.from_registry import scenario_map_from_registry
 
     with open_from_cli(registry_path) as reg:
         m = scenario_map_from_registry(
-            reg, name, layers_dir=resolve_layers_dir(layers_dir), profile=profile, web_tiles=web_tiles
+            reg,
+            name,
+            layers_dir=resolve_layers_dir(layers_dir),
+            profile=profile,
+            web_tiles=web_tiles,
+            lang=lang,
         )
     _write(m, output)

@@ -62,33 +62,45 @@ class SearchControl(MacroElement):
             {%- for layer in this.plot_layers %}{{ layer.get_name() }},{% endfor %}
             {%- for layer, field in this.named_layers %}landreg.indexLayer({{ layer.get_name() }}, {{ field|tojson }}),
             {%- endfor %}
-        ], {position: "topleft"}).addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, plot_layers: Sequence[PlotLayer] = (), named_layers: Sequence[tuple[Any, str]] = ()) -> None:
-        super().__init__()
-        self._name = "SearchControl"
-        self.plot_layers = list(plot_layers)
-        self.named_layers = list(named_layers)
-
-
-class LegendControl(MacroElement):
-    """A legend box (bottom right)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = new landreg.LegendControl({{ this.spec }}, {position: {{ this.position|tojson }}})
+        ], {position: "topleft", placeholder: {{ this.placeholder|tojson }}, noMatch: {{ this.no_match|tojson }}})
             .addTo({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, legend: Legend, *, position: str = "bottomright") -> None:
+    def __init__(
+        self,
+        plot_layers: Sequence[PlotLayer] = (),
+        named_layers: Sequence[tuple[Any, str]] = (),
+        *,
+        placeholder: str = "Search plot code or name",
+        no_match: str = "no match",
+    ) -> None:
+        super().__init__()
+        self._name = "SearchControl"
+        self.placeholder = placeholder
+        self.no_match = no_match
+        self.plot_layers = list(plot_layers)
+        self.named_layers = list(named_layers)
+
+
+class LegendControl(MacroElement):
+    """A legend box (bottom right); with ``layer``, shown only while that layer is on the map."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = new landreg.LegendControl({{ this.spec }}, {position: {{ this.position|tojson }}
+            {%- if this.layer is not none %}, layer: {{ this.layer.get_name() }}{% endif %}})
+            .addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend: Legend, *, position: str = "bottomright", layer: Any = None) -> None:
         super().__init__()
         self._name = "LegendControl"
+        self.layer = layer
         self.spec = dumps_script_json(legend.to_dict())
         self.position = position
 

@@ -28,6 +28,7 @@ def overview_map_from_registry(
     profile: str = "general",
     value: str = "effective_daa",
     assets: str = "inline",
+    lang: str = "nb",
     web_tiles: bool = True,
 ) -> Any:
     """The regional overview with cluster scores and effective supply per business area.
@@ -44,6 +45,8 @@ def overview_map_from_registry(
         Area statistic that colours the areas (see :func:`maps.sources.area_statistics`).
     assets : str
         ``"inline"`` (standalone) or the URL prefix of the served assets.
+    lang : {"nb", "en"}
+        Language of the map's texts (bokmål by default).
     web_tiles : bool
         Offer the online base map as an overlay (off by default).
 
@@ -60,6 +63,7 @@ def overview_map_from_registry(
         plots=scores.frame,
         value=value,
         assets=assets,
+        lang=lang,
         web_tiles=web_tiles,
         title=f"Business land in Trondheimsregionen ({profile} profile)",
     )
@@ -80,6 +84,7 @@ def plot_map_from_registry(
     bbox_crs: str | None = None,
     progress: Callable[[str], None] | None = None,
     assets: str = "inline",
+    lang: str = "nb",
     web_tiles: bool = True,
 ) -> Any:
     """The plot map of a registry: scores over all live plots, then the selected plots drawn.
@@ -113,6 +118,8 @@ def plot_map_from_registry(
         ``"isochrones"``, ``"draw"``).
     assets : str
         ``"inline"`` (standalone) or the URL prefix of the served assets.
+    lang : {"nb", "en"}
+        Language of the map's texts (bokmål by default).
     web_tiles : bool
         Offer the online base map as an overlay (off by default).
 
@@ -153,6 +160,7 @@ def plot_map_from_registry(
         price_surface=surface,
         hotspots=hot,
         assets=assets,
+        lang=lang,
         web_tiles=web_tiles,
     )
 
@@ -185,6 +193,7 @@ def scenario_map_from_registry(
     layers_dir: str | Path,
     profile: str = "general",
     assets: str = "inline",
+    lang: str = "nb",
     web_tiles: bool = True,
 ) -> Any:
     """The map of scenario ``name`` (see :mod:`landreg.scenarios.spec`), e.g. ``torgard-terminal-built``.
@@ -211,5 +220,6 @@ def scenario_map_from_registry(
         subtitle=report.headline(),
         notes=report.notes,
         assets=assets,
+        lang=lang,
         web_tiles=web_tiles,
     )

@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from landreg.i18n import code_label, format_number, translator
 from maps.encode import PLOT_DECIMALS, encode_polygons, json_value, to_web
 from maps.style import MISSING_COLOR, Classes
 
@@ -33,6 +34,16 @@ _SOURCE_COLUMNS = {
     "readiness": "readiness",
     "owner": "owner_type",
 }
+#: Popup columns holding codes of a controlled vocabulary, shown as words (:func:`landreg.i18n.code_label`).
+_VOCABULARY_COLUMNS = {"status": "status", "zoning": "zoning", "readiness": "readiness", "owner": "owner_type"}
+#: Texts of the map script, translated into the payload's ``words``.
+SCRIPT_TEXTS: tuple[str, ...] = (
+    "Score breakdown",
+    "criterion",
+    "points",
+    "Excluded",
+    "Synthetic (demonstration data)",
+)
 
 
 def _categorical(values: Sequence[Any]) -> dict[str, Any] | list[Any]:
@@ -45,7 +56,7 @@ def _categorical(values: Sequence[Any]) -> dict[str, Any] | list[Any]:
     return {"levels": levels, "codes": [lookup[v] if v is not None else -1 for v in clean]}
 
 
-def price_text(frame: pd.DataFrame) -> list[str | None]:
+def price_text(frame: pd.DataFrame, *, lang: str = "en") -> list[str | None]:
     """``"850–900"`` (or one number) from ``price_min_nok_m2`` / ``price_max_nok_m2``, with the basis."""
     lo = pd.to_numeric(frame.get("price_min_nok_m2"), errors="coerce") if "price_min_nok_m2" in frame else None
     hi = pd.to_numeric(frame.get("price_max_nok_m2"), errors="coerce") if "price_max_nok_m2" in frame else None
@@ -62,8 +73,10 @@ def price_text(frame: pd.DataFrame) -> list[str | None]:
             out.append(None)
             continue
         a, b = (b, b) if np.isnan(a) else (a, a) if np.isnan(b) else (a, b)
-        text = f"{a:,.0f}" if a == b else f"{a:,.0f}–{b:,.0f}"
-        out.append(text + " NOK/m²" + (f" ({s})" if isinstance(s, str) and s else ""))
+        text = format_number(a, lang) if a == b else f"{format_number(a, lang)}–{format_number(b, lang)}"
+        unit = "\u00a0kr/m²" if lang == "nb" else " NOK/m²"
+        basis = f" ({code_label('price_basis', s, lang)})" if isinstance(s, str) and s else ""
+        out.append(text + unit + basis)
     return out
 
 
@@ -110,6 +123,7 @@ def plot_payload(
     note: str | None = None,
     decimals: int = PLOT_DECIMALS,
     simplify_m: float = 0.5,
+    lang: str = "en",
 ) -> dict[str, Any]:
     """The JSON that ``landreg.plotLayer`` draws: one polygon per plot, styled by its class.
 
@@ -137,24 +151,28 @@ def plot_payload(
         Coordinate decimals (5 ≈ 1 m).
     simplify_m : float
         Simplification tolerance in metres before the transform.
+    lang : {"nb", "en"}
+        Language of the popups: labels from the ``maps`` catalog, codes as words.
 
     Returns
     -------
     dict
     """
+    _ = translator(lang, "maps").gettext
     web = to_web(plots, simplify_m=simplify_m)
     kept = plots.index.get_indexer(web.index)
-    columns = _attribute_columns(plots, classes=classes, area_names=area_names)
+    columns = _attribute_columns(plots, classes=classes, area_names=area_names, lang=lang)
     criteria: list[tuple[str, str, float]] = []
     if "score" in plots.columns:
-        criteria = _score_columns(plots, columns, profile=profile, not_applicable=not_applicable)
+        criteria = _score_columns(plots, columns, profile=profile, not_applicable=not_applicable, lang=lang)
     for key, values in (extra_columns or {}).items():
         values = list(values)
         columns[key] = (
             _categorical(values) if values and isinstance(values[0], str) else [json_value(v, digits=1) for v in values]
         )
     columns = {k: _subset(v, kept) for k, v in columns.items()}
-    facts = [list(x) for x in (*PLOT_FACTS, *extra_facts) if x[1] in columns]
+    facts = [[_(label), column, unit, digits] for label, column, unit, digits in (*PLOT_FACTS, *extra_facts)]
+    facts = [f for f in facts if f[1] in columns]
     return {
         "scale": 10**decimals,
         "geoms": encode_polygons(web.geometry.values, decimals=decimals),
@@ -167,6 +185,7 @@ def plot_payload(
         "className": "landreg-plot",
         "tooltipField": tooltip_field,
         "note": note,
+        "words": {text: _(text) for text in SCRIPT_TEXTS},
     }
 
 
@@ -175,8 +194,11 @@ def _column(frame: pd.DataFrame, name: str) -> list[Any]:
     return frame[name].tolist() if name in frame.columns else [None] * len(frame)
 
 
-def _attribute_columns(f: pd.DataFrame, *, classes: Classes, area_names: Mapping[str, str] | None) -> dict[str, Any]:
+def _attribute_columns(
+    f: pd.DataFrame, *, classes: Classes, area_names: Mapping[str, str] | None, lang: str = "en"
+) -> dict[str, Any]:
     """Popup columns every plot has: code, name, area, size, price, road, class and the source columns."""
+    _ = translator(lang, "maps").gettext
     columns: dict[str, Any] = {
         "code": [json_value(v) for v in _column(f, "code")],
         "name": [json_value(v) for v in _column(f, "name")],
@@ -184,14 +206,17 @@ def _attribute_columns(f: pd.DataFrame, *, classes: Classes, area_names: Mapping
             [(area_names or {}).get(a, a) if a is not None else None for a in _column(f, "business_area_id")]
         ),
         "daa": [json_value(v / 1000.0, digits=1) if v is not None else None for v in _column(f, "area_m2")],
-        "price": _categorical(price_text(f)),
+        "price": _categorical(price_text(f, lang=lang)),
         "new_road": _categorical(
-            ["yes" if v is True else "no" if v is False else None for v in _column(f, "requires_new_road")]
+            [_("yes") if v is True else _("no") if v is False else None for v in _column(f, "requires_new_road")]
         ),
         "cls": classes.codes.tolist(),
     }
     for key, source in _SOURCE_COLUMNS.items():
-        columns[key] = _categorical([json_value(v) for v in _column(f, source)])
+        values = [json_value(v) for v in _column(f, source)]
+        if key in _VOCABULARY_COLUMNS:
+            values = [None if v is None else code_label(_VOCABULARY_COLUMNS[key], v, lang) for v in values]
+        columns[key] = _categorical(values)
     columns["synthetic"] = _categorical(synthetic_text(f))
     return columns
 
@@ -212,14 +237,20 @@ def synthetic_text(frame: pd.DataFrame) -> list[str | None]:
 
 
 def _score_columns(
-    f: pd.DataFrame, columns: dict[str, Any], *, profile: Any, not_applicable: Mapping[str, str] | None
+    f: pd.DataFrame,
+    columns: dict[str, Any],
+    *,
+    profile: Any,
+    not_applicable: Mapping[str, str] | None,
+    lang: str = "en",
 ) -> list[tuple[str, str, float]]:
     """Add score, rank, exclusion reasons and per-criterion points to ``columns``; returns the criteria shown."""
     scores = f["score"].to_numpy(dtype=float)
     columns["score"] = [json_value(v, digits=1) for v in scores]
     ranks = f["rank"].to_numpy(dtype=float) if "rank" in f.columns else np.full(len(f), np.nan)
     n_scored = int(np.isfinite(scores).sum())
-    columns["rank"] = [None if np.isnan(r) else f"{int(r)} of {n_scored}" for r in ranks]
+    of = translator(lang, "maps").gettext("{rank} of {n}")
+    columns["rank"] = [None if np.isnan(r) else of.format(rank=int(r), n=n_scored) for r in ranks]
     reasons = _column(f, "exclusion_reasons")
     columns["reasons"] = [
         ", ".join(map(str, r)) if isinstance(r, (list, tuple, np.ndarray)) and len(r) else None for r in reasons

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -25,7 +26,12 @@ CONTEXT_LAYERS: tuple[str, ...] = (
     "flood",
     "osm_streets",
     "business_areas",
+    "built_up",
+    "placenames",
+    "osm_roads",
 )
+#: Context layers read once per process (and again when their file changes): the base map's large layers.
+_CACHED_LAYERS = frozenset({"osm_roads", "placenames", "built_up", "municipalities", "roads", "railways"})
 
 
 @dataclass
@@ -150,7 +156,7 @@ def load_map_context(
         spec = specs.get(lid)
         if spec is None or spec.kind != "vector":
             continue
-        ctx.layers[lid] = load_layer_spec(spec)  # type: ignore[assignment]
+        ctx.layers[lid] = _load_cached(spec) if lid in _CACHED_LAYERS else load_layer_spec(spec)  # type: ignore[assignment]
         ctx.attributions[lid] = spec.attribution
     if registry is not None:  # business areas and road projects as stored (they may have been edited)
         areas = registry.load_business_areas()
@@ -158,6 +164,21 @@ def load_map_context(
             _add_entities(ctx, "business_areas", areas)
         _add_entities(ctx, "road_projects", registry.load_road_projects())
     return ctx
+
+
+def _load_cached(spec: Any) -> gpd.GeoDataFrame:
+    """A manifest layer from the per-process cache, read again when its file has changed."""
+    from landreg.layers.load import load_layer_spec
+
+    path = Path(spec.path)
+    key = (str(path.resolve()), spec.id, path.stat().st_mtime_ns if path.exists() else 0)
+    if key not in _LAYER_CACHE:
+        _LAYER_CACHE.clear() if len(_LAYER_CACHE) > 32 else None
+        _LAYER_CACHE[key] = load_layer_spec(spec)
+    return _LAYER_CACHE[key].copy()
+
+
+_LAYER_CACHE: dict[tuple[str, str, int], Any] = {}
 
 
 def _add_entities(ctx: MapContext, layer_id: str, frame: gpd.GeoDataFrame) -> None:

@@ -43,10 +43,10 @@ NEIGHBOUR_STYLE = {"fillColor": "#e9e5dc", "color": "#a0a0a0", "weight": 0.6, "f
 
 @dataclass
 class Legend:
-    """A legend: title, (colour, label) items and an optional note."""
+    """A legend: title, (colour, label[, key shape: "box", "line" or "dot"]) items and an optional note."""
 
     title: str
-    items: list[tuple[str, str]] = field(default_factory=list)
+    items: list[tuple[str, ...]] = field(default_factory=list)
     note: str | None = None
 
     def to_dict(self) -> dict[str, object]:

@@ -97,7 +97,7 @@ def _free_plot(registry) -> str:
 
 
 def test_plot_map_loads_draws_and_opens_breakdown(browser, map_server, registry, artifacts_dir):
-    page, log = _open(browser, map_server, "/maps/plots?profile=logistics&color_by=score")
+    page, log = _open(browser, map_server, "/maps/plots?profile=logistics&color_by=score&lang=en")
     n_plots = registry.count_plots()
     assert page.locator("path.landreg-plot").count() == n_plots
     code = _free_plot(registry)
@@ -128,7 +128,7 @@ def test_plot_map_loads_draws_and_opens_breakdown(browser, map_server, registry,
 
 
 def test_layer_control_toggles_layers(browser, map_server, registry):
-    page, log = _open(browser, map_server, "/maps/plots")
+    page, log = _open(browser, map_server, "/maps/plots?lang=en")
     n_plots = registry.count_plots()
     plots_box = page.locator(".leaflet-control-layers-overlays label", has_text=f"Plots ({n_plots})")
     plots_box.locator("input").uncheck()
@@ -155,7 +155,10 @@ def test_search_finds_a_plot_by_code(browser, map_server, registry):
 
 @pytest.mark.parametrize(
     ("path", "shot"),
-    [("/maps/overview", "map_overview.png"), ("/maps/scenario?name=torgard-terminal-built", "map_scenario.png")],
+    [
+        ("/maps/overview?lang=en", "map_overview.png"),
+        ("/maps/scenario?name=torgard-terminal-built&lang=en", "map_scenario.png"),
+    ],
 )
 def test_overview_and_scenario_pages(browser, map_server, artifacts_dir, path, shot):
     page, log = _open(browser, map_server, path)
@@ -164,5 +167,70 @@ def test_overview_and_scenario_pages(browser, map_server, artifacts_dir, path, s
     assert "Synthetic data — " in page.locator(".leaflet-control-attribution").inner_text()
     assert page.locator(".landreg-legend").count() >= 1
     page.screenshot(path=str(artifacts_dir / shot))
+    log.assert_clean()
+    page.close()
+
+
+def test_plot_map_reads_at_first_sight_in_bokmal(browser, map_server, registry, artifacts_dir):
+    """At the opening zoom: every plot drawn and clickable, place names and area names, land that lets clicks
+    through, words instead of codes, one legend per visible layer, bokmål throughout."""
+    page, log = _open(browser, map_server, "/maps/plots?color_by=status")
+    assert page.evaluate("() => document.documentElement.lang") == "nb"
+    n_plots = registry.count_plots()
+    assert page.locator("path.landreg-plot").count() == n_plots  # small plots are dots, none is lost
+    assert page.locator("path.landreg-plot-dot").count() > 0
+    assert page.locator(".landreg-label-town").count() > 0  # Kartverket's town names at the regional zoom
+    assert page.locator("path.leaflet-interactive").count() >= n_plots
+    # A plot drawn as a dot at this zoom and on top at its centre: click it, its own popup opens.
+    name = _plot_layer(page)
+    hit = page.evaluate(
+        """(name) => {
+            const group = window[name], map = group._map, box = map.getContainer().getBoundingClientRect();
+            const shown = [];
+            group.eachLayer(l => shown.push(l));
+            for (const l of shown) {
+                if (!l.getLatLng) { continue; }
+                const p = map.latLngToContainerPoint(l.getLatLng());
+                if (p.x < 80 || p.y < 80 || p.x > box.width - 300 || p.y > box.height - 120) { continue; }
+                if (document.elementFromPoint(box.left + p.x, box.top + p.y) === l._path) {
+                    return {x: box.left + p.x, y: box.top + p.y, index: l.plotIndex};
+                }
+            }
+            return null;
+        }""",
+        name,
+    )
+    assert hit is not None, "no plot can be clicked as a dot at the opening zoom"
+    code = page.evaluate("([name, i]) => window[name].plotData.columns.code[i]", [name, hit["index"]])
+    page.mouse.click(hit["x"], hit["y"])
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5_000)
+    text = popup.inner_text()
+    assert code in text and "Kommune" in text and "Areal" in text
+    assert "_" not in text.replace(code, "")  # codes are shown as words (lager/logistikk, not warehouse_logistics)
+    page.keyboard.press("Escape")
+    # Land does not swallow clicks: no municipality polygon reacts to the pointer.
+    assert page.evaluate(
+        """() => [...document.querySelectorAll('path')].filter(p => p.classList.contains('leaflet-interactive'))
+                 .every(p => !p.getAttribute('fill') || p.getAttribute('fill') !== '#f3efe6')"""
+    )
+    # Business-area names appear when zoomed in to an area.
+    page.evaluate("(name) => { const m = window[name]._map; m.setView(m.getCenter(), 12, {animate: false}); }", name)
+    areas = registry.load_business_areas()
+    zoomed = page.evaluate(
+        """([name, lon, lat]) => { const m = window[name]._map; m.setView([lat, lon], 12, {animate: false});
+                                   return m.getZoom(); }""",
+        [name, *areas.to_crs("EPSG:4326").geometry.representative_point().iloc[0].coords[0]],
+    )
+    assert zoomed == 12
+    page.wait_for_timeout(200)
+    assert page.locator(".landreg-label-area").count() >= 1
+    # One legend per visible layer: the roads' legend goes when the roads are switched off.
+    roads = page.locator(".leaflet-control-layers-overlays label", has_text="Veier etter kategori")
+    legend = page.locator(".landreg-legend", has_text="Veier etter kategori")
+    assert legend.is_visible()
+    roads.locator("input").uncheck()
+    assert not legend.is_visible()
+    page.screenshot(path=str(artifacts_dir / "map_plots_nb.png"))
     log.assert_clean()
     page.close()

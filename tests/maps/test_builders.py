@@ -101,7 +101,7 @@ def test_plot_map_layers_isochrones_price_and_hazards(scores, context, layers_di
     iso = region_isochrones(context, target="port")
     surface = asking_price_surface(scores.frame, layers_dir=layers_dir)
     hot = price_hotspot_frame(scores.frame, permutations=99)
-    m = build_plot_map(scores, context=context, isochrones=iso, price_surface=surface, hotspots=hot)
+    m = build_plot_map(scores, context=context, isochrones=iso, price_surface=surface, hotspots=hot, lang="en")
     html = m.get_root().render()
     for name in (
         "Travel time to port",
@@ -119,7 +119,7 @@ def test_plot_map_layers_isochrones_price_and_hazards(scores, context, layers_di
 def test_overview_map_carries_area_statistics(scores, context):
     stats = area_statistics(scores, areas=context.get("business_areas"))
     assert set(stats["area_id"]) == set(context.get("business_areas")["area_id"])
-    html = build_overview_map(context, area_stats=stats).get_root().render()
+    html = build_overview_map(context, area_stats=stats, lang="en").get_root().render()
     assert "effective daa" in html and "Destinations" in html
     assert "Torgård" in html or "Torg\\u00e5rd" in html
 
