@@ -11,6 +11,7 @@ words for codes from :func:`landreg.i18n.code_label`, numbers from :mod:`landreg
 from __future__ import annotations
 
 import html
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -83,7 +84,13 @@ def plots_table(features: list[dict[str, Any]], *, lang: str, item_href: str) ->
     return f"<table><tr class='head'>{head}</tr>{''.join(rows)}</table>"
 
 
-def plot_card(feature: dict[str, Any], *, lang: str) -> str:
+def area_names(registry: Any) -> dict[str, str]:
+    """Business area id -> name (``torgard`` -> ``Torgård``), for showing names instead of ids."""
+    areas = registry.load_business_areas()
+    return {str(a): str(n) for a, n in zip(areas["area_id"], areas["name"], strict=True)} if len(areas) else {}
+
+
+def plot_card(feature: dict[str, Any], *, lang: str, areas: Mapping[str, str] | None = None) -> str:
     """One plot as a card: what a buyer asks first, in words and decares, with links to its dossier and JSON.
 
     Parameters
@@ -92,6 +99,8 @@ def plot_card(feature: dict[str, Any], *, lang: str) -> str:
         A GeoJSON feature of the plots collection.
     lang : str
         ``nb`` or ``en``.
+    areas : mapping, optional
+        Business area id -> name (:func:`area_names`); the id is shown without it.
 
     Returns
     -------
@@ -105,7 +114,7 @@ def plot_card(feature: dict[str, Any], *, lang: str) -> str:
     plan = code_label("plan_status", p.get("plan_status"), lang) + (f" ({p['plan_id']})" if p.get("plan_id") else "")
     facts = [
         (_("Municipality"), f"{p.get('municipality_name') or '–'} ({p.get('municipality_no') or '–'})"),
-        (_("Business area"), p.get("business_area_id") or "–"),
+        (_("Business area"), (areas or {}).get(str(p.get("business_area_id")), p.get("business_area_id") or "–")),
         (_("Area"), format_decares(p.get("area_m2"), lang)),
         (_("Status"), code_label("status", p.get("status"), lang)),
         (_("Available from"), format_date(p.get("available_from"), lang)),

@@ -108,6 +108,9 @@ class PlotDossier:
         NACE divisions of those firms with the number of firms, most first.
     business_area : dict
         ``area_id``, ``name``, ``area_type`` (empty when the plot is in none).
+    decision : dict
+        The pending decision that locks the plot: ``decision_id``, ``title``, ``status``,
+        ``expected_date`` (empty when none).
     roads : GeoDataFrame or None
         The roads (``speed_kmh``, geometry) around the plot, out to the largest isochrone (EPSG:25832),
         for a map extract; None without a road layer.
@@ -136,6 +139,7 @@ class PlotDossier:
     industries: list[dict[str, Any]]
     business_area: dict[str, Any] = field(default_factory=dict)
     roads: gpd.GeoDataFrame | None = None
+    decision: dict[str, Any] = field(default_factory=dict)
     synthetic: SyntheticSummary = field(default_factory=SyntheticSummary)
     radius_m: float = DEFAULT_NEIGHBOUR_RADIUS_M
 
@@ -238,9 +242,23 @@ def build_plot_dossier(
         if len(area_row)
         else {},
         roads=roads,
+        decision=_decision(registry, row.get("decision_id")),
         synthetic=summarize_synthetic(plots.iloc[[i]], business_areas=area_row, layers=layers),
         radius_m=radius_m,
     )
+
+
+def _decision(registry: Any, decision_id: Any) -> dict[str, Any]:
+    """The decision ``decision_id`` names, in brief (empty without one, or when the registry has no such decision)."""
+    if not decision_id or not isinstance(decision_id, str):
+        return {}
+    from landreg.errors import EntityNotFoundError
+
+    try:
+        d = registry.get_decision(decision_id)
+    except (EntityNotFoundError, LookupError):
+        return {"decision_id": decision_id, "title": decision_id, "status": None, "expected_date": None}
+    return {"decision_id": d.decision_id, "title": d.title, "status": str(d.status), "expected_date": d.expected_date}
 
 
 def _examples(plots: pd.DataFrame) -> str:

@@ -131,6 +131,9 @@ def test_plot_item_html_is_a_card_and_the_json_is_unchanged(read_api, plot):
     assert r.status_code == 200 and "<dl class='card plot'>" in r.text
     assert f"<title>Plot {code}" in r.text and f"href='/en/plots/{code}/dossier'" in r.text
     assert "provenance" not in r.text and plot_id not in r.text.split("</h1>")[0]
+    area_id = _get(read_api, f"/collections/plots/items/{plot_id}").json()["properties"]["business_area_id"]
+    area = _get(read_api, f"/collections/business_areas/items/{area_id}").json()["properties"]["name"]
+    assert f"<dt>Business area</dt><dd>{area}</dd>" in r.text
     j = _get(read_api, f"/collections/plots/items/{plot_id}")
     assert j.headers["content-type"].startswith("application/geo+json")
     assert j.json()["type"] == "Feature" and "area_m2" in j.json()["properties"]

@@ -112,3 +112,10 @@ def test_unknown_code_names_the_code(registry):
 
 def test_codes_match_without_regard_to_case(registry, available_code):
     assert build_plot_dossier(registry, available_code.lower(), isochrone_minutes=()).code == available_code
+
+
+def test_a_locked_plot_names_its_pending_decision(registry, plots):
+    row = plots[(plots["status"] == "locked") & plots["decision_id"].notna()].iloc[0]
+    d = build_plot_dossier(registry, str(row["code"]))
+    decision = registry.get_decision(str(row["decision_id"]))
+    assert d.decision["title"] == decision.title and d.decision["status"] == str(decision.status)
