@@ -73,16 +73,6 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
                     notice=summary.text(lang) if summary else "",
                     lang=lang,
                 )
-            if coll.id == "plots":  # a readable table: code, name, municipality, daa, status, zoning, price, dossier
-                lang = plot_html.page_lang(request)
-                items_href = str(request.url).split("?", 1)[0]
-                table = plot_html.plots_table(page.features, lang=lang, item_href=items_href)
-                return html.page(
-                    plot_html.plots_title(page.number_matched, lang=lang),
-                    nav + table,
-                    notice=summary.text(lang) if summary else "",
-                    lang=lang,
-                )
             return html.page(
                 f"{coll.title}: {page.number_matched} features",
                 nav + html.features_table(page.features),
@@ -123,14 +113,6 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         if coll.id == "plots":
             hide_actors_unless_allowed(request, [feature["properties"]])
         summary = features_summary(coll.id, [feature], layer_synthetic=coll.synthetic)
-        if wants_html(request, f) and coll.id == "plots":  # a card, not an attribute dump
-            lang = plot_html.page_lang(request)
-            return html.page(
-                plot_html.plot_title(feature, lang=lang),
-                plot_html.plot_card(feature, lang=lang, areas=plot_html.area_names(registry)),
-                notice=summary.text(lang) if summary else "",
-                lang=lang,
-            )
         if wants_html(request, f) and coll.id == "plots":  # a card, not an attribute dump
             lang = plot_html.page_lang(request)
             return html.page(
