@@ -122,6 +122,7 @@ def _grow(registry, ids, *, edits: int) -> int:
     return _history_bytes(registry) - before
 
 
+@pytest.mark.slow
 def test_ten_edits_per_plot_grow_the_history_far_less_than_full_snapshots(backend, registry, monkeypatch, request):
     frame = make_plot_frame(40, seed=5)
     compact_ids = registry.add_plots(frame, actor="test")
