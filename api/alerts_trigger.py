@@ -10,6 +10,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from landreg.alerts import AlertDispatcher, AlertSettings
+from landreg.registry.base import Registry
 
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -43,7 +44,7 @@ class AlertTriggerMiddleware:
             dispatcher.schedule()
 
 
-def start_alerts(app: Any, registry: Any, *, refresher: Any) -> AlertDispatcher:
+def start_alerts(app: Any, registry: Registry, *, refresher: Any) -> AlertDispatcher:
     """The app's alert settings (``LANDREG_SMTP_*``, ``LANDREG_ALERTS_*``) and dispatcher, at startup.
 
     The dispatcher waits for the enrichment refresh before it scans, so a new plot is matched with

@@ -23,13 +23,14 @@ from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from api.settings import ApiSettings
 from landreg.errors import LandregError
+from landreg.registry.base import AnalysisSource, PlotStore, SqlReader
 from landreg.tiles import registry_change_key
 
 
@@ -226,14 +227,18 @@ def expensive_request(request: Request) -> Iterator[None]:
         limits.leave(client)
 
 
-def check_analysis_size(request: Request, registry: Any, *, bytes_per_plot: float = 0.0) -> int:
+class AnalysedRegistry(AnalysisSource, SqlReader, Protocol):
+    """A registry the service analyses: what the analyses read, and its database (the change key of cached answers)."""
+
+
+def check_analysis_size(request: Request, registry: PlotStore, *, bytes_per_plot: float = 0.0) -> int:
     """The number of live plots, once an analysis over them is within the limits (413 otherwise).
 
     Parameters
     ----------
     request : Request
         The request (its app's settings hold the limits).
-    registry : registry
+    registry : PlotStore
         The registry analysed.
     bytes_per_plot : float
         Estimated working memory of the analysis per plot, for analyses whose memory grows
@@ -258,7 +263,7 @@ def check_analysis_size(request: Request, registry: Any, *, bytes_per_plot: floa
     return plots
 
 
-def analysis_change_key(registry: Any) -> tuple[Any, ...]:
+def analysis_change_key(registry: SqlReader) -> tuple[Any, ...]:
     """A value that changes when the registry changes: plots, business areas, and any GeoPackage table."""
     key = registry_change_key(registry)
     if registry.backend == "geopackage":
@@ -266,14 +271,16 @@ def analysis_change_key(registry: Any) -> tuple[Any, ...]:
     return key
 
 
-def guarded_response(request: Request, registry: Any, build: Callable[[], Response], *, key: Hashable = ()) -> Response:
+def guarded_response(
+    request: Request, registry: SqlReader, build: Callable[[], Response], *, key: Hashable = ()
+) -> Response:
     """``build()``'s answer, from the cache or computed in a worker within the deadline (see the module).
 
     Parameters
     ----------
     request : Request
         The request; its path, query and ``Accept-Language`` are part of the cache key.
-    registry : registry
+    registry : SqlReader
         The registry the answer is computed from (its change key invalidates the cache).
     build : callable
         Computes the response; exceptions reach the client as for an unguarded route.

@@ -32,6 +32,7 @@ from landreg.alerts import (
 )
 from landreg.errors import Problem, ValidationError
 from landreg.i18n import translator
+from landreg.registry.base import Registry
 
 router = APIRouter(prefix="/alerts", tags=["Saved searches and alerts"], responses=error_responses(400, 404))
 
@@ -128,7 +129,7 @@ def _wants_page(request: Request) -> bool:
         media_types=("application/json",),
     ),
 )
-async def save(request: Request, registry: Any = Depends(get_registry)) -> Response:
+async def save(request: Request, registry: Registry = Depends(get_registry)) -> Response:
     """Save a search unconfirmed and send the confirmation link (to the e-mail address, else the webhook).
 
     The answer holds the webhook's signing secret, shown only here.
@@ -191,7 +192,7 @@ def _state(search: SavedSearch) -> dict[str, Any]:
 def confirm(
     request: Request,
     token: str = Query(..., min_length=1, max_length=200, description="The token of the confirmation link"),
-    registry: Any = Depends(get_registry),
+    registry: Registry = Depends(get_registry),
 ) -> Response:
     """Start the notices of a saved search; sites matching now are its starting point (not announced)."""
     search = confirm_search(registry, token)
@@ -205,7 +206,7 @@ _TOKEN = Query(..., min_length=1, max_length=200, description="The token of the 
 
 
 @router.get("/unsubscribe", summary="Stop a saved search's notices (the link in every message)")
-def unsubscribe(request: Request, token: str = _TOKEN, registry: Any = Depends(get_registry)) -> Response:
+def unsubscribe(request: Request, token: str = _TOKEN, registry: Registry = Depends(get_registry)) -> Response:
     """End a saved search: nothing more is sent, messages still waiting are dropped, the feed is gone."""
     return _unsubscribe(request, token, registry)
 
@@ -220,12 +221,14 @@ def unsubscribe(request: Request, token: str = _TOKEN, registry: Any = Depends(g
         }
     },
 )
-def unsubscribe_one_click(request: Request, token: str = _TOKEN, registry: Any = Depends(get_registry)) -> Response:
+def unsubscribe_one_click(
+    request: Request, token: str = _TOKEN, registry: Registry = Depends(get_registry)
+) -> Response:
     """The same as the GET link, for mail programs that unsubscribe with a POST (``List-Unsubscribe=One-Click``)."""
     return _unsubscribe(request, token, registry)
 
 
-def _unsubscribe(request: Request, token: str, registry: Any) -> Response:
+def _unsubscribe(request: Request, token: str, registry: Registry) -> Response:
     search = unsubscribe_search(registry, token)
     text = translator(search.lang, "alerts").gettext("You are unsubscribed. No further notices will be sent.")
     return _page(search, text) if _wants_page(request) else JSONResponse({**_state(search), "message": text})
@@ -237,6 +240,6 @@ def _unsubscribe(request: Request, token: str, registry: Any) -> Response:
     response_class=Response,
     responses={200: {"content": {ATOM_MEDIA_TYPE: {}}}},
 )
-def feed(search_id: str, registry: Any = Depends(get_registry)) -> Response:
+def feed(search_id: str, registry: Registry = Depends(get_registry)) -> Response:
     """The sites announced to a confirmed saved search, newest first (Atom 1.0)."""
     return Response(search_feed(registry, search_id), media_type=ATOM_MEDIA_TYPE)

@@ -27,12 +27,12 @@ from api.crs import CRS84
 from api.deps import get_registry
 from api.errors import InvalidParameterError
 from api.features import geojson_response, json_response, scores_feature_collection
-from api.limits import analysis_request, check_analysis_size, guarded_response
+from api.limits import AnalysedRegistry, analysis_request, check_analysis_size, guarded_response
 from api.openapi import error_responses
 from api.synthetic import registry_notice
 from landreg import analysis
 from landreg.provenance import price_synthetic_summary
-from landreg.registry.base import AnalysisSource, EntityTables
+from landreg.registry.base import EntityTables
 from landreg.scoring import parse_weights
 from landreg.search import SiteRequirements
 
@@ -68,7 +68,7 @@ def scores(
     municipality_no: str | None = Query(None, description="Kommunenummer(s), comma-separated"),
     limit: int = Query(100, ge=1, le=10_000, description="Best plots returned"),
     f: Literal["json", "geojson"] = Query("json", description="json, or geojson for a FeatureCollection"),
-    registry: AnalysisSource = Depends(get_registry),
+    registry: AnalysedRegistry = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Attractiveness scores of the live plots (0–100 and rank), as JSON or GeoJSON (`f=geojson`).
@@ -99,7 +99,7 @@ def explain(
     plot_id: str,
     profile: str = Query("general"),
     weights: str | None = Query(None),
-    registry: AnalysisSource = Depends(get_registry),
+    registry: AnalysedRegistry = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """How one plot's score is made up: each criterion's value, weight and points.
@@ -124,7 +124,7 @@ def clusters(
     request: Request,
     industry: str | None = Query(None, description="NACE codes whose good neighbours count, e.g. 46.72"),
     gap_m: float = Query(10.0, ge=0, le=500, description="Plots within this gap form one block"),
-    registry: AnalysisSource = Depends(get_registry),
+    registry: AnalysedRegistry = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Cluster scores per business area: density, synergy with the given industries, contiguous supply."""
@@ -142,7 +142,7 @@ def hotspots(
     k: int = Query(8, ge=2, le=50),
     alpha: float = Query(0.05, gt=0, lt=1),
     seed: int = Query(0, ge=0, le=2**32 - 1, description="Seed of the permutation test (0 to 2³²−1)"),
-    registry: AnalysisSource = Depends(get_registry),
+    registry: AnalysedRegistry = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Price hot and cold spots of the asking prices (Local Moran's I and Gi*, FDR-corrected, seeded)."""
@@ -163,7 +163,7 @@ def supply(
     request: Request,
     profile: str = Query("general"),
     uptake_daa_per_year: float | None = Query(None, gt=0, description="Yearly uptake for years of supply"),
-    registry: AnalysisSource = Depends(get_registry),
+    registry: AnalysedRegistry = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Supply in decares by status and effective supply per municipality, business area and region."""
@@ -181,7 +181,7 @@ def prices_summary(
     by: str = Query("municipality", pattern="^(municipality|business_area|zoning|readiness|year)$"),
     kind: str | None = Query(None, pattern="^(asking|transaction)$"),
     basis: str | None = Query(None, pattern="^(raw|serviced)$"),
-    registry: AnalysisSource = Depends(get_registry),
+    registry: AnalysedRegistry = Depends(get_registry),
 ) -> Response:
     """Price statistics (NOK/m²) per group of the chosen grouping, for one kind and basis of price."""
 
@@ -215,7 +215,7 @@ class SearchRequest(SiteRequirements):
 def search(
     request: Request,
     body: SearchRequest,
-    registry: AnalysisSource = Depends(get_registry),
+    registry: AnalysedRegistry = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Ranked sites that meet a firm's requirements, each saying what helped and held it back.
@@ -249,7 +249,7 @@ def scenario(
     request: Request,
     name: str,
     profile: str = Query("general"),
-    registry: AnalysisSource = Depends(get_registry),
+    registry: AnalysedRegistry = Depends(get_registry),
     synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Run a scenario on a copy of the data: scores, travel times and supply before and after.

@@ -14,11 +14,17 @@ from fastapi.responses import FileResponse, HTMLResponse
 
 from api.deps import get_registry, settings_dep
 from api.errors import EntityNotFoundError, InvalidParameterError
-from api.limits import WorkTooLargeError, analysis_request, check_analysis_size, expensive_request, guarded_response
+from api.limits import (
+    AnalysedRegistry,
+    WorkTooLargeError,
+    analysis_request,
+    check_analysis_size,
+    expensive_request,
+    guarded_response,
+)
 from api.openapi import error_responses
 from api.settings import ApiSettings
 from landreg.enrich import DEFAULT_TARGETS
-from landreg.registry.base import AnalysisSource
 from maps.assets import SERVED_PREFIX, asset_path
 
 router = APIRouter(prefix="/maps", tags=["Maps"], responses=error_responses(404, 409, 422))
@@ -53,7 +59,7 @@ def overview_map(
     profile: str = Query("general", description="Scoring profile behind the effective supply"),
     value: str = Query("effective_daa", description="Business-area statistic that colours the areas"),
     lang: Literal["nb", "en"] = Query("nb", description="Language of the map's texts: bokmål (nb) or English (en)"),
-    registry: AnalysisSource = Depends(get_registry),
+    registry: AnalysedRegistry = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
     """The regional overview map (HTML): business areas coloured by `value` (effective supply by default)."""
@@ -90,7 +96,7 @@ def plots_map(
     ),
     price_layers: bool = Query(True, description="Add the price surface and hot-spot layers"),
     lang: Literal["nb", "en"] = Query("nb", description="Language of the map's texts: bokmål (nb) or English (en)"),
-    registry: AnalysisSource = Depends(get_registry),
+    registry: AnalysedRegistry = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
     """The plot map (HTML): plots coloured by score, price or status, with popups and optional isochrones.
@@ -152,7 +158,7 @@ def scenario_map(
     name: str = Query(..., description="Scenario, e.g. torgard-terminal-built or road:torgard_access"),
     profile: str = Query("general", description="Scoring profile"),
     lang: Literal["nb", "en"] = Query("nb", description="Language of the map's texts: bokmål (nb) or English (en)"),
-    registry: AnalysisSource = Depends(get_registry),
+    registry: AnalysedRegistry = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> HTMLResponse:
     """The map of a scenario (HTML): score changes and status changes; 404 for an unknown scenario."""

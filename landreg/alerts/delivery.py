@@ -21,7 +21,7 @@ import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from landreg.alerts.messages import email_message, webhook_body
@@ -29,6 +29,9 @@ from landreg.alerts.model import OutboxMessage, SavedSearch
 from landreg.alerts.settings import AlertSettings
 from landreg.alerts.store import AlertStore
 from landreg.registry.codec import format_datetime
+
+if TYPE_CHECKING:
+    from landreg.registry.base import Registry
 
 log = logging.getLogger("landreg.alerts")
 SIGNATURE_HEADER = "X-Landreg-Signature"
@@ -147,7 +150,7 @@ def retry_delay_s(attempts: int, *, settings: AlertSettings) -> float:
     return float(min(settings.alerts_retry_base_s * 2 ** (attempts - 1), settings.alerts_retry_max_s))
 
 
-def deliver_due(registry: Any, *, settings: AlertSettings, now: dt.datetime | None = None) -> DeliveryReport:
+def deliver_due(registry: Registry, *, settings: AlertSettings, now: dt.datetime | None = None) -> DeliveryReport:
     """Send every outbox message that is due; failures are logged and scheduled again.
 
     Parameters

@@ -13,13 +13,16 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from landreg.alerts.delivery import deliver_due
 from landreg.alerts.matching import scan_saved_searches
 from landreg.alerts.settings import AlertSettings
 from landreg.alerts.store import AlertStore
 from landreg.registry.codec import parse_datetime
+
+if TYPE_CHECKING:
+    from landreg.registry.base import Registry
 
 log = logging.getLogger("landreg.alerts")
 
@@ -38,7 +41,7 @@ class AlertDispatcher:
     """
 
     def __init__(
-        self, registry: Any, *, settings: AlertSettings, before_scan: Callable[[], None] | None = None
+        self, registry: Registry, *, settings: AlertSettings, before_scan: Callable[[], None] | None = None
     ) -> None:
         self.registry = registry
         self.settings = settings

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import TYPE_CHECKING
 
 from landreg.alerts.messages import DOMAIN, plot_url, site_line
 from landreg.alerts.model import SavedSearch
 from landreg.alerts.store import AlertStore
 from landreg.errors import EntityNotFoundError
 from landreg.i18n import translator
+
+if TYPE_CHECKING:
+    from landreg.registry.base import Registry
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_MEDIA_TYPE = "application/atom+xml"
@@ -27,7 +30,7 @@ def _tag_uri(search: SavedSearch, *parts: str) -> str:
     return f"tag:landreg,{search.created_at[:10]}:alerts/{'/'.join((search.search_id, *parts))}"
 
 
-def search_feed(registry: Any, search_id: str) -> bytes:
+def search_feed(registry: Registry, search_id: str) -> bytes:
     """The Atom feed (UTF-8 XML) of a confirmed, not unsubscribed saved search.
 
     Raises

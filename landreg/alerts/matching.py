@@ -13,7 +13,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from landreg.alerts.messages import site_summary
 from landreg.alerts.model import SavedSearch
@@ -21,6 +21,9 @@ from landreg.alerts.searches import new_message
 from landreg.alerts.store import AlertStore
 from landreg.registry.codec import format_datetime
 from landreg.search import SiteRequirements, search_sites
+
+if TYPE_CHECKING:
+    from landreg.registry.base import AnalysisSource, Registry
 
 log = logging.getLogger("landreg.alerts")
 
@@ -34,13 +37,15 @@ class ScanReport:
     failed: dict[str, str] = field(default_factory=dict)
 
 
-def _inputs(registry: Any) -> tuple[Any, Any]:
+def _inputs(registry: AnalysisSource) -> tuple[Any, Any]:
     from landreg.analysis import load_enriched_plots
 
     return load_enriched_plots(registry), registry.load_business_areas()
 
 
-def matching_sites(registry: Any, search: SavedSearch, *, inputs: tuple[Any, Any] | None = None) -> list[dict]:
+def matching_sites(
+    registry: AnalysisSource, search: SavedSearch, *, inputs: tuple[Any, Any] | None = None
+) -> list[dict]:
     """The sites that meet a saved search's criteria now (their summaries, best first).
 
     Parameters
@@ -59,7 +64,7 @@ def matching_sites(registry: Any, search: SavedSearch, *, inputs: tuple[Any, Any
 
 
 @contextmanager
-def scan_after_changes(registry: Any) -> Iterator[Any]:
+def scan_after_changes(registry: Registry) -> Iterator[Registry]:
     """``registry`` for a ``with`` block; when the block changed plots (and searches wait), scan afterwards.
 
     Used by the command line: an edit, import or decision queues its notices as it ends
@@ -80,7 +85,7 @@ def scan_after_changes(registry: Any) -> Iterator[Any]:
         log.warning("saved searches not scanned after the change (run `landreg alerts run`): %s", exc)
 
 
-def scan_saved_searches(registry: Any) -> ScanReport:
+def scan_saved_searches(registry: Registry) -> ScanReport:
     """Find the new and newly matching sites of every confirmed search and queue their notices.
 
     A search that cannot be run (e.g. the registry is not enriched) is logged and skipped;

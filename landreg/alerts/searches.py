@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import secrets
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
 
@@ -18,6 +18,9 @@ from landreg.errors import EntityNotFoundError, Problem, ValidationError
 from landreg.i18n import LANGS
 from landreg.registry.codec import format_datetime
 from landreg.search import SiteRequirements
+
+if TYPE_CHECKING:
+    from landreg.registry.base import Registry
 
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 #: Fields of the site search that make no sense for a standing search (a one-off relocation study).
@@ -52,7 +55,7 @@ def criteria_problems(criteria: Mapping[str, Any]) -> list[Problem]:
 
 
 def save_search(
-    registry: Any,
+    registry: Registry,
     *,
     criteria: Mapping[str, Any],
     email: str | None = None,
@@ -125,7 +128,7 @@ def save_search(
     return search
 
 
-def _check_runs(registry: Any, criteria: dict[str, Any]) -> None:
+def _check_runs(registry: Registry, criteria: dict[str, Any]) -> None:
     """Run the search once, so names it resolves only against the data (business areas, profile) are checked now."""
     from landreg.analysis import search_registry
 
@@ -147,7 +150,7 @@ def new_message(search: SavedSearch, *, channel: str, kind: str, payload: dict[s
     )
 
 
-def confirm_search(registry: Any, token: str) -> SavedSearch:
+def confirm_search(registry: Registry, token: str) -> SavedSearch:
     """Confirm a saved search by its confirmation token; the sites that match now are its starting point.
 
     Only sites that match later (new plots, plots made available, ...) are announced. Confirming
@@ -175,7 +178,7 @@ def confirm_search(registry: Any, token: str) -> SavedSearch:
     return found
 
 
-def unsubscribe_search(registry: Any, token: str) -> SavedSearch:
+def unsubscribe_search(registry: Registry, token: str) -> SavedSearch:
     """End a saved search by its unsubscribe token: nothing more is sent (messages waiting are dropped).
 
     Raises

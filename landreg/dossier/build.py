@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -29,6 +29,9 @@ from landreg.json_values import json_value
 from landreg.prices.asking import price_nok_m2
 from landreg.provenance import SyntheticSummary, summarize_synthetic
 from landreg.scoring import score_plots
+
+if TYPE_CHECKING:
+    from landreg.registry.base import AnalysisSource, EntityTables
 
 #: Plots and firms within this distance of the plot are its neighbours.
 DEFAULT_NEIGHBOUR_RADIUS_M = 400.0
@@ -145,7 +148,7 @@ class PlotDossier:
 
 
 def build_plot_dossier(
-    registry: Any,
+    registry: AnalysisSource,
     code: str,
     *,
     profile: str = "general",
@@ -157,7 +160,7 @@ def build_plot_dossier(
 
     Parameters
     ----------
-    registry : PlotRegistry
+    registry : AnalysisSource
         An enriched registry (only read).
     code : str
         The plot's human code, e.g. ``"TOR-012"``.
@@ -248,7 +251,7 @@ def build_plot_dossier(
     )
 
 
-def _decision(registry: Any, decision_id: Any) -> dict[str, Any]:
+def _decision(registry: EntityTables, decision_id: Any) -> dict[str, Any]:
     """The decision ``decision_id`` names, in brief (empty without one, or when the registry has no such decision)."""
     if not decision_id or not isinstance(decision_id, str):
         return {}
@@ -265,7 +268,7 @@ def _examples(plots: pd.DataFrame) -> str:
     return ", ".join(plots["code"].astype(str).sort_values().head(3)) or "(the registry has no plots)"
 
 
-def _score(registry: Any, plots: gpd.GeoDataFrame, row: pd.Series, *, profile: str) -> dict[str, Any]:
+def _score(registry: AnalysisSource, plots: gpd.GeoDataFrame, row: pd.Series, *, profile: str) -> dict[str, Any]:
     """Score, rank and breakdown of ``row`` among the plots on offer (or among all when it is not on offer)."""
     context = build_registry_scoring_context(registry, profile=profile, plots=plots)
     on_offer = str(row["status"]) in DEFAULT_SCORED_STATUSES

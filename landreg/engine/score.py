@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -24,6 +24,9 @@ from landreg.engine.cluster import DaskEngine
 from landreg.engine.partition import spatial_partitions
 from landreg.scoring import ScoreResult, ScoringContext, ScoringProfile, load_profile, score_plots, unscoreable_columns
 from landreg.scoring.score import assign_ranks
+
+if TYPE_CHECKING:
+    from landreg.registry.base import AnalysisSource
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def _score_partition(
 
 
 def score_registry_distributed(
-    registry: Any,
+    registry: AnalysisSource,
     *,
     engine: DaskEngine,
     profile: str | ScoringProfile = "general",
@@ -63,7 +66,7 @@ def score_registry_distributed(
 
     Parameters
     ----------
-    registry : GeoPackageRegistry or PostGISRegistry
+    registry : AnalysisSource
         An open, enriched registry (read only).
     engine : DaskEngine
         From :func:`landreg.engine.open_engine`.

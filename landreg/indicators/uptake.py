@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from landreg.provenance.entries import entry_of, parse_provenance
+
+if TYPE_CHECKING:
+    from landreg.registry.base import PlotStore
 
 #: Columns of :func:`uptake_events`.
 EVENT_COLUMNS = ("plot_id", "code", "date", "year", "area_daa", "municipality_no", "business_area_id", "provenance")
@@ -43,12 +46,12 @@ def _event_date(provenance: Any, recorded_at: Any, *, status_changed: bool) -> d
     return _recorded(recorded_at).date()
 
 
-def read_history(registry: Any, *, as_of: dt.datetime | None) -> pd.DataFrame:
+def read_history(registry: PlotStore, *, as_of: dt.datetime | None) -> pd.DataFrame:
     """Every version of every plot recorded up to ``as_of``, oldest first per plot, read in one query.
 
     Parameters
     ----------
-    registry : PlotRegistry
+    registry : PlotStore
         An open registry (only read).
     as_of : datetime or None
         Reference time (UTC); later versions are left out (None: every version).
@@ -56,7 +59,7 @@ def read_history(registry: Any, *, as_of: dt.datetime | None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        The version rows of :meth:`~landreg.registry.PlotRegistry.plot_versions` (no geometry)
+        The version rows of :meth:`~landreg.registry.PlotStore.plot_versions` (no geometry)
         with ``recorded`` (UTC timestamp) added.
     """
     history = registry.plot_versions(as_of=as_of)

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import geopandas as gpd
 import pandas as pd
@@ -25,6 +25,9 @@ from landreg.crs import STORAGE_CRS, WEB_CRS, parse_crs
 from landreg.io.formats import FileFormat, detect_format
 from landreg.io.geojson import frame_to_feature_collection
 
+if TYPE_CHECKING:
+    from landreg.registry.base import PlotStore
+
 #: Plots read and written per page.
 DEFAULT_PAGE_PLOTS = 5_000
 #: The RFC 8142 record separator that starts each GeoJSON text in a ``.geojsons`` sequence.
@@ -34,7 +37,7 @@ STREAMED_FORMATS = (FileFormat.GEOJSON, FileFormat.GEOJSONSEQ, FileFormat.GPKG, 
 
 
 def iter_plot_pages(
-    registry: Any, query: Any = None, *, page_plots: int = DEFAULT_PAGE_PLOTS
+    registry: PlotStore, query: Any = None, *, page_plots: int = DEFAULT_PAGE_PLOTS
 ) -> Iterator[gpd.GeoDataFrame]:
     """The plots matching ``query`` in pages of at most ``page_plots`` (EPSG:25832), read by page key.
 

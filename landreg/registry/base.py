@@ -57,6 +57,9 @@ class PlotStore(Protocol):
     def plot_history(self, plot_id: str) -> gpd.GeoDataFrame:
         """Every version of a plot, oldest first, with who changed it and when."""
 
+    def plot_versions(self, *, as_of: dt.datetime | None = None) -> pd.DataFrame:
+        """Every version of every plot recorded up to ``as_of`` in one read, by plot and version, without geometry."""
+
     def plots_extent(self) -> tuple[float, float, float, float] | None:
         """Bounds (minx, miny, maxx, maxy) of the live plots in EPSG:25832, or None when there are none."""
 

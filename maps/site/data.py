@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -22,6 +22,9 @@ from landreg.layers.manifest import load_manifest
 from landreg.municipalities import REGION_MUNICIPALITY_NOS, TRONDELAG_MUNICIPALITIES
 from landreg.registry import PlotQuery
 from maps.encode import geojson_collection, to_web
+
+if TYPE_CHECKING:
+    from landreg.registry.base import AnalysisSource
 
 #: Decimals of the map's coordinates (5 ≈ 1 m) and the simplification of plots and outlines (m).
 MAP_DECIMALS = 5
@@ -107,7 +110,7 @@ class SiteData:
         raise KeyError(f"no {scope} {key!r} on the site")
 
 
-def load_site_data(registry: Any, *, layers_dir: str | Path, as_of: dt.datetime | None = None) -> SiteData:
+def load_site_data(registry: AnalysisSource, *, layers_dir: str | Path, as_of: dt.datetime | None = None) -> SiteData:
     """Gather the site's figures, places, sources and map from an enriched registry.
 
     Parameters

@@ -12,11 +12,14 @@ import importlib
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from maps.assets import asset_path
 from maps.site.data import SiteData, load_site_data
 from maps.site.render import SITE_ASSETS, render_site
+
+if TYPE_CHECKING:
+    from landreg.registry.base import AnalysisSource
 
 #: Where the open-data files go, relative to the site's root.
 OPEN_DATA_DIR = "data/open"
@@ -57,7 +60,7 @@ class PublishedSite:
 
 
 def write_open_data_files(
-    registry: Any, out_dir: Path, *, site_root: Path, as_of: dt.datetime | None
+    registry: AnalysisSource, out_dir: Path, *, site_root: Path, as_of: dt.datetime | None
 ) -> tuple[tuple[str, str], ...]:
     """Write the open-data files (``landreg.indicators.opendata.write_open_data``) into ``out_dir``.
 
@@ -102,7 +105,7 @@ def copy_assets(out_dir: Path) -> list[Path]:
 
 
 def publish_site(
-    registry: Any, out_dir: str | Path, *, layers_dir: str | Path, as_of: dt.datetime | None = None
+    registry: AnalysisSource, out_dir: str | Path, *, layers_dir: str | Path, as_of: dt.datetime | None = None
 ) -> PublishedSite:
     """Write the indicator site into ``out_dir``: pages in bokmål and English, assets, map and open data.
 
