@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from api.bodies import json_body
 from api.deps import get_registry
@@ -143,7 +144,8 @@ async def save(request: Request, registry: Registry = Depends(get_registry)) -> 
             headers={"Retry-After": str(wait_s)},
         )
     doc = await _save_request(request)
-    search = save_search(
+    search = await run_in_threadpool(  # resolves the webhook's host and runs the search once: off the event loop
+        save_search,
         registry,
         criteria=doc.get("criteria") or {},
         email=doc.get("email"),

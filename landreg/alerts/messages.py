@@ -128,5 +128,5 @@ def webhook_body(search: SavedSearch, message: OutboxMessage) -> bytes:
     else:
         body["sites"] = message.payload["sites"]
         body["feed_url"] = search.feed_url
-        body["text"] = [site_line(s, search.lang) for s in message.payload["sites"]]
+        body["text"] = "\n".join(site_line(s, search.lang) for s in message.payload["sites"])
     return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
