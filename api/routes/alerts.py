@@ -49,7 +49,7 @@ _SAVE_SCHEMA: dict[str, Any] = {
         "lang": {"type": "string", "enum": ["nb", "en"], "default": "nb"},
     },
 }
-_TOO_MANY = {
+_TOO_MANY: dict[int | str, dict[str, Any]] = {
     429: {
         "description": "Too many saved searches from this client in the last hour",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
