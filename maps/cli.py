@@ -147,6 +147,11 @@ def plots_cmd(
     from maps.from_registry import plot_map_from_registry
 
     with open_from_cli(registry_path) as reg, progress_bar(None, "map plots", unit="steps") as bar:
+
+        def step(name: str) -> None:
+            bar.set_postfix_str(name)
+            bar.update(1)
+
         m = plot_map_from_registry(
             reg,
             layers_dir=resolve_layers_dir(layers_dir),
@@ -159,7 +164,7 @@ def plots_cmd(
             limit=limit,
             bbox=bbox,
             bbox_crs=bbox_crs,
-            progress=lambda name: (bar.set_postfix_str(name), bar.update(1)),
+            progress=step,
             web_tiles=web_tiles,
             lang=lang,
         )

@@ -56,6 +56,8 @@ _TOO_MANY: dict[int | str, dict[str, Any]] = {
     }
 }
 
+_SAVED: dict[int | str, dict[str, Any]] = {202: {"description": "Saved, awaiting confirmation"}}
+
 
 def _form_fields(body: bytes) -> dict[str, Any]:
     """An HTML form's fields as a saved search: lists split on commas, ``max_minutes.<target>`` as a mapping."""
@@ -123,7 +125,7 @@ def _wants_page(request: Request) -> bool:
     "",
     status_code=202,
     summary="Save a search: new sites that fit are announced by e-mail, webhook and Atom feed (after confirmation)",
-    responses={202: {"description": "Saved, awaiting confirmation"}, **_TOO_MANY},
+    responses={**_SAVED, **_TOO_MANY},
     openapi_extra=json_request_body(
         _SAVE_SCHEMA,
         description="The criteria and where to announce new sites (also accepted as an HTML form)",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from api.deps import get_registry, settings_dep
 from api.errors import EntityNotFoundError, InvalidParameterError
@@ -61,7 +61,7 @@ def overview_map(
     lang: Literal["nb", "en"] = Query("nb", description="Language of the map's texts: bokmål (nb) or English (en)"),
     registry: AnalysedRegistry = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
-) -> HTMLResponse:
+) -> Response:
     """The regional overview map (HTML): business areas coloured by `value` (effective supply by default)."""
     from maps.from_registry import overview_map_from_registry
 
@@ -98,7 +98,7 @@ def plots_map(
     lang: Literal["nb", "en"] = Query("nb", description="Language of the map's texts: bokmål (nb) or English (en)"),
     registry: AnalysedRegistry = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
-) -> HTMLResponse:
+) -> Response:
     """The plot map (HTML): plots coloured by score, price or status, with popups and optional isochrones.
 
     A map of all plots of a registry with more live plots than the service draws into one
@@ -160,7 +160,7 @@ def scenario_map(
     lang: Literal["nb", "en"] = Query("nb", description="Language of the map's texts: bokmål (nb) or English (en)"),
     registry: AnalysedRegistry = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
-) -> HTMLResponse:
+) -> Response:
     """The map of a scenario (HTML): score changes and status changes; 404 for an unknown scenario."""
     from maps.from_registry import scenario_map_from_registry
 

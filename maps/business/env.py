@@ -38,6 +38,10 @@ def _km(metres: float | None, lang: str) -> str:
     return f"{format_number(metres / 1000.0, lang, decimals=1)}\u00a0km"
 
 
+def _word(words_by_key: dict[str, str], key: str) -> str:
+    return words_by_key.get(key, key)
+
+
 @lru_cache(maxsize=4)
 def environment(lang: str) -> Any:
     """The environment for ``lang`` (``nb`` or ``en``).
@@ -76,8 +80,8 @@ def environment(lang: str) -> Any:
         minutes=lambda s: _minutes(s, lang),
         km=lambda m: _km(m, lang),
         code=lambda code, field: code_label(field, code, lang),
-        target=lambda t: _(words.TARGETS.get(t, t)),
-        hazard=lambda h: _(words.HAZARDS.get(h, h)),
+        target=lambda t: _(_word(words.TARGETS, t)),
+        hazard=lambda h: _(_word(words.HAZARDS, h)),
         check=lambda s: _(words.CHECK_STATUS.get(str(s), str(s))) if s is not None else "–",
         criterion=lambda label: _(label),
         nace=lambda d: _(words.NACE_DIVISIONS[str(d)]) if str(d) in words.NACE_DIVISIONS else f"NACE {d}",
