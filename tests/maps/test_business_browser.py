@@ -88,5 +88,6 @@ def test_find_site_without_javascript_still_lists_sites(chromium, map_server):
     assert page.locator("li.site").count() >= 1
     assert page.locator("li.site a.dossier").first.get_attribute("href").startswith("/en/plots/")
     assert page.locator("#map path").count() == 0  # no script ran: the list stands without the map
+    assert not page.locator("#map").is_visible()  # and no empty map box is left in its way
     log.assert_clean()
     page.close()
