@@ -53,7 +53,8 @@ def _shown(value: object) -> str:
     return str(value)
 
 
-@click.command("indicators")
+@click.group("indicators", invoke_without_command=True)
+@click.pass_context
 @registry_option
 @layers_option
 @click.option("--as-of", default=None, help="The registry as recorded at this date or time (ISO 8601); default now.")
@@ -63,13 +64,20 @@ def _shown(value: object) -> str:
 @output_option("Write every figure to a .json (with definitions and synthetic counts) or .csv file.")
 @handle_errors
 def indicators_cmd(
+    ctx: click.Context,
     registry_path: Path | None,
     layers_dir: Path | None,
     as_of: str | None,
     municipality: str | None,
     output: Path | None,
 ) -> None:
-    """Decares by status, effective decares, uptake and years of supply, prices, new roads and hazards."""
+    """Decares by status, effective decares, uptake and years of supply, prices, new roads and hazards.
+
+    `landreg indicators export -o DIR` writes them as open data (CSV, XLSX, GeoPackage, GeoJSON
+    and a DCAT-AP-NO catalogue).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     from landreg.indicators import compute_indicators
     from landreg.layers.manifest import load_manifest
 
@@ -98,3 +106,45 @@ def indicators_cmd(
         else:
             output.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
         click.echo(f"wrote {output}")
+
+
+@indicators_cmd.command("export")
+@registry_option
+@layers_option
+@click.option("--as-of", default=None, help="The registry as recorded at this date or time (ISO 8601); default now.")
+@click.option(
+    "--lang",
+    type=click.Choice(["nb", "en"]),
+    default="nb",
+    show_default=True,
+    help="Language of file names and column headers (bokmål or English).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the files into (made when missing).",
+)
+@handle_errors
+def export_cmd(
+    registry_path: Path | None, layers_dir: Path | None, as_of: str | None, lang: str, out_dir: Path
+) -> None:
+    """Every indicator table as CSV and XLSX, the plots on offer as GeoPackage and GeoJSON, and a catalogue.
+
+    The catalogue (katalog.jsonld, DCAT-AP-NO as JSON-LD) names each file's licence, sources,
+    dates and how much of it rests on synthetic data.
+    """
+    from landreg.indicators.opendata import write_open_data
+
+    when = _as_of(as_of)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise click.BadParameter(f"{out_dir} is a file; expected a folder", param_hint="-o/--output")
+    with open_from_cli(registry_path) as registry:
+        catalogue = write_open_data(registry, out_dir, as_of=when, lang=lang, layers_dir=resolve_layers_dir(layers_dir))
+    for dataset in catalogue.datasets:
+        names = ", ".join(p.name for p in dataset.files)
+        share = f"{dataset.synthetic_share:.0%} synthetic" if dataset.synthetic_share else "no synthetic data"
+        click.echo(f"{dataset.id}: {names} ({dataset.licence}; {share})")
+    click.echo(f"wrote {len(catalogue.files)} files and the catalogue {catalogue.path}")

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from landreg.indicators.rounding import SHARE_DECIMALS, rounded
 from landreg.json_values import json_value
 from landreg.provenance import SyntheticSummary
 
@@ -70,18 +71,28 @@ class Figure:
         """The largest synthetic share among the data groups used (see :func:`synthetic_share`)."""
         return synthetic_share(self.synthetic)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON values."""
+    def to_dict(self, *, exact: bool = False) -> dict[str, Any]:
+        """Plain JSON values, numbers rounded by what they measure (:func:`~landreg.indicators.rounding.rounded`).
+
+        Parameters
+        ----------
+        exact : bool
+            Keep every number at full precision instead.
+        """
+        value, detail, share = json_value(self.value), json_value(self.detail), self.synthetic_share
+        if not exact:
+            value, detail = rounded(self.value, unit=self.unit), rounded(self.detail, unit=self.unit)
+            share = round(share, SHARE_DECIMALS)
         return {
             "id": self.id,
-            "value": json_value(self.value),
+            "value": value,
             "unit": self.unit,
             "definition": dict(self.definition),
             "as_of": self.as_of.isoformat(),
-            "synthetic_share": self.synthetic_share,
+            "synthetic_share": share,
             "synthetic": self.synthetic.to_dict(),
             "note": dict(self.note),
-            "detail": json_value(self.detail),
+            "detail": detail,
         }
 
 
@@ -117,13 +128,13 @@ class ScopeIndicators:
                 return f
         raise KeyError(f"no figure {figure_id!r}; expected one of {', '.join(f.id for f in self.figures)}")
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON values."""
+    def to_dict(self, *, exact: bool = False) -> dict[str, Any]:
+        """Plain JSON values (numbers rounded unless ``exact``)."""
         return {
             "scope": self.scope,
             "key": self.key,
             "name": self.name,
-            "figures": [f.to_dict() for f in self.figures],
+            "figures": [f.to_dict(exact=exact) for f in self.figures],
         }
 
 
@@ -156,22 +167,22 @@ class IndicatorReport:
                 return s
         raise KeyError(f"no {scope} {key!r} in the indicators")
 
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON values."""
+    def to_dict(self, *, exact: bool = False) -> dict[str, Any]:
+        """Plain JSON values (numbers rounded unless ``exact``)."""
         return {
             "as_of": self.as_of.isoformat(),
             "synthetic": self.synthetic.to_dict(),
-            "scopes": [s.to_dict() for s in self.scopes],
+            "scopes": [s.to_dict(exact=exact) for s in self.scopes],
         }
 
-    def to_frame(self) -> pd.DataFrame:
-        """One row per scope and figure (for CSV): scalar values as numbers, others as JSON text."""
+    def to_frame(self, *, exact: bool = False) -> pd.DataFrame:
+        """One row per scope and figure (CSV): scalars as numbers, others as JSON text (rounded unless ``exact``)."""
         import json
 
         rows = []
         for s in self.scopes:
             for f in s.figures:
-                value = json_value(f.value)
+                value = json_value(f.value) if exact else rounded(f.value, unit=f.unit)
                 rows.append(
                     {
                         "scope": s.scope,
@@ -181,7 +192,7 @@ class IndicatorReport:
                         "value": value if value is None or isinstance(value, int | float) else json.dumps(value),
                         "unit": f.unit,
                         "as_of": f.as_of.isoformat(),
-                        "synthetic_share": f.synthetic_share,
+                        "synthetic_share": f.synthetic_share if exact else round(f.synthetic_share, SHARE_DECIMALS),
                         "definition_en": f.definition["en"],
                         "definition_nb": f.definition["nb"],
                         "note_en": f.note.get("en", ""),

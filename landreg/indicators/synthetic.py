@@ -96,3 +96,10 @@ class SyntheticIndex:
             n_syn = int((rows & self._synthetic[group]).sum())
             counts.append(SyntheticCount(group, n_syn, n_total, "plots", dict(sorted(sources.items()))))
         return SyntheticSummary(tuple(counts))
+
+    def synthetic_rows(self) -> list[bool]:
+        """Per row: whether any value of an indexed group is synthetic."""
+        flags = np.zeros(self.n_rows, dtype=bool)
+        for group, valued in self._valued.items():
+            flags |= valued & self._synthetic[group]
+        return [bool(f) for f in flags]
