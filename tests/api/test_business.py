@@ -61,9 +61,12 @@ def test_bad_input_shows_the_form_again_with_messages(read_api):
 
 
 def test_dossier_html(read_api, plot):
-    code, _ = plot
+    code, plot_id = plot
     r = _get(read_api, f"/plots/{code}/dossier?profile=logistics")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    explained = _get(read_api, f"/analysis/scores/{plot_id}?profile=logistics").json()
+    shown = re.search(r'<strong class="score">([^<]+)</strong>', r.text).group(1)
+    assert shown == format_number(explained["score"], "nb", decimals=1) and "profil: logistikk" in r.text
     assert f'Tomteprospekt <span class="code">{code}</span>' in r.text
     assert "<svg" in r.text and "class='isochrone'" in r.text
     assert f'href="/plots/{code}/dossier.pdf?profile=logistics"' in r.text
