@@ -62,14 +62,14 @@ def _etag(key: tuple[Any, ...]) -> str:
 
 def _render(registry: Registry, *, layers_dir: Path) -> dict[str, bytes]:
     from maps.site.data import load_site_data
-    from maps.site.publish import OPEN_DATA_DIR, write_open_data_files
+    from maps.site.publish import open_data_paths, write_open_data_files
     from maps.site.render import render_site
 
     data = load_site_data(registry, layers_dir=layers_dir)
     with tempfile.TemporaryDirectory(prefix="landreg-status-") as tmp:
         root = Path(tmp)
-        open_data = write_open_data_files(registry, root / OPEN_DATA_DIR, site_root=root, as_of=None)
-        extra = {rel: (root / rel).read_bytes() for rel, _ in open_data}
+        open_data = write_open_data_files(registry, root, layers_dir=layers_dir, as_of=None, report=data.report)
+        extra = {rel: (root / rel).read_bytes() for rel in open_data_paths(open_data)}
     files = render_site(replace(data, open_data=open_data))
     return {**extra, **files}
 

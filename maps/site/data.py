@@ -69,6 +69,36 @@ class LayerSource:
 
 
 @dataclass(frozen=True)
+class OpenDataEntry:
+    """A dataset of the open-data page, in one language.
+
+    Attributes
+    ----------
+    title, description : str
+    licence : str
+        The licence's name.
+    synthetic_share : float
+        0–1: how much of it rests on synthetic data.
+    files : tuple of (str, str, int)
+        Each file's path relative to the site's root, its format and its size in bytes.
+    """
+
+    title: str
+    description: str
+    licence: str
+    synthetic_share: float
+    files: tuple[tuple[str, str, int], ...]
+
+
+@dataclass(frozen=True)
+class OpenData:
+    """The open-data files of one language and their DCAT-AP-NO catalogue (path relative to the site's root)."""
+
+    catalogue: str
+    entries: tuple[OpenDataEntry, ...]
+
+
+@dataclass(frozen=True)
 class SiteData:
     """Everything the pages show.
 
@@ -84,8 +114,8 @@ class SiteData:
         GeoJSON (lon/lat) of the plots, business areas and municipalities, and each page's bounds.
     as_of_requested : datetime or None
         The ``as_of`` asked for (None: the registry now).
-    open_data : tuple of (str, str)
-        Relative path and format of each open-data file (empty until written).
+    open_data : dict
+        Language -> :class:`OpenData` (empty until the files are written).
     """
 
     report: IndicatorReport
@@ -94,7 +124,7 @@ class SiteData:
     layers: tuple[LayerSource, ...]
     map_data: dict[str, Any]
     as_of_requested: dt.datetime | None = None
-    open_data: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    open_data: dict[str, OpenData] = field(default_factory=dict)
 
     def place(self, scope: str, key: str) -> Place:
         """The municipality or business area ``key``.

@@ -14,8 +14,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from landreg.i18n import LANGS
+from landreg.indicators import IndicatorReport
 from maps.assets import asset_path
-from maps.site.data import SiteData, load_site_data
+from maps.site.data import OpenData, OpenDataEntry, SiteData, load_site_data
 from maps.site.render import SITE_ASSETS, render_site
 
 if TYPE_CHECKING:
@@ -60,37 +62,72 @@ class PublishedSite:
 
 
 def write_open_data_files(
-    registry: AnalysisSource, out_dir: Path, *, site_root: Path, as_of: dt.datetime | None
-) -> tuple[tuple[str, str], ...]:
-    """Write the open-data files (``landreg.indicators.opendata.write_open_data``) into ``out_dir``.
+    registry: AnalysisSource,
+    site_root: Path,
+    *,
+    layers_dir: str | Path,
+    as_of: dt.datetime | None,
+    report: IndicatorReport,
+) -> dict[str, OpenData]:
+    """Write the open-data files and their catalogue in bokmål and English under ``data/open/<lang>/``.
+
+    The files are :func:`landreg.indicators.opendata.write_open_data`'s, written from the same
+    figures the pages show (``report``).
 
     Parameters
     ----------
     registry : PlotRegistry
         The registry the site shows.
-    out_dir : Path
-        Folder for the files (made when missing).
     site_root : Path
-        The site's root, for the files' relative paths.
+        The site's root folder.
+    layers_dir : str or Path
+        Folder with ``layers.toml`` (licences, sources).
     as_of : datetime, optional
-        The registry as recorded then.
+        The registry as recorded then (None: now).
+    report : IndicatorReport
+        The figures of the pages.
 
     Returns
     -------
-    tuple of (str, str)
-        Each file's path relative to ``site_root`` and its format; empty when this landreg has no
-        open-data writer.
+    dict
+        Language -> :class:`~maps.site.data.OpenData`; empty when this landreg has no open-data writer.
     """
     try:
         opendata = importlib.import_module("landreg.indicators.opendata")
+        licences = importlib.import_module("landreg.indicators.catalogue").LICENCES
     except ModuleNotFoundError:
-        return ()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    opendata.write_open_data(registry, out_dir, as_of=as_of, lang="nb")
-    files = sorted(p for p in out_dir.rglob("*") if p.is_file())
-    return tuple(
-        (p.relative_to(site_root).as_posix(), FORMATS.get(p.suffix.lower(), p.suffix.lstrip("."))) for p in files
-    )
+        return {}
+    out: dict[str, OpenData] = {}
+    for lang in LANGS:
+        folder = site_root / OPEN_DATA_DIR / lang
+        catalogue = opendata.write_open_data(
+            registry, folder, as_of=as_of, lang=lang, layers_dir=layers_dir, report=report
+        )
+        entries = []
+        for dataset in catalogue.datasets:
+            files = tuple(
+                (
+                    Path(f).relative_to(site_root).as_posix(),
+                    FORMATS.get(Path(f).suffix.lower(), Path(f).suffix.lstrip(".")),
+                    Path(f).stat().st_size,
+                )
+                for f in dataset.files
+            )
+            licence = licences.get(dataset.licence, (None, dataset.licence))[1]
+            entries.append(
+                OpenDataEntry(dataset.title[lang], dataset.description[lang], licence, dataset.synthetic_share, files)
+            )
+        out[lang] = OpenData(Path(catalogue.path).relative_to(site_root).as_posix(), tuple(entries))
+    return out
+
+
+def open_data_paths(open_data: dict[str, OpenData]) -> list[str]:
+    """Every open-data file and catalogue, relative to the site's root."""
+    paths = []
+    for od in open_data.values():
+        paths.append(od.catalogue)
+        paths += [f[0] for entry in od.entries for f in entry.files]
+    return paths
 
 
 def copy_assets(out_dir: Path) -> list[Path]:
@@ -132,7 +169,7 @@ def publish_site(
     root = Path(out_dir)
     root.mkdir(parents=True, exist_ok=True)
     data = load_site_data(registry, layers_dir=layers_dir, as_of=as_of)
-    open_data = write_open_data_files(registry, root / OPEN_DATA_DIR, site_root=root, as_of=as_of)
+    open_data = write_open_data_files(registry, root, layers_dir=layers_dir, as_of=as_of, report=data.report)
     data = replace(data, open_data=open_data)
     written = copy_assets(root)
     for rel, content in render_site(data).items():
@@ -140,6 +177,6 @@ def publish_site(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
         written.append(target)
-    written += [root / rel for rel, _ in open_data]
+    written += [root / rel for rel in open_data_paths(open_data)]
     pages = tuple(sorted(p.relative_to(root).as_posix() for p in written if p.suffix == ".html"))
     return PublishedSite(root, pages, len(written), sum(p.stat().st_size for p in written), data)

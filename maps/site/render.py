@@ -18,7 +18,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from landreg.i18n import DEFAULT_LANG, LANGS, code_label, format_date, translator
+from landreg.i18n import DEFAULT_LANG, LANGS, code_label, format_date, format_number, format_share, translator
 from landreg.indicators import DEFINITIONS
 from maps.encode import dumps_script_json
 from maps.site.data import Place, SiteData
@@ -121,6 +121,8 @@ def _context(data: SiteData, page: Page, lang: str) -> dict[str, Any]:
         "unit_text": lambda unit: unit_text(unit, gettext),
         "code_label": lambda field, code: code_label(field, code, lang),
         "format_date": lambda d: format_date(d, lang),
+        "format_share": lambda x: format_share(x, lang),
+        "format_kb": lambda n: f"{format_number(n / 1000.0, lang, decimals=1)}\u00a0kB",
         "definitions": DEFINITIONS,
         "status_legend": [(gettext(label), color) for _, label, color in STATUS_FIGURES],
         "map_colors": MAP_STATUS_COLORS,

@@ -121,3 +121,29 @@ def test_relative_url():
     assert relative_url("kommune/5001.html", "index.html") == "../index.html"
     assert relative_url("en/kommune/5001.html", "assets/site/site.css") == "../../assets/site/site.css"
     assert relative_url("index.html", "en/index.html") == "en/index.html"
+
+
+def test_open_data_page_links_each_languages_files_with_licence_and_share(site_data):
+    from dataclasses import replace
+
+    from maps.site.data import OpenData, OpenDataEntry
+
+    def od(lang, name):
+        entry = OpenDataEntry(
+            f"Tall {lang}", "Beskrivelse", "CC BY 4.0", 0.25, ((f"data/open/{lang}/{name}.csv", "CSV", 2500),)
+        )
+        return OpenData(f"data/open/{lang}/katalog.jsonld", (entry,))
+
+    files = render_site(replace(site_data, open_data={"nb": od("nb", "indikatorer"), "en": od("en", "indicators")}))
+    nb, en = _doc(files, "apne-data.html"), _doc(files, "en/apne-data.html")
+    assert [_resolve("apne-data.html", h) for h in nb.xpath("//main//a[@download]/@href")] == [
+        "data/open/nb/katalog.jsonld",
+        "data/open/nb/indikatorer.csv",
+    ]
+    assert [_resolve("en/apne-data.html", h) for h in en.xpath("//main//a[@download]/@href")] == [
+        "data/open/en/katalog.jsonld",
+        "data/open/en/indicators.csv",
+    ]
+    text = nb.text_content()
+    assert "Lisens: CC BY 4.0. Syntetisk andel: 25\u00a0%." in text and "(CSV, 2,5\u00a0kB)" in text
+    assert "Synthetic share: 25%." in en.text_content()
