@@ -106,7 +106,8 @@ class PlotDossier:
         Other live plots within ``radius_m`` (``code``, ``status``, ``zoning``, ``distance_m``), EPSG:25832.
     firms : list of dict
         Firms on plots within ``radius_m`` or in the same business area: ``name``, ``nace``, ``division``,
-        ``employees``, ``distance_m``; nearest first.
+        ``employees``, ``distance_m`` and ``on_plot`` (False: known only as a firm of the business area,
+        placed at its centre, so the distance is to that); nearest first.
     industries : list of dict
         NACE divisions of those firms with the number of firms, most first.
     business_area : dict
@@ -308,7 +309,7 @@ def _firms(
     near = pd.DataFrame(firms.drop(columns="geometry")[keep]).assign(distance_m=distance[keep])
     near = near.sort_values(["distance_m", "name"])
     records = [
-        {k: json_value(r[k]) for k in ("name", "nace", "division", "employees", "distance_m")}
+        {k: json_value(r[k]) for k in ("name", "nace", "division", "employees", "distance_m", "on_plot")}
         for _, r in near.iterrows()
     ]
     counts = near["division"].astype(str).value_counts()

@@ -97,6 +97,17 @@ def test_neighbours_and_firms_are_near_the_plot(dossier, plots):
     assert set(dossier.neighbours["code"]) == set(near["code"])
     assert list(dossier.neighbours["distance_m"]) == sorted(dossier.neighbours["distance_m"])
     assert sum(i["n_firms"] for i in dossier.industries) == len(dossier.firms)
+    for firm in dossier.firms:
+        assert (
+            firm["distance_m"] <= dossier.radius_m
+            or not firm["on_plot"]
+            or firm["name"]
+            in {
+                o["name"]
+                for occ in plots.loc[plots["business_area_id"] == dossier.facts["business_area_id"], "occupants"]
+                for o in occ
+            }
+        )
 
 
 def test_synthetic_notice_counts_this_plot(dossier):
