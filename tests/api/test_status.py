@@ -84,3 +84,17 @@ def test_unknown_pages_are_404_with_a_json_body(status_api, path):
     body = r.json()
     assert body["code"] == "EntityNotFoundError"
     assert "/status/" in body["description"] or "no asset" in body["description"]
+
+
+def test_open_data_files_are_served_with_the_pages(status_api):
+    c = status_api.client
+    for page in ("/status/apne-data.html", "/status/en/apne-data.html"):
+        doc = lxml.html.fromstring(c.get(page).content)
+        hrefs = doc.xpath("//main//a[@download]/@href")
+        assert len(hrefs) >= 5
+        base = page.rsplit("/", 1)[0] + "/"
+        for href in hrefs:
+            r = c.get(base + href)
+            assert r.status_code == 200 and r.content, href
+            if href.endswith(".csv"):
+                assert r.headers["content-type"].startswith("text/csv")
