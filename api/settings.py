@@ -39,7 +39,7 @@ class ApiSettings(BaseSettings):
         description="Most plots drawn into one /maps/plots page; more is a 413 pointing to the tiled map or a bbox",
     )
     max_analysis_plots: int = Field(
-        default=50_000, ge=1, description="Most live plots an analysis or analysis map covers per request (413 beyond)"
+        default=25_000, ge=1, description="Most live plots an analysis or analysis map covers per request (413 beyond)"
     )
     max_analysis_memory_mb: int = Field(
         default=1024, ge=16, description="Estimated working memory one analysis may use (413 beyond)"

@@ -7,6 +7,7 @@ from bench import (
     bench_calibration,
     bench_enrich,
     bench_maps,
+    bench_memory,
     bench_postgis,
     bench_registry,
     bench_scoring,
@@ -22,6 +23,7 @@ def main() -> None:
         bench_scoring,
         bench_api,
         bench_maps,
+        bench_memory,
     ):
         print(f"running {module.__name__} …", flush=True)
         print(module._report(module.run()))

@@ -27,7 +27,7 @@ from api.crs import CRS84
 from api.deps import get_registry
 from api.errors import InvalidParameterError
 from api.features import geojson_response, json_response, scores_feature_collection
-from api.limits import AnalysedRegistry, analysis_request, check_analysis_size, guarded_response
+from api.limits import AnalysedRegistry, check_analysis_size, expensive_request, guarded_response
 from api.openapi import error_responses
 from api.synthetic import registry_notice
 from landreg import analysis
@@ -40,7 +40,7 @@ router = APIRouter(
     prefix="/analysis",
     tags=["Analysis"],
     responses=error_responses(404, 409, 422),
-    dependencies=[Depends(analysis_request)],  # per-client concurrency (429) and analysis size (413)
+    dependencies=[Depends(expensive_request)],  # per-client concurrency (429)
 )
 #: Conditional permutations of the hot-spot test (landreg.analysis.find_registry_price_hotspots' default).
 HOTSPOT_PERMUTATIONS = 999
@@ -69,12 +69,13 @@ def scores(
     limit: int = Query(100, ge=1, le=10_000, description="Best plots returned"),
     f: Literal["json", "geojson"] = Query("json", description="json, or geojson for a FeatureCollection"),
     registry: AnalysedRegistry = Depends(get_registry),
-    synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Attractiveness scores of the live plots (0–100 and rank), as JSON or GeoJSON (`f=geojson`).
 
     An unknown profile or a bad weight is a 4xx with `code` and `description`.
     """
+
+    check_analysis_size(request, registry)  # 413 before any work over too many plots
 
     def build() -> Response:
         result = analysis.score_registry(
@@ -86,9 +87,10 @@ def scores(
         )
         if f == "geojson":
             return geojson_response(
-                {**scores_feature_collection(result, limit=limit), "synthetic": synthetic}, crs_uri=CRS84
+                {**scores_feature_collection(result, limit=limit), "synthetic": registry_notice(request, registry)},
+                crs_uri=CRS84,
             )
-        return json_response({**result.to_dict(limit=limit), "synthetic": synthetic})
+        return json_response({**result.to_dict(limit=limit), "synthetic": registry_notice(request, registry)})
 
     return guarded_response(request, registry, build)
 
@@ -100,12 +102,13 @@ def explain(
     profile: str = Query("general"),
     weights: str | None = Query(None),
     registry: AnalysedRegistry = Depends(get_registry),
-    synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """How one plot's score is made up: each criterion's value, weight and points.
 
     404 when no live plot has the id.
     """
+
+    check_analysis_size(request, registry)  # 413 before any work over too many plots
 
     def build() -> Response:
         result = analysis.score_registry(registry, profile=profile, weights=_weights(weights), statuses=None)
@@ -114,7 +117,7 @@ def explain(
             from landreg.errors import PlotNotFoundError
 
             raise PlotNotFoundError(f"no live plot with id {plot_id!r}")
-        return json_response({**result.explain(match[0]), "synthetic": synthetic})
+        return json_response({**result.explain(match[0]), "synthetic": registry_notice(request, registry)})
 
     return guarded_response(request, registry, build)
 
@@ -125,13 +128,14 @@ def clusters(
     industry: str | None = Query(None, description="NACE codes whose good neighbours count, e.g. 46.72"),
     gap_m: float = Query(10.0, ge=0, le=500, description="Plots within this gap form one block"),
     registry: AnalysedRegistry = Depends(get_registry),
-    synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Cluster scores per business area: density, synergy with the given industries, contiguous supply."""
 
+    check_analysis_size(request, registry)  # 413 before any work over too many plots
+
     def build() -> Response:
         result = analysis.score_registry_clusters(registry, industry_nace=_list(industry), gap_m=gap_m)
-        return json_response({**result.to_dict(), "synthetic": synthetic})
+        return json_response({**result.to_dict(), "synthetic": registry_notice(request, registry)})
 
     return guarded_response(request, registry, build)
 
@@ -143,7 +147,6 @@ def hotspots(
     alpha: float = Query(0.05, gt=0, lt=1),
     seed: int = Query(0, ge=0, le=2**32 - 1, description="Seed of the permutation test (0 to 2³²−1)"),
     registry: AnalysedRegistry = Depends(get_registry),
-    synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Price hot and cold spots of the asking prices (Local Moran's I and Gi*, FDR-corrected, seeded)."""
     # the permutation test holds (plots x permutations x (k + 2)) numbers at once
@@ -153,7 +156,7 @@ def hotspots(
         result = analysis.find_registry_price_hotspots(
             registry, k=k, alpha=alpha, seed=seed, permutations=HOTSPOT_PERMUTATIONS
         )
-        return json_response({**result.to_dict(), "synthetic": synthetic})
+        return json_response({**result.to_dict(), "synthetic": registry_notice(request, registry)})
 
     return guarded_response(request, registry, build)
 
@@ -164,13 +167,14 @@ def supply(
     profile: str = Query("general"),
     uptake_daa_per_year: float | None = Query(None, gt=0, description="Yearly uptake for years of supply"),
     registry: AnalysedRegistry = Depends(get_registry),
-    synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Supply in decares by status and effective supply per municipality, business area and region."""
 
+    check_analysis_size(request, registry)  # 413 before any work over too many plots
+
     def build() -> Response:
         result = analysis.compute_registry_supply(registry, profile=profile, uptake_daa_per_year=uptake_daa_per_year)
-        return json_response({**result.to_dict(), "synthetic": synthetic})
+        return json_response({**result.to_dict(), "synthetic": registry_notice(request, registry)})
 
     return guarded_response(request, registry, build)
 
@@ -184,6 +188,8 @@ def prices_summary(
     registry: AnalysedRegistry = Depends(get_registry),
 ) -> Response:
     """Price statistics (NOK/m²) per group of the chosen grouping, for one kind and basis of price."""
+
+    check_analysis_size(request, registry)  # 413 before any work over too many plots
 
     def build() -> Response:
         table = analysis.summarize_registry_prices(registry, by=by, kind=kind, basis=basis)
@@ -216,7 +222,6 @@ def search(
     request: Request,
     body: SearchRequest,
     registry: AnalysedRegistry = Depends(get_registry),
-    synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Ranked sites that meet a firm's requirements, each saying what helped and held it back.
 
@@ -227,9 +232,11 @@ def search(
     requirements = SiteRequirements(**body.model_dump(exclude={"limit", "profiles"}))
     profiles = check_profile_definitions({"profiles": body.profiles}, where="request body") if body.profiles else None
 
+    check_analysis_size(request, registry)  # 413 before any work over too many plots
+
     def build() -> Response:
         result = analysis.search_registry(registry, requirements=requirements, profiles=profiles)
-        return json_response({**result.to_dict(limit=body.limit), "synthetic": synthetic})
+        return json_response({**result.to_dict(limit=body.limit), "synthetic": registry_notice(request, registry)})
 
     return guarded_response(request, registry, build, key=body.model_dump_json())
 
@@ -250,7 +257,6 @@ def scenario(
     name: str,
     profile: str = Query("general"),
     registry: AnalysedRegistry = Depends(get_registry),
-    synthetic: dict[str, Any] = Depends(registry_notice),
 ) -> Response:
     """Run a scenario on a copy of the data: scores, travel times and supply before and after.
 
@@ -260,8 +266,10 @@ def scenario(
         raise InvalidParameterError("scenario name too long")
     layers_dir = request.app.state.settings.layers_dir
 
+    check_analysis_size(request, registry)  # 413 before any work over too many plots
+
     def build() -> Response:
         report = analysis.run_registry_scenario(registry, name, layers_dir=layers_dir, profile=profile)
-        return json_response({**report.to_dict(), "synthetic": synthetic})
+        return json_response({**report.to_dict(), "synthetic": registry_notice(request, registry)})
 
     return guarded_response(request, registry, build)
