@@ -19,9 +19,14 @@ def get_registry(request: Request) -> Registry:
     return registry
 
 
-def settings_dep(settings: ApiSettings = Depends(get_api_settings)) -> ApiSettings:
-    """The service settings (override ``get_api_settings`` in tests)."""
-    return settings
+def settings_dep(request: Request) -> ApiSettings:
+    """The settings the app was built with (:func:`api.main.create_app`), else those of the environment.
+
+    Read from ``app.state`` rather than through ``app.dependency_overrides``: with any override in
+    place FastAPI rebuilds every dependency tree on every request (about a third of a small page's time).
+    """
+    settings = getattr(request.app.state, "settings", None)
+    return settings if isinstance(settings, ApiSettings) else get_api_settings()
 
 
 def get_principal(request: Request, registry: TokenIssuer = Depends(get_registry)) -> Principal:

@@ -74,7 +74,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
         redoc_url=None,
     )
     add_swagger_ui(app)
-    app.dependency_overrides[get_api_settings] = lambda: settings
+    app.state.settings = settings  # read by api.deps.settings_dep (no dependency override: see there)
     register_error_handlers(app)
     app.include_router(ogc.router)
     app.include_router(build_items_router(settings))

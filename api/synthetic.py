@@ -31,13 +31,14 @@ def features_summary(
     Plots count per field group from their ``provenance``; business areas from theirs; a layer
     collection by its manifest flag (``layer_synthetic``).
     """
-    props = pd.DataFrame([f.get("properties") or {} for f in features])
+    records = [f.get("properties") or {} for f in features]
     if collection_id == "plots":
-        if features and "provenance" not in props.columns:
+        if any("provenance" not in r for r in records):
             return None  # the properties asked for leave provenance out
         if not features:
             return SyntheticSummary()
-        return summarize_synthetic(props)
+        return summarize_synthetic(records)
+    props = pd.DataFrame(records)
     if collection_id == "business_areas" and (not features or "provenance" in props.columns):
         return summarize_synthetic(business_areas=props)
     if layer_synthetic is not None:

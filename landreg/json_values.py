@@ -33,6 +33,11 @@ def json_value(value: Any, *, digits: int | None = None) -> Any:
         times as ISO 8601 text; dicts, lists, tuples and arrays cleaned item by item; other
         values as ``str``.
     """
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # the common plain values first (a served page has thousands)
+        return value
+    if kind is float:
+        return _finite_float(value, digits)
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, dict):
@@ -44,10 +49,7 @@ def json_value(value: Any, *, digits: int | None = None) -> Any:
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, (float, np.floating)):
-        f = float(value)
-        if not math.isfinite(f):
-            return None
-        return round(f, digits) if digits is not None else f
+        return _finite_float(float(value), digits)
     if isinstance(value, (str, int)):
         return value
     if isinstance(value, np.datetime64):
@@ -79,3 +81,10 @@ def frame_records(frame: pd.DataFrame, *, columns: list[str] | None = None) -> l
         {c: json_value(v) for c, v in zip(cols, row, strict=True)}
         for row in frame[cols].itertuples(index=False, name=None)
     ]
+
+
+def _finite_float(value: float, digits: int | None) -> float | None:
+    """``value`` rounded to ``digits`` (if given); None for NaN and ±inf."""
+    if not math.isfinite(value):
+        return None
+    return round(value, digits) if digits is not None else value

@@ -90,6 +90,8 @@ def has_value(record: Mapping[str, Any], field_name: str) -> bool:
         return False
     if isinstance(value, (list, tuple)) and not value:
         return False
+    if isinstance(value, (str, int, float, bool, list, tuple, dict)):
+        return True  # a plain value, present (the missing ones are answered above)
     try:
         import pandas as pd
 

@@ -156,15 +156,24 @@ def _lang_index(lang: str) -> int:
     return LANGUAGES.index(lang)
 
 
-def _plot_counts(plots: pd.DataFrame, groups: Sequence[str]) -> list[SyntheticCount]:
-    if "provenance" not in plots.columns:
-        raise ValueError(
-            "the plots carry no 'provenance' column, so what is synthetic cannot be told; "
-            "pass the plots as read from the registry"
-        )
-    provs = [parse_provenance(v) for v in plots["provenance"]]
-    columns = [c for c in plots.columns if c != "provenance"]
-    records = plots[columns].to_dict(orient="records") if len(plots) else []
+def _plot_counts(plots: pd.DataFrame | Sequence[Mapping[str, Any]], groups: Sequence[str]) -> list[SyntheticCount]:
+    if isinstance(plots, pd.DataFrame):
+        if "provenance" not in plots.columns:
+            raise ValueError(
+                "the plots carry no 'provenance' column, so what is synthetic cannot be told; "
+                "pass the plots as read from the registry"
+            )
+        provs = [parse_provenance(v) for v in plots["provenance"]]
+        columns = [c for c in plots.columns if c != "provenance"]
+        records: Sequence[Mapping[str, Any]] = plots[columns].to_dict(orient="records") if len(plots) else []
+    else:  # plot records (e.g. the properties of a page of features): no frame built and taken apart again
+        if any("provenance" not in r for r in plots):
+            raise ValueError(
+                "a plot record carries no 'provenance', so what is synthetic cannot be told; "
+                "pass the plots as read from the registry"
+            )
+        records = plots
+        provs = [parse_provenance(r["provenance"]) for r in plots]
     out = []
     for group in groups:
         fields = FIELD_GROUPS[group]
@@ -219,7 +228,7 @@ def _layer_count(layers: Mapping[str, bool]) -> SyntheticCount | None:
 
 
 def summarize_synthetic(
-    plots: pd.DataFrame | None = None,
+    plots: pd.DataFrame | Sequence[Mapping[str, Any]] | None = None,
     *,
     groups: Iterable[str] | None = None,
     price_observations: pd.DataFrame | None = None,
@@ -230,8 +239,9 @@ def summarize_synthetic(
 
     Parameters
     ----------
-    plots : DataFrame, optional
-        The plots used, with their ``provenance`` (JSON text or dicts) and field columns.
+    plots : DataFrame or sequence of mappings, optional
+        The plots used, with their ``provenance`` (JSON text or dicts) and field columns, as a
+        frame or as records (one mapping per plot, e.g. the properties of features).
     groups : iterable of str, optional
         The plot field groups used (:data:`~landreg.provenance.entries.FIELD_GROUPS`; default all).
     price_observations : DataFrame, optional
