@@ -28,7 +28,6 @@ from landreg.io.mapping import (
 from landreg.io.mapping_report import MappingReport
 from landreg.io.read import read_plots
 from landreg.model.plot import INPUT_FIELDS
-from landreg.validation import validate_plots
 
 if TYPE_CHECKING:
     from landreg.registry.base import PlotEditor
@@ -244,14 +243,10 @@ def provenance_for(source: Path, mapping_name: str | None, *, day: dt.date) -> d
 def check_plots(registry: PlotEditor, frame: gpd.GeoDataFrame, *, repair: bool, context: str) -> list[Problem]:
     """Every problem an import of ``frame`` into ``registry`` would meet, without writing anything.
 
-    Uses the registry's own checks (overlaps with stored plots, codes in use) when it offers them.
+    The registry's own checks apply (overlaps with stored plots, codes in use).
     """
-    validate = getattr(registry, "_validate", None)
     try:
-        if validate is not None:
-            validate(frame, repair=repair, context=context)
-        else:
-            validate_plots(frame, repair=repair, context=context)
+        registry.check_plots(frame, repair=repair, context=context)
     except ValidationError as exc:
         return exc.problems
     return []

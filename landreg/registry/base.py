@@ -85,6 +85,9 @@ class PlotEditor(Protocol):
     ) -> list[str]:
         """Validate and store a batch of new plots atomically; returns their ids (nothing is written on error)."""
 
+    def check_plots(self, frame: gpd.GeoDataFrame, *, repair: bool = False, context: str = "import") -> None:
+        """Check a batch of new plots as :meth:`add_plots` would, writing nothing; raises ValidationError."""
+
     def add_plot(
         self, attributes: Mapping[str, Any], geometry: Any, *, crs: Any, actor: str, repair: bool = False
     ) -> Plot:

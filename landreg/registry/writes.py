@@ -220,6 +220,16 @@ class PlotWrites:
                 self._after_plot_writes()
         return [v["plot_id"] for v in values]
 
+    def check_plots(self, frame: gpd.GeoDataFrame, *, repair: bool = False, context: str = "import") -> None:
+        """Check a batch of new plots as :meth:`add_plots` would (stored overlaps and codes too), writing nothing.
+
+        Raises
+        ------
+        ValidationError
+            Listing every bad record.
+        """
+        self._validate(frame, repair=repair, context=context)
+
     def add_plot(
         self, attributes: Mapping[str, Any], geometry: Any, *, crs: Any, actor: str, repair: bool = False
     ) -> Plot:

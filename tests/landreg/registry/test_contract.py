@@ -95,3 +95,21 @@ def test_mypy_accepts_both_backends_for_every_protocol_and_refuses_a_partial_one
     )
     assert partial.returncode == 1, partial.stdout + partial.stderr
     assert 'expression has type "NoPagedQueries", variable has type "PlotStore"' in partial.stdout
+
+
+def test_check_plots_finds_what_an_add_would_refuse_and_writes_nothing(registry):
+    from landreg.errors import ValidationError
+    from landreg.testing import make_plot_frame
+
+    stored = make_plot_frame(2, seed=3)
+    registry.add_plots(stored, actor="test")
+    overlapping = stored.iloc[[0]].copy()
+    overlapping["code"] = "NEW-001"
+    overlapping = overlapping.drop(columns=["plot_id"], errors="ignore")
+    registry.check_plots(make_plot_frame(2, seed=3).iloc[[]])  # nothing to check: no problem
+    with pytest.raises(ValidationError) as refused:
+        registry.check_plots(overlapping, context="check")
+    with pytest.raises(ValidationError) as add_refused:
+        registry.add_plots(overlapping, actor="test", context="check")
+    assert [str(p) for p in refused.value.problems] == [str(p) for p in add_refused.value.problems]
+    assert registry.count_plots() == 2
