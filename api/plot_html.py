@@ -18,6 +18,7 @@ from urllib.parse import quote
 from fastapi import Request
 
 from landreg.i18n import code_label, format_date, format_decares, format_nok_m2, translator
+from landreg.registry.base import EntityTables
 from maps.business import dossier_path
 
 
@@ -84,7 +85,7 @@ def plots_table(features: list[dict[str, Any]], *, lang: str, item_href: str) ->
     return f"<table><tr class='head'>{head}</tr>{''.join(rows)}</table>"
 
 
-def area_names(registry: Any) -> dict[str, str]:
+def area_names(registry: EntityTables) -> dict[str, str]:
     """Business area id -> name (``torgard`` -> ``Torgård``), for showing names instead of ids."""
     areas = registry.load_business_areas()
     return {str(a): str(n) for a, n in zip(areas["area_id"], areas["name"], strict=True)} if len(areas) else {}
