@@ -7,7 +7,7 @@ each field's description names).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -175,3 +175,36 @@ class ScenarioInfo(BaseModel):
 
     name: str
     description: str
+
+
+class IndicatorFigure(BaseModel):
+    """One indicator figure (landreg.indicators.Figure), its numbers rounded by unit (decares to the m²)."""
+
+    id: str = Field(description="What the figure is, e.g. available_now_daa, years_of_supply_5y, price_index")
+    value: Any = Field(
+        description="A number, a table (per year, per price group, ...) or null when the data cannot give it"
+    )
+    unit: str = Field(description="daa, daa/year, daa/year², years, NOK/m² or index")
+    definition: dict[str, str] = Field(description="How it is computed, in English (en) and bokmål (nb)")
+    as_of: str = Field(description="The registry time the figure describes (ISO 8601, UTC)")
+    synthetic_share: float = Field(ge=0, le=1, description="How much of it rests on synthetic data (0–1)")
+    synthetic: SyntheticNotice
+    note: dict[str, str] = Field(description="Caveats in en and nb (empty when none)")
+    detail: dict[str, Any] = Field(description="Supporting values: years observed, decares per locking decision, ...")
+
+
+class IndicatorScope(BaseModel):
+    """The figures of the region, one municipality or one business area."""
+
+    scope: Literal["region", "municipality", "business_area"]
+    key: str = Field(description="region, the kommunenummer or the business area id")
+    name: str
+    figures: list[IndicatorFigure]
+
+
+class IndicatorsResponse(BaseModel):
+    """Every indicator figure per region, municipality and business area at one registry time."""
+
+    as_of: str = Field(description="The registry time (ISO 8601, UTC)")
+    synthetic: SyntheticNotice
+    scopes: list[IndicatorScope]

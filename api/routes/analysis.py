@@ -1,4 +1,4 @@
-"""Analysis endpoints: scores, clusters, hot spots, effective supply, prices, site search, scenarios.
+"""Analysis endpoints: scores, clusters, hot spots, effective supply, prices, site search, scenarios, indicators.
 
 Each route validates its parameters (pydantic / FastAPI), calls one function of
 :mod:`landreg.analysis` and returns the result's JSON form.
@@ -6,6 +6,7 @@ Each route validates its parameters (pydantic / FastAPI), calls one function of
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,6 +17,7 @@ from api.analysis_models import (
     ClustersResponse,
     ExplanationResponse,
     HotspotsResponse,
+    IndicatorsResponse,
     PriceSummaryResponse,
     ScenarioInfo,
     ScenarioResponse,
@@ -271,5 +273,35 @@ def scenario(
     def build() -> Response:
         report = analysis.run_registry_scenario(registry, name, layers_dir=layers_dir, profile=profile)
         return json_response({**report.to_dict(), "synthetic": registry_notice(request, registry)})
+
+    return guarded_response(request, registry, build)
+
+
+@router.get(
+    "/indicators",
+    response_model=IndicatorsResponse,
+    summary="Indicators per region, municipality and business area (landreg.indicators), at any recorded time",
+)
+def indicators(
+    request: Request,
+    as_of: dt.datetime | None = Query(None, description="The registry as recorded then (ISO 8601; UTC when naive)"),
+    municipality_no: str | None = Query(None, description="Only these municipalities: kommunenummer or names"),
+    registry: AnalysedRegistry = Depends(get_registry),
+) -> Response:
+    """Decares by status and locking decision, effective decares, the largest available block, uptake per
+    year and years of supply, prices, land needing a new road and hazards: each figure with its definition,
+    date and synthetic share, numbers rounded by unit (the same JSON as `landreg indicators -o FILE.json`).
+    """
+    from landreg.indicators import compute_registry_indicators
+
+    layers_dir = request.app.state.settings.layers_dir
+
+    check_analysis_size(request, registry)  # 413 before any work over too many plots
+
+    def build() -> Response:
+        report = compute_registry_indicators(
+            registry, layers_dir=layers_dir, as_of=as_of, municipality_no=_list(municipality_no)
+        )
+        return json_response(report.to_dict())
 
     return guarded_response(request, registry, build)

@@ -78,17 +78,15 @@ def indicators_cmd(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from landreg.indicators import compute_indicators
-    from landreg.layers.manifest import load_manifest
+    from landreg.indicators import compute_registry_indicators
 
     when = _as_of(as_of)
     if output is not None and output.suffix.lower() not in (".json", ".csv"):
         raise click.BadParameter(f"{output.name}: expected a .json or .csv file", param_hint="-o/--output")
     munis = [m.strip() for m in municipality.split(",") if m.strip()] if municipality else []
-    manifest = load_manifest(resolve_layers_dir(layers_dir))
-    flags = {spec.id: bool(spec.synthetic) for spec in manifest.layers}
+    layers = resolve_layers_dir(layers_dir)
     with open_from_cli(registry_path) as registry:
-        report = compute_indicators(registry, as_of=when, municipality_no=munis, layers=flags)
+        report = compute_registry_indicators(registry, as_of=when, municipality_no=munis, layers_dir=layers)
     click.echo(f"indicators as of {report.as_of.isoformat(timespec='seconds')}")
     for scope in report.scopes:
         if scope.scope == "business_area":

@@ -7,7 +7,7 @@ of it rests on synthetic data.
 
 from __future__ import annotations
 
-from landreg.indicators.compute import compute_indicators, plots_as_of
+from landreg.indicators.compute import compute_indicators, compute_registry_indicators, plots_as_of
 from landreg.indicators.definitions import DEFINITIONS, definition_of
 from landreg.indicators.model import SCOPES, Figure, IndicatorReport, ScopeIndicators, synthetic_share
 from landreg.indicators.uptake import UptakeRates, read_history, uptake_events, uptake_rates
@@ -20,6 +20,7 @@ __all__ = [
     "ScopeIndicators",
     "UptakeRates",
     "compute_indicators",
+    "compute_registry_indicators",
     "definition_of",
     "plots_as_of",
     "read_history",

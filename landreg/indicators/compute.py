@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -150,9 +151,16 @@ def compute_indicators(
     NotEnrichedError
         When the registry was never enriched.
     ValidationError
-        When a municipality is unknown.
+        When a municipality is unknown or ``as_of`` is in the future.
     """
     when = _utc(as_of)
+    now = dt.datetime.now(dt.UTC)
+    if when > now:
+        latest = now.isoformat(timespec="seconds")
+        message = f"as_of {when.isoformat()} is in the future; expected a time up to now ({latest})"
+        raise ValidationError(
+            [Problem("indicators", "as_of", message, whole_input=True)], context="indicators", wrote_nothing=False
+        )
     everything = read_history(registry, as_of=None)
     plots = plots_as_of(registry, as_of=None if as_of is None else when, history=everything)
     wanted = _municipalities(municipality_no)
@@ -201,6 +209,47 @@ def compute_indicators(
         )
     everything = summarize_synthetic(pd.DataFrame(plots.drop(columns="geometry")), layers=used_layers or None)
     return IndicatorReport(when, tuple(scopes), everything)
+
+
+def layer_flags(layers_dir: str | Path | None) -> dict[str, bool]:
+    """Layer id -> synthetic flag of the manifest in ``layers_dir`` (empty when there is none)."""
+    if layers_dir is None or not (Path(layers_dir) / "layers.toml").exists():
+        return {}
+    from landreg.layers.manifest import load_manifest
+
+    return {spec.id: bool(spec.synthetic) for spec in load_manifest(layers_dir).layers}
+
+
+def compute_registry_indicators(
+    registry: AnalysisSource,
+    *,
+    layers_dir: str | Path | None,
+    as_of: dt.datetime | None = None,
+    municipality_no: Sequence[str] = (),
+) -> IndicatorReport:
+    """:func:`compute_indicators` with the synthetic flags of the layers in ``layers_dir`` (CLI, service, open data).
+
+    Parameters
+    ----------
+    registry : AnalysisSource
+        An open, enriched registry (only read).
+    layers_dir : str or Path, optional
+        Folder with ``layers.toml``; without one no layer counts in the synthetic shares.
+    as_of : datetime, optional
+        The registry as recorded then (UTC when naive); default now.
+    municipality_no : sequence of str
+        Only these municipalities (kommunenummer or names).
+
+    Returns
+    -------
+    IndicatorReport
+
+    Raises
+    ------
+    NotEnrichedError, ValidationError
+        As :func:`compute_indicators`.
+    """
+    return compute_indicators(registry, as_of=as_of, municipality_no=municipality_no, layers=layer_flags(layers_dir))
 
 
 def _municipalities(refs: Sequence[str]) -> list[str]:

@@ -214,7 +214,7 @@ def write_open_data(
     NotEnrichedError
         When the registry was never enriched.
     """
-    from landreg.indicators.compute import compute_indicators, plots_as_of
+    from landreg.indicators.compute import compute_registry_indicators, plots_as_of
 
     if lang not in ("nb", "en"):
         raise ValueError(f"language {lang!r}: expected 'nb' (bokmål) or 'en' (English)")
@@ -223,9 +223,8 @@ def write_open_data(
 
         layers_dir = LandregSettings().layers_dir
     layers = Path(layers_dir)
-    flags = _layer_flags(layers)
     if report is None:
-        report = compute_indicators(registry, as_of=as_of, layers=flags)
+        report = compute_registry_indicators(registry, as_of=as_of, layers_dir=layers)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     sources = _sources(layers, report)
@@ -286,11 +285,3 @@ def write_open_data(
     path = out / _CATALOGUE_NAME[lang]
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     return Catalogue(path, tuple(files), tuple(datasets), report.as_of, doc)
-
-
-def _layer_flags(layers_dir: Path) -> dict[str, bool]:
-    if not (layers_dir / "layers.toml").exists():
-        return {}
-    from landreg.layers.manifest import load_manifest
-
-    return {spec.id: bool(spec.synthetic) for spec in load_manifest(layers_dir).layers}
