@@ -38,7 +38,16 @@ from landreg.model import (
     plot_json_schema,
 )
 from landreg.plans import import_plan, read_plan_gml
-from landreg.registry import GeoPackageRegistry, PlotQuery, PlotRegistry, open_registry, summarize_registry
+from landreg.registry import (
+    GeoPackageRegistry,
+    PlotQuery,
+    PlotRegistry,
+    PlotStore,
+    PostGISRegistry,
+    Registry,
+    open_registry,
+    summarize_registry,
+)
 from landreg.registry.backup import backup_registry, restore_registry
 from landreg.settings import LandregSettings, get_landreg_settings
 from landreg.units import daa_from_m2, m2_from_daa
@@ -66,8 +75,11 @@ __all__ = [
     "PlotQuery",
     "PlotRegistry",
     "PlotStatus",
+    "PlotStore",
+    "PostGISRegistry",
     "PriceObservation",
     "Problem",
+    "Registry",
     "RegistryFormatError",
     "RoadProject",
     "UnreachablePlotError",
