@@ -10,6 +10,7 @@ addresses unless ``LANDREG_ALERTS_ALLOW_PRIVATE_WEBHOOKS`` is set.
 from __future__ import annotations
 
 import html
+import json
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -60,13 +61,26 @@ _SAVED: dict[int | str, dict[str, Any]] = {202: {"description": "Saved, awaiting
 
 
 def _form_fields(body: bytes) -> dict[str, Any]:
-    """An HTML form's fields as a saved search: lists split on commas, ``max_minutes.<target>`` as a mapping."""
+    """An HTML form's fields as a saved search: lists split on commas, ``max_minutes.<target>`` as a mapping.
+
+    A field ``criteria`` may hold all criteria as JSON (e.g. a hidden field of a find-a-site result page).
+    """
     out: dict[str, Any] = {}
     criteria: dict[str, Any] = {}
     for key, value in parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=False):
         value = value.strip()
         if key in ("email", "webhook_url", "lang"):
             out[key] = value
+        elif key == "criteria":  # all criteria at once, as JSON (a find-a-site page's hidden field)
+            try:
+                given = json.loads(value)
+            except ValueError as exc:
+                raise ValidationError(
+                    [Problem("form", "criteria", f"not valid JSON: {exc}")], context="saved search"
+                ) from exc
+            if not isinstance(given, dict):
+                raise ValidationError([Problem("form", "criteria", "expected a JSON object")], context="saved search")
+            criteria.update(given)
         elif key.startswith("max_minutes."):
             criteria.setdefault("max_minutes", {})[key.split(".", 1)[1]] = value
         elif key in _LIST_FIELDS:

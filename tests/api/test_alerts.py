@@ -8,6 +8,7 @@ edits announce nothing, and after unsubscribing nothing more is sent.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -243,6 +244,15 @@ def test_an_html_form_saves_a_search_too(service, smtp):
     assert "text/html" in r.headers["content-type"] and "kari@stal.no" in r.text
     mail = smtp.wait_for(1)[0]
     assert mail["Subject"] == "Confirm your saved search" and '"port": 25' in mail.get_content()
+    # all criteria as one JSON field, as a find-a-site result page can send them
+    r = service.client.post(
+        "/alerts",
+        data={"criteria": json.dumps({**STEEL_TRADER, "municipality_no": ["Trondheim"]}), "email": "ola@stal.no"},
+    )
+    assert r.status_code == 202, r.text
+    assert 'municipality_no = ["5001"]' in smtp.wait_for(2)[1].get_content()
+    r = service.client.post("/alerts", data={"criteria": "{min_daa: 20", "email": "ola@stal.no"})
+    assert r.status_code == 400 and "not valid JSON" in r.json()["description"]
 
 
 def test_private_webhooks_are_refused_unless_allowed_and_saves_are_rate_limited(monkeypatch, built_registry, tmp_path):
