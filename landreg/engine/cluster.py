@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from landreg.errors import LandregError
@@ -24,6 +24,8 @@ DEFAULT_LOCAL_WORKERS = 2
 MAX_PARTITION_PLOTS = 10_000
 #: Smallest partition worth a task of its own (plots), unless there are fewer plots.
 MIN_PARTITION_PLOTS = 500
+#: Partitions sent ahead per worker (one running, one waiting), so a worker never idles for data.
+IN_FLIGHT_PER_WORKER = 2
 
 
 class EngineUnavailableError(LandregError, ConnectionError):
@@ -59,34 +61,57 @@ class DaskEngine:
         return max(1, min(MAX_PARTITION_PLOTS, max(MIN_PARTITION_PLOTS, target)))
 
     def map_partitions(
-        self, func: Callable[..., Any], parts: Sequence[Any], *, shared: Sequence[Any] = ()
-    ) -> Iterator[tuple[int, Any]]:
-        """``func(part, *shared)`` for every part on the workers, yielded as ``(part number, result)`` as they finish.
+        self, func: Callable[..., Any], parts: Iterable[Any], *, shared: Sequence[Any] = ()
+    ) -> Iterator[tuple[int, Any, Any]]:
+        """``func(part, *shared)`` for every part on the workers, yielded as each finishes.
+
+        Each part is sent to the cluster as data of its own (never inside the task graph), and
+        only :data:`IN_FLIGHT_PER_WORKER` parts per worker are out at a time: the next part is
+        taken from ``parts`` when a result comes back, so a lazy iterable of parts is never held
+        whole, here or on the workers.
 
         Parameters
         ----------
         func : callable
             A module-level function (it is pickled to the workers).
-        parts : sequence
-            The partitions (each sent to one task).
+        parts : iterable
+            The partitions (each sent to one task); may be a generator.
         shared : sequence
             Objects every task needs; each is sent to every worker once.
 
         Yields
         ------
         tuple
-            The number of the part in ``parts`` and ``func``'s result, in the order they finish.
+            The number of the part (its position in ``parts``), the part and ``func``'s result,
+            in the order the tasks finish.
         """
         from distributed import as_completed
 
-        scattered = [self.client.scatter(obj, broadcast=True, hash=False) for obj in shared]
-        futures = {}
-        for i, part in enumerate(parts):
-            future = self.client.submit(func, part, *scattered, pure=False)
-            futures[future] = i
-        for future in as_completed(futures):
-            yield futures[future], future.result()
-            del future
+        client = self.client
+        scattered = [client.scatter(obj, broadcast=True, hash=False) for obj in shared]
+        queue = enumerate(parts)
+        running: dict[Any, tuple[int, Any]] = {}
+        done = as_completed()
+
+        def submit_next() -> bool:
+            item = next(queue, None)
+            if item is None:
+                return False
+            data = client.scatter(item[1], hash=False)
+            task = client.submit(func, data, *scattered, pure=False)
+            running[task] = item
+            done.add(task)
+            return True
+
+        for _ in range(IN_FLIGHT_PER_WORKER * self.n_workers):
+            if not submit_next():
+                break
+        for task in done:
+            number, part = running.pop(task)
+            result = task.result()
+            del task
+            submit_next()
+            yield number, part, result
 
 
 @contextlib.contextmanager
@@ -143,7 +168,7 @@ def open_engine(
                     processes=True,
                     dashboard_address=":0",  # a free port: never "8787 in use" beside another cluster
                     worker_dashboard_address=None,
-                    silence_logs=logging.WARNING,
+                    silence_logs=logging.CRITICAL,  # a task's error reaches the command through its result
                 )
             )
             client = stack.enter_context(Client(cluster))
@@ -160,11 +185,15 @@ def open_engine(
 
 @contextlib.contextmanager
 def _quiet_dask_logs() -> Iterator[None]:
-    """Keep dask's informational log lines off the terminal (warnings and errors still show)."""
+    """Keep dask's own log lines (start-up, a slow worker killed at shut-down) off the command's stderr.
+
+    What goes wrong in a task reaches the command as the task's error; only dask's critical
+    messages still show.
+    """
     loggers = [logging.getLogger(name) for name in ("distributed", "dask")]
     levels = [lg.level for lg in loggers]
     for lg in loggers:
-        lg.setLevel(max(lg.level, logging.WARNING))
+        lg.setLevel(max(lg.level, logging.CRITICAL))
     try:
         yield
     finally:

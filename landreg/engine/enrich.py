@@ -44,6 +44,7 @@ def enrich_partitions(
     tuple of (GeoDataFrame, DataFrame)
         A partition of ``plots`` and its derived attributes (indexed like it).
     """
-    parts = [plots.iloc[rows] for rows in spatial_partitions(plots, max_plots=engine.partition_size(len(plots)))]
-    for i, derived in engine.map_partitions(_enrich_partition, parts, shared=[enricher]):
-        yield parts[i], derived
+    blocks = spatial_partitions(plots, max_plots=engine.partition_size(len(plots)))
+    parts = (plots.iloc[rows] for rows in blocks)
+    for _, part, derived in engine.map_partitions(_enrich_partition, parts, shared=[enricher]):
+        yield part, derived

@@ -40,8 +40,8 @@ class _ScoreSpec:
 
 def _score_partition(
     plots: gpd.GeoDataFrame, firms: gpd.GeoDataFrame, spec: _ScoreSpec
-) -> tuple[gpd.GeoDataFrame, np.ndarray, dict[str, str]]:
-    """Scores of one partition, unranked (runs on a worker)."""
+) -> tuple[pd.DataFrame, np.ndarray, dict[str, str]]:
+    """The columns scoring adds to one partition (unranked), its 0..1 values and the criteria left out (on a worker)."""
     from landreg.clusters.colocation import synergy_scores
 
     synergy = synergy_scores(plots, industry_nace=spec.profile.industry_nace, firms=firms)
@@ -50,7 +50,8 @@ def _score_partition(
         not_applicable=dict(spec.not_applicable),
     )
     result = score_plots(plots, profile=spec.profile, weights=spec.weights, context=context)
-    return result.frame, result.values, result.not_applicable
+    added = pd.DataFrame(result.frame.drop(columns=list(plots.columns)))  # the input stays where it came from
+    return added, result.values, result.not_applicable
 
 
 def score_registry_distributed(
@@ -106,13 +107,14 @@ def score_registry_distributed(
             plots, profile=prof, weights=weights, context=ScoringContext(not_applicable=spec.not_applicable)
         )
     rows = spatial_partitions(plots, max_plots=engine.partition_size(len(plots)))
-    parts = [plots.iloc[r] for r in rows]
-    done: dict[int, tuple[gpd.GeoDataFrame, np.ndarray, dict[str, str]]] = {}
-    for i, scored in engine.map_partitions(_score_partition, parts, shared=[firms, spec]):
+    parts = (plots.iloc[r] for r in rows)
+    done: dict[int, tuple[pd.DataFrame, np.ndarray, dict[str, str]]] = {}
+    for i, _, scored in engine.map_partitions(_score_partition, parts, shared=[firms, spec]):
         done[i] = scored
     order = np.argsort(np.concatenate(rows), kind="stable")  # back to the order of the plots read
-    frame = pd.concat([done[i][0] for i in range(len(parts))]).iloc[order]
-    values = np.concatenate([done[i][1] for i in range(len(parts))])[order]
+    added = pd.concat([done[i][0] for i in range(len(rows))]).iloc[order]
+    values = np.concatenate([done[i][1] for i in range(len(rows))])[order]
+    frame = pd.concat([plots, added], axis=1)  # the columns in the order score_plots gives them
     assign_ranks(frame)
     scored_profile = prof.with_weights(weights) if weights else prof
     out = gpd.GeoDataFrame(frame, geometry="geometry", crs=plots.crs)
