@@ -3,8 +3,7 @@
 A person reading ``/collections/plots/items`` in a browser sees each plot's code, name,
 municipality, size in decares, status, zoning and price, with a link to its card and its dossier,
 instead of every stored attribute.  The language follows the browser's ``Accept-Language``
-(bokmål when Norwegian is asked for before English; English, the language of the service's other
-HTML views, when it is not asked for); texts come from the ``business`` catalog, the
+(English when it is asked for before Norwegian, bokmål otherwise); texts come from the ``business`` catalog, the
 words for codes from :func:`landreg.i18n.code_label`, numbers from :mod:`landreg.i18n`.
 """
 
@@ -23,14 +22,15 @@ from maps.business import dossier_path
 
 
 def page_lang(request: Request) -> str:
-    """``nb`` when the browser asks for Norwegian before English, else ``en``."""
+    """The page's language: ``en`` when the browser asks for English before Norwegian, else bokmål (the
+    default of pages for people)."""
     for part in request.headers.get("accept-language", "").split(","):
         tag = part.split(";")[0].strip().lower()
         if tag.startswith("en"):
             return "en"
         if tag.startswith(("nb", "no", "nn")):
             return "nb"
-    return "en"
+    return "nb"
 
 
 def _price(props: dict[str, Any], lang: str) -> str:

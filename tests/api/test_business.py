@@ -124,7 +124,9 @@ def test_plots_items_html_is_a_readable_table(read_api):
         assert f"href='/plots/{p['code']}/dossier'" in r.text
     assert "area_m2" not in r.text and "warehouse_logistics" not in r.text
     assert not re.search(r"\d+\.\d{5,}", r.text)  # no raw floats
-    english = _get(read_api, "/collections/plots/items?limit=5&f=html")  # no Accept-Language: the API's English
+    default = _get(read_api, "/collections/plots/items?limit=5&f=html")  # no Accept-Language: bokmål
+    assert "<html lang='nb'>" in default.text and "<th>Kode</th>" in default.text
+    english = _get(read_api, "/collections/plots/items?limit=5&f=html", headers={"accept-language": "en-GB,en"})
     assert "<th>Code</th><th>Name</th><th>Municipality</th><th>Area</th>" in english.text
 
 
