@@ -21,6 +21,7 @@ from landreg.io.stream import RECORD_SEPARATOR, iter_plot_pages
 from landreg.registry import open_registry
 from landreg.registry.query import PlotQuery
 from landreg.testing import make_plot_frame
+from tests.landreg.registry.conftest import backend, registry  # noqa: F401 (fixtures: both backends)
 
 
 def test_pages_read_every_matching_plot_once_in_order(demo_registry_file):
@@ -118,9 +119,9 @@ def large_registry(tmp_path_factory):
     return path
 
 
-def _peak_growth_mb(registry, what: str) -> dict[str, float]:
+def _peak_growth_mb(path, what: str) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, "-c", _MEASURE, str(registry), what], capture_output=True, text=True, check=True, timeout=600
+        [sys.executable, "-c", _MEASURE, str(path), what], capture_output=True, text=True, check=True, timeout=600
     )
     return json.loads(done.stdout)
 
@@ -135,3 +136,11 @@ def test_export_of_100k_plots_streams_in_bounded_memory(large_registry, tmp_path
     assert streamed["growth_mb"] < in_memory["growth_mb"] / 3, (streamed, in_memory)
     assert streamed["growth_mb"] < 150, streamed
     shutil.rmtree(tmp_path)
+
+
+@pytest.mark.parametrize("suffix", ["geojson", "geojsonl", "csv"])
+def test_streamed_export_from_either_backend_equals_the_in_memory_file(registry, tmp_path, suffix):  # noqa: F811
+    registry.add_plots(make_plot_frame(250, seed=5, municipality_no=None), actor="test")
+    write_plots(registry.query_plots(), tmp_path / f"whole.{suffix}")
+    assert export_plots(registry, tmp_path / f"paged.{suffix}", page_plots=64) == 250
+    assert (tmp_path / f"paged.{suffix}").read_bytes() == (tmp_path / f"whole.{suffix}").read_bytes()
