@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -36,6 +38,29 @@ def serve_settings(registry_path: Path | str | None, *, layers_dir: Path | None 
     registry = registry_path or (api.registry if "registry" in given else core.database_url or core.registry)
     layers = layers_dir or (api.layers_dir if "layers_dir" in given else core.layers_dir)
     return api.model_copy(update={"registry": registry, "layers_dir": layers})
+
+
+def listening_socket(config: Any) -> socket.socket:
+    """The socket the worker processes accept on, declared as TCP so every connection gets ``TCP_NODELAY``.
+
+    uvicorn binds it with protocol 0, and asyncio sets ``TCP_NODELAY`` only on connections whose
+    socket says TCP: without it a response written in two parts (head, then body) waited for the
+    client's delayed acknowledgement, about 40 ms on Linux, on every small response.
+
+    Parameters
+    ----------
+    config : uvicorn.Config
+        The server's configuration (host, port, or a Unix socket / file descriptor).
+
+    Returns
+    -------
+    socket.socket
+        The bound, listening socket.
+    """
+    sock: socket.socket = config.bind_socket()
+    if sock.family in (socket.AF_INET, socket.AF_INET6):
+        sock = socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+    return sock
 
 
 @click.command("serve")
@@ -84,7 +109,7 @@ def serve_cmd(registry_path: Path | str | None, layers_dir: Path | None, host: s
         else:
             from uvicorn.supervisors import Multiprocess
 
-            Multiprocess(config, sockets=[config.bind_socket()]).run()
+            Multiprocess(config, sockets=[listening_socket(config)]).run()
     except KeyboardInterrupt:
         pass
     if workers == 1 and not server.started:

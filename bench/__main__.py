@@ -5,6 +5,7 @@ from __future__ import annotations
 from bench import (
     bench_api,
     bench_calibration,
+    bench_dask,
     bench_enrich,
     bench_maps,
     bench_memory,
@@ -19,6 +20,7 @@ def main() -> None:
         bench_registry,
         bench_postgis,
         bench_enrich,
+        bench_dask,
         bench_calibration,
         bench_scoring,
         bench_api,

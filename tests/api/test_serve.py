@@ -124,3 +124,39 @@ def test_landreg_serve_serves_the_registry_it_is_given(built_registry, tmp_path,
             proc.kill()
             proc.wait()
         proc.stderr.close()
+
+
+def test_connections_of_worker_processes_are_sent_without_delay():
+    """With several workers every connection gets TCP_NODELAY (else each small answer waited ~40 ms for an ACK)."""
+    import asyncio
+    import socket
+
+    import uvicorn
+
+    from api.cli import listening_socket
+
+    port = _free_port()
+    listener = listening_socket(uvicorn.Config(app="api.main:create_app", host="127.0.0.1", port=port))
+    # A worker receives the socket rebuilt from its family, type and protocol (multiprocessing's reduction).
+    in_worker = socket.socket(listener.family, listener.type, listener.proto, fileno=os.dup(listener.fileno()))
+
+    async def nodelay_of_a_connection() -> int:
+        made: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport: asyncio.BaseTransport) -> None:
+                made.set_result(transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=in_worker)
+        _, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            return await asyncio.wait_for(made, 10)
+        finally:
+            writer.close()
+            server.close()
+            await server.wait_closed()
+
+    try:
+        assert asyncio.run(nodelay_of_a_connection()) != 0
+    finally:
+        listener.close()
