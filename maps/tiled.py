@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from landreg.model.enums import Zoning
 from maps.assets import _inline_js, offline_map
 from maps.style import MISSING_COLOR, STATUS_COLORS
 
 if TYPE_CHECKING:
     from landreg.registry.base import PlotStore
+    from maps.sources import MapContext
 
 #: Above this many live plots the service draws the plot map from vector tiles.
 TILED_MAP_MIN_PLOTS = 20_000
@@ -31,7 +33,7 @@ DETAILS_URL = "/collections/plots/items/{id}"
 _SCRIPT = """
 (function () {
   var map = %(map)s;
-  var colors = %(colors)s, missing = %(missing)s;
+  var colors = %(colors)s, missing = %(missing)s, words = %(words)s, vocab = %(vocab)s;
   function text(value) {
     return String(value).replace(/[&<>"']/g, function (c) {
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
@@ -55,21 +57,23 @@ _SCRIPT = """
       .then(function (f) {
         var p = f.properties || {}, price = "";
         if (p.price_min_nok_m2 != null) {
-          price = "<br>Asking price: " + text(p.price_min_nok_m2) + "–" + text(p.price_max_nok_m2) + " NOK/m²";
+          price = "<br>" + words.price + ": " + text(p.price_min_nok_m2) + "–" + text(p.price_max_nok_m2) + " " +
+            words.unit;
         }
-        var area = p.area_m2 != null ? (p.area_m2 / 1000).toFixed(1) + " daa" : "";
+        var area = p.area_m2 != null ? (p.area_m2 / 1000).toLocaleString(words.locale,
+          {minimumFractionDigits: 1, maximumFractionDigits: 1}) + " daa" : "";
         L.popup().setLatLng(e.latlng).setContent(
           '<div class="landreg-tile-popup"><b>' + text(p.code) + "</b> " + text(p.name || "") +
-          "<br>Status: " + text(p.status) + "<br>Zoning: " + text(p.zoning || "") +
-          "<br>Area: " + area + price + "</div>").openOn(map);
+          "<br>" + words.status + ": " + text(vocab.status[p.status] || p.status) +
+          "<br>" + words.zoning + ": " + text(vocab.zoning[p.zoning] || p.zoning || "") +
+          "<br>" + words.area + ": " + area + price + "</div>").openOn(map);
       });
   });
   areas.addTo(map);
   plots.addTo(map);
-  var plotsLabel = "Plots (from zoom " + %(plots_min_zoom)s + ")";
   var overlays = {};
-  overlays[plotsLabel] = plots;
-  overlays["Business areas"] = areas;
+  overlays[words.plots] = plots;
+  overlays[words.areas] = areas;
   L.control.layers(null, overlays, {collapsed: false}).addTo(map);
   window.landregTiles = {plots: plots, areas: areas};
 })();
@@ -82,7 +86,9 @@ def build_tiled_plot_map(
     assets: str = "inline",
     tiles_url: str = TILES_URL,
     details_url: str = DETAILS_URL,
-    title: str = "Business land in Trondheimsregionen (vector tiles)",
+    title: str | None = None,
+    context: MapContext | None = None,
+    lang: str = "nb",
 ) -> Any:
     """A Leaflet map that draws plots (coloured by status) and business areas from vector tiles.
 
@@ -98,8 +104,13 @@ def build_tiled_plot_map(
         Tile URL template with ``{collection}``, ``{z}``, ``{y}`` and ``{x}``.
     details_url : str
         URL template of one plot's details (GeoJSON feature) with ``{id}``, fetched on click.
-    title : str
-        The page's title.
+    title : str, optional
+        The page's title (default: business land in Trondheimsregionen, from vector tiles).
+    context : MapContext, optional
+        Layers of the offline base map (:func:`maps.basemap.add_base_map`) and the business areas
+        whose names are drawn; without it the tiles are drawn on the plain background.
+    lang : {"nb", "en"}
+        Language of the map's texts (bokmål by default).
 
     Returns
     -------
@@ -108,7 +119,18 @@ def build_tiled_plot_map(
     from branca.element import Element, MacroElement
     from jinja2 import Template
 
-    m = offline_map(bounds, assets=assets, title=title, max_zoom=20)
+    from landreg.i18n import code_label
+    from maps.basemap import add_area_labels, add_base_map, words
+    from maps.elements import LegendControl, MapDecorations
+    from maps.style import Legend
+
+    _ = words(lang)
+    title = title or _("Business land in Trondheimsregionen (vector tiles)")
+    m = offline_map(bounds, assets=assets, title=title, max_zoom=20, lang=lang)
+    drawn, legends = add_base_map(m, context, lang=lang)
+    if context is not None and (areas := context.get("business_areas")) is not None and len(areas):
+        add_area_labels(m, areas, lang=lang)
+        drawn.append("business_areas")
     if assets == "inline":
         script = f"<script>{_inline_js(VECTORGRID_JS)}</script>"
     else:
@@ -121,12 +143,36 @@ def build_tiled_plot_map(
         "areas_url": json.dumps(tiles_url.replace("{collection}", "business_areas")),
         "details_url": json.dumps(details_url),
         "plots_min_zoom": json.dumps(PLOTS_MIN_ZOOM),
+        "words": json.dumps(
+            {
+                "price": _("Asking price"),
+                "unit": "kr/m²" if lang == "nb" else "NOK/m²",
+                "status": _("Status"),
+                "zoning": _("Zoning"),
+                "area": _("Area"),
+                "plots": _("Plots (from zoom {zoom})").format(zoom=PLOTS_MIN_ZOOM),
+                "areas": _("Business areas"),
+                "locale": "nb-NO" if lang == "nb" else "en-GB",
+            }
+        ),
+        "vocab": json.dumps(
+            {
+                "status": {k: code_label("status", k, lang) for k in STATUS_COLORS},
+                "zoning": {z.value: code_label("zoning", z.value, lang) for z in Zoning},
+            }
+        ),
     }
     macro = MacroElement()
     macro._name = "LandregVectorTiles"
     body = _SCRIPT % {**values, "map": "{{ this._parent.get_name() }}"}
     macro._template = Template("{% macro script(this, kwargs) %}" + body + "{% endmacro %}")
     m.add_child(macro)
+    status = Legend(_("Status"), [(c, code_label("status", k, lang)) for k, c in STATUS_COLORS.items()])
+    LegendControl(status, position="bottomright").add_to(m)
+    for legend, layer in legends:
+        LegendControl(legend, position="bottomleft", layer=layer).add_to(m)
+    lines = context.attribution(drawn) if context is not None else []
+    MapDecorations(attributions=lines, title=title).add_to(m)
     return m
 
 

@@ -117,7 +117,7 @@ def plots_map(
     if not narrowed and registry.count_plots() > settings.max_map_plots:  # all plots: drawn from vector tiles
         from api.routes.tiles import tiled_map_response
 
-        return tiled_map_response(registry)
+        return tiled_map_response(registry, layers_dir=settings.layers_dir, lang=lang)
     if narrowed:
         drawn = registry.count_plots(status=status, municipality_no=municipality_no)
         if drawn > settings.max_map_plots:

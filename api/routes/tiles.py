@@ -7,16 +7,17 @@ that the next change to the registry empties; a tile with no feature answers 204
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.collections import Collection
-from api.deps import get_registry
+from api.deps import get_registry, settings_dep
 from api.features import json_response
 from api.params import collection_param
-from landreg.registry.base import PlotStore
+from api.settings import ApiSettings
+from landreg.registry.base import FeatureSource
 from landreg.tiles import (
     TILE_LAYERS,
     TILE_MATRIX_SET_ID,
@@ -206,16 +207,25 @@ def collection_tile(
     response_class=HTMLResponse,
     responses={200: {"content": {"text/html": {}}}},
 )
-def tiled_plots_map(registry: PlotStore = Depends(get_registry)) -> HTMLResponse:
-    """The plot map drawn from this service's vector tiles (plots by status, business areas); a click on a
-    plot fetches its details.  ``/maps/plots`` answers with this map when the registry is large."""
-    return tiled_map_response(registry)
+def tiled_plots_map(
+    registry: FeatureSource = Depends(get_registry),
+    settings: ApiSettings = Depends(settings_dep),
+    lang: Literal["nb", "en"] = Query("nb", description="Language of the map's texts: bokmål (nb) or English (en)"),
+) -> HTMLResponse:
+    """The plot map drawn from this service's vector tiles (plots by status, business areas) on the offline base
+    map; a click on a plot fetches its details.  ``/maps/plots`` answers with this map when the registry is large."""
+    return tiled_map_response(registry, layers_dir=settings.layers_dir, lang=lang)
 
 
-def tiled_map_response(registry: PlotStore) -> HTMLResponse:
-    """The vector-tile plot map of ``registry`` as an HTML response."""
+def tiled_map_response(registry: FeatureSource, *, layers_dir: Any = None, lang: str = "nb") -> HTMLResponse:
+    """The vector-tile plot map of ``registry`` as an HTML response (base map from ``layers_dir`` when given)."""
     from maps.assets import SERVED_PREFIX
+    from maps.basemap import LIGHT_BASE_LAYERS
+    from maps.sources import load_map_context
     from maps.tiled import build_tiled_plot_map, plot_bounds_lonlat
 
-    m = build_tiled_plot_map(plot_bounds_lonlat(registry), assets=SERVED_PREFIX)
+    context = None
+    if layers_dir is not None:
+        context = load_map_context(layers_dir=layers_dir, registry=registry, layer_ids=LIGHT_BASE_LAYERS)
+    m = build_tiled_plot_map(plot_bounds_lonlat(registry), assets=SERVED_PREFIX, context=context, lang=lang)
     return HTMLResponse(m.get_root().render(), headers={"Cache-Control": "no-cache"})
