@@ -35,6 +35,7 @@ from landreg.alerts import (
 from landreg.errors import Problem, ValidationError
 from landreg.i18n import translator
 from landreg.registry.base import Registry
+from maps.business import find_site_path
 
 router = APIRouter(prefix="/alerts", tags=["Saved searches and alerts"], responses=error_responses(400, 404))
 
@@ -92,8 +93,7 @@ def _form_fields(body: bytes) -> dict[str, Any]:
 
 
 async def _save_request(request: Request) -> dict[str, Any]:
-    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if media_type == "application/x-www-form-urlencoded":
+    if _is_form(request):
         return _form_fields(await request.body())
     doc = await json_body(request)
     if not isinstance(doc, dict):
@@ -125,14 +125,21 @@ def _page(search: SavedSearch, text: str, *, status_code: int = 200) -> HTMLResp
         f"<title>{html.escape(_('Saved search'))}</title></head><body><main>"
         f"<h1>{html.escape(_('Saved search'))}</h1><p>{html.escape(text)}</p>"
         f'<p><a href="{html.escape(search.feed_url)}">{html.escape(_("Atom feed of the sites announced"))}</a></p>'
+        f'<p><a href="{find_site_path(search.lang)}">{html.escape(_("Find a site"))}</a></p>'
         "</main></body></html>"
     )
     return HTMLResponse(body, status_code=status_code)
 
 
-def _wants_page(request: Request) -> bool:
+def _wants_page(request: Request, *, form_post: bool = False) -> bool:
+    """A page for a browser: HTML asked for, or (``form_post``) an HTML form's post that does not ask for JSON."""
     accept = request.headers.get("accept", "")
-    return "text/html" in accept and "json" not in accept
+    return "json" not in accept and ("text/html" in accept or form_post)
+
+
+def _is_form(request: Request) -> bool:
+    media_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    return media_type == "application/x-www-form-urlencoded"
 
 
 @router.post(
@@ -191,7 +198,7 @@ async def save(request: Request, registry: Registry = Depends(get_registry)) -> 
         out["webhook_note"] = _(
             "Keep the webhook secret (shown only now) to check the X-Landreg-Signature header of each call."
         )
-    if _wants_page(request):
+    if _wants_page(request, form_post=_is_form(request)):  # e.g. the form under a find-a-site result
         return _page(search, text, status_code=202)
     return JSONResponse(out, status_code=202, headers={"Location": search.feed_url})
 

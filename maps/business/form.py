@@ -205,3 +205,30 @@ def _requirements(form: SiteForm, numbers: dict[str, float | None], *, profile: 
             where = fields.get(str(err["loc"][0]) if err["loc"] else "", "search")
             form.errors[where] = str(err["msg"]).removeprefix("Value error, ")
     return form
+
+
+def saved_search_criteria(form: SiteForm) -> dict[str, Any] | None:
+    """The criteria of the search a page shows, as a saved search takes them (``POST /alerts``).
+
+    The requirements' fields that differ from their defaults, in JSON form. Own weights are not
+    part of a saved search: it ranks by the profile they were based on (the same sites match).
+
+    Parameters
+    ----------
+    form : SiteForm
+        From :func:`parse_site_form`.
+
+    Returns
+    -------
+    dict or None
+        :class:`~landreg.search.SiteRequirements` fields; None when the form holds no runnable search.
+    """
+    if form.requirements is None or form.errors:
+        return None
+    criteria = form.requirements.model_dump(mode="json", exclude_defaults=True)
+    if form.profiles:  # the profile "own" exists only for this page's search
+        criteria.pop("profile", None)
+        base = form.values.get("profile") or "general"
+        if base != "general":
+            criteria["profile"] = base
+    return criteria

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from landreg.i18n import format_number, translator
 from maps.business.env import render_template
 from maps.business.extract import STATUS_FILL, isochrone_svg, neighbourhood_svg
-from maps.business.form import FORM_TARGETS, HAZARDS_TO_AVOID, PROFILES, SiteForm
+from maps.business.form import FORM_TARGETS, HAZARDS_TO_AVOID, PROFILES, SiteForm, saved_search_criteria
 
 _HELPED = re.compile(r"^(?P<label>.+) \(\+(?P<points>[0-9.]+) pts, (?P<value>[0-9.]+)\)$")
 _HELD = re.compile(r"^(?P<label>.+) \((?P<value>[0-9.]+) of 1\)$")
@@ -140,6 +140,7 @@ def render_find_site(
     from landreg.model.enums import Zoning
 
     profile = form.values.get("profile") or None
+    criteria = saved_search_criteria(form) if result is not None else None
     rows, geojson = _sites(result, lang=lang, limit=form.limit, profile=profile) if result is not None else ([], "")
     return render_template(
         "find_site.html",
@@ -156,6 +157,8 @@ def render_find_site(
         profiles=PROFILES,
         municipalities=list(municipalities),
         notice=notice,
+        alert_criteria=None if criteria is None else json.dumps(criteria, ensure_ascii=False, sort_keys=True),
+        own_weights=bool(form.profiles),
         self_path=find_site_path(lang),
         other_path=find_site_path("en" if lang == "nb" else "nb"),
         query=urlencode([(k, v) for k, vs in form.values.items() for v in (vs if isinstance(vs, list) else [vs]) if v]),
