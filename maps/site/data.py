@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
-from landreg.indicators import IndicatorReport, ScopeIndicators, compute_indicators
+from landreg.indicators import IndicatorReport, ScopeIndicators, compute_registry_indicators
 from landreg.layers import load_layer
 from landreg.layers.manifest import load_manifest
 from landreg.municipalities import REGION_MUNICIPALITY_NOS, TRONDELAG_MUNICIPALITIES
@@ -143,6 +143,9 @@ class SiteData:
 def load_site_data(registry: AnalysisSource, *, layers_dir: str | Path, as_of: dt.datetime | None = None) -> SiteData:
     """Gather the site's figures, places, sources and map from an enriched registry.
 
+    The figures are :func:`landreg.indicators.compute_registry_indicators`'s, as the service's
+    ``/analysis/indicators`` and ``landreg indicators`` give them.
+
     Parameters
     ----------
     registry : PlotRegistry
@@ -162,8 +165,7 @@ def load_site_data(registry: AnalysisSource, *, layers_dir: str | Path, as_of: d
         When the registry was never enriched.
     """
     manifest = load_manifest(layers_dir)
-    flags = {spec.id: bool(spec.synthetic) for spec in manifest.layers}
-    report = compute_indicators(registry, as_of=as_of, layers=flags)
+    report = compute_registry_indicators(registry, layers_dir=layers_dir, as_of=as_of)  # as the API and CLI do
     areas_frame = registry.load_business_areas()
     munis = []
     for no in sorted(REGION_MUNICIPALITY_NOS):

@@ -98,3 +98,24 @@ def test_open_data_files_are_served_with_the_pages(status_api):
             assert r.status_code == 200 and r.content, href
             if href.endswith(".csv"):
                 assert r.headers["content-type"].startswith("text/csv")
+
+
+def test_pages_show_the_figures_of_the_indicators_endpoint(built_registry, tmp_path):
+    from landreg.indicators.rounding import rounded
+
+    path = tmp_path / "registry.gpkg"
+    shutil.copy(built_registry, path)
+    with Service(_settings(path)) as service:
+        c = service.client
+        r = c.get("/analysis/indicators")
+        assert r.status_code == 200
+        api = {(s["scope"], s["key"]): {f["id"]: f for f in s["figures"]} for s in r.json()["scopes"]}
+        pages = [("region", "region", "/status/index.html")]
+        pages += [("municipality", no, f"/status/kommune/{no}.html") for no in sorted(REGION_MUNICIPALITY_NOS)]
+        for scope, key, url in pages:
+            shown = _figures(c.get(url).content)
+            assert len(shown) == 15
+            for fid, raw in shown.items():
+                figure = api[(scope, key)][fid]
+                exact = None if raw == "" else float(raw)
+                assert rounded(exact, unit=figure["unit"]) == figure["value"], f"{url} {fid}"
