@@ -31,3 +31,10 @@ def test_every_figure_has_a_name_in_both_languages():
         assert label_of(fid, en) == msgid
         assert label_of(fid, nb) != msgid or msgid == "Status", f"{fid}: {msgid!r} has no bokmål name"
     assert label_of("available_now_daa", nb) == "Ledig nå"
+
+
+def test_every_figure_the_core_defines_has_a_name_on_the_site():
+    from landreg.indicators import DEFINITIONS
+    from maps.site.labels import OTHER_LABELS
+
+    assert set(DEFINITIONS) == set(FIGURE_LABELS) | set(OTHER_LABELS)
