@@ -25,8 +25,10 @@ from api.features import GEOJSON, frame_to_features, records_to_features
 from api.params import ItemsQuery, typed_property
 from landreg.crs import STORAGE_CRS
 from landreg.errors import LandregError, PlotNotFoundError
+from landreg.json_values import json_value
 from landreg.registry import PlotQuery
 from landreg.registry.base import EntityTables, FeatureSource
+from landreg.registry.codec import is_missing
 from landreg.registry.cql import QUERYABLE_TYPES
 
 log = logging.getLogger("landreg.api.collections")
@@ -125,18 +127,21 @@ class PlotsCollection(Collection):
         An ended plot is gone from the collection (404), as it is from the items list; its
         versions and an ``as_of`` before its end still show it.
         """
-        plot = registry.get_plot(feature_id, as_of=as_of)
-        if plot.valid_to is not None:  # ended
+        # One indexed read of the plot's row as the items list reads rows (no model, no frame).
+        page = registry.query_records(PlotQuery.build(plot_ids=[feature_id], include_ended=True, as_of=as_of))
+        if not page.records:  # unknown, or as_of before it existed: the registry's own words say which
+            registry.get_plot(feature_id, as_of=as_of)
+            raise PlotNotFoundError(f"no plot with id {feature_id!r} at {as_of.isoformat() if as_of else 'now'}")
+        record = page.records[0]
+        if not is_missing(record.get("valid_to")):  # ended
             when = f"at {as_of.isoformat()}" if as_of else "now"
+            ended = dt.datetime.fromisoformat(str(json_value(record["valid_to"])))
             raise PlotNotFoundError(
-                f"plot {feature_id!r} ({plot.code}) ended at {plot.valid_to.isoformat(timespec='seconds')} "
+                f"plot {feature_id!r} ({record['code']}) ended at {ended.isoformat(timespec='seconds')} "
                 f"and is not in the collection {when}; its versions are at "
                 f"/collections/{self.id}/items/{feature_id}/versions, and as_of with an earlier time reads it as it was"
             )
-        frame = registry.query_plots(plot_ids=[feature_id], include_ended=True, as_of=as_of)
-        if len(frame) == 0:  # as_of before it existed
-            raise PlotNotFoundError(f"no plot with id {feature_id!r} at {as_of.isoformat() if as_of else 'now'}")
-        feature = frame_to_features(frame, id_column=self.id_column, crs_uri=crs_uri)[0]
+        feature = records_to_features(page.records, page.geometries, id_column=self.id_column, crs_uri=crs_uri)[0]
         feature["links"] = [
             *self._links(root, feature_id),
             {
@@ -145,7 +150,7 @@ class PlotsCollection(Collection):
                 "href": f"{root}/collections/{self.id}/items/{feature_id}/versions",
             },
         ]
-        return feature, {"ETag": etag_of(plot.plot_id, plot.version)}
+        return feature, {"ETag": etag_of(feature_id, int(record["version"]))}
 
     def extent(self, registry: FeatureSource) -> list[float] | None:
         """The bounds of the live plots in CRS84."""

@@ -196,3 +196,22 @@ def test_html_views_and_openapi(read_api):
     doc = read_api.client.get(f"{read_api.url}/api").json()
     assert doc["components"]["parameters"]["limit"]["schema"]["maximum"] == 1000
     assert "/collections/{collection_id}/items" in doc["paths"]
+
+
+def test_one_plot_is_read_with_one_statement_and_answers_as_in_the_items_list(read_api, plots):
+    """A single item GET reads the plot's row once (no model, no frame) and writes it as the items list does."""
+    plot_id = str(plots["plot_id"].iloc[0])
+    registry = read_api.client.app.state.registry
+    statements: list[str] = []
+    registry._conn.set_trace_callback(statements.append)
+    try:
+        one = read_api.client.get(f"/collections/plots/items/{plot_id}")
+    finally:
+        registry._conn.set_trace_callback(None)
+    assert one.status_code == 200
+    assert len([s for s in statements if '"plots"' in s or " plots " in s]) == 1, statements
+    listed = read_api.client.get("/collections/plots/items", params={"plot_id": plot_id}).json()["features"]
+    assert len(listed) == 1
+    assert one.json()["geometry"] == listed[0]["geometry"]
+    assert {k: v for k, v in one.json()["properties"].items()} == listed[0]["properties"]
+    assert one.headers["ETag"] == f'"{plot_id}-v{listed[0]["properties"]["version"]}"'
