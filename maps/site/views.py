@@ -121,12 +121,17 @@ class ScopeView:
 
     def uptake_chart(self, chart_id: str) -> Chart:
         """Decares that became sold or occupied per year, as columns."""
-        per_year: dict[str, Any] = self.scope.figure("uptake_daa_per_year").value or {}
+        figure = self.scope.figure("uptake_daa_per_year")
+        per_year: dict[str, Any] = figure.value or {}
         years = sorted(per_year)
         values = [per_year[y] for y in years]
-        text = "; ".join(f"{y}: {format_value(per_year[y], 'daa', self.lang, self._)}" for y in years)
+        current = str(figure.as_of.year)  # the year of the figures is counted only up to their date
+        labels = [self._("%(year)s (so far)") % {"year": y} if y == current else y for y in years]
+        text = "; ".join(
+            f"{label}: {format_value(v, 'daa', self.lang, self._)}" for label, v in zip(labels, values, strict=True)
+        )
         return column_chart(
-            years,
+            labels,
             values,
             chart_id=chart_id,
             title=self._("Uptake per year"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import posixpath
+from dataclasses import replace
 
 import lxml.html
 import pytest
@@ -124,8 +125,6 @@ def test_relative_url():
 
 
 def test_open_data_page_links_each_languages_files_with_licence_and_share(site_data):
-    from dataclasses import replace
-
     from maps.site.data import OpenData, OpenDataEntry
 
     def od(lang, name):
@@ -147,3 +146,19 @@ def test_open_data_page_links_each_languages_files_with_licence_and_share(site_d
     text = nb.text_content()
     assert "Lisens: CC BY 4.0. Syntetisk andel: 25\u00a0%." in text and "(CSV, 2,5\u00a0kB)" in text
     assert "Synthetic share: 25%." in en.text_content()
+
+
+def test_the_uptake_of_the_current_year_is_marked_as_so_far(site_data):
+    from landreg.i18n import translator
+    from maps.site.views import ScopeView
+
+    region = site_data.report.scope("region")
+    uptake = region.figure("uptake_daa_per_year")
+    figures = tuple(
+        replace(f, value={**uptake.value, "2026": 5.0}) if f.id == "uptake_daa_per_year" else f for f in region.figures
+    )
+    scope = replace(region, figures=figures)
+    nb = ScopeView(scope, lang="nb", gettext=translator("nb", "site").gettext).uptake_chart("u")
+    assert [label for label, _ in nb.rows] == ["2024", "2025", "2026 (hittil)"]
+    en = ScopeView(scope, lang="en", gettext=translator("en", "site").gettext).uptake_chart("u")
+    assert en.rows[-1] == ("2026 (so far)", f"5.0{NBSP}daa")
