@@ -2,9 +2,10 @@
 
 Everything is copied as stored, in one transaction: plots with their ids, versions and
 times, every history row, prices, business areas, decisions and their log, road projects, tokens
-(hashed) and enrichment.  Afterwards each table's row count and a checksum over its rows (geometry
-as WKB, values in the registry's storage form, JSON with sorted keys) are computed on both sides
-and must agree; otherwise the copy is rolled back.
+(hashed), enrichment, and the saved searches with the sites announced to them and their outbox
+(:mod:`landreg.registry.postgis.copy_alerts`).  Afterwards each table's row count and a checksum
+over its rows (geometry as WKB, values in the registry's storage form, JSON with sorted keys) are
+computed on both sides and must agree; otherwise the copy is rolled back.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ from landreg.model.plot import JSON_FIELDS
 from landreg.registry.codec import format_datetime
 from landreg.registry.decisions import DECISION_LOG, LOG_NAMES
 from landreg.registry.derived import ENRICHMENT
+from landreg.registry.postgis.copy_alerts import (
+    ALERT_COLUMNS,
+    gpkg_alert_rows,
+    insert_alert_rows_gpkg,
+    insert_alert_rows_postgis,
+    postgis_alert_rows,
+)
 from landreg.registry.postgis.registry import _INSERT_PLOT, _INSERT_VERSION, PostGISRegistry
 from landreg.registry.postgis.sql import COLS, HIST, compact_json, stored_param, stored_select
 from landreg.registry.tables import PRICE_COLUMNS
@@ -105,6 +113,7 @@ def copy_gpkg_to_postgis(source: Any, target: PostGISRegistry) -> list[TableChec
                 ],
             )
             target.save_enrichment(source.load_enrichment())
+        insert_alert_rows_postgis(cur, gpkg_alert_rows(src))
         mine, theirs = gpkg_checksums(source), postgis_checksums(target)
         if mine != theirs:
             differ = [a.table for a, b in zip(mine, theirs, strict=True) if a != b]
@@ -181,6 +190,7 @@ def copy_postgis_to_gpkg(source: PostGISRegistry, target: Any) -> list[TableChec
             dtypes = {"REAL": "float64", "INTEGER": "int64", "BOOLEAN": "bool", "TEXT": "object"}
             target._ensure_enrichment_table(pd.DataFrame({n: pd.Series(dtype=dtypes[t]) for n, t in types}))
             target.save_enrichment(enrichment)
+        insert_alert_rows_gpkg(dst, postgis_alert_rows(conn))
         mine, theirs = postgis_checksums(source), gpkg_checksums(target)
         if mine != theirs:
             differ = [a.table for a, b in zip(mine, theirs, strict=True) if a != b]
@@ -242,7 +252,7 @@ def gpkg_checksums(registry: Any) -> list[TableCheck]:
         rows = conn.execute(f'SELECT geom, {", ".join(names)} FROM "{table}"').fetchall()
         geoms = _geom_hex(_wkbs(rows))
         out.append(_check(table, ["geom", *names], [[g, *r[1:]] for g, r in zip(geoms, rows, strict=True)]))
-    return out + _common_checks(registry)
+    return out + _common_checks(registry) + _alert_checks(gpkg_alert_rows(conn))
 
 
 def postgis_checksums(registry: PostGISRegistry) -> list[TableCheck]:
@@ -253,7 +263,8 @@ def postgis_checksums(registry: PostGISRegistry) -> list[TableCheck]:
             rows = conn.execute(f"SELECT {stored_select(names)} FROM {table}").fetchall()
             geoms = _geom_hex([None if r[0] is None else bytes(r[0]) for r in rows])
             out.append(_check(table, ["geom", *names], [[g, *r[1:]] for g, r in zip(geoms, rows, strict=True)]))
-    return out + _common_checks(registry)
+        alerts = postgis_alert_rows(conn)
+    return out + _common_checks(registry) + _alert_checks(alerts)
 
 
 def _common_checks(registry: Any) -> list[TableCheck]:
@@ -275,6 +286,13 @@ def _common_checks(registry: Any) -> list[TableCheck]:
             list(enrichment.columns),
             enrichment.astype(object).where(enrichment.notna(), None).values.tolist(),
         ),
+    ]
+
+
+def _alert_checks(rows: dict[str, list[list[Any]]]) -> list[TableCheck]:
+    """The saved searches' tables, each row with its place in the table's order (kept by a copy)."""
+    return [
+        _check(table, ["row", *names], [[i, *r] for i, r in enumerate(rows[table])]) for table, names in ALERT_COLUMNS
     ]
 
 
