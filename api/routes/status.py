@@ -23,6 +23,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from api.deps import get_registry, settings_dep
 from api.errors import EntityNotFoundError
+from api.limits import check_analysis_size
 from api.settings import ApiSettings
 from landreg.registry.base import Registry
 from landreg.tiles import registry_change_key
@@ -106,6 +107,7 @@ def status_page(
 ) -> Response:
     """A page (``/status/``, ``/status/kommune/5001.html``, ``/status/en/…``), the map data or an open-data file."""
     name = path + "index.html" if path == "" or path.endswith("/") else path
+    check_analysis_size(request, registry)  # 413 over too many plots: publish those with `landreg publish`
     built = _cache(request).get(registry, layers_dir=settings.layers_dir)
     if name not in built.files:
         raise EntityNotFoundError(f"no page {'/status/' + path!r}; the site starts at /status/")

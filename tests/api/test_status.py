@@ -119,3 +119,12 @@ def test_pages_show_the_figures_of_the_indicators_endpoint(built_registry, tmp_p
                 figure = api[(scope, key)][fid]
                 exact = None if raw == "" else float(raw)
                 assert rounded(exact, unit=figure["unit"]) == figure["value"], f"{url} {fid}"
+
+
+def test_a_registry_beyond_the_analysis_limit_is_refused_with_413(built_registry, tmp_path):
+    path = tmp_path / "registry.gpkg"
+    shutil.copy(built_registry, path)
+    with Service(_settings(path, max_analysis_plots=10)) as service:
+        r = service.client.get("/status/")
+        assert r.status_code == 413
+        assert r.json()["code"] and "at most 10" in r.json()["description"]
