@@ -7,6 +7,7 @@ from bench import (
     bench_calibration,
     bench_dask,
     bench_enrich,
+    bench_history,
     bench_maps,
     bench_memory,
     bench_postgis,
@@ -18,6 +19,7 @@ from bench import (
 def main() -> None:
     for module in (
         bench_registry,
+        bench_history,
         bench_postgis,
         bench_enrich,
         bench_dask,

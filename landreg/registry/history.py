@@ -19,7 +19,7 @@ from typing import Any
 
 from landreg.registry.codec import PLOT_COLUMNS
 
-_COLS = [n for n, _ in PLOT_COLUMNS]
+_COLS = frozenset(n for n, _ in PLOT_COLUMNS)
 
 #: A new snapshot is stored when a plot's version is this many versions past its last snapshot.
 SNAPSHOT_EVERY_VERSIONS = 16
@@ -59,7 +59,7 @@ def history_values(new_vals: Mapping[str, Any], *, base_version: int | None) -> 
     return {c: (new_vals[c] if c in KEPT_COLUMNS else None) for c in new_vals}
 
 
-def rebuild_versions(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def rebuild_versions(rows: Iterable[Mapping[str, Any]], *, with_before: bool = True) -> list[dict[str, Any]]:
     """Full rows of one plot's history from its stored rows (oldest first, starting at a snapshot).
 
     Parameters
@@ -67,6 +67,9 @@ def rebuild_versions(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     rows : iterable of mapping
         Stored history rows with ``geom``, the plot columns, ``changed_fields``, ``after`` (JSON
         text) and ``base_version``, ordered by version.
+    with_before : bool
+        Fill the ``before`` record of each delta from the version before it (history views need
+        it; a past state does not).
 
     Returns
     -------
@@ -97,7 +100,7 @@ def rebuild_versions(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
             }
             if "geometry" in changed:
                 state["geom"] = row["geom"]
-            if state.get("before") is None:
+            if with_before and state.get("before") is None:
                 state["before"] = json.dumps(
                     {c: previous[c] for c in changed if c in _COLS}, ensure_ascii=False, separators=(",", ":")
                 )
@@ -123,9 +126,9 @@ def fill_before(names: Sequence[str], rows: Sequence[Sequence[Any]], *, stored: 
     return out
 
 
-def rebuild_rows(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[list[Any]]:
+def rebuild_rows(names: Sequence[str], rows: Iterable[Sequence[Any]], *, with_before: bool = True) -> list[list[Any]]:
     """:func:`rebuild_versions` over SQL rows of the columns ``names`` (which include ``base_version``)."""
-    full = rebuild_versions(dict(zip(names, r, strict=True)) for r in rows)
+    full = rebuild_versions((dict(zip(names, r, strict=True)) for r in rows), with_before=with_before)
     return [[f[n] for n in names] for f in full]
 
 

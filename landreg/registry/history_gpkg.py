@@ -99,7 +99,7 @@ def _rebuild(conn: sqlite3.Connection, now_text: str) -> None:
         for pid, group in groupby(rows, key=lambda r: r[pid_at]):
             fid, version, base = wanted[pid]
             span = [r for r in group if base <= r[version_at] <= version]
-            full = rebuild_rows(hist_names, span)[-1]
+            full = rebuild_rows(hist_names, span, with_before=False)[-1]
             out.append([fid, *(full[i] for i in state_at)])
         conn.executemany(insert, out)
     conn.execute(

@@ -84,10 +84,13 @@ class PlotReads(RegistryState):
             if found is None:
                 raise PlotNotFoundError(f"no plot with id {plot_id!r} existed at {format_datetime(as_of)}")
             version, base = found
-            rows = self._history_rows(plot_id, first=version if base is None else base, last=version)
+            first = version if base is None else base
+            rows = self._history_rows(plot_id, first=first, last=version, with_before=False)
         return row_to_plot(rows[-1][: 1 + len(_COLS)])
 
-    def _history_rows(self, plot_id: str, *, first: int = 1, last: int | None = None) -> list[list[Any]]:
+    def _history_rows(
+        self, plot_id: str, *, first: int = 1, last: int | None = None, with_before: bool = True
+    ) -> list[list[Any]]:
         """Full history rows (``geom``, plot columns, history columns) of versions ``first`` … ``last``.
 
         ``first`` must be a snapshot (version 1 always is); deltas are rebuilt on it.
@@ -97,7 +100,7 @@ class PlotReads(RegistryState):
             "WHERE plot_id = ? AND version >= ? AND version <= ? ORDER BY version",
             (plot_id, first, last if last is not None else 2**62),
         ).fetchall()
-        return rebuild_rows(["geom", *_COLS, *_HIST], rows)
+        return rebuild_rows(["geom", *_COLS, *_HIST], rows, with_before=with_before)
 
     def get_plot_by_code(self, code: str) -> Plot:
         """The live plot with this code (or the most recent ended one)."""
@@ -265,7 +268,7 @@ class PlotReads(RegistryState):
             params.append(format_datetime(as_of))
         with self._lock:
             rows = self._conn.execute(sql + " ORDER BY plot_id, version", params).fetchall()
-        full = rebuild_rows(names, rows)  # each plot's rows start at its first version, a snapshot
+        full = rebuild_rows(names, rows, with_before=False)  # each plot's rows start at its first version, a snapshot
         at = [names.index(c) for c in VERSION_TABLE_COLUMNS]
         return rows_to_table([[r[i] for i in at] for r in full], VERSION_TABLE_COLUMNS)
 
