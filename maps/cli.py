@@ -69,6 +69,7 @@ def map_group() -> None:
     show_default=True,
     help="Business-area statistic that colours the areas (e.g. available_daa, mean_score).",
 )
+@progress_option
 @handle_errors
 def overview_cmd(
     registry_path: Path | None,
@@ -82,7 +83,8 @@ def overview_cmd(
     """Regional overview: business areas with cluster scores and effective supply, roads, railways."""
     from maps.from_registry import overview_map_from_registry
 
-    with open_from_cli(registry_path) as reg:
+    with open_from_cli(registry_path) as reg, progress_bar(None, "map overview", unit="steps") as bar:
+        bar.set_postfix_str("score and draw")
         m = overview_map_from_registry(
             reg,
             layers_dir=resolve_layers_dir(layers_dir),
@@ -91,6 +93,7 @@ def overview_cmd(
             web_tiles=web_tiles,
             lang=lang,
         )
+        bar.update(1)
     _write(m, output)
 
 
@@ -174,6 +177,7 @@ def plots_cmd(
 @map_group.command("scenario")
 @_common
 @click.argument("name")
+@progress_option
 @handle_errors
 def scenario_cmd(
     registry_path: Path | None,
@@ -187,7 +191,8 @@ def scenario_cmd(
     """What scenario NAME changes (e.g. torgard-terminal-built, road:torgard_access)."""
     from maps.from_registry import scenario_map_from_registry
 
-    with open_from_cli(registry_path) as reg:
+    with open_from_cli(registry_path) as reg, progress_bar(None, "map scenario", unit="steps") as bar:
+        bar.set_postfix_str("run and draw")
         m = scenario_map_from_registry(
             reg,
             name,
@@ -196,4 +201,5 @@ def scenario_cmd(
             web_tiles=web_tiles,
             lang=lang,
         )
+        bar.update(1)
     _write(m, output)

@@ -50,3 +50,11 @@ def test_map_without_progress_prints_only_what_it_wrote(demo_registry_file, tmp_
     assert result.stdout == "" and result.stderr.startswith(f"wrote {target}") and "steps" not in result.stderr
     bad = CliRunner().invoke(main, [*args, "--bbox", "10.3,63.3,10.5"])
     assert bad.exit_code == 1 and "bbox" in bad.stderr and "Traceback" not in bad.output
+
+
+def test_overview_map_shows_its_progress_on_stderr(demo_registry_file, tmp_path):
+    target = tmp_path / "overview.html"
+    args = ["map", "overview", "--registry", str(demo_registry_file), "-o", str(target)]
+    shown = CliRunner().invoke(main, [*args, "--progress"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout == "" and "map overview:" in shown.stderr and f"wrote {target}" in shown.stderr
