@@ -122,6 +122,7 @@ def _page(search: SavedSearch, text: str, *, status_code: int = 200) -> HTMLResp
     _ = translator(search.lang, "alerts").gettext
     body = (
         f'<!doctype html><html lang="{search.lang}"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
         f"<title>{html.escape(_('Saved search'))}</title></head><body><main>"
         f"<h1>{html.escape(_('Saved search'))}</h1><p>{html.escape(text)}</p>"
         f'<p><a href="{html.escape(search.feed_url)}">{html.escape(_("Atom feed of the sites announced"))}</a></p>'

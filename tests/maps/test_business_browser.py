@@ -89,5 +89,12 @@ def test_find_site_without_javascript_still_lists_sites(chromium, map_server):
     assert page.locator("li.site a.dossier").first.get_attribute("href").startswith("/en/plots/")
     assert page.locator("#map path").count() == 0  # no script ran: the list stands without the map
     assert not page.locator("#map").is_visible()  # and no empty map box is left in its way
+
+    page.fill("#a-email", "kari@stal.no")  # "Notify me": the search shown, saved without a script
+    page.click("#alert-form button[type=submit]")
+    page.wait_for_load_state("load")
+    assert page.url == map_server.url + "/alerts"
+    answer = page.locator("main").inner_text()
+    assert "Check your e-mail" in answer and "kari@stal.no" in answer
     log.assert_clean()
     page.close()
