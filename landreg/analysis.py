@@ -131,7 +131,20 @@ def compute_registry_supply(
     uptake_daa_per_year: float | None = None,
     uptake_by_municipality: Mapping[str, float] | None = None,
 ) -> SupplyResult:
-    """Decares by status and effective decares per municipality and business area."""
+    """Decares by status and effective decares per municipality and business area.
+
+    For a built-in profile the answer comes from the results kept in the registry, rescored only
+    where edits reached since the last call (:func:`landreg.results.stored_supply`).
+    """
+    from landreg.results import stored_supply, supports_stored_results
+
+    if isinstance(profile, str) and supports_stored_results(registry):
+        return stored_supply(
+            registry,
+            profile=profile,
+            uptake_daa_per_year=uptake_daa_per_year,
+            uptake_by_municipality=uptake_by_municipality,
+        )
     plots = load_enriched_plots(registry)
     context = build_registry_scoring_context(registry, profile=profile, plots=plots)
     return effective_supply(

@@ -85,11 +85,29 @@ def unscoreable_columns(plots: pd.DataFrame) -> dict[str, str]:
         return {}
     known = {c: pd.to_numeric(plots[c], errors="coerce").notna().to_numpy() for c in columns}
     routed = np.logical_or.reduce(list(known.values()))
-    if not routed.any():  # not enriched: every value is missing for its own reason
+    return unscoreable_from_counts({c: int(k.sum()) for c, k in known.items()}, n_routed=int(routed.sum()))
+
+
+def unscoreable_from_counts(known_counts: Mapping[str, int], *, n_routed: int) -> dict[str, str]:
+    """:func:`unscoreable_columns` from counts: plots with a known value per travel-time column, plots routed at all.
+
+    Parameters
+    ----------
+    known_counts : mapping
+        Travel-time column -> number of live plots with a value.
+    n_routed : int
+        Number of live plots with at least one travel time.
+
+    Returns
+    -------
+    dict
+        Column -> reason.
+    """
+    if n_routed <= 0:  # not enriched: every value is missing for its own reason
         return {}
     out = {}
-    for c in columns:
-        if not known[c].any():
+    for c, n_known in known_counts.items():
+        if n_known <= 0:
             what = c.removesuffix(TRAVEL_TIME_SUFFIX).replace("_", " ")
             out[c] = (
                 f"not applicable: no {what} is built yet (only planned), so no plot has a travel time "

@@ -150,6 +150,37 @@ def _uptake_by_number(uptake: Mapping[str, float] | None) -> dict[str, float] | 
     return {str(municipality_no_from_ref(str(key))): float(value) for key, value in uptake.items()}
 
 
+def discount_supply(frame: pd.DataFrame, *, params: SupplyParams) -> pd.DataFrame:
+    """``frame`` with ``readiness_factor``, ``contiguity_factor`` and ``effective_daa`` set (in place).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Per plot: ``readiness``, ``area_daa``, ``in_supply``, ``score`` and ``block_area_daa``
+        (NaN outside a block of supply plots).
+    params : SupplyParams
+        The readiness factors and the block size of full value.
+
+    Returns
+    -------
+    DataFrame
+        ``frame``, columns in the order of :attr:`SupplyResult.plots`.
+    """
+    block = frame.pop("block_area_daa")
+    frame["readiness_factor"] = frame["readiness"].astype(str).map(dict(params.readiness_factors)).astype(float)
+    frame["block_area_daa"] = block
+    frame["contiguity_factor"] = np.minimum(1.0, frame["block_area_daa"] / params.min_block_daa).fillna(0.0)
+    eff = (
+        frame["area_daa"]
+        * np.nan_to_num(frame["score"].to_numpy(dtype=float), nan=0.0)
+        / 100.0
+        * frame["readiness_factor"].fillna(0.0)
+        * frame["contiguity_factor"]
+    )
+    frame["effective_daa"] = np.where(frame["in_supply"], eff, 0.0)
+    return frame
+
+
 def effective_supply(
     plots: pd.DataFrame,
     *,
@@ -191,18 +222,47 @@ def effective_supply(
     frame["area_daa"] = plots["area_m2"].to_numpy(dtype=float) / 1000.0
     frame["in_supply"] = frame["status"].isin(params.supply_statuses).to_numpy()
     frame["score"] = scores.frame["score"].reindex(plots.index).to_numpy(dtype=float)
-    frame["readiness_factor"] = frame["readiness"].astype(str).map(dict(params.readiness_factors)).astype(float)
     blocks = available_blocks(plots, gap_m=params.gap_m, statuses=params.supply_statuses)
     frame["block_area_daa"] = blocks["block_area_daa"].to_numpy()
-    frame["contiguity_factor"] = np.minimum(1.0, frame["block_area_daa"] / params.min_block_daa).fillna(0.0)
-    eff = (
-        frame["area_daa"]
-        * np.nan_to_num(frame["score"].to_numpy(), nan=0.0)
-        / 100.0
-        * frame["readiness_factor"].fillna(0.0)
-        * frame["contiguity_factor"]
+    frame = discount_supply(frame, params=params)
+    return summarise_supply(
+        frame,
+        profile_record=scores.record(),
+        params=params,
+        uptake_daa_per_year=uptake_daa_per_year,
+        uptake_by_municipality=uptake_by_municipality,
     )
-    frame["effective_daa"] = np.where(frame["in_supply"], eff, 0.0)
+
+
+def summarise_supply(
+    frame: pd.DataFrame,
+    *,
+    profile_record: dict[str, Any],
+    params: SupplyParams | None = None,
+    uptake_daa_per_year: float | None = None,
+    uptake_by_municipality: Mapping[str, float] | None = None,
+) -> SupplyResult:
+    """Supply per municipality, business area and region from the per-plot supply frame.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One row per plot as :attr:`SupplyResult.plots` (``status``, ``area_daa``, ``in_supply``,
+        ``score``, ``effective_daa``, ``municipality_no``, ``business_area_id``, ...), e.g. kept in
+        the registry (:mod:`landreg.results`).
+    profile_record : dict
+        The record of the scores' profile (:meth:`ScoreResult.record`).
+    params : SupplyParams, optional
+        The parameters the frame was computed with.
+    uptake_daa_per_year, uptake_by_municipality
+        As for :func:`effective_supply`.
+
+    Returns
+    -------
+    SupplyResult
+    """
+    params = params or SupplyParams()
+    uptake_by_municipality = _uptake_by_number(uptake_by_municipality)
     munis = _summarise(frame, "municipality_no", uptake_by_municipality, params.attractive_score)
     if "municipality_name" in frame.columns:
         names = frame.groupby("municipality_no")["municipality_name"].first()
@@ -229,7 +289,7 @@ def effective_supply(
         municipalities=munis,
         areas=areas,
         region=region,
-        profile=scores.record(),
+        profile=profile_record,
         params=params,
         uptake_daa_per_year=uptake_daa_per_year,
     )

@@ -1,0 +1,13 @@
+"""Analysis results kept in the registry (scores with breakdowns, supply inputs) and updated after edits.
+
+* :mod:`~landreg.results.store` holds the tables on either backend;
+* :mod:`~landreg.results.refresh` rescores only the plots an edit reaches;
+* :mod:`~landreg.results.read` answers supply from the stored rows.
+"""
+
+from __future__ import annotations
+
+from landreg.results.read import stored_supply, supports_stored_results
+from landreg.results.refresh import refresh_results
+
+__all__ = ["refresh_results", "stored_supply", "supports_stored_results"]

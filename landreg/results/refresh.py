@@ -1,0 +1,390 @@
+"""Scores and effective supply kept in the registry and brought up to date by rescoring only what changed.
+
+A plot's score under a profile depends on its own row and enrichment, on the firms of the whole
+registry (synergy) and on which travel times no plot has (criteria not applicable); its effective
+supply also on the contiguous block of supply plots it lies in.  After edits
+(:func:`refresh_results`):
+
+* the plots changed since the stored state are those with a newer history row or a newer
+  enrichment row; they are rescored with the stored whole-registry inputs;
+* when a changed plot holds firms (before or after), the business areas changed, the set of
+  criteria not applicable changes or the profile changed, every plot is rescored (a full build);
+* the blocks of supply plots are recomputed over the stored blocks the changed plots belonged to
+  and those of the supply plots within the gap of their new outlines (every plot whose block can
+  change, and no other).
+
+Ranks, percentiles and supply sums are not kept per plot but computed from the stored scores when
+read (two columns; an edit would otherwise rewrite the ranks of many plots).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from landreg.clusters.area_scores import available_blocks
+from landreg.clusters.colocation import synergy_scores
+from landreg.clusters.firms import firms_from_plots
+from landreg.crs import STORAGE_EPSG
+from landreg.json_values import json_value
+from landreg.registry.query import PlotQuery
+from landreg.results.store import NAMES, ResultsTable
+from landreg.scoring.context import TRAVEL_TIME_SUFFIX, ScoringContext, unscoreable_from_counts
+from landreg.scoring.profiles import ScoringProfile, load_profile
+from landreg.scoring.score import ScoreResult, score_plots
+from landreg.supply.effective import SupplyParams, discount_supply
+
+#: More changed plots than this since the stored state: a full build is cheaper than patching.
+MAX_INCREMENTAL = 2_000
+_PARAMS = SupplyParams()
+_FORMAT = 1
+
+
+def _travel_columns(frame: pd.DataFrame) -> list[str]:
+    return sorted(c for c in frame.columns if c.endswith(TRAVEL_TIME_SUFFIX))
+
+
+def _routed_masks(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    mask = np.zeros(len(frame), dtype=np.int64)
+    for j, c in enumerate(columns):
+        known = pd.to_numeric(frame[c], errors="coerce").notna().to_numpy()
+        mask |= known.astype(np.int64) << j
+    return mask
+
+
+def _has_firms(frame: pd.DataFrame) -> np.ndarray:
+    if "occupants" not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return np.array([isinstance(o, list) and len(o) > 0 for o in frame["occupants"]], dtype=bool)
+
+
+def _enriched(registry: Any, plot_ids: list[str]) -> gpd.GeoDataFrame:
+    """The live plots among ``plot_ids`` joined with their enrichment, as :func:`enriched_plots` joins them."""
+    parts = [
+        registry.query_plots(PlotQuery(plot_ids=tuple(plot_ids[i : i + 500]))) for i in range(0, len(plot_ids), 500)
+    ]
+    plots = pd.concat(parts, ignore_index=True) if parts else registry.query_plots(PlotQuery(plot_ids=("",)))
+    plots = gpd.GeoDataFrame(plots, geometry="geometry", crs=f"EPSG:{STORAGE_EPSG}")
+    derived = registry.load_enrichment(plots["plot_id"].astype(str).tolist())
+    keep = [c for c in derived.columns if c not in ("plot_id", "plot_version")]
+    derived = derived.rename(columns={"plot_version": "version"})[["plot_id", "version", *keep]]
+    derived = derived.drop(columns=[c for c in keep if c in plots.columns])
+    derived["plot_id"] = derived["plot_id"].astype(object)
+    derived["version"] = derived["version"].astype("int64")
+    merged = plots.merge(derived, on=["plot_id", "version"], how="left")
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=plots.crs)
+
+
+def _rows(profile: str, result: ScoreResult, plots: pd.DataFrame, extra: pd.DataFrame) -> list[list[Any]]:
+    """Result rows (in :data:`NAMES` order) of scored plots; ``extra`` carries the supply and routing columns."""
+    frame = result.frame
+    crit = result.criteria
+    breakdown = [
+        json.dumps(
+            {
+                "exclusion_reasons": list(r),
+                "missing_criteria": list(m),
+                **{f"value_{c}": json_value(v) for c, v in zip(crit, vals, strict=True)},
+                **{f"contrib_{c}": json_value(v) for c, v in zip(crit, cons, strict=True)},
+            },
+            ensure_ascii=False,
+        )
+        for r, m, vals, cons in zip(
+            frame["exclusion_reasons"],
+            frame["missing_criteria"],
+            frame[[f"value_{c}" for c in crit]].to_numpy(),
+            frame[[f"contrib_{c}" for c in crit]].to_numpy(),
+            strict=True,
+        )
+    ]
+    table = pd.DataFrame(
+        {
+            "profile": profile,
+            "plot_id": plots["plot_id"].astype(str).to_numpy(),
+            "plot_version": plots["version"].astype(int).to_numpy(),
+            "enrichment_at": plots["computed_at"].to_numpy() if "computed_at" in plots.columns else None,
+            "code": plots["code"].to_numpy(),
+            "municipality_no": plots["municipality_no"].to_numpy(),
+            "municipality_name": plots["municipality_name"].to_numpy() if "municipality_name" in plots else None,
+            "business_area_id": plots["business_area_id"].to_numpy(),
+            "status": plots["status"].astype(str).to_numpy(),
+            "readiness": plots["readiness"].to_numpy(),
+            "area_daa": plots["area_m2"].to_numpy(dtype=float) / 1000.0,
+            "score": frame["score"].to_numpy(dtype=float),
+            "excluded": frame["excluded"].to_numpy(dtype=bool).astype(int),
+            "synergy_score": frame["synergy_score"].to_numpy(dtype=float),
+            "has_firms": _has_firms(plots).astype(int),
+            "routed_mask": extra["routed_mask"].to_numpy(),
+            "block_id": extra["block_id"].to_numpy(),
+            "block_area_daa": extra["block_area_daa"].to_numpy(),
+            "effective_daa": extra["effective_daa"].to_numpy(),
+            "breakdown": breakdown,
+        }
+    )
+    return [[_plain(v) for v in rec] for rec in table[NAMES].itertuples(index=False, name=None)]
+
+
+def _plain(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, np.integer | np.bool_):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else float(value)
+    return value
+
+
+def _firms_state(firms: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    return [
+        {"name": str(n), "nace": str(c), "x": float(g.x), "y": float(g.y)}
+        for n, c, g in zip(firms["name"], firms["nace"], firms.geometry, strict=True)
+    ]
+
+
+def _firms_frame(state: dict[str, Any]) -> gpd.GeoDataFrame:
+    firms = state["firms"]
+    return gpd.GeoDataFrame(
+        {"name": [f["name"] for f in firms], "nace": [f["nace"] for f in firms]},
+        geometry=shapely.points([[f["x"], f["y"]] for f in firms]) if firms else [],
+        crs=f"EPSG:{STORAGE_EPSG}",
+    )
+
+
+def _full_build(table: ResultsTable, registry: Any, *, profile: ScoringProfile, marks: dict[str, Any]) -> int:
+    """Score every live plot and replace the stored rows and state of ``profile``; returns the plots scored."""
+    from landreg.analysis import load_enriched_plots
+
+    plots = load_enriched_plots(registry).reset_index(drop=True)
+    firms = firms_from_plots(plots, areas=registry.load_business_areas())
+    synergy = synergy_scores(plots, industry_nace=profile.industry_nace, firms=firms)
+    travel = _travel_columns(plots)
+    masks = _routed_masks(plots, travel)
+    counts = {c: int(((masks >> j) & 1).sum()) for j, c in enumerate(travel)}
+    not_applicable = unscoreable_from_counts(counts, n_routed=int((masks > 0).sum())) if len(plots) else {}
+    context = ScoringContext(
+        synergy_score=pd.Series(synergy.to_numpy(), index=plots["plot_id"].astype(str).to_numpy()),
+        not_applicable=not_applicable,
+    )
+    result = score_plots(plots, profile=profile, context=context)
+    blocks = available_blocks(plots, gap_m=_PARAMS.gap_m, statuses=_PARAMS.supply_statuses)
+    extra = _supply_frame(plots, result.frame["score"].to_numpy(dtype=float), blocks["block_area_daa"].to_numpy())
+    extra["block_id"] = blocks["block_id"].to_numpy()
+    extra["routed_mask"] = masks
+    rows = _rows(profile.name, result, plots, extra)
+    state = {
+        "format": _FORMAT,
+        "fingerprint": profile.fingerprint(),
+        "marks": marks,
+        "travel_columns": travel,
+        "known_counts": counts,
+        "n_routed": int((masks > 0).sum()),
+        "not_applicable": not_applicable,
+        "firms": _firms_state(firms),
+        "next_block": int(blocks["block_id"].max()) + 1 if len(blocks) else 0,
+    }
+    with table.transaction() as conn:
+        table.delete(conn, profile.name)
+        table.upsert(conn, rows)
+        table.save_state(conn, profile.name, state)
+    return len(plots)
+
+
+def _supply_frame(plots: pd.DataFrame, score: np.ndarray, block_area_daa: np.ndarray) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "readiness": plots["readiness"].astype(object).to_numpy(),
+            "area_daa": plots["area_m2"].to_numpy(dtype=float) / 1000.0,
+            "in_supply": plots["status"].astype(str).isin(_PARAMS.supply_statuses).to_numpy(),
+            "score": score,
+            "block_area_daa": block_area_daa,
+        }
+    )
+    return discount_supply(frame, params=_PARAMS)
+
+
+def _changed_ids(table: ResultsTable, state: dict[str, Any], marks: dict[str, Any]) -> list[str] | None:
+    """Plots changed since the stored state, or None when only a full build is right."""
+    old = state["marks"]
+    ids: set[str] = set()
+    if marks["max_fid"] != old["max_fid"]:
+        rows = table.read("SELECT DISTINCT plot_id FROM plot_versions WHERE fid > ?", (old["max_fid"] or 0,))
+        ids |= {r[0] for r in rows}
+    if marks["enrichment"] != old["enrichment"]:
+        n_old, latest_old = old["enrichment"]
+        if marks["enrichment"][0] < n_old or latest_old is None:
+            return None
+        cast = "?::timestamptz" if table.postgis else "?"
+        ids |= {
+            r[0] for r in table.read(f"SELECT plot_id FROM plot_enrichment WHERE computed_at >= {cast}", (latest_old,))
+        }
+    return sorted(ids) if len(ids) <= MAX_INCREMENTAL else None
+
+
+def refresh_results(registry: Any, *, profile: str = "general") -> dict[str, Any]:
+    """Bring the stored scores and supply of ``profile`` up to date with the registry.
+
+    Parameters
+    ----------
+    registry : GeoPackageRegistry or PostGISRegistry
+        An open, enriched registry (it is written to: the stored results only).
+    profile : str
+        A built-in profile name.
+
+    Returns
+    -------
+    dict
+        ``mode`` (``"current"``, ``"incremental"`` or ``"full"``) and ``plots`` (how many were rescored).
+
+    Raises
+    ------
+    NotEnrichedError
+        When the registry was never enriched.
+    """
+    prof = load_profile(profile)
+    table = ResultsTable(registry)
+    marks = table.change_marks()
+    state = table.load_state(prof.name)
+    if state is not None and state.get("format") == _FORMAT and state["fingerprint"] == prof.fingerprint():
+        if state["marks"] == marks:
+            return {"mode": "current", "plots": 0}
+        if state["marks"]["areas"] == marks["areas"]:
+            changed = _changed_ids(table, state, marks)
+            if changed is not None:
+                done = _patch(table, registry, profile=prof, state=state, marks=marks, changed=changed)
+                if done is not None:
+                    return {"mode": "incremental", "plots": done}
+    return {"mode": "full", "plots": _full_build(table, registry, profile=prof, marks=marks)}
+
+
+def _patch(
+    table: ResultsTable,
+    registry: Any,
+    *,
+    profile: ScoringProfile,
+    state: dict[str, Any],
+    marks: dict[str, Any],
+    changed: list[str],
+) -> int | None:
+    """Rescore ``changed`` and re-block their neighbourhood; None when a full build is needed instead."""
+    name = profile.name
+    old_cols = ["plot_id", "has_firms", "routed_mask", "block_id"]
+    old = pd.DataFrame(table.rows(name, old_cols, plot_ids=changed), columns=old_cols)
+    new = _enriched(registry, changed).reset_index(drop=True) if changed else None
+    if new is None or len(new) == 0:
+        new = gpd.GeoDataFrame({"plot_id": pd.Series(dtype=object)}, geometry=[], crs=f"EPSG:{STORAGE_EPSG}")
+    travel = state["travel_columns"]
+    if len(new) and _travel_columns(new) != travel:
+        return None
+    if old["has_firms"].fillna(0).astype(bool).any() or _has_firms(new).any():
+        return None
+    counts = dict(state["known_counts"])
+    n_routed = int(state["n_routed"])
+    old_masks = old["routed_mask"].fillna(0).astype(np.int64).to_numpy()
+    new_masks = _routed_masks(new, travel) if len(new) else np.zeros(0, dtype=np.int64)
+    for j, c in enumerate(travel):
+        counts[c] += int(((new_masks >> j) & 1).sum()) - int(((old_masks >> j) & 1).sum())
+    n_routed += int((new_masks > 0).sum()) - int((old_masks > 0).sum())
+    not_applicable = unscoreable_from_counts(counts, n_routed=n_routed)
+    if not_applicable != state["not_applicable"]:
+        return None
+    gone = sorted(set(changed) - set(new["plot_id"].astype(str)))
+    rows: list[list[Any]] = []
+    if len(new):
+        synergy = synergy_scores(new, industry_nace=profile.industry_nace, firms=_firms_frame(state))
+        context = ScoringContext(
+            synergy_score=pd.Series(synergy.to_numpy(), index=new["plot_id"].astype(str).to_numpy()),
+            not_applicable=not_applicable,
+        )
+        result = score_plots(new, profile=profile, context=context)
+        scores = pd.Series(result.frame["score"].to_numpy(dtype=float), index=new["plot_id"].astype(str).to_numpy())
+    else:
+        result, scores = None, pd.Series(dtype=float)
+    blocks, next_block = _reblock(table, registry, name=name, state=state, old=old, new=new)
+    if result is not None:
+        own = blocks.reindex(new["plot_id"].astype(str))
+        extra = _supply_frame(new, scores.to_numpy(), own["block_area_daa"].to_numpy())
+        extra["block_id"] = own["block_id"].fillna(-1).astype(int).to_numpy()
+        extra["routed_mask"] = new_masks
+        rows = _rows(name, result, new, extra)
+    others = blocks.drop(index=[i for i in blocks.index if i in set(scores.index)])
+    updates = _block_updates(table, name, others)
+    state = {**state, "marks": marks, "known_counts": counts, "n_routed": n_routed, "next_block": next_block}
+    with table.transaction() as conn:
+        table.delete(conn, name, gone)
+        table.upsert(conn, rows)
+        table.execute(
+            conn,
+            'UPDATE "analysis_results" SET block_id = ?, block_area_daa = ?, effective_daa = ? '
+            "WHERE profile = ? AND plot_id = ?",
+            [(*u, name, pid) for pid, u in updates.items()],
+        )
+        table.save_state(conn, name, state)
+    return len(new)
+
+
+def _reblock(
+    table: ResultsTable, registry: Any, *, name: str, state: dict[str, Any], old: pd.DataFrame, new: pd.DataFrame
+) -> tuple[pd.DataFrame, int]:
+    """New ``block_id`` / ``block_area_daa`` of every plot whose block of supply plots can have changed."""
+    statuses = _PARAMS.supply_statuses
+    affected = {int(b) for b in old["block_id"].dropna() if int(b) >= 0}
+    members = set()
+    supply_new = new[new["status"].astype(str).isin(statuses)] if len(new) else new
+    for geom in supply_new.geometry:
+        minx, miny, maxx, maxy = geom.bounds
+        gap = _PARAMS.gap_m
+        near = registry.query_plots(PlotQuery(bbox=(minx - gap, miny - gap, maxx + gap, maxy + gap), status=statuses))
+        members |= set(near["plot_id"].astype(str))
+    if members:
+        cols = ["plot_id", "block_id"]
+        known = pd.DataFrame(table.rows(name, cols, plot_ids=sorted(members)), columns=cols)
+        affected |= {int(b) for b in known["block_id"].dropna() if int(b) >= 0}
+    members |= set(table.block_members(name, sorted(affected)))
+    members |= set(supply_new["plot_id"].astype(str)) if len(supply_new) else set()
+    changed = set(new["plot_id"].astype(str)) if len(new) else set()
+    next_block = int(state["next_block"])
+    if not members:
+        return pd.DataFrame(columns=["block_id", "block_area_daa"]), next_block
+    ids = sorted(members)
+    parts = [registry.query_plots(PlotQuery(plot_ids=tuple(ids[i : i + 500]))) for i in range(0, len(ids), 500)]
+    plots = pd.concat(parts, ignore_index=True)
+    plots = gpd.GeoDataFrame(plots, geometry="geometry", crs=f"EPSG:{STORAGE_EPSG}")
+    blocks = available_blocks(plots, gap_m=_PARAMS.gap_m, statuses=statuses)
+    block_id = np.where(blocks["block_id"].to_numpy() >= 0, blocks["block_id"].to_numpy() + next_block, -1)
+    out = pd.DataFrame(
+        {"block_id": block_id, "block_area_daa": blocks["block_area_daa"].to_numpy()},
+        index=plots["plot_id"].astype(str).to_numpy(),
+    )
+    for pid in members - set(out.index) - changed:  # stored rows of plots no longer live stay out of blocks
+        out.loc[pid] = (-1, np.nan)
+    return out, max(next_block, int(block_id.max()) + 1) if len(block_id) else next_block
+
+
+def _block_updates(table: ResultsTable, name: str, blocks: pd.DataFrame) -> dict[str, tuple[Any, ...]]:
+    """New (block_id, block_area_daa, effective_daa) of unchanged plots whose block was recomputed."""
+    if len(blocks) == 0:
+        return {}
+    cols = ["plot_id", "readiness", "area_daa", "status", "score"]
+    stored = pd.DataFrame(table.rows(name, cols, plot_ids=list(blocks.index)), columns=cols).set_index("plot_id")
+    stored = stored.join(blocks, how="inner")
+    frame = pd.DataFrame(
+        {
+            "readiness": stored["readiness"].to_numpy(),
+            "area_daa": stored["area_daa"].to_numpy(dtype=float),
+            "in_supply": stored["status"].astype(str).isin(_PARAMS.supply_statuses).to_numpy(),
+            "score": pd.to_numeric(stored["score"], errors="coerce").to_numpy(dtype=float),
+            "block_area_daa": stored["block_area_daa"].to_numpy(dtype=float),
+        }
+    )
+    frame = discount_supply(frame, params=_PARAMS)
+    return {
+        pid: (int(b), _plain(a), _plain(e))
+        for pid, b, a, e in zip(
+            stored.index, stored["block_id"], frame["block_area_daa"], frame["effective_daa"], strict=True
+        )
+    }
