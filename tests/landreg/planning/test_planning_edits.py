@@ -12,14 +12,14 @@ from .conftest import EXAMPLES
 
 def test_split_by_line_then_merge_back(demo_path, run):
     with open_registry(demo_path) as reg:
-        parent = reg.get_plot_by_code("HEG-001")
+        parent = reg.get_plot_by_code("HEG-001")  # sold: its synthetic sale is its second version
     res = run(
         "split",
         "HEG-001",
         "--by",
         EXAMPLES / "heg-001-split-line.geojson",
         "--version",
-        1,
+        parent.version,
         "--registry",
         demo_path,
         "--actor",
@@ -54,8 +54,10 @@ def test_split_by_line_then_merge_back(demo_path, run):
 
 
 def test_split_into_parts_with_codes(demo_path, run):
+    with open_registry(demo_path) as reg:
+        version = reg.get_plot_by_code("HEG-001").version
     res = run(
-        "split", "HEG-001", "--parts", EXAMPLES / "heg-001-parts.geojson", "--version", 1, "--registry", demo_path
+        "split", "HEG-001", "--parts", EXAMPLES / "heg-001-parts.geojson", "--version", version, "--registry", demo_path
     )
     assert res.exit_code == 0, res.output
     parts = gpd.read_file(EXAMPLES / "heg-001-parts.geojson")
@@ -67,28 +69,40 @@ def test_split_into_parts_with_codes(demo_path, run):
 def test_conflicts_and_bad_input_are_refused_without_writing(demo_path, run, tmp_path):
     line = EXAMPLES / "heg-001-split-line.geojson"
     with open_registry(demo_path) as reg:
-        heg = reg.query_plots().set_index("code").geometry
+        stored = reg.query_plots().set_index("code")
+    heg, versions = stored.geometry, stored["version"].astype(int)
+    v = versions["HEG-001"]
     blade = gpd.read_file(line).to_crs(25832).geometry.iloc[0]
     heg = heg[heg.index.str.startswith("HEG-")]
     missed = next(c for c in sorted(heg.index) if not heg[c].intersects(blade))  # a plot the line does not cut
     apart = [c for c in sorted(heg.index) if c != missed and heg[c].distance(heg[missed]) > 1.0]
-    res = run("split", "HEG-001", "--by", line, "--version", 2, "--registry", demo_path)
-    assert res.exit_code == 1 and "version 2" in res.output and "holds version 1" in res.output
-    res = run("split", missed, "--by", line, "--version", 1, "--registry", demo_path)
+    res = run("split", "HEG-001", "--by", line, "--version", v + 1, "--registry", demo_path)
+    assert res.exit_code == 1 and f"version {v + 1}" in res.output and f"holds version {v}" in res.output
+    res = run("split", missed, "--by", line, "--version", versions[missed], "--registry", demo_path)
     assert res.exit_code == 1 and "does not cut" in res.output
-    res = run("split", "HEG-001", "--parts", line, "--version", 1, "--registry", demo_path)
+    res = run("split", "HEG-001", "--parts", line, "--version", v, "--registry", demo_path)
     assert res.exit_code == 1 and "expected a Polygon" in res.output and "LineString" in res.output
-    res = run("split", "HEG-001", "--version", 1, "--registry", demo_path)
+    res = run("split", "HEG-001", "--version", v, "--registry", demo_path)
     assert res.exit_code != 0 and "--by" in res.output
-    res = run("merge", missed, apart[0], "--version", 1, "--version", 1, "--registry", demo_path)
+    res = run(
+        "merge",
+        missed,
+        apart[0],
+        "--version",
+        versions[missed],
+        "--version",
+        versions[apart[0]],
+        "--registry",
+        demo_path,
+    )
     assert res.exit_code == 1 and "only touching plots can be merged" in res.output
-    res = run("merge", missed, apart[0], "--version", 1, "--registry", demo_path)
+    res = run("merge", missed, apart[0], "--version", versions[missed], "--registry", demo_path)
     assert res.exit_code == 1 and "one version per plot" in res.output
     no_crs = tmp_path / "line.csv"
     no_crs.write_text(f'wkt\n"{blade.wkt}"\n', encoding="utf-8")  # the same line in EPSG:25832, no CRS said
-    res = run("split", "HEG-001", "--by", no_crs, "--version", 1, "--registry", demo_path)
+    res = run("split", "HEG-001", "--by", no_crs, "--version", v, "--registry", demo_path)
     assert res.exit_code == 1 and "need a CRS" in res.output
-    res = run("split", "HEG-001", "--by", no_crs, "--crs", "EPSG:25832", "--version", 1, "--registry", demo_path)
+    res = run("split", "HEG-001", "--by", no_crs, "--crs", "EPSG:25832", "--version", v, "--registry", demo_path)
     assert res.exit_code == 0, res.output
     with open_registry(demo_path) as reg:
-        assert reg.get_plot_by_code(missed).version == 1
+        assert reg.get_plot_by_code(missed).version == versions[missed]
