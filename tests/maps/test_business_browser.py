@@ -60,6 +60,8 @@ def test_steel_trader_finds_ranked_sites_with_reasons_and_dossiers(chromium, map
     page.wait_for_selector("#map path.leaflet-interactive", timeout=15_000)
     assert page.locator("#map path.leaflet-interactive").count() == n  # one outline per site
     assert page.locator("#map .site-rank").count() == n
+    assert page.locator("#map .leaflet-control-zoom-in").get_attribute("title") == "Zoom inn"  # the page's language
+    assert page.locator("#map .leaflet-control-zoom-out").get_attribute("aria-label") == "Zoom ut"
     page.screenshot(path=str(artifacts_dir / "find_site.png"), full_page=True)
 
     first = sites.nth(0).locator("a.dossier").first
