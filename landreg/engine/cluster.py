@@ -37,16 +37,30 @@ class DaskEngine:
 
     Parameters
     ----------
-    client : distributed.Client
-        An open client (see :func:`open_engine`).
+    client : distributed.Client or callable
+        An open client, or a function that opens one when the engine is first used (see
+        :func:`open_engine`: a local cluster is started only for work that needs it).
     partition_plots : int, optional
         Plots per partition; by default about four partitions per worker, between
         :data:`MIN_PARTITION_PLOTS` and :data:`MAX_PARTITION_PLOTS`.
     """
 
     def __init__(self, client: Any, *, partition_plots: int | None = None) -> None:
-        self.client = client
+        self._client = None if callable(client) else client
+        self._connect: Callable[[], Any] | None = client if callable(client) else None
         self.partition_plots = partition_plots
+
+    @property
+    def client(self) -> Any:
+        """The ``distributed.Client`` (connected on first use)."""
+        if self._client is None and self._connect is not None:
+            self._client = self._connect()
+        return self._client
+
+    @property
+    def started(self) -> bool:
+        """Whether the engine has connected to (or started) its cluster."""
+        return self._client is not None
 
     @property
     def n_workers(self) -> int:
@@ -129,8 +143,9 @@ def open_engine(
     engine : {"local", "dask"}
         ``local`` runs in this process; ``dask`` on a cluster.
     scheduler : str, optional
-        Address of a running dask scheduler (``tcp://host:8786``); without it a ``LocalCluster``
-        of ``n_workers`` worker processes is started for the block and stopped after it.
+        Address of a running dask scheduler (``tcp://host:8786``), connected to at once; without
+        it a ``LocalCluster`` of ``n_workers`` worker processes is started when the engine is
+        first given work (not at all when there is none) and stopped at the end of the block.
     n_workers : int
         Workers of that ``LocalCluster``.
     partition_plots : int, optional
@@ -161,17 +176,22 @@ def open_engine(
     with contextlib.ExitStack() as stack:
         stack.enter_context(_quiet_dask_logs())
         if scheduler is None:
-            cluster = stack.enter_context(
-                LocalCluster(
-                    n_workers=n_workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=":0",  # a free port: never "8787 in use" beside another cluster
-                    worker_dashboard_address=None,
-                    silence_logs=logging.CRITICAL,  # a task's error reaches the command through its result
+
+            def start_local_cluster() -> Any:
+                cluster = stack.enter_context(
+                    LocalCluster(
+                        n_workers=n_workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=":0",  # a free port: never "8787 in use" beside another cluster
+                        worker_dashboard_address=None,
+                        silence_logs=logging.CRITICAL,  # a task's error reaches the command through its result
+                    )
                 )
-            )
-            client = stack.enter_context(Client(cluster))
+                return stack.enter_context(Client(cluster))
+
+            yield DaskEngine(start_local_cluster, partition_plots=partition_plots)  # started when work comes
+            return
         else:
             try:
                 client = stack.enter_context(Client(scheduler, timeout=5))

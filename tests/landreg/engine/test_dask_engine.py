@@ -88,3 +88,13 @@ def test_scheduler_needs_the_dask_engine_and_must_answer(demo_registry_file):
     assert result.exit_code == 1
     assert "cannot reach the dask scheduler at 'tcp://127.0.0.1:9'" in result.stderr
     assert "Traceback" not in result.output and "Error" not in result.stderr
+
+
+def test_a_local_cluster_starts_only_when_there_is_work(demo_registry_file, tmp_path):
+    registry = tmp_path / "demo.gpkg"
+    shutil.copy(demo_registry_file, registry)
+    with open_engine("dask", n_workers=2) as engine, open_registry(registry) as reg:
+        assert engine is not None
+        report = enrich_registry(reg, layers_dir=LAYERS, engine=engine)  # every plot is current
+        assert report.n_computed == 0 and report.n_unchanged == report.n_plots > 500
+        assert not engine.started
