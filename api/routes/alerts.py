@@ -33,7 +33,7 @@ from landreg.alerts import (
     unsubscribe_search,
 )
 from landreg.errors import Problem, ValidationError
-from landreg.i18n import translator
+from landreg.i18n import LANGS, translator
 from landreg.registry.base import Registry
 from maps.business import find_site_path
 
@@ -117,19 +117,37 @@ async def _save_request(request: Request) -> dict[str, Any]:
     return doc
 
 
-def _page(search: SavedSearch, text: str, *, status_code: int = 200) -> HTMLResponse:
-    """A small page for a browser that followed a link from a message."""
-    _ = translator(search.lang, "alerts").gettext
+def _html(lang: str, content: str, *, status_code: int) -> HTMLResponse:
+    """A small page in ``lang`` around ``content`` (HTML), with a link to the find-a-site page."""
+    _ = translator(lang, "alerts").gettext
     body = (
-        f'<!doctype html><html lang="{search.lang}"><head><meta charset="utf-8">'
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
         f"<title>{html.escape(_('Saved search'))}</title></head><body><main>"
-        f"<h1>{html.escape(_('Saved search'))}</h1><p>{html.escape(text)}</p>"
-        f'<p><a href="{html.escape(search.feed_url)}">{html.escape(_("Atom feed of the sites announced"))}</a></p>'
-        f'<p><a href="{find_site_path(search.lang)}">{html.escape(_("Find a site"))}</a></p>'
+        f"<h1>{html.escape(_('Saved search'))}</h1>{content}"
+        f'<p><a href="{find_site_path(lang)}">{html.escape(_("Find a site"))}</a></p>'
         "</main></body></html>"
     )
     return HTMLResponse(body, status_code=status_code)
+
+
+def _page(search: SavedSearch, text: str, *, status_code: int = 200) -> HTMLResponse:
+    """A small page for a browser that followed a link from a message (or posted a form)."""
+    _ = translator(search.lang, "alerts").gettext
+    feed = f'<p><a href="{html.escape(search.feed_url)}">{html.escape(_("Atom feed of the sites announced"))}</a></p>'
+    return _html(search.lang, f"<p>{html.escape(text)}</p>{feed}", status_code=status_code)
+
+
+def _refused_page(lang: str, problems: list[Problem]) -> HTMLResponse:
+    """The 400 page for a form that could not be saved: what to correct, field by field, in ``lang``."""
+    _ = translator(lang, "alerts").gettext
+    hints = {
+        "email": _("Write an e-mail address such as kari@firma.no."),
+        "webhook_url": _("Give a webhook address on the internet that starts with https://, or leave the field empty."),
+    }
+    items = "".join(f"<li>{html.escape(hints.get(p.field, str(p.message)))}</li>" for p in problems)
+    head = html.escape(_("The search was not saved. Go back to the form and correct:"))
+    return _html(lang, f'<p role="alert">{head}</p><ul>{items}</ul>', status_code=400)
 
 
 def _wants_page(request: Request, *, form_post: bool = False) -> bool:
@@ -168,16 +186,21 @@ async def save(request: Request, registry: Registry = Depends(get_registry)) -> 
             headers={"Retry-After": str(wait_s)},
         )
     doc = await _save_request(request)
-    search = await run_in_threadpool(  # resolves the webhook's host and runs the search once: off the event loop
-        save_search,
-        registry,
-        criteria=doc.get("criteria") or {},
-        email=doc.get("email"),
-        webhook_url=doc.get("webhook_url"),
-        lang=doc.get("lang") or "nb",
-        base_url=base_url(request),
-        settings=request.app.state.alert_settings,
-    )
+    try:
+        search = await run_in_threadpool(  # resolves the webhook's host and runs the search once: off the event loop
+            save_search,
+            registry,
+            criteria=doc.get("criteria") or {},
+            email=doc.get("email"),
+            webhook_url=doc.get("webhook_url"),
+            lang=doc.get("lang") or "nb",
+            base_url=base_url(request),
+            settings=request.app.state.alert_settings,
+        )
+    except ValidationError as exc:
+        if not _wants_page(request, form_post=_is_form(request)):
+            raise
+        return _refused_page(doc["lang"] if doc.get("lang") in LANGS else "nb", exc.problems)
     request.app.state.alert_dispatcher.schedule(scan=False)  # the confirmation goes out now
     _ = translator(search.lang, "alerts").gettext
     if search.email:

@@ -95,3 +95,19 @@ def test_the_form_is_offered_when_nothing_matches_yet_and_only_after_a_search(se
     assert 'id="alert-form"' not in service.client.get("/finn-tomt").text
     bad = service.client.get("/finn-tomt?search=1&min_daa=mange")
     assert bad.status_code == 400 and 'id="alert-form"' not in bad.text
+
+
+def test_a_form_that_cannot_be_saved_gets_a_page_saying_what_to_correct(service):
+    form = _alert_form(service.client.get(f"/finn-tomt?{STEEL}").text)
+    form.pop("action")
+    bad = {**form, "email": "kari.stal.no", "webhook_url": "http://127.0.0.1:9/hook"}  # private: refused by default
+    r = service.client.post("/alerts", data=bad, headers={"accept": "text/html"})
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/html")
+    assert 'role="alert"' in r.text and "Søket ble ikke lagret" in r.text
+    assert "Skriv en e-postadresse" in r.text and "webhook-adresse på internett" in r.text
+    english = service.client.post("/alerts", data={**bad, "lang": "en"})
+    assert english.status_code == 400 and "Write an e-mail address" in english.text
+    as_json = service.client.post("/alerts", data=bad, headers={"accept": "application/json"})
+    assert as_json.status_code == 400 and as_json.json()["code"] == "ValidationError"
+    with open_registry(service.registry_path) as reg:
+        assert AlertStore(reg).all_searches() == []  # nothing was saved
