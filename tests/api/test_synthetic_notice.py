@@ -63,4 +63,8 @@ def test_mixed_registry_responses_count_synthetic_plots_exactly(mixed_registry_f
         one = api.client.get(f"{api.url}/collections/plots/items/{real['id']}").json()
         assert one["synthetic"]["synthetic"] is False
         html = api.client.get(f"{api.url}/collections/plots/items", params={"f": "html", "limit": 5}).text
-        assert "Synthetic data — plots: " in html
+        assert "Syntetiske data — tomter: " in html  # the page's language: bokmål by default
+        english = api.client.get(
+            f"{api.url}/collections/plots/items", params={"f": "html", "limit": 5}, headers={"accept-language": "en"}
+        ).text
+        assert "Synthetic data — plots: " in english
