@@ -6,11 +6,12 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import shapely
-from pyproj import Transformer
+from pyproj import CRS, Transformer
 
 from landreg.crs import REGION_EXTENT_25832, STORAGE_CRS, WEB_CRS, parse_crs
 from landreg.errors import Problem, ValidationError
@@ -208,13 +209,28 @@ def bbox_to_storage(bbox: tuple[float, float, float, float], *, bbox_crs: Any) -
     if src.equals(STORAGE_CRS):
         return box
     area_lonlat = _storage_area_lonlat()
-    from_lonlat = Transformer.from_crs(WEB_CRS, src, always_xy=True)
-    box = box.intersection(shapely.box(*from_lonlat.transform_bounds(*area_lonlat, densify_pts=21)))
-    to_lonlat = Transformer.from_crs(src, WEB_CRS, always_xy=True)
+    to_lonlat, area_in_src = _lonlat_transform_of(src)
+    box = box.intersection(area_in_src)
     lonlat = _densified_transform(box, to_lonlat).intersection(shapely.box(*area_lonlat))
     if lonlat.is_empty:
         return shapely.Polygon()
-    return _densified_transform(lonlat, Transformer.from_crs(WEB_CRS, STORAGE_CRS, always_xy=True))
+    return _densified_transform(lonlat, _lonlat_to_storage())
+
+
+@lru_cache(maxsize=16)
+def _lonlat_transform_of(src: CRS) -> tuple[Transformer, shapely.Polygon]:
+    """The transformer from ``src`` to longitude/latitude, and the storage CRS's area of use in ``src``.
+
+    Building a transformer costs milliseconds (PROJ's database); each bbox request reuses these.
+    """
+    from_lonlat = Transformer.from_crs(WEB_CRS, src, always_xy=True)
+    area = shapely.box(*from_lonlat.transform_bounds(*_storage_area_lonlat(), densify_pts=21))
+    return Transformer.from_crs(src, WEB_CRS, always_xy=True), area
+
+
+@lru_cache(maxsize=1)
+def _lonlat_to_storage() -> Transformer:
+    return Transformer.from_crs(WEB_CRS, STORAGE_CRS, always_xy=True)
 
 
 def _densified_transform(geom: shapely.Geometry, transformer: Transformer) -> shapely.Geometry:

@@ -109,6 +109,8 @@ class PostGISReads:
 
     def _page_rows(self, query: PlotQuery) -> tuple[list[tuple[Any, ...]], int, int | None]:
         """The page's rows (``geom``, the plot columns, then ``fid``), the number of all matches, the next key."""
+        if query.limit is not None and query.as_of is None and query.after_fid is None and _is_spatial(query):
+            return self._spatial_page_rows(query)
         # The page is chosen first and only its rows are turned into storage form: computed columns
         # in the outer select are not evaluated for every match before LIMIT/OFFSET.
         inner, params = self._query_sql(query, select="*")
@@ -128,6 +130,38 @@ class PostGISReads:
             if query.limit is None and not query.offset and query.after_fid is None:
                 return rows, len(rows), None
             return rows, self._count(conn, replace(query, after_fid=None)), next_key
+
+    def _spatial_page_rows(self, query: PlotQuery) -> tuple[list[tuple[Any, ...]], int, int | None]:
+        """:meth:`_page_rows` of a live query with a bbox or geometry: page and count in one statement.
+
+        The exact spatial test of every candidate is most of such a query's cost; counting in the
+        statement that picks the page (a window over the matching ids) runs it once, not twice.
+        The count is kept for the next pages (``after_fid``) while the registry is unchanged.
+        """
+        assert query.limit is not None
+        inner, params = self._query_sql(query, select="fid, count(*) OVER () AS n_matched")
+        inner += " ORDER BY fid LIMIT %s OFFSET %s"  # one row more than the page tells whether another follows
+        params += [query.limit + 1, query.offset]
+        sql = (
+            f"SELECT {stored_select(COLS)}, page.fid, page.n_matched FROM ({inner}) AS page "
+            "JOIN plots USING (fid) ORDER BY page.fid"
+        )
+        with self._connection() as conn:
+            rows = conn.execute(sql, params).fetchall()
+            whole = replace(query, after_fid=None)
+            if not rows:  # none matched, or the offset is past the last match: count apart
+                return [], (0 if not query.offset else self._count(conn, whole)), None
+            matched = int(rows[0][-1])
+            count_sql, count_params = self._query_sql(whole, select="count(*)")
+            in_write = getattr(getattr(self, "_local", None), "conn", None) is not None
+            change_key = None if in_write else conn.execute(CHANGE_KEY_SQL).fetchone()[0]
+            self._counts.count(
+                (count_sql, hashable_params(count_params)), change_key=change_key, compute=lambda: matched
+            )
+        rows = [row[:-1] for row in rows]
+        more = len(rows) > query.limit
+        rows = rows[: query.limit] if more else rows
+        return rows, matched, (int(rows[-1][-1]) if more else None)
 
     def _count(self, conn: Any, query: PlotQuery) -> int:
         """How many plots match ``query``, kept while the registry is unchanged (never inside a write)."""
@@ -213,6 +247,10 @@ class PostGISReads:
         with self._connection() as conn:
             rows = conn.execute(sql, params).fetchall()
         return rows_to_table(rows, names)
+
+
+def _is_spatial(query: PlotQuery) -> bool:
+    return query.intersects is not None or query.bbox is not None
 
 
 def _stored_text(name: str, value: Any) -> Any:
