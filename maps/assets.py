@@ -122,6 +122,7 @@ def offline_map(
         header.add_child(Element(html), name=name)
     if lang is not None:
         root._template = _page_template(lang)
+        header.add_child(Element(_zoom_titles_script(lang)), name="zoom_titles")  # after Leaflet, before the map
     if title:
         root.title = title
         header.add_child(Element(f"<title>{_html_escape(title)}</title>"), name="page_title")
@@ -129,6 +130,18 @@ def offline_map(
         west, south, east, north = bounds
         m.fit_bounds([[south, west], [north, east]])
     return m
+
+
+def _zoom_titles_script(lang: str) -> str:
+    """A script that names Leaflet's zoom buttons in ``lang`` (their title and aria-label; Leaflet says "Zoom in")."""
+    import json
+
+    from landreg.i18n import translator
+
+    _ = translator(lang, "maps").gettext
+    titles = json.dumps({"zoomInTitle": _("Zoom in"), "zoomOutTitle": _("Zoom out")}, ensure_ascii=False)
+    titles = titles.replace("</", "<\\/")  # never ends the script element
+    return f"<script>L.Control.Zoom.mergeOptions({titles});</script>"
 
 
 def _page_template(lang: str) -> Any:

@@ -39,6 +39,9 @@ _SCRIPT = """
       return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
     });
   }
+  function number(value) {  /* 1 290 in bokmål, 1,290 in English */
+    return typeof value === "number" ? value.toLocaleString(words.locale, {maximumFractionDigits: 0}) : value;
+  }
   var areas = L.vectorGrid.protobuf(%(areas_url)s, {
     rendererFactory: L.canvas.tile, interactive: false, maxNativeZoom: 16,
     vectorTileLayerStyles: {business_areas: {weight: 2, color: "#444", dashArray: "4", fill: false}}
@@ -57,8 +60,8 @@ _SCRIPT = """
       .then(function (f) {
         var p = f.properties || {}, price = "";
         if (p.price_min_nok_m2 != null) {
-          price = "<br>" + words.price + ": " + text(p.price_min_nok_m2) + "–" + text(p.price_max_nok_m2) + " " +
-            words.unit;
+          price = "<br>" + words.price + ": " + text(number(p.price_min_nok_m2)) + "–" +
+            text(number(p.price_max_nok_m2)) + " " + words.unit;
         }
         var area = p.area_m2 != null ? (p.area_m2 / 1000).toLocaleString(words.locale,
           {minimumFractionDigits: 1, maximumFractionDigits: 1}) + " daa" : "";

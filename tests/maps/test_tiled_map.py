@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from landreg.i18n import format_number
 from landreg.registry import open_registry
 from landreg.testing import make_plot_frame
 from maps.assets import CSS_ASSETS, JS_ASSETS, _inline_css, _inline_js
@@ -52,7 +53,7 @@ def test_tiled_map_draws_tiles_and_fetches_details_on_click(browser, map_server,
     page.on("response", lambda r: tiles.append(r.status) if "/tiles/WebMercatorQuad/" in r.url else None)
     page.goto(map_server.url + "/maps/plots-tiled", wait_until="load", timeout=30_000)
     page.wait_for_function("() => window.landregTiles !== undefined", timeout=15_000)
-    code = _free_plot(registry)
+    code = _free_priced_plot(registry)
     lon, lat = _centre(registry, code)
     point = page.evaluate(
         """([lat, lon]) => {
@@ -72,8 +73,23 @@ def test_tiled_map_draws_tiles_and_fetches_details_on_click(browser, map_server,
     popup.wait_for(timeout=5_000)
     assert code in popup.inner_text() and "Status:" in popup.inner_text()
     assert any(word in popup.inner_text() for word in ("ledig", "planlagt", "reservert", "låst", "solgt"))
+    price = registry.query_plots(code=code).iloc[0]["price_min_nok_m2"]  # 1 000 kr/m² or more
+    shown = popup.inner_text().replace("\u00a0", " ").replace("\u202f", " ")
+    assert f"{format_number(price, 'nb', decimals=0).replace(chr(0xA0), ' ')}–" in shown  # 1 290, not 1290
+    assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "Zoom inn"  # Leaflet's own words too
+    assert page.locator(".leaflet-control-zoom-out").get_attribute("aria-label") == "Zoom ut"
     log.assert_clean()
     page.close()
+
+
+def _free_priced_plot(registry) -> str:
+    """A plot asking 1,000 kr/m² or more (its price has a thousands separator) whose centre lies in no other plot."""
+    plots = registry.query_plots()
+    centres = plots.geometry.representative_point()
+    for i in plots[plots["price_min_nok_m2"] >= 1000].sort_values("area_m2", ascending=False).index:
+        if int(plots.geometry.contains(centres[i]).sum()) == 1:
+            return str(plots.at[i, "code"])
+    raise AssertionError("no plot with a price of 1,000 kr/m² or more is free of overlaps")
 
 
 def _centre(registry, code: str) -> tuple[float, float]:
