@@ -12,9 +12,11 @@ from fastapi.responses import Response
 
 from api.crs import CRS84, STORAGE_CRS_URI, transform_geometries
 from landreg.json_values import json_value
+from landreg.model.plot import JSON_FIELDS
 
 GEOJSON = "application/geo+json"
 _JSON_FIELDS = {"utilities", "occupants", "provenance", "previously_part_of", "outcomes"}
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def records_to_features(
@@ -29,7 +31,9 @@ def records_to_features(
         texts[present] = shapely.to_geojson(moved)
     out = []
     for rec, text in zip(records, texts, strict=True):
-        props = {k: json_value(v) for k, v in rec.items()}
+        # Registry records hold plain values and JSON parsed from text; orjson writes them as they
+        # are (NaN and infinity as null, as json_value would); anything else is made JSON-safe.
+        props = {k: v if type(v) in _PLAIN or k in JSON_FIELDS else json_value(v) for k, v in rec.items()}
         if props.get("area_m2") is not None:
             props["area_daa"] = round(props["area_m2"] / 1000.0, 3)
         out.append(

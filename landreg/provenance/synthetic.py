@@ -174,22 +174,34 @@ def _plot_counts(plots: pd.DataFrame | Sequence[Mapping[str, Any]], groups: Sequ
             )
         records = plots
         provs = [parse_provenance(r["provenance"]) for r in plots]
-    out = []
-    for group in groups:
-        fields = FIELD_GROUPS[group]
-        n_total = n_syn = 0
-        sources: Counter[str] = Counter()
-        for record, prov in zip(records, provs, strict=True):
-            valued = [f for f in fields if has_value(record, f)]
-            if not valued:
+    # One pass over the plots; each distinct entry of a plot (most fields share the "*" default)
+    # is judged once. Per group: plots with a value in it, those with a synthetic value, sources.
+    fields_of = [(group, FIELD_GROUPS[group]) for group in groups]
+    tallies: dict[str, tuple[list[int], Counter[str]]] = {group: ([0, 0], Counter()) for group in groups}
+    for record, prov in zip(records, provs, strict=True):
+        judged: dict[int, tuple[bool, str]] = {}
+        for group, fields in fields_of:
+            first = chosen = None
+            for f in fields:
+                if not has_value(record, f):
+                    continue
+                entry = entry_of(prov, f)
+                verdict = judged.get(id(entry))
+                if verdict is None:
+                    verdict = judged[id(entry)] = (entry_is_synthetic(entry), entry_source(entry))
+                first = first or verdict
+                if verdict[0]:  # the group's first synthetic value names the plot synthetic, and its source
+                    chosen = verdict
+                    break
+            if first is None:
                 continue
-            n_total += 1
-            entries = [entry_of(prov, f) for f in valued]
-            synthetic = [e for e in entries if entry_is_synthetic(e)]
-            if synthetic:
-                n_syn += 1
-            # The source of the group's values: a synthetic one names the plot synthetic.
-            sources[entry_source(synthetic[0] if synthetic else entries[0])] += 1
+            counts, sources = tallies[group]
+            counts[0] += 1
+            counts[1] += chosen is not None
+            sources[(chosen or first)[1]] += 1
+    out = []
+    for group, _ in fields_of:
+        (n_total, n_syn), sources = tallies[group]
         if n_total:
             out.append(SyntheticCount(group, n_syn, n_total, "plots", dict(sorted(sources.items()))))
     return out

@@ -12,6 +12,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import orjson
 import pandas as pd
 
 from landreg.crs import STORAGE_CRS
@@ -107,7 +108,10 @@ def from_storage_value(name: str, value: Any) -> Any:
     if value is None:
         return None
     if name in JSON_FIELDS:
-        return json.loads(value)
+        try:
+            return orjson.loads(value)  # a few times faster; every served page parses these fields
+        except orjson.JSONDecodeError:  # what only Python's reader takes (NaN, very large integers)
+            return json.loads(value)
     if name in BOOL_FIELDS:
         return bool(value)
     return value
