@@ -1,7 +1,8 @@
 """One call per question, over a registry: the entry points the API (and notebooks) use.
 
 Each function reads the registry's enriched plots (:func:`load_enriched_plots`) and hands
-them to the analysis packages; nothing here changes the registry.  Every function that takes
+them to the analysis packages; nothing here changes the registry's data (supply keeps its results
+in the registry's derived tables, :mod:`landreg.results`).  Every function that takes
 a registry is named for what it does to it, ``verb_registry[_object]``: :func:`score_registry`,
 :func:`search_registry`, :func:`score_registry_clusters`, :func:`find_registry_price_hotspots`,
 :func:`compute_registry_supply`, :func:`list_registry_scenarios`, :func:`run_registry_scenario`,
@@ -76,7 +77,15 @@ def score_registry(
     A plot's score does not depend on the filters: synergy (firms on every live plot, sold and
     occupied ones too) and the criteria no plot can score come from the whole registry
     (:func:`build_registry_scoring_context`); only ranks and percentiles are over the plots returned.
+    A GeoPackage or PostGIS registry is read and scored a page of plots at a time
+    (:func:`landreg.results.score_registry_in_pages`), so memory follows the result, not the registry.
     """
+    from landreg.results import score_registry_in_pages, supports_stored_results
+
+    if supports_stored_results(registry):
+        return score_registry_in_pages(
+            registry, profile=profile, weights=weights, statuses=statuses, municipality_no=municipality_no
+        )
     plots = load_enriched_plots(registry)
     context = build_registry_scoring_context(registry, profile=profile, plots=plots)
     if statuses:
@@ -130,11 +139,13 @@ def compute_registry_supply(
     profile: str | ScoringProfile = "general",
     uptake_daa_per_year: float | None = None,
     uptake_by_municipality: Mapping[str, float] | None = None,
+    with_plots: bool = True,
 ) -> SupplyResult:
     """Decares by status and effective decares per municipality and business area.
 
     For a built-in profile the answer comes from the results kept in the registry, rescored only
-    where edits reached since the last call (:func:`landreg.results.stored_supply`).
+    where edits reached since the last call (:func:`landreg.results.stored_supply`);
+    ``with_plots=False`` leaves the per-plot frame (``plots``) empty and reads only the sums.
     """
     from landreg.results import stored_supply, supports_stored_results
 
@@ -144,6 +155,7 @@ def compute_registry_supply(
             profile=profile,
             uptake_daa_per_year=uptake_daa_per_year,
             uptake_by_municipality=uptake_by_municipality,
+            with_plots=with_plots,
         )
     plots = load_enriched_plots(registry)
     context = build_registry_scoring_context(registry, profile=profile, plots=plots)

@@ -175,7 +175,9 @@ def supply(
     check_analysis_size(request, registry)  # 413 before any work over too many plots
 
     def build() -> Response:
-        result = analysis.compute_registry_supply(registry, profile=profile, uptake_daa_per_year=uptake_daa_per_year)
+        result = analysis.compute_registry_supply(
+            registry, profile=profile, uptake_daa_per_year=uptake_daa_per_year, with_plots=False
+        )
         return json_response({**result.to_dict(), "synthetic": registry_notice(request, registry)})
 
     return guarded_response(request, registry, build)

@@ -275,6 +275,7 @@ def supply_cmd(
             profile=resolve_profile(profile, profiles_file),
             uptake_daa_per_year=uptake_daa_per_year,
             uptake_by_municipality=_uptake(uptake_by_municipality),
+            with_plots=False,
         )
         notice = _notice(reg)
     frame = result.municipalities if by == "municipality" else result.areas

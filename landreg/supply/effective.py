@@ -31,6 +31,23 @@ from landreg.municipalities import known_municipalities_text, municipality_no_fr
 from landreg.scoring.profiles import ScoringProfile
 from landreg.scoring.score import ScoreResult, score_plots
 
+#: Columns of :attr:`SupplyResult.plots`, in order.
+PLOT_COLUMNS = (
+    "plot_id",
+    "code",
+    "municipality_no",
+    "municipality_name",
+    "business_area_id",
+    "status",
+    "readiness",
+    "area_daa",
+    "in_supply",
+    "score",
+    "readiness_factor",
+    "block_area_daa",
+    "contiguity_factor",
+    "effective_daa",
+)
 DEFAULT_READINESS_FACTORS: dict[str, float] = {"raw": 0.4, "zoned": 0.6, "serviced": 0.85, "build_ready": 1.0}
 
 
@@ -63,7 +80,9 @@ class SupplyResult:
     ----------
     plots : DataFrame
         Per plot: ``area_daa``, ``status``, ``in_supply``, ``score``, ``readiness_factor``,
-        ``block_area_daa``, ``contiguity_factor``, ``effective_daa``.
+        ``block_area_daa``, ``contiguity_factor``, ``effective_daa`` (:data:`PLOT_COLUMNS`).  Empty
+        when the sums were read from results kept in the registry
+        (:func:`landreg.results.stored_supply`; ``with_plots=True`` reads them too).
     municipalities, areas : DataFrame
         ``<status>_daa`` per status, ``supply_daa``, ``effective_daa``, ``attractive_daa``,
         ``effective_share`` and, with an uptake, ``years_nominal`` / ``years_effective``.
@@ -109,21 +128,16 @@ class SupplyResult:
         return line
 
 
-def _summarise(
-    plots: pd.DataFrame, key: str, uptake: Mapping[str, float] | float | None, attractive_score: float
-) -> pd.DataFrame:
-    by_status = plots.pivot_table(
+def _summarise(parts: pd.DataFrame, key: str, uptake: Mapping[str, float] | float | None) -> pd.DataFrame:
+    by_status = parts.pivot_table(
         index=key, columns="status", values="area_daa", aggfunc="sum", fill_value=0.0, dropna=False
     )
     out = pd.DataFrame(index=by_status.index)
     for s in STATUSES:
         out[f"{s}_daa"] = by_status[s] if s in by_status.columns else 0.0
-    grouped = plots.groupby(key, dropna=False)
-    out["supply_daa"] = grouped.apply(lambda g: g.loc[g["in_supply"], "area_daa"].sum(), include_groups=False)
-    out["effective_daa"] = grouped["effective_daa"].sum()
-    out["attractive_daa"] = grouped.apply(
-        lambda g: g.loc[g["in_supply"] & (g["score"] >= attractive_score), "area_daa"].sum(), include_groups=False
-    )
+    grouped = parts.groupby(key, dropna=False)
+    for column in ("supply_daa", "effective_daa", "attractive_daa"):
+        out[column] = grouped[column].sum()
     out["effective_share"] = np.where(
         out["supply_daa"] > 0, out["effective_daa"] / out["supply_daa"].where(out["supply_daa"] > 0), np.nan
     )
@@ -133,6 +147,22 @@ def _summarise(
         out["years_nominal"] = out["supply_daa"] / rate
         out["years_effective"] = out["effective_daa"] / rate
     return out.reset_index()
+
+
+def supply_parts(frame: pd.DataFrame, *, params: SupplyParams) -> pd.DataFrame:
+    """Per plot the decares that count towards each sum: ``area_daa`` (by status), ``supply_daa``,
+    ``attractive_daa`` and ``effective_daa``, with the grouping columns (the input of :func:`summarise_supply`).
+    """
+    in_supply = frame["in_supply"].to_numpy(dtype=bool)
+    area = frame["area_daa"].to_numpy(dtype=float)
+    attractive = in_supply & (frame["score"].to_numpy(dtype=float) >= params.attractive_score)
+    keys = [c for c in ("municipality_no", "municipality_name", "business_area_id", "status") if c in frame.columns]
+    parts = frame[keys].copy()
+    parts["area_daa"] = area
+    parts["supply_daa"] = np.where(in_supply, area, 0.0)
+    parts["attractive_daa"] = np.where(attractive, area, 0.0)
+    parts["effective_daa"] = frame["effective_daa"].to_numpy(dtype=float)
+    return parts
 
 
 def _uptake_by_number(uptake: Mapping[str, float] | None) -> dict[str, float] | None:
@@ -226,7 +256,8 @@ def effective_supply(
     frame["block_area_daa"] = blocks["block_area_daa"].to_numpy()
     frame = discount_supply(frame, params=params)
     return summarise_supply(
-        frame,
+        supply_parts(frame, params=params),
+        plots=frame,
         profile_record=scores.record(),
         params=params,
         uptake_daa_per_year=uptake_daa_per_year,
@@ -235,25 +266,28 @@ def effective_supply(
 
 
 def summarise_supply(
-    frame: pd.DataFrame,
+    parts: pd.DataFrame,
     *,
     profile_record: dict[str, Any],
+    plots: pd.DataFrame | None = None,
     params: SupplyParams | None = None,
     uptake_daa_per_year: float | None = None,
     uptake_by_municipality: Mapping[str, float] | None = None,
 ) -> SupplyResult:
-    """Supply per municipality, business area and region from the per-plot supply frame.
+    """Supply per municipality, business area and region from decares summed per plot or per group of plots.
 
     Parameters
     ----------
-    frame : DataFrame
-        One row per plot as :attr:`SupplyResult.plots` (``status``, ``area_daa``, ``in_supply``,
-        ``score``, ``effective_daa``, ``municipality_no``, ``business_area_id``, ...), e.g. kept in
-        the registry (:mod:`landreg.results`).
+    parts : DataFrame
+        Rows of :func:`supply_parts` (one per plot), or their sums by ``municipality_no``,
+        ``municipality_name``, ``business_area_id`` and ``status`` (e.g. summed in the registry by
+        :mod:`landreg.results`).
     profile_record : dict
         The record of the scores' profile (:meth:`ScoreResult.record`).
+    plots : DataFrame, optional
+        The per-plot frame kept as :attr:`SupplyResult.plots` (empty when not given).
     params : SupplyParams, optional
-        The parameters the frame was computed with.
+        The parameters the parts were computed with.
     uptake_daa_per_year, uptake_by_municipality
         As for :func:`effective_supply`.
 
@@ -263,21 +297,19 @@ def summarise_supply(
     """
     params = params or SupplyParams()
     uptake_by_municipality = _uptake_by_number(uptake_by_municipality)
-    munis = _summarise(frame, "municipality_no", uptake_by_municipality, params.attractive_score)
-    if "municipality_name" in frame.columns:
-        names = frame.groupby("municipality_no")["municipality_name"].first()
+    munis = _summarise(parts, "municipality_no", uptake_by_municipality)
+    if "municipality_name" in parts.columns:
+        names = parts.groupby("municipality_no")["municipality_name"].first()
         munis.insert(1, "municipality_name", munis["municipality_no"].map(names))
-    areas = _summarise(frame, "business_area_id", None, params.attractive_score)
-    supply = float(frame.loc[frame["in_supply"], "area_daa"].sum())
-    effective = float(frame["effective_daa"].sum())
-    region: dict[str, Any] = {f"{s}_daa": float(frame.loc[frame["status"] == s, "area_daa"].sum()) for s in STATUSES}
+    areas = _summarise(parts, "business_area_id", None)
+    supply = float(parts["supply_daa"].sum())
+    effective = float(parts["effective_daa"].sum())
+    region: dict[str, Any] = {f"{s}_daa": float(parts.loc[parts["status"] == s, "area_daa"].sum()) for s in STATUSES}
     region.update(
         {
             "supply_daa": supply,
             "effective_daa": effective,
-            "attractive_daa": float(
-                frame.loc[frame["in_supply"] & (frame["score"] >= params.attractive_score), "area_daa"].sum()
-            ),
+            "attractive_daa": float(parts["attractive_daa"].sum()),
             "effective_share": effective / supply if supply else float("nan"),
         }
     )
@@ -285,7 +317,7 @@ def summarise_supply(
         region["years_nominal"] = supply / uptake_daa_per_year
         region["years_effective"] = effective / uptake_daa_per_year
     return SupplyResult(
-        plots=frame,
+        plots=plots if plots is not None else pd.DataFrame(columns=PLOT_COLUMNS),
         municipalities=munis,
         areas=areas,
         region=region,

@@ -52,7 +52,12 @@ def _from_scratch(registry, profile: str = "general"):
 
 
 def _assert_stored_equal_fresh(registry, profile: str = "general") -> None:
-    stored = analysis.compute_registry_supply(registry, profile=profile, uptake_by_municipality={"5001": 50.0})
+    from landreg.results import stored_supply
+
+    stored = stored_supply(registry, profile=profile, uptake_by_municipality={"5001": 50.0}, with_plots=True)
+    assert analysis.compute_registry_supply(registry, profile=profile).to_dict()["region"] == pytest.approx(
+        stored.to_dict()["region"], rel=1e-12, nan_ok=True
+    )
     scores, fresh = _from_scratch(registry, profile)
     fresh = effective_supply(
         scores.frame, scores=scores, profile=profile, uptake_by_municipality={"5001": 50.0}
@@ -114,3 +119,28 @@ def test_geopackage_results_are_not_a_gis_layer(demo_registry_file, tmp_path):
         stored = reg.read_row("SELECT count(*) FROM analysis_results")
     assert listed == (0,)
     assert stored is not None and stored[0] > 0
+
+
+def test_scores_read_a_page_at_a_time_equal_scores_of_the_whole_registry(demo):
+    from landreg.results import score_registry_in_pages
+
+    plots = demo.query_plots(status=("available",))
+    row = plots.iloc[0]
+    demo.update_plot(row["plot_id"], {"price_min_nok_m2": 123.0}, expected_version=int(row["version"]), actor="t")
+    whole, _ = _from_scratch(demo, "logistics")
+    statuses = ["available", "planned", "locked"]
+    expected = whole.frame[whole.frame["status"].isin(statuses)].copy()
+    from landreg.scoring.score import assign_ranks
+
+    assign_ranks(expected)
+    paged = score_registry_in_pages(demo, profile="logistics", statuses=statuses, page_size=97)
+    assert list(paged.frame.columns) == list(expected.columns)
+    assert list(paged.frame.index) == list(expected.index)
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(paged.frame.drop(columns="geometry")),
+        pd.DataFrame(expected.drop(columns="geometry")),
+        check_dtype=False,
+    )
+    assert paged.frame.geometry.geom_equals_exact(expected.geometry, tolerance=0).all()
+    assert paged.not_applicable == whole.not_applicable
+    assert analysis.score_registry(demo, profile="logistics").to_dict() == paged.to_dict()
