@@ -52,8 +52,14 @@ _DDL = (
     + ", ".join(f'"{n}" {t}' for n, t in RESULT_COLUMNS)
     + ", PRIMARY KEY (profile, plot_id))",
     f'CREATE INDEX IF NOT EXISTS "idx_{RESULTS}_block" ON "{RESULTS}"(profile, block_id)',
+    # covers the supply sums: they read this index, not the rows with their breakdowns
+    f'CREATE INDEX IF NOT EXISTS "idx_{RESULTS}_supply" ON "{RESULTS}"(profile, municipality_no, business_area_id, '
+    "status, area_daa, score, effective_daa, municipality_name)",
     f'CREATE TABLE IF NOT EXISTS "{STATE}" (profile TEXT PRIMARY KEY NOT NULL, state TEXT NOT NULL)',
 )
+
+#: Finds the enrichment rows written since a time without reading the others.
+_ENRICHMENT_INDEX = 'CREATE INDEX IF NOT EXISTS "idx_plot_enrichment_computed_at" ON "plot_enrichment"(computed_at)'
 
 
 class ResultsTable:
@@ -93,6 +99,8 @@ class ResultsTable:
             if not self.postgis:
                 for statement in _DDL:
                     conn.execute(statement)
+                if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'plot_enrichment'").fetchone():
+                    conn.execute(_ENRICHMENT_INDEX)
             yield conn
 
     def execute(self, conn: Any, sql: str, rows: Sequence[Sequence[Any]]) -> None:

@@ -26,6 +26,11 @@ CREATE TABLE analysis_results (
     PRIMARY KEY (profile, plot_id)
 );
 CREATE INDEX idx_analysis_results_block ON analysis_results (profile, block_id);
+-- covers the supply sums (an index-only scan, not the rows with their breakdowns)
+CREATE INDEX idx_analysis_results_supply ON analysis_results
+    (profile, municipality_no, business_area_id, status, area_daa, score, effective_daa, municipality_name);
+-- finds the enrichment rows written since a time without reading the others
+CREATE INDEX idx_plot_enrichment_computed_at ON plot_enrichment (computed_at);
 COMMENT ON TABLE analysis_results IS 'Scores with breakdowns and supply inputs per plot and profile (landreg.results)';
 
 CREATE TABLE analysis_results_state (
