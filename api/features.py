@@ -10,7 +10,7 @@ import orjson
 import shapely
 from fastapi.responses import Response
 
-from api.crs import CRS84, STORAGE_CRS_URI, transform_geometries
+from api.crs import CRS84, served_geometries
 from landreg.json_values import json_value
 from landreg.model.plot import JSON_FIELDS
 
@@ -27,7 +27,7 @@ def records_to_features(
     present = np.array([g is not None for g in geoms], dtype=bool)
     texts = np.full(len(geoms), None, dtype=object)
     if present.any():
-        moved = transform_geometries(geoms[present], STORAGE_CRS_URI, crs_uri)
+        moved = served_geometries(geoms[present], crs_uri)
         texts[present] = shapely.to_geojson(moved)
     out = []
     for rec, text in zip(records, texts, strict=True):
@@ -55,7 +55,7 @@ def frame_to_features(
     present = np.array([g is not None for g in geoms], dtype=bool)
     if present.any():
         geoms = geoms.copy()
-        geoms[present] = transform_geometries(geoms[present], STORAGE_CRS_URI, crs_uri)
+        geoms[present] = served_geometries(geoms[present], crs_uri)
     cols = [c for c in frame.columns if c != frame.geometry.name]
     out = []
     for rec, geom in zip(frame[cols].to_dict(orient="records"), geoms, strict=True):

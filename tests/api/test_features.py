@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import orjson
 import pytest
+import shapely
 import shapely.geometry
+from pyproj import Transformer
 
 from api.features import SCORE_FEATURE_COLUMNS, scores_feature_collection
 from landreg import analysis
@@ -37,3 +40,27 @@ def test_the_best_plots_come_first_with_their_contributions_and_profile(scored):
     assert any(k.startswith("contrib_") for k in props) and props["profile"] == "logistics"
     lon, lat = shapely.geometry.shape(features[0]["geometry"]).centroid.coords[0]
     assert 9 < lon < 12 and 62 < lat < 65  # CRS84, Trøndelag
+
+
+def _decimals(coords) -> int:
+    """The most decimals written in any coordinate of a GeoJSON coordinate array."""
+    if isinstance(coords, (int, float)):
+        text = repr(float(coords))
+        return 0 if "e" in text or text.endswith(".0") else len(text.split(".")[1])
+    return max((_decimals(c) for c in coords), default=0)
+
+
+@pytest.mark.parametrize(("crs", "decimals"), [(None, 8), ("http://www.opengis.net/def/crs/EPSG/0/25832", 3)])
+def test_coordinates_are_written_as_precisely_as_the_crs_needs(read_api, crs, decimals):
+    """Degrees with 8 decimals, metres with 3: within the registry's 1 mm tolerance of the stored outline."""
+    params = {"limit": 50, **({"crs": crs} if crs else {})}
+    features = read_api.client.get("/collections/plots/items", params=params).json()["features"]
+    assert max(_decimals(f["geometry"]["coordinates"]) for f in features) <= decimals
+    with open_registry(read_api.registry_path) as reg:
+        stored = reg.query_plots(plot_ids=[f["id"] for f in features]).set_index("plot_id").geometry
+    to_metres = Transformer.from_crs("OGC:CRS84", 25832, always_xy=True)
+    for feature in features:
+        served = shapely.geometry.shape(feature["geometry"])
+        if crs is None:
+            served = shapely.transform(served, lambda xy: np.column_stack(to_metres.transform(xy[:, 0], xy[:, 1])))
+        assert shapely.equals_exact(served, stored[feature["id"]], tolerance=0.001)
