@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import shapely
@@ -202,11 +203,24 @@ def compile_filter(ast: Any, *, filter_crs: CRS | str | None = None, table: str 
     table : str
         The table the SQL will run against (its R-tree is used).
     """
-    crs = parse_crs(filter_crs or "OGC:CRS84", where="filter-crs")
-    transformer = Transformer.from_crs(crs, STORAGE_CRS, always_xy=True)
     params: list[Any] = []
-    sql = _Compiler(transformer, table, params).node(ast)
+    sql = _Compiler(literal_transformer(filter_crs), table, params).node(ast)
     return CompiledFilter(sql, tuple(params))
+
+
+@lru_cache(maxsize=16)
+def literal_transformer(filter_crs: CRS | str | None) -> Transformer:
+    """The transformer of a filter's geometry literals (``filter_crs``, default CRS84) to EPSG:25832.
+
+    Built once per CRS: building one costs milliseconds (PROJ's database), more than compiling a filter.
+
+    Raises
+    ------
+    FilterError
+        When ``filter_crs`` is not a CRS that pyproj knows.
+    """
+    crs = parse_crs(filter_crs or "OGC:CRS84", where="filter-crs")
+    return Transformer.from_crs(crs, STORAGE_CRS, always_xy=True)
 
 
 class _Compiler:

@@ -12,10 +12,9 @@ from typing import Any
 
 from pyproj import CRS, Transformer
 
-from landreg.crs import STORAGE_CRS, parse_crs
 from landreg.errors import FilterError
 from landreg.registry.codec import BOOL_FIELDS
-from landreg.registry.cql import CompiledFilter, _Compiler
+from landreg.registry.cql import CompiledFilter, _Compiler, literal_transformer
 from landreg.registry.postgis.sql import GEOM_IN, placeholder, quoted
 
 _COMPARISONS = {
@@ -59,10 +58,8 @@ def compile_filter_sql(ast: Any, *, filter_crs: CRS | str | None = None) -> Comp
         When the filter uses an unknown property, a value of the wrong type or an
         unsupported operator.
     """
-    crs = parse_crs(filter_crs or "OGC:CRS84", where="filter-crs")
-    transformer = Transformer.from_crs(crs, STORAGE_CRS, always_xy=True)
     params: list[Any] = []
-    sql = _PostgresCompiler(transformer, "plots", params).node(ast)
+    sql = _PostgresCompiler(literal_transformer(filter_crs), "plots", params).node(ast)
     return CompiledFilter(sql, tuple(params))
 
 
