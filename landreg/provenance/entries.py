@@ -26,7 +26,8 @@ FIELD_GROUPS: dict[str, tuple[str, ...]] = {
     "firms": ("occupants",),
 }
 #: Fields whose value always exists (a default counts as a value: the plot shows it).
-_ALWAYS_VALUED = frozenset({"geometry", "status", "plan_status", "readiness", "requires_new_road", "utilities"})
+ALWAYS_VALUED = frozenset({"geometry", "status", "plan_status", "readiness", "requires_new_road", "utilities"})
+_ALWAYS_VALUED = ALWAYS_VALUED
 
 
 def parse_provenance(value: Any) -> dict[str, dict[str, Any]]:

@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from landreg.provenance.entries import (
+    ALWAYS_VALUED,
     FIELD_GROUPS,
     entry_is_synthetic,
     entry_of,
@@ -183,8 +184,8 @@ def _plot_counts(plots: pd.DataFrame | Sequence[Mapping[str, Any]], groups: Sequ
         for group, fields in fields_of:
             first = chosen = None
             for f in fields:
-                if not has_value(record, f):
-                    continue
+                if (f not in ALWAYS_VALUED and record.get(f) is None) or not has_value(record, f):
+                    continue  # (most missing values are None: answered without the call)
                 entry = entry_of(prov, f)
                 verdict = judged.get(id(entry))
                 if verdict is None:
