@@ -19,11 +19,11 @@ read (two columns; an edit would otherwise rewrite the ranks of many plots).
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import orjson
 import pandas as pd
 import shapely
 
@@ -31,17 +31,17 @@ from landreg.clusters.area_scores import available_blocks
 from landreg.clusters.colocation import synergy_scores
 from landreg.clusters.firms import firms_from_plots
 from landreg.crs import STORAGE_EPSG
-from landreg.json_values import json_value
 from landreg.registry.query import PlotQuery
+from landreg.results.blocks import PARAMS as _PARAMS
+from landreg.results.blocks import block_updates, reblock
 from landreg.results.store import NAMES, ResultsTable
 from landreg.scoring.context import TRAVEL_TIME_SUFFIX, ScoringContext, unscoreable_from_counts
 from landreg.scoring.profiles import ScoringProfile, load_profile
 from landreg.scoring.score import ScoreResult, score_plots
-from landreg.supply.effective import SupplyParams, discount_supply
+from landreg.supply.effective import discount_supply
 
 #: More changed plots than this since the stored state: a full build is cheaper than patching.
 MAX_INCREMENTAL = 2_000
-_PARAMS = SupplyParams()
 _FORMAT = 1
 
 
@@ -84,23 +84,13 @@ def _rows(profile: str, result: ScoreResult, plots: pd.DataFrame, extra: pd.Data
     """Result rows (in :data:`NAMES` order) of scored plots; ``extra`` carries the supply and routing columns."""
     frame = result.frame
     crit = result.criteria
+    keys = [f"value_{c}" for c in crit] + [f"contrib_{c}" for c in crit]
+    numbers = frame[keys].to_numpy(dtype=float).tolist()  # NaN is written as null
     breakdown = [
-        json.dumps(
-            {
-                "exclusion_reasons": list(r),
-                "missing_criteria": list(m),
-                **{f"value_{c}": json_value(v) for c, v in zip(crit, vals, strict=True)},
-                **{f"contrib_{c}": json_value(v) for c, v in zip(crit, cons, strict=True)},
-            },
-            ensure_ascii=False,
-        )
-        for r, m, vals, cons in zip(
-            frame["exclusion_reasons"],
-            frame["missing_criteria"],
-            frame[[f"value_{c}" for c in crit]].to_numpy(),
-            frame[[f"contrib_{c}" for c in crit]].to_numpy(),
-            strict=True,
-        )
+        orjson.dumps(
+            {"exclusion_reasons": list(r), "missing_criteria": list(m), **dict(zip(keys, row, strict=True))}
+        ).decode()
+        for r, m, row in zip(frame["exclusion_reasons"], frame["missing_criteria"], numbers, strict=True)
     ]
     table = pd.DataFrame(
         {
@@ -126,17 +116,9 @@ def _rows(profile: str, result: ScoreResult, plots: pd.DataFrame, extra: pd.Data
             "breakdown": breakdown,
         }
     )
-    return [[_plain(v) for v in rec] for rec in table[NAMES].itertuples(index=False, name=None)]
-
-
-def _plain(value: Any) -> Any:
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, np.integer | np.bool_):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        return None if np.isnan(value) else float(value)
-    return value
+    table = table[NAMES].astype(object)
+    table = table.where(table.notna(), None)  # missing values as NULL; numbers as Python int and float
+    return [list(rec) for rec in table.itertuples(index=False, name=None)]
 
 
 def _firms_state(firms: gpd.GeoDataFrame) -> list[dict[str, Any]]:
@@ -155,8 +137,19 @@ def _firms_frame(state: dict[str, Any]) -> gpd.GeoDataFrame:
     )
 
 
-def _full_build(table: ResultsTable, registry: Any, *, profile: ScoringProfile, marks: dict[str, Any]) -> int:
-    """Score every live plot and replace the stored rows and state of ``profile``; returns the plots scored."""
+def _full_build(
+    table: ResultsTable,
+    registry: Any,
+    *,
+    profile: ScoringProfile,
+    marks: dict[str, Any],
+    before: dict[str, Any] | None,
+) -> int:
+    """Score every live plot and replace the stored rows and state of ``profile``; returns the plots scored.
+
+    ``before`` is the state read when the refresh began: when another refresh replaced it meanwhile,
+    nothing is written.
+    """
     from landreg.analysis import load_enriched_plots
 
     plots = load_enriched_plots(registry).reset_index(drop=True)
@@ -188,6 +181,8 @@ def _full_build(table: ResultsTable, registry: Any, *, profile: ScoringProfile, 
         "next_block": int(blocks["block_id"].max()) + 1 if len(blocks) else 0,
     }
     with table.transaction() as conn:
+        if table.load_state(profile.name) != before:
+            return len(plots)  # another refresh wrote meanwhile: its rows stand
         table.delete(conn, profile.name)
         table.upsert(conn, rows)
         table.save_state(conn, profile.name, state)
@@ -211,6 +206,8 @@ def _changed_ids(table: ResultsTable, state: dict[str, Any], marks: dict[str, An
     """Plots changed since the stored state, or None when only a full build is right."""
     old = state["marks"]
     ids: set[str] = set()
+    if marks["max_fid"] is None or (old["max_fid"] is not None and marks["max_fid"] < old["max_fid"]):
+        return None  # history rewritten (e.g. a restored file): nothing to compare with
     if marks["max_fid"] != old["max_fid"]:
         rows = table.read("SELECT DISTINCT plot_id FROM plot_versions WHERE fid > ?", (old["max_fid"] or 0,))
         ids |= {r[0] for r in rows}
@@ -258,7 +255,7 @@ def refresh_results(registry: Any, *, profile: str = "general") -> dict[str, Any
                 done = _patch(table, registry, profile=prof, state=state, marks=marks, changed=changed)
                 if done is not None:
                     return {"mode": "incremental", "plots": done}
-    return {"mode": "full", "plots": _full_build(table, registry, profile=prof, marks=marks)}
+    return {"mode": "full", "plots": _full_build(table, registry, profile=prof, marks=marks, before=state)}
 
 
 def _patch(
@@ -304,7 +301,7 @@ def _patch(
         scores = pd.Series(result.frame["score"].to_numpy(dtype=float), index=new["plot_id"].astype(str).to_numpy())
     else:
         result, scores = None, pd.Series(dtype=float)
-    blocks, next_block = _reblock(table, registry, name=name, state=state, old=old, new=new)
+    blocks, next_block = reblock(table, registry, name=name, state=state, old=old, new=new)
     if result is not None:
         own = blocks.reindex(new["plot_id"].astype(str))
         extra = _supply_frame(new, scores.to_numpy(), own["block_area_daa"].to_numpy())
@@ -312,9 +309,12 @@ def _patch(
         extra["routed_mask"] = new_masks
         rows = _rows(name, result, new, extra)
     others = blocks.drop(index=[i for i in blocks.index if i in set(scores.index)])
-    updates = _block_updates(table, name, others)
+    updates = block_updates(table, name, others)
+    before = state
     state = {**state, "marks": marks, "known_counts": counts, "n_routed": n_routed, "next_block": next_block}
     with table.transaction() as conn:
+        if table.load_state(name) != before:
+            return len(new)  # another refresh wrote meanwhile: its rows stand
         table.delete(conn, name, gone)
         table.upsert(conn, rows)
         table.execute(
@@ -325,66 +325,3 @@ def _patch(
         )
         table.save_state(conn, name, state)
     return len(new)
-
-
-def _reblock(
-    table: ResultsTable, registry: Any, *, name: str, state: dict[str, Any], old: pd.DataFrame, new: pd.DataFrame
-) -> tuple[pd.DataFrame, int]:
-    """New ``block_id`` / ``block_area_daa`` of every plot whose block of supply plots can have changed."""
-    statuses = _PARAMS.supply_statuses
-    affected = {int(b) for b in old["block_id"].dropna() if int(b) >= 0}
-    members = set()
-    supply_new = new[new["status"].astype(str).isin(statuses)] if len(new) else new
-    for geom in supply_new.geometry:
-        minx, miny, maxx, maxy = geom.bounds
-        gap = _PARAMS.gap_m
-        near = registry.query_plots(PlotQuery(bbox=(minx - gap, miny - gap, maxx + gap, maxy + gap), status=statuses))
-        members |= set(near["plot_id"].astype(str))
-    if members:
-        cols = ["plot_id", "block_id"]
-        known = pd.DataFrame(table.rows(name, cols, plot_ids=sorted(members)), columns=cols)
-        affected |= {int(b) for b in known["block_id"].dropna() if int(b) >= 0}
-    members |= set(table.block_members(name, sorted(affected)))
-    members |= set(supply_new["plot_id"].astype(str)) if len(supply_new) else set()
-    changed = set(new["plot_id"].astype(str)) if len(new) else set()
-    next_block = int(state["next_block"])
-    if not members:
-        return pd.DataFrame(columns=["block_id", "block_area_daa"]), next_block
-    ids = sorted(members)
-    parts = [registry.query_plots(PlotQuery(plot_ids=tuple(ids[i : i + 500]))) for i in range(0, len(ids), 500)]
-    plots = pd.concat(parts, ignore_index=True)
-    plots = gpd.GeoDataFrame(plots, geometry="geometry", crs=f"EPSG:{STORAGE_EPSG}")
-    blocks = available_blocks(plots, gap_m=_PARAMS.gap_m, statuses=statuses)
-    block_id = np.where(blocks["block_id"].to_numpy() >= 0, blocks["block_id"].to_numpy() + next_block, -1)
-    out = pd.DataFrame(
-        {"block_id": block_id, "block_area_daa": blocks["block_area_daa"].to_numpy()},
-        index=plots["plot_id"].astype(str).to_numpy(),
-    )
-    for pid in members - set(out.index) - changed:  # stored rows of plots no longer live stay out of blocks
-        out.loc[pid] = (-1, np.nan)
-    return out, max(next_block, int(block_id.max()) + 1) if len(block_id) else next_block
-
-
-def _block_updates(table: ResultsTable, name: str, blocks: pd.DataFrame) -> dict[str, tuple[Any, ...]]:
-    """New (block_id, block_area_daa, effective_daa) of unchanged plots whose block was recomputed."""
-    if len(blocks) == 0:
-        return {}
-    cols = ["plot_id", "readiness", "area_daa", "status", "score"]
-    stored = pd.DataFrame(table.rows(name, cols, plot_ids=list(blocks.index)), columns=cols).set_index("plot_id")
-    stored = stored.join(blocks, how="inner")
-    frame = pd.DataFrame(
-        {
-            "readiness": stored["readiness"].to_numpy(),
-            "area_daa": stored["area_daa"].to_numpy(dtype=float),
-            "in_supply": stored["status"].astype(str).isin(_PARAMS.supply_statuses).to_numpy(),
-            "score": pd.to_numeric(stored["score"], errors="coerce").to_numpy(dtype=float),
-            "block_area_daa": stored["block_area_daa"].to_numpy(dtype=float),
-        }
-    )
-    frame = discount_supply(frame, params=_PARAMS)
-    return {
-        pid: (int(b), _plain(a), _plain(e))
-        for pid, b, a, e in zip(
-            stored.index, stored["block_id"], frame["block_area_daa"], frame["effective_daa"], strict=True
-        )
-    }

@@ -19,6 +19,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 RESULTS = "analysis_results"
 STATE = "analysis_results_state"
 
@@ -60,6 +63,17 @@ _DDL = (
 
 #: Finds the enrichment rows written since a time without reading the others.
 _ENRICHMENT_INDEX = 'CREATE INDEX IF NOT EXISTS "idx_plot_enrichment_computed_at" ON "plot_enrichment"(computed_at)'
+
+
+def plain(value: Any) -> Any:
+    """A value as the database driver takes it: None for missing, Python int and float."""
+    if value is None or value is pd.NA:
+        return None
+    if isinstance(value, np.integer | np.bool_):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return None if np.isnan(value) else float(value)
+    return value
 
 
 class ResultsTable:
