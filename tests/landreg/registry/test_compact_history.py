@@ -201,3 +201,26 @@ def _parsed(record):
     if record is None:
         return None
     return {k: json.loads(v) if isinstance(v, str) and v[:1] in "[{" else v for k, v in record.items()}
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("backend", ["postgis"])
+def test_the_history_view_shows_change_rows_whole(registry, postgis_url):
+    import psycopg
+
+    (plot_id,) = registry.add_plots(make_plot_frame(1, seed=13), actor="t")
+    plot = registry.get_plot(plot_id)
+    for i in range(1, 5):
+        plot = registry.update_plot(
+            plot_id, _edit(i, plot, move=True), expected_version=plot.version, actor="e", crs=STORAGE_CRS
+        )
+    expected = registry.plot_history(plot_id)
+    with psycopg.connect(postgis_url) as conn:
+        rows = conn.execute(
+            f'SELECT version, name, ST_AsBinary(geom) FROM "{registry.schema}".plot_history '
+            "WHERE plot_id = %s ORDER BY version",
+            (plot_id,),
+        ).fetchall()
+    assert [r[1] for r in rows] == expected["name"].tolist()
+    for (_, _, wkb), geom in zip(rows, expected.geometry, strict=True):
+        assert shapely.equals_exact(shapely.from_wkb(bytes(wkb)), geom, tolerance=1e-6)
