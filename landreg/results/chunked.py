@@ -3,7 +3,8 @@
 Two passes over the live plots in pages of ``page_size`` (by row id):
 
 1. what every score takes from the whole registry: the firms (from the few plots that hold
-   them, and the business areas) and, per travel time, whether any plot has one;
+   them, and the business areas) and, per travel time, whether any plot has one (taken from the
+   results kept in the registry instead, when they are current: :mod:`landreg.results.refresh`);
 2. each page joined with its enrichment, given its synergy and scored; only the page's scored
    rows are kept, and ranks and percentiles are set once over all of them.
 
@@ -14,6 +15,7 @@ registry several times over).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -88,6 +90,22 @@ def _registry_inputs(registry: Any, *, page_size: int) -> tuple[gpd.GeoDataFrame
     return firms, unscoreable_from_counts(counts, n_routed=n_routed)
 
 
+def _kept_inputs(registry: Any) -> tuple[gpd.GeoDataFrame, dict[str, str]] | None:
+    """The firms and criteria not applicable of results kept in the registry, when they are current."""
+    from landreg.results.refresh import FORMAT, firms_frame
+    from landreg.results.store import STATE, ResultsTable
+
+    table = ResultsTable(registry)
+    if not table.exists():
+        return None
+    marks = table.change_marks()
+    for (text,) in table.read(f'SELECT state FROM "{STATE}"'):
+        state = json.loads(text)
+        if state.get("format") == FORMAT and state.get("marks") == marks:
+            return firms_frame(state), dict(state["not_applicable"])
+    return None
+
+
 def score_registry_in_pages(
     registry: Any,
     *,
@@ -121,7 +139,8 @@ def score_registry_in_pages(
         When no live plot has derived attributes.
     """
     prof = load_profile(profile) if isinstance(profile, str) else profile
-    firms, not_applicable = _registry_inputs(registry, page_size=page_size)
+    kept = _kept_inputs(registry)  # what pass 1 finds, when results kept in the registry are current
+    firms, not_applicable = kept if kept is not None else _registry_inputs(registry, page_size=page_size)
     frames: list[pd.DataFrame] = []
     values: list[np.ndarray] = []
     last: ScoreResult | None = None

@@ -42,7 +42,8 @@ from landreg.supply.effective import discount_supply
 
 #: More changed plots than this since the stored state: a full build is cheaper than patching.
 MAX_INCREMENTAL = 2_000
-_FORMAT = 1
+#: Layout of the kept state; another value means a full build.
+FORMAT = 1
 
 
 def _travel_columns(frame: pd.DataFrame) -> list[str]:
@@ -128,7 +129,8 @@ def _firms_state(firms: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _firms_frame(state: dict[str, Any]) -> gpd.GeoDataFrame:
+def firms_frame(state: dict[str, Any]) -> gpd.GeoDataFrame:
+    """The firms (name, NACE code, point in EPSG:25832) kept in a state of the results."""
     firms = state["firms"]
     return gpd.GeoDataFrame(
         {"name": [f["name"] for f in firms], "nace": [f["nace"] for f in firms]},
@@ -170,7 +172,7 @@ def _full_build(
     extra["routed_mask"] = masks
     rows = _rows(profile.name, result, plots, extra)
     state = {
-        "format": _FORMAT,
+        "format": FORMAT,
         "fingerprint": profile.fingerprint(),
         "marks": marks,
         "travel_columns": travel,
@@ -246,7 +248,7 @@ def refresh_results(registry: Any, *, profile: str = "general") -> dict[str, Any
     table = ResultsTable(registry)
     marks = table.change_marks()
     state = table.load_state(prof.name)
-    if state is not None and state.get("format") == _FORMAT and state["fingerprint"] == prof.fingerprint():
+    if state is not None and state.get("format") == FORMAT and state["fingerprint"] == prof.fingerprint():
         if state["marks"] == marks:
             return {"mode": "current", "plots": 0}
         if state["marks"]["areas"] == marks["areas"]:
@@ -292,7 +294,7 @@ def _patch(
     gone = sorted(set(changed) - set(new["plot_id"].astype(str)))
     rows: list[list[Any]] = []
     if len(new):
-        synergy = synergy_scores(new, industry_nace=profile.industry_nace, firms=_firms_frame(state))
+        synergy = synergy_scores(new, industry_nace=profile.industry_nace, firms=firms_frame(state))
         context = ScoringContext(
             synergy_score=pd.Series(synergy.to_numpy(), index=new["plot_id"].astype(str).to_numpy()),
             not_applicable=not_applicable,

@@ -144,3 +144,10 @@ def test_scores_read_a_page_at_a_time_equal_scores_of_the_whole_registry(demo):
     assert paged.frame.geometry.geom_equals_exact(expected.geometry, tolerance=0).all()
     assert paged.not_applicable == whole.not_applicable
     assert analysis.score_registry(demo, profile="logistics").to_dict() == paged.to_dict()
+    refresh_results(demo, profile="general")  # current kept results: their firms and criteria are used
+    again = score_registry_in_pages(demo, profile="logistics", statuses=statuses, page_size=97)
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(again.frame.drop(columns="geometry")),
+        pd.DataFrame(paged.frame.drop(columns="geometry")),
+        check_dtype=False,
+    )
