@@ -161,7 +161,7 @@ class PostGISReads:
         rows = [row[:-1] for row in rows]
         more = len(rows) > query.limit
         rows = rows[: query.limit] if more else rows
-        return rows, matched, (int(rows[-1][-1]) if more else None)
+        return rows, matched, (int(rows[-1][-1]) if more and rows else None)
 
     def _count(self, conn: Any, query: PlotQuery) -> int:
         """How many plots match ``query``, kept while the registry is unchanged (never inside a write)."""

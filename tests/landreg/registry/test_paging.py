@@ -66,3 +66,17 @@ def test_the_count_and_the_last_page_ignore_the_key(registry):
     assert registry.count_plots(PlotQuery(after_fid=second.next_after_fid)) == 12
     exact = registry.query_records(PlotQuery(limit=12))
     assert len(exact.records) == 12 and exact.next_after_fid is None  # no empty page after an exact fit
+
+
+@pytest.mark.parametrize(("limit", "offset"), [(5, 0), (5, 10), (5, 12), (5, 40), (0, 0), (12, 0)])
+def test_a_bbox_page_counts_every_match_whatever_its_limit_and_offset(registry, limit, offset):
+    """A bbox page is picked and counted together (PostGIS: one statement); the count never depends on the page."""
+    registry.add_plots(make_plot_frame(12), actor="t")
+    window = (_X0 - 10, _Y0 - 10, _X0 + 3000, _Y0 + 3000)
+    everything = registry.query_records(PlotQuery(bbox=window))
+    page = registry.query_records(PlotQuery(bbox=window, limit=limit, offset=offset))
+    assert page.number_matched == len(everything.records) == registry.count_plots(PlotQuery(bbox=window)) > 0
+    expected = [r["plot_id"] for r in everything.records][offset : offset + limit]
+    assert [r["plot_id"] for r in page.records] == expected
+    more = offset + limit < len(everything.records)
+    assert (page.next_after_fid is not None) == (more and limit > 0)
