@@ -28,12 +28,13 @@ from landreg.errors import LandregError, PlotNotFoundError
 from landreg.json_values import json_value
 from landreg.registry import PlotQuery
 from landreg.registry.base import EntityTables, FeatureSource
-from landreg.registry.codec import is_missing
+from landreg.registry.codec import PLOT_COLUMNS, is_missing
 from landreg.registry.cql import QUERYABLE_TYPES
 
 log = logging.getLogger("landreg.api.collections")
 
 EPSG_URI_PREFIX = "http://www.opengis.net/def/crs/EPSG/0/"
+PLOT_COLUMN_NAMES = tuple(name for name, _ in PLOT_COLUMNS)
 
 
 def etag_of(plot_id: str, version: int) -> str:
@@ -87,6 +88,10 @@ class Collection(ABC):
     def extent(self, registry: FeatureSource) -> list[float] | None:
         """The bounds ``[west, south, east, north]`` in CRS84, or ``None`` when not known."""
         return None
+
+    def property_names(self) -> frozenset[str]:
+        """The names a client may choose with ``properties=`` (its queryables and its id)."""
+        return frozenset({*self.queryables, self.id_column})
 
     def _links(self, root: str, feature_id: str) -> list[dict[str, str]]:
         return [
@@ -152,6 +157,10 @@ class PlotsCollection(Collection):
         ]
         return feature, {"ETag": etag_of(feature_id, int(record["version"]))}
 
+    def property_names(self) -> frozenset[str]:
+        """Every column of a plot, and its area in decares."""
+        return frozenset({*PLOT_COLUMN_NAMES, "area_daa"})
+
     def extent(self, registry: FeatureSource) -> list[float] | None:
         """The bounds of the live plots in CRS84."""
         bounds = registry.plots_extent()
@@ -204,6 +213,10 @@ class StaticCollection(SmallCollection):
     def read(self, registry: FeatureSource) -> gpd.GeoDataFrame:
         """The layer as loaded at start-up."""
         return self.frame
+
+    def property_names(self) -> frozenset[str]:
+        """The layer's columns."""
+        return frozenset(c for c in self.frame.columns if c != self.frame.geometry.name)
 
     def extent(self, registry: FeatureSource) -> list[float] | None:
         """The bounds of the layer in CRS84 (``None`` when it is empty)."""

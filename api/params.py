@@ -37,6 +37,7 @@ STANDARD_PARAMETERS = frozenset(
         "f",
         "as_of",
         "sortby",
+        "properties",
     }
 )
 
@@ -70,6 +71,8 @@ class ItemsQuery:
     interval: tuple[dt.datetime | None, dt.datetime | None] | None = None
     as_of: dt.datetime | None = None
     filter: CqlFilter | None = None
+    #: The properties a client chose (``properties=a,b``; OGC API – Features Part 6), None for all.
+    select: tuple[str, ...] | None = None
 
 
 def typed_property(name: str, text: str, *, kind: str) -> Any:
@@ -196,6 +199,12 @@ def items_query_param(settings: ApiSettings) -> Callable[..., ItemsQuery]:
         interval: tuple[dt.datetime | None, dt.datetime | None] | None = Depends(datetime_param),
         cql: CqlFilter | None = Depends(filter_param),
         as_of: dt.datetime | None = Depends(as_of_param),
+        select: str | None = Query(
+            None,
+            alias="properties",
+            description="Comma-separated names of the properties each feature carries (default all; "
+            "OGC API – Features Part 6)",
+        ),
     ) -> ItemsQuery:
         properties = {k: v for k, v in request.query_params.items() if k not in STANDARD_PARAMETERS}
         unknown = sorted(set(properties) - set(coll.queryables))
@@ -216,6 +225,22 @@ def items_query_param(settings: ApiSettings) -> Callable[..., ItemsQuery]:
             interval=interval,
             as_of=as_of,
             filter=cql,
+            select=None if select is None else chosen_properties(select, known=coll.property_names()),
         )
 
     return items_query
+
+
+def chosen_properties(text: str, *, known: frozenset[str]) -> tuple[str, ...]:
+    """The property names of ``properties=a,b`` in the order given (empty text: none).
+
+    Raises
+    ------
+    InvalidParameterError
+        When a name is not a property of the collection.
+    """
+    names = tuple(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise InvalidParameterError(f"properties: unknown property name(s) {unknown}; expected some of {sorted(known)}")
+    return names

@@ -78,11 +78,12 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
                 nav + html.features_table(page.features),
                 notice=summary.text() if summary else "",
             )
+        features = page.features if query.select is None else _with_properties(page.features, query.select)
         body = {
             "type": "FeatureCollection",
             "numberMatched": page.number_matched,
             "numberReturned": returned,
-            "features": page.features,
+            "features": features,
             "links": links,
         }
         if summary is not None:  # what of this page is synthetic, counted from its features
@@ -158,6 +159,11 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         return geojson_response(body, crs_uri=crs_uri)
 
     return router
+
+
+def _with_properties(features: list[dict[str, Any]], names: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The features with only the properties ``names`` (chosen after the notice, which counts every value used)."""
+    return [{**f, "properties": {k: f["properties"][k] for k in names if k in f["properties"]}} for f in features]
 
 
 def _paging_links(

@@ -215,3 +215,24 @@ def test_one_plot_is_read_with_one_statement_and_answers_as_in_the_items_list(re
     assert one.json()["geometry"] == listed[0]["geometry"]
     assert {k: v for k, v in one.json()["properties"].items()} == listed[0]["properties"]
     assert one.headers["ETag"] == f'"{plot_id}-v{listed[0]["properties"]["version"]}"'
+
+
+def test_clients_choose_the_properties_of_each_feature(read_api):
+    """properties=a,b: each feature carries only those (Part 6); the page and its synthetic notice stay whole."""
+    whole = read_api.client.get("/collections/plots/items", params={"limit": 30}).json()
+    r = read_api.client.get("/collections/plots/items", params={"limit": 30, "properties": "code,area_daa,status"})
+    assert r.status_code == 200
+    chosen = r.json()
+    assert [f["id"] for f in chosen["features"]] == [f["id"] for f in whole["features"]]
+    assert chosen["numberMatched"] == whole["numberMatched"]
+    for got, full in zip(chosen["features"], whole["features"], strict=True):
+        assert got["properties"] == {k: full["properties"][k] for k in ("code", "area_daa", "status")}
+        assert got["geometry"] == full["geometry"]
+    assert chosen["synthetic"] == whole["synthetic"]
+    assert len(r.content) < len(read_api.client.get("/collections/plots/items", params={"limit": 30}).content)
+    none = read_api.client.get("/collections/plots/items", params={"limit": 3, "properties": ""}).json()
+    assert all(f["properties"] == {} for f in none["features"])
+    bad = read_api.client.get("/collections/plots/items", params={"properties": "code,colour"})
+    assert bad.status_code == 400 and "colour" in bad.json()["description"]
+    areas = read_api.client.get("/collections/municipalities/items", params={"properties": "kommunenummer"}).json()
+    assert areas["features"] and all(set(f["properties"]) == {"kommunenummer"} for f in areas["features"])
