@@ -13,6 +13,7 @@ from bench import (
     bench_postgis,
     bench_registry,
     bench_scoring,
+    bench_stored_results,
 )
 
 
@@ -25,6 +26,7 @@ def main() -> None:
         bench_dask,
         bench_calibration,
         bench_scoring,
+        bench_stored_results,
         bench_api,
         bench_maps,
         bench_memory,
