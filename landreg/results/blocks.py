@@ -47,7 +47,9 @@ def reblock(
     changed = set(new["plot_id"].astype(str)) if len(new) else set()
     next_block = int(state["next_block"])
     if not members:
-        return pd.DataFrame(columns=["block_id", "block_area_daa"]), next_block
+        return pd.DataFrame(
+            {"block_id": pd.Series(dtype="int64"), "block_area_daa": pd.Series(dtype=float)}
+        ), next_block
     ids = sorted(members)
     parts = [registry.query_plots(PlotQuery(plot_ids=tuple(ids[i : i + 500]))) for i in range(0, len(ids), 500)]
     plots = pd.concat(parts, ignore_index=True)

@@ -218,9 +218,9 @@ def _changed_ids(table: ResultsTable, state: dict[str, Any], marks: dict[str, An
         if marks["enrichment"][0] < n_old or latest_old is None:
             return None
         cast = "?::timestamptz" if table.postgis else "?"
-        ids |= {
-            r[0] for r in table.read(f"SELECT plot_id FROM plot_enrichment WHERE computed_at >= {cast}", (latest_old,))
-        }
+        # rows written after the newest one seen (a batch shares one time, so not ">=": that is the batch again)
+        rows = table.read(f"SELECT plot_id FROM plot_enrichment WHERE computed_at > {cast}", (latest_old,))
+        ids |= {r[0] for r in rows}
     return sorted(ids) if len(ids) <= MAX_INCREMENTAL else None
 
 
@@ -306,7 +306,7 @@ def _patch(
     blocks, next_block = reblock(table, registry, name=name, state=state, old=old, new=new)
     if result is not None:
         own = blocks.reindex(new["plot_id"].astype(str))
-        extra = _supply_frame(new, scores.to_numpy(), own["block_area_daa"].to_numpy())
+        extra = _supply_frame(new, scores.to_numpy(), own["block_area_daa"].to_numpy(dtype=float))
         extra["block_id"] = own["block_id"].fillna(-1).astype(int).to_numpy()
         extra["routed_mask"] = new_masks
         rows = _rows(name, result, new, extra)

@@ -151,3 +151,21 @@ def test_scores_read_a_page_at_a_time_equal_scores_of_the_whole_registry(demo):
         pd.DataFrame(paged.frame.drop(columns="geometry")),
         check_dtype=False,
     )
+
+
+def test_a_block_split_and_a_re_enrichment_are_followed_incrementally(demo):
+    refresh_results(demo)
+    supply = analysis.compute_registry_supply(demo).plots
+    in_blocks = supply[(supply["block_area_daa"] > supply["area_daa"] + 1e-9) & supply["in_supply"]]
+    plots = demo.query_plots(plot_ids=tuple(in_blocks["plot_id"]))
+    middle = plots[plots["occupants"].map(lambda o: not o)].iloc[0]
+    demo.update_plot(middle["plot_id"], {"status": "sold"}, expected_version=int(middle["version"]), actor="test")
+    assert refresh_results(demo)["mode"] == "incremental"
+    _assert_stored_equal_fresh(demo)  # its block's other plots have a smaller block now
+    # the edited plot is enriched again for its new version (as the service does after an edit)
+    row = demo.load_enrichment([middle["plot_id"]]).drop(columns=["computed_at"])
+    row["plot_version"] = demo.get_plot(middle["plot_id"]).version
+    row["slope_mean_deg"] = 40.0  # a different derived value, so its score changes
+    demo.save_enrichment(row)
+    assert refresh_results(demo) == {"mode": "incremental", "plots": 1}
+    _assert_stored_equal_fresh(demo)
