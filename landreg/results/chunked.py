@@ -16,7 +16,7 @@ registry several times over).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -106,6 +106,18 @@ def _kept_inputs(registry: Any) -> tuple[gpd.GeoDataFrame, dict[str, str]] | Non
     return None
 
 
+def registry_inputs(registry: Any, *, page_size: int = DEFAULT_PAGE_SIZE) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """The firms and the criteria not applicable: from current kept results, else a pass over every plot.
+
+    Raises
+    ------
+    NotEnrichedError
+        When no live plot has derived attributes.
+    """
+    kept = _kept_inputs(registry)
+    return kept if kept is not None else _registry_inputs(registry, page_size=page_size)
+
+
 def score_registry_in_pages(
     registry: Any,
     *,
@@ -114,6 +126,7 @@ def score_registry_in_pages(
     statuses: Sequence[str] | None = None,
     municipality_no: Sequence[str] = (),
     page_size: int = DEFAULT_PAGE_SIZE,
+    reduce: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] | None = None,
 ) -> ScoreResult:
     """Scores of the registry's live plots (``statuses``/``municipality_no`` choose which), a page at a time.
 
@@ -127,6 +140,9 @@ def score_registry_in_pages(
         Only plots with these statuses / in these municipalities are scored and ranked (all when empty).
     page_size : int
         Plots read and scored at once.
+    reduce : callable, optional
+        Applied to each page's scored frame before it is kept (e.g. to keep only some columns;
+        ``score`` and ``municipality_no`` must stay for the ranks).
 
     Returns
     -------
@@ -139,8 +155,7 @@ def score_registry_in_pages(
         When no live plot has derived attributes.
     """
     prof = load_profile(profile) if isinstance(profile, str) else profile
-    kept = _kept_inputs(registry)  # what pass 1 finds, when results kept in the registry are current
-    firms, not_applicable = kept if kept is not None else _registry_inputs(registry, page_size=page_size)
+    firms, not_applicable = registry_inputs(registry, page_size=page_size)
     frames: list[pd.DataFrame] = []
     values: list[np.ndarray] = []
     last: ScoreResult | None = None
@@ -157,7 +172,7 @@ def score_registry_in_pages(
             not_applicable=not_applicable,
         )
         last = score_plots(page, profile=prof, weights=weights, context=context)
-        frames.append(last.frame)
+        frames.append(last.frame if reduce is None else reduce(last.frame))
         values.append(last.values)
     if last is None:  # no live plot at all
         return score_plots(registry.query_plots(), profile=prof, weights=weights, context=ScoringContext())

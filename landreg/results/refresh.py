@@ -19,6 +19,7 @@ read (two columns; an edit would otherwise rewrite the ranks of many plots).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import geopandas as gpd
@@ -29,7 +30,6 @@ import shapely
 
 from landreg.clusters.area_scores import available_blocks
 from landreg.clusters.colocation import synergy_scores
-from landreg.clusters.firms import firms_from_plots
 from landreg.crs import STORAGE_EPSG
 from landreg.registry.query import PlotQuery
 from landreg.results.blocks import PARAMS as _PARAMS
@@ -42,6 +42,26 @@ from landreg.supply.effective import discount_supply
 
 #: More changed plots than this since the stored state: a full build is cheaper than patching.
 MAX_INCREMENTAL = 2_000
+#: Plot and score columns a full build keeps of each scored page (besides ``value_*`` / ``contrib_*``).
+_KEEP = (
+    "plot_id",
+    "version",
+    "computed_at",
+    "code",
+    "municipality_no",
+    "municipality_name",
+    "business_area_id",
+    "status",
+    "readiness",
+    "area_m2",
+    "score",
+    "excluded",
+    "exclusion_reasons",
+    "missing_criteria",
+    "synergy_score",
+)
+#: Result rows built and written at once by a full build.
+_WRITE_ROWS = 10_000
 #: Layout of the kept state; another value means a full build.
 FORMAT = 1
 
@@ -109,7 +129,7 @@ def _rows(profile: str, result: ScoreResult, plots: pd.DataFrame, extra: pd.Data
             "score": frame["score"].to_numpy(dtype=float),
             "excluded": frame["excluded"].to_numpy(dtype=bool).astype(int),
             "synergy_score": frame["synergy_score"].to_numpy(dtype=float),
-            "has_firms": _has_firms(plots).astype(int),
+            "has_firms": (plots["has_firms"] if "has_firms" in plots else _has_firms(plots)).astype(int),
             "routed_mask": extra["routed_mask"].to_numpy(),
             "block_id": extra["block_id"].to_numpy(),
             "block_area_daa": extra["block_area_daa"].to_numpy(),
@@ -152,25 +172,35 @@ def _full_build(
     ``before`` is the state read when the refresh began: when another refresh replaced it meanwhile,
     nothing is written.
     """
-    from landreg.analysis import load_enriched_plots
+    from landreg.results.chunked import registry_inputs, score_registry_in_pages
 
-    plots = load_enriched_plots(registry).reset_index(drop=True)
-    firms = firms_from_plots(plots, areas=registry.load_business_areas())
-    synergy = synergy_scores(plots, industry_nace=profile.industry_nace, firms=firms)
-    travel = _travel_columns(plots)
-    masks = _routed_masks(plots, travel)
+    firms, not_applicable = registry_inputs(registry)
+    travel: list[str] = []
+
+    def keep(page: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """Only what the rows need; geometries of supply plots only (for their blocks)."""
+        travel[:] = _travel_columns(page)
+        crit = [c for c in page.columns if c.startswith(("value_", "contrib_"))]
+        cols = [c for c in _KEEP if c in page.columns] + crit
+        in_supply = page["status"].astype(str).isin(_PARAMS.supply_statuses).to_numpy()
+        out = gpd.GeoDataFrame(
+            pd.DataFrame(page[cols]),
+            geometry=np.where(in_supply, page.geometry.to_numpy(), None),
+            crs=f"EPSG:{STORAGE_EPSG}",
+        )
+        out["routed_mask"] = _routed_masks(page, travel)
+        out["has_firms"] = _has_firms(page)
+        return out
+
+    result = score_registry_in_pages(registry, profile=profile, statuses=None, reduce=keep)
+    plots = result.frame.reset_index(drop=True)
+    result.frame = plots
+    masks = plots["routed_mask"].to_numpy(dtype=np.int64) if len(plots) else np.zeros(0, dtype=np.int64)
     counts = {c: int(((masks >> j) & 1).sum()) for j, c in enumerate(travel)}
-    not_applicable = unscoreable_from_counts(counts, n_routed=int((masks > 0).sum())) if len(plots) else {}
-    context = ScoringContext(
-        synergy_score=pd.Series(synergy.to_numpy(), index=plots["plot_id"].astype(str).to_numpy()),
-        not_applicable=not_applicable,
-    )
-    result = score_plots(plots, profile=profile, context=context)
     blocks = available_blocks(plots, gap_m=_PARAMS.gap_m, statuses=_PARAMS.supply_statuses)
-    extra = _supply_frame(plots, result.frame["score"].to_numpy(dtype=float), blocks["block_area_daa"].to_numpy())
+    extra = _supply_frame(plots, plots["score"].to_numpy(dtype=float), blocks["block_area_daa"].to_numpy())
     extra["block_id"] = blocks["block_id"].to_numpy()
     extra["routed_mask"] = masks
-    rows = _rows(profile.name, result, plots, extra)
     state = {
         "format": FORMAT,
         "fingerprint": profile.fingerprint(),
@@ -186,7 +216,10 @@ def _full_build(
         if table.load_state(profile.name) != before:
             return len(plots)  # another refresh wrote meanwhile: its rows stand
         table.delete(conn, profile.name)
-        table.upsert(conn, rows)
+        for start in range(0, len(plots), _WRITE_ROWS):  # rows built and written a slice at a time
+            part = slice(start, start + _WRITE_ROWS)
+            scored = dataclasses.replace(result, frame=plots.iloc[part])
+            table.upsert(conn, _rows(profile.name, scored, plots.iloc[part], extra.iloc[part]))
         table.save_state(conn, profile.name, state)
     return len(plots)
 
