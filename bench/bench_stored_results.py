@@ -179,6 +179,48 @@ print(time.perf_counter() - t, base, memory_mb())
 """
 
 
+_SUPPLY_STEP = """
+import sys, time
+from landreg.registry import open_registry
+import landreg.analysis, landreg.results
+
+def memory_mb():
+    with open("/proc/self/status") as f:
+        fields = dict(line.split(":", 1) for line in f)
+    return int(fields["VmHWM"].split()[0]) // 1024
+
+reg = open_registry(sys.argv[1])
+reg.count_plots()
+base = memory_mb()
+t = time.perf_counter()
+if sys.argv[2] == "scratch":
+    from landreg.analysis import build_registry_scoring_context, load_enriched_plots
+    from landreg.scoring import score_plots
+    from landreg.supply import effective_supply
+    plots = load_enriched_plots(reg)
+    context = build_registry_scoring_context(reg, profile="logistics", plots=plots)
+    effective_supply(plots, scores=score_plots(plots, profile="logistics", context=context))
+else:
+    from landreg.results import refresh_results
+    assert refresh_results(reg, profile="logistics")["mode"] == "full"
+print(time.perf_counter() - t, base, memory_mb())
+"""
+
+
+def supply_build_peak(path: Path, mode: str) -> tuple[float, int, int]:
+    """Seconds, resident MB before and peak MB of supply from scratch (``scratch``) or a full build of the
+    kept results (``full``) of a profile not kept yet, in a child process on a copy of ``path``."""
+    copy = path.with_name(f"supply_{mode}.gpkg")
+    shutil.copy(path, copy)
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", _SUPPLY_STEP, str(copy), mode], capture_output=True, text=True, check=True
+        ).stdout.split()
+    finally:
+        copy.unlink()
+    return float(out[0]), int(out[1]), int(out[2])
+
+
 def scoring_step_peak(path: Path, mode: str) -> tuple[float, int, int]:
     """Seconds, resident MB before and peak MB of the scoring step alone (``whole`` or ``pages``), in a child."""
     out = subprocess.run(
@@ -207,6 +249,8 @@ def run(
         result["score_s"], result["score_peak_bytes"] = score_peak_rss(path, workdir)
         for mode in ("whole", "pages"):
             result[f"step_{mode}"] = scoring_step_peak(path, mode)
+        for mode in ("scratch", "full"):
+            result[f"supply_{mode}"] = supply_build_peak(path, mode)
         if before_code is not None:
             result["before_score_s"], result["before_score_peak_bytes"] = score_peak_rss(
                 path, workdir, code_dir=before_code
@@ -266,6 +310,16 @@ def _report(result: dict[str, Any]) -> str:
             f"(+{whole[2] - whole[1]:,}) |",
             f"| a page of {DEFAULT_PAGE:,} plots at a time, two passes | {pages[0]:.1f} | **{pages[2]:,} MB** "
             f"(+{pages[2] - pages[1]:,}) |",
+            "",
+            "Peak memory of computing supply over every plot (the part above the open registry in brackets):",
+            "",
+            "| supply over every plot | seconds | peak memory |",
+            "|---|---:|---:|",
+            f"| from scratch, as each request did before | {result['supply_scratch'][0]:.1f} | "
+            f"{result['supply_scratch'][2]:,} MB (+{result['supply_scratch'][2] - result['supply_scratch'][1]:,}) |",
+            f"| full build of the kept results (first call, or after an edit of a plot with firms) | "
+            f"{result['supply_full'][0]:.1f} | **{result['supply_full'][2]:,} MB** "
+            f"(+{result['supply_full'][2] - result['supply_full'][1]:,}) |",
             "",
             "Of the command's peak, the synthetic-data notice (`registry_synthetic_summary` reads every live plot "
             "and enrichment row) and writing the table take the larger part; they are outside this change.",
