@@ -116,9 +116,11 @@ def _extra_figures(urls: dict[str, str], boxes: list[str], *, rounds: int = 40) 
         for name, url in urls.items():  # warm-up
             _timed_get(client, f"{url}/{ids[name][0]}")
             _timed_get(client, url, params)
-        for i in range(rounds):
-            for name, url in urls.items():
+        for i in range(rounds):  # single items in turns, then CQL2 pages in turns (a slow answer of one
+            for name, url in urls.items():  # server does not fall on the other's next single item)
                 one[name].append(_timed_get(client, f"{url}/{ids[name][i % len(ids[name])]}")[0])
+        for _ in range(rounds):
+            for name, url in urls.items():
                 cql[name].append(_timed_get(client, url, params)[0])
         for _ in range(3):
             for name, url in urls.items():
