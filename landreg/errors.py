@@ -129,6 +129,14 @@ class RegistryUnavailableError(LandregError, ConnectionError):
     """The registry's database server cannot be reached or refused the connection."""
 
 
+class EngineUnavailableError(LandregError, ConnectionError):
+    """The distributed engine cannot be used: dask is missing or the scheduler cannot be reached."""
+
+
+class UnknownLanguageError(LandregError, ValueError):
+    """A language landreg has no catalog for."""
+
+
 class ClusterError(LandregError, RuntimeError):
     """A local PostgreSQL cluster could not be created, started or stopped."""
 

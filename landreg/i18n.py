@@ -33,7 +33,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from landreg.errors import LandregError
+from landreg.errors import UnknownLanguageError
 
 Lang = Literal["nb", "en"]
 
@@ -48,10 +48,6 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 _BABEL_LOCALE: dict[str, str] = {"nb": "nb_NO", "en": "en_GB"}
 NBSP = "\u00a0"
 M2_PER_DECARE = 1000.0
-
-
-class UnknownLanguageError(LandregError):
-    """A language landreg has no catalog for."""
 
 
 def check_lang(lang: str) -> Lang:

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from landreg.errors import LandregError
+from landreg.errors import EngineUnavailableError
 
 #: Engines the batch commands accept (``--engine``).
 ENGINES = ("local", "dask")
@@ -26,10 +26,6 @@ MAX_PARTITION_PLOTS = 10_000
 MIN_PARTITION_PLOTS = 500
 #: Partitions sent ahead per worker (one running, one waiting), so a worker never idles for data.
 IN_FLIGHT_PER_WORKER = 2
-
-
-class EngineUnavailableError(LandregError, ConnectionError):
-    """The distributed engine cannot be used: dask is missing or the scheduler cannot be reached."""
 
 
 class DaskEngine:
