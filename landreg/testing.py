@@ -5,7 +5,10 @@ Everything made here is synthetic and carries ``provenance = {"*": {"source": "s
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import sqlite3
 
 import geopandas as gpd
 import numpy as np
@@ -86,3 +89,21 @@ def make_plot_frame(
         crs=STORAGE_CRS,
     )
     return frame
+
+
+def registry_data_digest(path: str | os.PathLike[str]) -> str:
+    """A digest of the data of every table of a GeoPackage registry but the analysis results it keeps.
+
+    The kept results (``analysis_results*``) are derived and rebuilt at will, and indexes hold no
+    data; everything else — plots, history, enrichment, entities, tokens — is in the digest, so two
+    equal digests mean no recorded value changed.
+    """
+    digest = hashlib.sha256()
+    conn = sqlite3.connect(path)
+    try:
+        for line in conn.iterdump():
+            if '"analysis_results' not in line and not line.startswith("CREATE INDEX"):
+                digest.update(line.encode())
+    finally:
+        conn.close()
+    return digest.hexdigest()

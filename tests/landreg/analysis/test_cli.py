@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import sqlite3
 
 import click
 import pandas as pd
@@ -12,20 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from landreg.cli.analysis_cmd import ANALYSIS_COMMANDS
+from landreg.testing import registry_data_digest
 
 from .conftest import LAYERS
-
-
-def _data_digest(path) -> str:
-    """A digest of the data of every table of the registry except the analysis results it keeps (derived,
-    rebuilt at will); indexes hold no data."""
-    digest = hashlib.sha256()
-    with sqlite3.connect(path) as conn:
-        for line in conn.iterdump():
-            if '"analysis_results' not in line and not line.startswith("CREATE INDEX"):
-                digest.update(line.encode())
-    conn.close()
-    return digest.hexdigest()
 
 
 @pytest.fixture
@@ -39,7 +26,7 @@ def cli():
 def test_commands(cli, demo_registry, tmp_path):
     path = str(demo_registry.path)
     demo_registry.close()
-    digest = _data_digest(demo_registry.path)
+    digest = registry_data_digest(demo_registry.path)
     run = CliRunner().invoke
     out = tmp_path / "score.geojson"
     res = run(
@@ -110,7 +97,7 @@ def test_commands(cli, demo_registry, tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert "helped:" in res.output and len(pd.read_csv(tmp_path / "s.csv")) >= 3
-    assert _data_digest(demo_registry.path) == digest
+    assert registry_data_digest(demo_registry.path) == digest
 
 
 def test_analysis_tables_are_written_by_the_core_table_writer(cli, demo_registry, tmp_path):
