@@ -17,35 +17,10 @@ from typing import Any
 
 from landreg.alerts.model import OutboxMessage, SavedSearch
 from landreg.registry.codec import format_datetime
-from landreg.registry.tables import ALERT_OUTBOX, ALERT_SEARCHES, ALERT_SITES, create_alert_tables
+from landreg.registry.tables import ALERT_COLUMNS, ALERT_OUTBOX, ALERT_SEARCHES, ALERT_SITES, create_alert_tables
 
-_SEARCH_COLUMNS = (
-    "search_id",
-    "criteria",
-    "email",
-    "webhook_url",
-    "webhook_secret",
-    "lang",
-    "base_url",
-    "confirm_token",
-    "unsubscribe_token",
-    "created_at",
-    "confirmed_at",
-    "unsubscribed_at",
-)
-_OUTBOX_COLUMNS = (
-    "message_id",
-    "search_id",
-    "channel",
-    "kind",
-    "payload",
-    "created_at",
-    "attempts",
-    "next_attempt_at",
-    "delivered_at",
-    "failed_at",
-    "last_error",
-)
+_SEARCH_COLUMNS = dict(ALERT_COLUMNS)[ALERT_SEARCHES]
+_OUTBOX_COLUMNS = dict(ALERT_COLUMNS)[ALERT_OUTBOX]
 
 
 def _text(value: Any) -> Any:

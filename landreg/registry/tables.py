@@ -83,6 +83,44 @@ ROAD_COLUMNS: tuple[tuple[str, str], ...] = (
 ALERT_SEARCHES = "alert_searches"
 ALERT_SITES = "alert_sites"
 ALERT_OUTBOX = "alert_outbox"
+
+#: Each alert table and its columns (``fid`` left out: the order of the rows is kept instead).
+ALERT_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        ALERT_SEARCHES,
+        (
+            "search_id",
+            "criteria",
+            "email",
+            "webhook_url",
+            "webhook_secret",
+            "lang",
+            "base_url",
+            "confirm_token",
+            "unsubscribe_token",
+            "created_at",
+            "confirmed_at",
+            "unsubscribed_at",
+        ),
+    ),
+    (ALERT_SITES, ("search_id", "site_id", "announced_at", "notified", "summary")),
+    (
+        ALERT_OUTBOX,
+        (
+            "message_id",
+            "search_id",
+            "channel",
+            "kind",
+            "payload",
+            "created_at",
+            "attempts",
+            "next_attempt_at",
+            "delivered_at",
+            "failed_at",
+            "last_error",
+        ),
+    ),
+)
 _ALERT_DDL = (
     f'CREATE TABLE IF NOT EXISTS "{ALERT_SEARCHES}" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, '
     "search_id TEXT NOT NULL UNIQUE, criteria TEXT NOT NULL, email TEXT, webhook_url TEXT, webhook_secret TEXT, "

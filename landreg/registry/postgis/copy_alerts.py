@@ -16,45 +16,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from landreg.registry.codec import format_datetime
-from landreg.registry.tables import ALERT_OUTBOX, ALERT_SEARCHES, ALERT_SITES, create_alert_tables
+from landreg.registry.tables import ALERT_COLUMNS, create_alert_tables
 
-#: Each alert table and its columns (``fid`` left out: the order of the rows is kept instead).
-ALERT_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (
-        ALERT_SEARCHES,
-        (
-            "search_id",
-            "criteria",
-            "email",
-            "webhook_url",
-            "webhook_secret",
-            "lang",
-            "base_url",
-            "confirm_token",
-            "unsubscribe_token",
-            "created_at",
-            "confirmed_at",
-            "unsubscribed_at",
-        ),
-    ),
-    (ALERT_SITES, ("search_id", "site_id", "announced_at", "notified", "summary")),
-    (
-        ALERT_OUTBOX,
-        (
-            "message_id",
-            "search_id",
-            "channel",
-            "kind",
-            "payload",
-            "created_at",
-            "attempts",
-            "next_attempt_at",
-            "delivered_at",
-            "failed_at",
-            "last_error",
-        ),
-    ),
-)
 _JSON = frozenset({"criteria", "summary", "payload"})
 _TIMES = frozenset(
     {"created_at", "confirmed_at", "unsubscribed_at", "announced_at", "next_attempt_at", "delivered_at", "failed_at"}
