@@ -7,7 +7,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.maps.test_browser import ARGS, CHROMIUM, PageLog
+from tests.browser import chromium_context
+from tests.maps.test_browser import PageLog
 
 
 def _asset_urls(html: str) -> list[str]:
@@ -32,27 +33,18 @@ def test_docs_page_references_no_external_host(read_api):
 
 @pytest.mark.slow
 def test_docs_render_the_operations_offline(read_server, tmp_path):
-    assert CHROMIUM.exists(), "Debian's chromium is needed: apt-get install chromium chromium-driver (.ci/run does it)"
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True, args=ARGS
+    with chromium_context(tmp_path / "profile", height=720) as context:
+        # No internet: every request to another host fails (and is recorded by PageLog).
+        context.route(
+            re.compile(r"^https?://(?!127\.0\.0\.1[:/]).*"),
+            lambda route: route.abort("internetdisconnected"),
         )
-        try:
-            # No internet: every request to another host fails (and is recorded by PageLog).
-            context.route(
-                re.compile(r"^https?://(?!127\.0\.0\.1[:/]).*"),
-                lambda route: route.abort("internetdisconnected"),
-            )
-            page = context.new_page()
-            log = PageLog(page, "127.0.0.1")
-            page.goto(read_server.url + "/docs", wait_until="load", timeout=30_000)
-            page.wait_for_selector(".opblock", timeout=20_000)
-            paths = page.locator(".opblock-summary-path").all_inner_texts()
-            title = page.locator(".information-container .title").inner_text()
-        finally:
-            context.close()
+        page = context.new_page()
+        log = PageLog(page, "127.0.0.1")
+        page.goto(read_server.url + "/docs", wait_until="load", timeout=30_000)
+        page.wait_for_selector(".opblock", timeout=20_000)
+        paths = page.locator(".opblock-summary-path").all_inner_texts()
+        title = page.locator(".information-container .title").inner_text()
     assert "/collections" in " ".join(paths) and "/maps/plots" in " ".join(paths)
     assert len(paths) >= 20
     assert "landreg" in title

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.maps.test_browser import ARGS, CHROMIUM, PageLog
+from tests.browser import chromium_context
+from tests.maps.test_browser import PageLog
 
 pytestmark = pytest.mark.slow
 
@@ -18,20 +19,8 @@ STEEL_TRADER = {"min_daa": "20", "port_min": "25"}
 
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium (.ci/run does it)")
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-business")),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            viewport={"width": 1280, "height": 1000},
-        )
+    with chromium_context(tmp_path_factory.mktemp("chromium-business"), height=1000) as context:
         yield context
-        context.close()
 
 
 def test_steel_trader_finds_ranked_sites_with_reasons_and_dossiers(chromium, map_server, artifacts_dir):

@@ -27,7 +27,7 @@ from landreg.registry import open_registry
 from maps.assets import STATIC_DIR
 from maps.site.labels import FIGURE_LABELS, format_figure
 from tests.api.conftest import LiveServer, _free_port, _settings
-from tests.maps.test_browser import ARGS, CHROMIUM
+from tests.browser import chromium_context
 
 pytestmark = pytest.mark.slow
 
@@ -41,18 +41,7 @@ MUNICIPALITIES = sorted(REGION_MUNICIPALITY_NOS)
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is needed for the browser tests: apt-get install chromium (.ci/run does it)")
-    from playwright import sync_api
-
-    with sync_api.sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            str(tmp_path_factory.mktemp("chromium-site")),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=ARGS,
-            viewport={"width": 1280, "height": 900},
-        )
+    with chromium_context(tmp_path_factory.mktemp("chromium-site"), height=900) as context:
         foreign: list[str] = []
 
         def guard(route):
@@ -66,7 +55,6 @@ def browser(tmp_path_factory):
         context.route("**/*", guard)
         context.foreign = foreign  # every request that tried to leave the machine
         yield context
-        context.close()
 
 
 @pytest.fixture(scope="module")
