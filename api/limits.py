@@ -264,10 +264,17 @@ def check_analysis_size(request: Request, registry: PlotStore, *, bytes_per_plot
 
 
 def analysis_change_key(registry: SqlReader) -> tuple[Any, ...]:
-    """A value that changes when the registry changes: plots, business areas, and any GeoPackage table."""
+    """A value that changes when the registry changes: plots, business areas, and any other table.
+
+    On a GeoPackage every table's change time is in ``gpkg_contents``.  On PostGIS the next
+    transaction id is added: it moves with every committed write to any table (road projects,
+    decisions, prices, enrichment), so no cached analysis outlives a change it depends on.
+    """
     key = registry_change_key(registry)
     if registry.backend == "geopackage":
         key += registry.read_row("SELECT max(last_change) FROM gpkg_contents") or ()
+    else:
+        key += registry.read_row("SELECT pg_snapshot_xmax(pg_current_snapshot())::text") or ()
     return key
 
 
