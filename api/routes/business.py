@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.deps import get_registry, settings_dep
 from api.errors import InvalidParameterError, status_for
+from api.limits import analysis_request
 from api.settings import ApiSettings
 from landreg import analysis
 from landreg.errors import LandregError, PlotNotFoundError
@@ -26,7 +27,9 @@ from maps.business import (
     render_not_found,
 )
 
-router = APIRouter(tags=["Business pages"], include_in_schema=False)
+#: Finding a site and a dossier score the registry: each is one of a client's few concurrent expensive
+#: requests (429 beyond) on a registry within the analysis size limit (413), like the analyses.
+router = APIRouter(tags=["Business pages"], include_in_schema=False, dependencies=[Depends(analysis_request)])
 _NO_CACHE = {"Cache-Control": "no-cache"}
 
 

@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from api.deps import get_registry, settings_dep
 from api.errors import EntityNotFoundError
-from api.limits import check_analysis_size
+from api.limits import check_analysis_size, expensive_request
 from api.settings import ApiSettings
 from landreg.registry.base import Registry
 from landreg.tiles import registry_change_key
@@ -98,7 +98,11 @@ def status_asset(name: str) -> FileResponse:
     return FileResponse(asset_path(name), headers={"Cache-Control": "public, max-age=3600"})
 
 
-@router.get("/{path:path}", summary="A page of the indicator site")
+@router.get(
+    "/{path:path}",
+    summary="A page of the indicator site",
+    dependencies=[Depends(expensive_request)],  # a page not cached yet renders the site's figures
+)
 def status_page(
     path: str,
     request: Request,

@@ -124,3 +124,14 @@ def test_one_client_gets_429_beyond_its_concurrent_expensive_requests(make_serve
     _assert_error(refused, 429, "TooManyRequestsError", "at most 1 at once")
     assert int(refused.headers["retry-after"]) >= 1
     assert httpx.get(f"{server.url}/analysis/hotspots", params={"seed": 1}, timeout=120).status_code == 200
+
+
+def test_finding_sites_and_dossiers_share_the_clients_slots_for_expensive_requests(make_server):
+    """The business pages score the registry: beyond a client's concurrent expensive requests they are a 429."""
+    server = make_server(max_concurrent_per_client=1, analysis_workers=2)
+    paths = ["/finn-tomt?min_daa=20", "/plots/HEG-006/dossier", "/en/find-site?min_daa=5", "/plots/TOR-009/dossier"]
+    with httpx.Client(timeout=120) as client, concurrent.futures.ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda p: client.get(server.url + p), paths * 2))
+    statuses = sorted(r.status_code for r in answers)
+    assert set(statuses) <= {200, 429} and 200 in statuses and 429 in statuses, statuses
+    assert int(next(r for r in answers if r.status_code == 429).headers["retry-after"]) >= 1
