@@ -133,8 +133,8 @@ class FromZoom(MacroElement):
         self.min_zoom = int(min_zoom)
 
 
-def _lines(m: Any, frame: gpd.GeoDataFrame, *, name: str, style_column: str | None, styles: dict[str, Any]) -> Any:
-    """Non-interactive lines (no tooltip, no click), styled per class."""
+def _shapes(m: Any, frame: gpd.GeoDataFrame, *, name: str, style_column: str | None, styles: dict[str, Any]) -> Any:
+    """Non-interactive lines or polygons (no tooltip, no click), styled per class."""
     import folium
 
     web = to_web(frame, simplify_m=8.0)
@@ -203,7 +203,7 @@ def add_base_map(m: Any, context: MapContext | None, *, lang: str) -> tuple[list
         add_land(m, f, lang=lang)
         drawn.append("municipalities")
     if (f := context.get("built_up")) is not None and len(f):
-        layer = _lines(m, f, name=_("Built-up areas"), style_column=None, styles={"*": BUILT_UP_STYLE})
+        layer = _shapes(m, f, name=_("Built-up areas"), style_column=None, styles={"*": BUILT_UP_STYLE})
         drawn.append("built_up")
         legends.append(
             (Legend(_("Built-up areas"), [(str(BUILT_UP_STYLE["fillColor"]), _("built-up area (N1000)"))]), layer)
@@ -211,7 +211,7 @@ def add_base_map(m: Any, context: MapContext | None, *, lang: str) -> tuple[list
     if (f := context.get("osm_roads")) is not None and "highway" in f:
         streets = f[f["highway"].isin(STREET_CLASSES)]
         if len(streets):
-            layer = _lines(
+            layer = _shapes(
                 m, streets, name=_("Main streets (OpenStreetMap)"), style_column=None, styles={"*": STREET_STYLE}
             )
             FromZoom(layer, STREETS_ZOOM).add_to(m)
@@ -219,7 +219,7 @@ def add_base_map(m: Any, context: MapContext | None, *, lang: str) -> tuple[list
     if (f := context.get("roads")) is not None:
         frame = f[f["vegkategori"].isin(list(ROADS_STYLE))] if "vegkategori" in f else f
         styles = {k: {"color": c, "weight": w, "opacity": 0.9} for k, (c, w) in ROADS_STYLE.items()}
-        layer = _lines(m, frame, name=_("Roads by class"), style_column="vegkategori", styles=styles)
+        layer = _shapes(m, frame, name=_("Roads by class"), style_column="vegkategori", styles=styles)
         drawn.append("roads")
         names = {"E": _("European road"), "R": _("National road"), "F": _("County road")}
         items: list[tuple[str, ...]] = [(c, names[k], "line") for k, (c, _w) in ROADS_STYLE.items()]

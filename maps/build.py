@@ -56,11 +56,6 @@ def _region(context: MapContext | None) -> gpd.GeoDataFrame | None:
     return munis
 
 
-def _base(m: Any, context: MapContext | None, *, lang: str = "nb") -> tuple[list[str], list[tuple[Legend, Any]]]:
-    """The offline base map (:func:`maps.basemap.add_base_map`); returns the layer ids drawn and their legends."""
-    return add_base_map(m, context, lang=lang)
-
-
 def _constraints(m: Any, context: MapContext | None, *, lang: str = "nb") -> list[str]:
     """Protected areas, quick clay, flood zones and OSM streets, all off by default."""
     _ = words(lang)
@@ -248,7 +243,7 @@ def build_plot_map(
         }[color_by]
     )
     m = offline_map(_bounds([frame, _region(context)]), assets=assets, title=title, lang=lang)
-    drawn, base_legends = _base(m, context, lang=lang)
+    drawn, base_legends = add_base_map(m, context, lang=lang)
     drawn += _constraints(m, context, lang=lang)
     legends: list[Legend] = [classes.legend]
     if price_surface is not None:
@@ -348,7 +343,7 @@ def build_overview_map(
     m = offline_map(
         _bounds([region, context.get("business_areas")], margin=0.02), assets=assets, title=title, lang=lang
     )
-    drawn, base_legends = _base(m, context, lang=lang)
+    drawn, base_legends = add_base_map(m, context, lang=lang)
     drawn += _constraints(m, context, lang=lang)
     legends: list[Legend] = []
     named: list[tuple[Any, str]] = []
@@ -475,7 +470,7 @@ def build_scenario_map(
     if "area_m2" not in view and "area_daa" in view:
         view["area_m2"] = view["area_daa"] * 1000
     m = offline_map(_bounds([frame[frame["change"] != "no change"], frame]), assets=assets, title=title, lang=lang)
-    drawn, base_legends = _base(m, context, lang=lang)
+    drawn, base_legends = add_base_map(m, context, lang=lang)
     named: list[tuple[Any, str]] = []
     areas = context.get("business_areas") if context else None
     if areas is not None:

@@ -1,4 +1,4 @@
-"""Context layers drawn as vectors: land and municipalities, roads, railways, destinations, business areas,
+"""Context layers drawn as vectors: railways, destinations, business areas,
 hazards, protected areas, isochrones, price bands and hot spots, road projects; web tiles as an optional extra.
 
 Each ``add_*`` function adds one folium layer to the map and returns it.  Inputs are
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from maps.encode import CONTEXT_DECIMALS, geojson_collection, to_web
-from maps.style import LAND_STYLE, NEIGHBOUR_STYLE, ROADS_STYLE, classify_values, ramp
+from maps.style import classify_values, ramp
 
 #: The optional web base map (the only external URL a map may reference).
 WEB_TILES_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
@@ -62,40 +62,6 @@ def _geojson(
     layer = folium.GeoJson(data, name=name, style_function=style_function, show=show, control=control, **kwargs)
     layer.add_to(m)
     return layer
-
-
-def add_land(m: Any, municipalities: gpd.GeoDataFrame, *, name: str = "Municipalities (land)") -> Any:
-    """Municipality polygons as land on the water-coloured map; the region's ten stand out from neighbours."""
-    frame = municipalities.copy()
-    region = frame["trondheimsregionen"].astype(bool) if "trondheimsregionen" in frame else pd.Series(True, frame.index)
-    frame["group"] = np.where(region, "region", "neighbour")
-    return _geojson(
-        m,
-        frame,
-        name=name,
-        style_column="group",
-        styles={"region": LAND_STYLE, "neighbour": NEIGHBOUR_STYLE},
-        fields=[("kommunenavn", "Municipality"), ("kommunenummer", "No.")],
-        simplify_m=10.0,
-    )
-
-
-def add_roads(
-    m: Any, roads: gpd.GeoDataFrame, *, categories: Sequence[str] = ("E", "R"), name: str = "Main roads"
-) -> Any:
-    """European and national roads (N1000 ``vegkategori``), coloured by category."""
-    frame = roads[roads["vegkategori"].isin(list(categories))] if "vegkategori" in roads else roads
-    styles = {k: {"color": c, "weight": w, "opacity": 0.9} for k, (c, w) in ROADS_STYLE.items()}
-    return _geojson(
-        m,
-        frame,
-        name=name,
-        style_column="vegkategori",
-        styles=styles,
-        style={"color": "#888", "weight": 1},
-        fields=[("road_ref", "Road")],
-        simplify_m=10.0,
-    )
 
 
 def add_railways(m: Any, railways: gpd.GeoDataFrame, *, name: str = "Railways") -> Any:

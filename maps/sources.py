@@ -173,7 +173,8 @@ def _load_cached(spec: Any) -> gpd.GeoDataFrame:
     path = Path(spec.path)
     key = (str(path.resolve()), spec.id, path.stat().st_mtime_ns if path.exists() else 0)
     if key not in _LAYER_CACHE:
-        _LAYER_CACHE.clear() if len(_LAYER_CACHE) > 32 else None
+        if len(_LAYER_CACHE) > 32:  # layers of files since replaced: start afresh
+            _LAYER_CACHE.clear()
         _LAYER_CACHE[key] = load_layer_spec(spec)
     return _LAYER_CACHE[key].copy()
 
