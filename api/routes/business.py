@@ -141,25 +141,9 @@ _LANG = Query(None, description="nb or en")
 
 @router.get("/plots/{code}/dossier", summary="Plot dossier (bokmål)")
 @router.get("/plots/{code}/dossier.pdf", summary="Plot dossier as PDF (bokmål)")
-def dossier_nb(
-    request: Request,
-    code: str,
-    profile: str = _PROFILE,
-    format: str | None = _FORMAT,
-    lang: str | None = _LANG,
-    registry: AnalysisSource = Depends(get_registry),
-    settings: ApiSettings = Depends(settings_dep),
-) -> Response:
-    """A plot's dossier (HTML, or PDF at ``.pdf`` / ``?format=pdf``), in bokmål (``?lang=en``: English)."""
-    pdf = _format(format, pdf_path=request.url.path.endswith(".pdf"))
-    return _dossier(
-        request, code, lang=_lang("nb", lang), pdf=pdf, profile=profile, registry=registry, settings=settings
-    )
-
-
 @router.get("/en/plots/{code}/dossier", summary="Plot dossier (English)")
 @router.get("/en/plots/{code}/dossier.pdf", summary="Plot dossier as PDF (English)")
-def dossier_en(
+def dossier(
     request: Request,
     code: str,
     profile: str = _PROFILE,
@@ -168,8 +152,8 @@ def dossier_en(
     registry: AnalysisSource = Depends(get_registry),
     settings: ApiSettings = Depends(settings_dep),
 ) -> Response:
-    """A plot's dossier in English (HTML, or PDF at ``.pdf`` / ``?format=pdf``)."""
-    pdf = _format(format, pdf_path=request.url.path.endswith(".pdf"))
-    return _dossier(
-        request, code, lang=_lang("en", lang), pdf=pdf, profile=profile, registry=registry, settings=settings
-    )
+    """A plot's dossier (HTML, or PDF at ``.pdf`` / ``?format=pdf``): bokmål, English under ``/en/`` or ``?lang=en``."""
+    path = request.url.path
+    pdf = _format(format, pdf_path=path.endswith(".pdf"))
+    page_lang = _lang("en" if path.startswith("/en/") else "nb", lang)
+    return _dossier(request, code, lang=page_lang, pdf=pdf, profile=profile, registry=registry, settings=settings)
