@@ -176,7 +176,7 @@ def _load_cached(spec: Any) -> gpd.GeoDataFrame:
         if len(_LAYER_CACHE) > 32:  # layers of files since replaced: start afresh
             _LAYER_CACHE.clear()
         _LAYER_CACHE[key] = load_layer_spec(spec)
-    return _LAYER_CACHE[key].copy()
+    return _LAYER_CACHE[key].copy(deep=False)  # columns may be added by a caller; the geometries are shared
 
 
 _LAYER_CACHE: dict[tuple[str, str, int], Any] = {}
