@@ -257,8 +257,8 @@ mean/max and steep share, exact coverage weights.
 |---|---|---|---|
 | **terrain for {f["n_plots"]:,} plots** | **{f["terrain_s"]:.1f} s** | < 30 s | {_yes(f["terrain_s"] < 30)} |
 | baseline: rasterstats `zonal_stats` (elevation + slope raster), {f["rasterstats_sample"]:,} plots | {f["rasterstats_s"]:.1f} s | | |
-| baseline scaled to {f["n_plots"]:,} plots | {f["rasterstats_scaled_s"]:.0f} s | | |
-| speed-up over rasterstats | **{f["terrain_ratio"]:.0f}×** | ≥ 10× | {_yes(f["terrain_ratio"] >= 10)} |
+| baseline for {f["n_plots"]:,} plots: an **estimate** (the {f["rasterstats_sample"]:,}-plot time × {f["n_plots"] / f["rasterstats_sample"]:,.0f}; not run at full size) | {f["rasterstats_scaled_s"]:.0f} s | | |
+| speed-up over rasterstats (against the estimate) | **{f["terrain_ratio"]:.0f}×** | ≥ 10× | {_yes(f["terrain_ratio"] >= 10)} |
 | reference: exactextract (C++, raster-sequential), elevation only, all plots | {f["exactextract_s"]:.1f} s | | |
 | mean elevation vs exactextract, largest error (landreg) | {f["ours_max_abs_err_m"]:.1e} m ({f["ours_max_rel_err"]:.1e} relative) | ≤ 1 % | {_yes(f["ours_max_rel_err"] <= 0.01)} |
 | mean elevation vs exactextract, largest error (rasterstats, cell centres) | {f["rasterstats_max_abs_err_m"]:.2f} m ({f["rasterstats_max_rel_err"]:.1%} relative) | | |
