@@ -23,6 +23,7 @@ from api.params import ItemsQuery, as_of_param, collection_param, crs_param, ite
 from api.routes.ogc import base_url
 from api.settings import ApiSettings
 from api.synthetic import features_summary
+from landreg.i18n import format_number
 from landreg.registry.base import FeatureSource
 
 _GEOJSON_RESPONSE: dict[int | str, dict[str, Any]] = {200: {"content": {GEOJSON: {}}}}
@@ -62,9 +63,9 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
         )
         summary = features_summary(coll.id, page.features, layer_synthetic=coll.synthetic)
         if wants_html(request, f):
-            nav = html.links_list([lk for lk in links if lk["rel"] in ("next", "prev")])
+            lang = plot_html.page_lang(request)
+            nav = html.links_list([lk for lk in links if lk["rel"] in ("next", "prev")], lang=lang)
             if coll.id == "plots":  # a readable table: code, name, municipality, daa, status, zoning, price, dossier
-                lang = plot_html.page_lang(request)
                 items_href = str(request.url).split("?", 1)[0]
                 table = plot_html.plots_table(page.features, lang=lang, item_href=items_href)
                 return html.page(
@@ -73,10 +74,15 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
                     notice=summary.text(lang) if summary else "",
                     lang=lang,
                 )
+            title = html.text("%(title)s: %(count)s features", lang) % {
+                "title": html.text(coll.title, lang),
+                "count": format_number(page.number_matched, lang),
+            }
             return html.page(
-                f"{coll.title}: {page.number_matched} features",
-                nav + html.features_table(page.features),
-                notice=summary.text() if summary else "",
+                title,
+                nav + html.features_table(page.features, lang=lang),
+                notice=summary.text(lang) if summary else "",
+                lang=lang,
             )
         features = page.features if query.select is None else _with_properties(page.features, query.select)
         body = {
@@ -123,10 +129,12 @@ def build_items_router(settings: ApiSettings) -> APIRouter:
                 lang=lang,
             )
         if wants_html(request, f):
+            lang = plot_html.page_lang(request)
             return html.page(
-                f"{coll.title}: {feature_id}",
-                html.features_table([feature], limit_columns=60),
-                notice=summary.text() if summary else "",
+                f"{html.text(coll.title, lang)}: {feature_id}",
+                html.features_table([feature], limit_columns=60, lang=lang),
+                notice=summary.text(lang) if summary else "",
+                lang=lang,
             )
         if summary is not None:
             feature = {**feature, "synthetic": summary.to_dict()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,12 +14,16 @@ from api.crs import STORAGE_CRS_URI, SUPPORTED_CRS
 from api.deps import get_registry, wants_html
 from api.features import json_response
 from api.params import collection_param
+from api.plot_html import page_lang
 from api.routes.tiles import TILES_CONFORMANCE, tileset_links
 from api.synthetic import registry_notice
 from landreg.registry.base import FeatureSource
 from landreg.tiles import TILE_LAYERS
 
 router = APIRouter()
+
+#: Titles of the pages for people the landing page leads to (``/status/``, ``/finn-tomt``), in English.
+PEOPLE_PAGES = ("Status of business land (indicators)", "Find a site")
 
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -115,10 +120,18 @@ def landing(
     links += getattr(request.app.state, "extra_links", [])
     body = {"title": request.app.title, "description": request.app.description, "links": links, "synthetic": synthetic}
     if wants_html(request, f):
+        lang = page_lang(request)
+        people = [
+            {"rel": "related", "type": "text/html", "href": f"{root}/status/", "title": PEOPLE_PAGES[0]},
+            {"rel": "related", "type": "text/html", "href": f"{root}/finn-tomt", "title": PEOPLE_PAGES[1]},
+        ]
         return html.page(
-            request.app.title,
-            f"<p>{request.app.description}</p>{html.links_list(links)}",
-            notice=synthetic["notice"]["en"],
+            html.text(request.app.title, lang),
+            f"<p>{escape(html.text(request.app.description, lang))}</p>"
+            f"<h2>{escape(html.text('Pages for people', lang))}</h2>{html.links_list(people, lang=lang)}"
+            f"<h2>{escape(html.text('For programs (OGC API)', lang))}</h2>{html.links_list(links, lang=lang)}",
+            notice=synthetic["notice"][lang],
+            lang=lang,
         )
     return json_response(body)
 
@@ -127,7 +140,10 @@ def landing(
 def conformance(request: Request, f: str | None = Query(None)) -> Response:
     """The OGC API conformance classes this service implements."""
     if wants_html(request, f):
-        return html.page("Conformance", "<ul>" + "".join(f"<li>{c}</li>" for c in CONFORMANCE) + "</ul>")
+        lang = page_lang(request)
+        return html.page(
+            html.text("Conformance", lang), "<ul>" + "".join(f"<li>{c}</li>" for c in CONFORMANCE) + "</ul>", lang=lang
+        )
     return json_response({"conformsTo": CONFORMANCE})
 
 
@@ -144,11 +160,13 @@ def collections(
         "crs": SUPPORTED_CRS,
     }
     if wants_html(request, f):
+        lang = page_lang(request)
         items = "".join(
-            f"<li><a href='{root}/collections/{d['id']}/items?f=html'>{d['title']}</a> — {d['description']}</li>"
+            f"<li><a href='{root}/collections/{d['id']}/items?f=html'>{escape(html.text(d['title'], lang))}</a>"
+            f" — {escape(html.text(d['description'], lang))}</li>"
             for d in docs
         )
-        return html.page("Collections", f"<ul>{items}</ul>")
+        return html.page(html.text("Collections", lang), f"<ul>{items}</ul>", lang=lang)
     return json_response(body)
 
 
@@ -162,7 +180,12 @@ def collection(
     """One feature collection with its extent, CRS list and links (404 when unknown)."""
     doc = _collection_doc(request, coll, registry)
     if wants_html(request, f):
-        return html.page(doc["title"], f"<p>{doc['description']}</p>{html.links_list(doc['links'])}")
+        lang = page_lang(request)
+        return html.page(
+            html.text(doc["title"], lang),
+            f"<p>{escape(html.text(doc['description'], lang))}</p>{html.links_list(doc['links'], lang=lang)}",
+            lang=lang,
+        )
     return json_response(doc)
 
 

@@ -198,6 +198,28 @@ def test_html_views_and_openapi(read_api):
     assert "/collections/{collection_id}/items" in doc["paths"]
 
 
+def test_service_html_views_speak_bokmal_by_default_and_english_when_asked(read_api):
+    """The landing page, conformance and collections read in bokmål unless the browser asks for English first."""
+    pages = ("/", "/conformance", "/collections", "/collections/plots", "/collections/municipalities")
+    bokmal = {p: read_api.client.get(f"{read_api.url}{p}", params={"f": "html"}) for p in pages}
+    english = {
+        p: read_api.client.get(f"{read_api.url}{p}", params={"f": "html"}, headers={"accept-language": "en-GB,en"})
+        for p in pages
+    }
+    for path in pages:
+        assert bokmal[path].status_code == english[path].status_code == 200, path
+        assert "<html lang='nb'>" in bokmal[path].text and "<html lang='en'>" in english[path].text, path
+        assert "Inneholder data fra Kartverket" in bokmal[path].text, path
+        assert "Contains data from Kartverket" in english[path].text, path
+    assert "Sider for lesere" in bokmal["/"].text and "Finn tomt" in bokmal["/"].text
+    assert "/status/'" in bokmal["/"].text and "/finn-tomt'" in bokmal["/"].text
+    assert "Næringstomter" in bokmal["/collections"].text and "Kommuner" in bokmal["/collections"].text
+    assert "Plots of business land" in english["/collections"].text
+    assert "Næringstomter (GeoJSON)" in bokmal["/collections/plots"].text
+    assert "Egenskaper det kan søkes på" in bokmal["/collections/plots"].text
+    assert read_api.client.get(f"{read_api.url}/collections/plots").json()["title"] == "Plots of business land"
+
+
 def test_one_plot_is_read_with_one_statement_and_answers_as_in_the_items_list(read_api, plots):
     """A single item GET reads the plot's row once (no model, no frame) and writes it as the items list does."""
     plot_id = str(plots["plot_id"].iloc[0])
