@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from landreg.provenance.synthetic import SyntheticSummary, layers_used_by, summarize_synthetic
+import pandas as pd
+
+from landreg.provenance.synthetic import SyntheticSummary, count_grouped_plots, layers_used_by, summarize_synthetic
 
 if TYPE_CHECKING:
     from landreg.registry.base import AnalysisSource, PricedPlotStore
@@ -29,7 +31,9 @@ def registry_synthetic_summary(registry: AnalysisSource, *, layers_dir: str | Pa
     -------
     SyntheticSummary
     """
-    plots = registry.query_plots()
+    # A registry in a database counts its plots there (grouped by provenance and the fields holding
+    # a value: as many rows as distinct combinations, not one per plot); any other source is read.
+    in_database = getattr(registry, "backend", None) in ("geopackage", "postgis")
     layers = None
     manifest_file = None if layers_dir is None else Path(layers_dir)
     if manifest_file is not None and manifest_file.suffix != ".toml":
@@ -37,14 +41,24 @@ def registry_synthetic_summary(registry: AnalysisSource, *, layers_dir: str | Pa
     if manifest_file is not None and manifest_file.is_file():  # without a manifest no layer is known to be used
         from landreg.layers.manifest import load_manifest
 
-        enrichment = registry.load_enrichment()
+        if in_database:
+            from landreg.registry.provenance_groups import enrichment_layer_versions
+
+            enrichment = pd.DataFrame({"layer_versions": enrichment_layer_versions(registry)}, dtype=object)
+        else:
+            enrichment = registry.load_enrichment()
         layers = layers_used_by(enrichment, manifest=load_manifest(manifest_file))
-    return summarize_synthetic(
-        plots,
+    rest = summarize_synthetic(
+        None if in_database else registry.query_plots(),
         price_observations=registry.price_history(),
         business_areas=registry.load_business_areas(),
         layers=layers,
     )
+    if not in_database:
+        return rest
+    from landreg.registry.provenance_groups import provenance_groups
+
+    return SyntheticSummary(tuple(count_grouped_plots(provenance_groups(registry))) + rest.counts)
 
 
 def price_synthetic_summary(

@@ -157,7 +157,10 @@ def _lang_index(lang: str) -> int:
     return LANGUAGES.index(lang)
 
 
-def _plot_counts(plots: pd.DataFrame | Sequence[Mapping[str, Any]], groups: Sequence[str]) -> list[SyntheticCount]:
+def _plot_counts(
+    plots: pd.DataFrame | Sequence[Mapping[str, Any]], groups: Sequence[str], *, weights: Sequence[int] | None = None
+) -> list[SyntheticCount]:
+    """Per group: plots with a value in it, those with a synthetic one, sources (``weights``: plots per record)."""
     if isinstance(plots, pd.DataFrame):
         if "provenance" not in plots.columns:
             raise ValueError(
@@ -179,7 +182,8 @@ def _plot_counts(plots: pd.DataFrame | Sequence[Mapping[str, Any]], groups: Sequ
     # is judged once. Per group: plots with a value in it, those with a synthetic value, sources.
     fields_of = [(group, FIELD_GROUPS[group]) for group in groups]
     tallies: dict[str, tuple[list[int], Counter[str]]] = {group: ([0, 0], Counter()) for group in groups}
-    for record, prov in zip(records, provs, strict=True):
+    for k, (record, prov) in enumerate(zip(records, provs, strict=True)):
+        weight = 1 if weights is None else weights[k]
         judged: dict[int, tuple[bool, str]] = {}
         for group, fields in fields_of:
             first = chosen = None
@@ -197,15 +201,42 @@ def _plot_counts(plots: pd.DataFrame | Sequence[Mapping[str, Any]], groups: Sequ
             if first is None:
                 continue
             counts, sources = tallies[group]
-            counts[0] += 1
-            counts[1] += chosen is not None
-            sources[(chosen or first)[1]] += 1
+            counts[0] += weight
+            counts[1] += weight if chosen is not None else 0
+            sources[(chosen or first)[1]] += weight
     out = []
     for group, _ in fields_of:
         (n_total, n_syn), sources = tallies[group]
         if n_total:
             out.append(SyntheticCount(group, n_syn, n_total, "plots", dict(sorted(sources.items()))))
     return out
+
+
+def count_grouped_plots(
+    groups_of_plots: Iterable[tuple[Any, Mapping[str, Any], int]], *, groups: Iterable[str] | None = None
+) -> list[SyntheticCount]:
+    """The plot counts of :func:`summarize_synthetic` from plots counted in groups instead of one by one.
+
+    Parameters
+    ----------
+    groups_of_plots : iterable of (provenance, record, n_plots)
+        Plots that share a provenance (JSON text or dict) and the fields holding a value
+        (``record``: field -> a value or None), with how many plots there are
+        (:func:`landreg.registry.provenance_groups.provenance_groups`).
+    groups : iterable of str, optional
+        The plot field groups counted (default all).
+
+    Returns
+    -------
+    list of SyntheticCount
+        Equal to the plot counts of :func:`summarize_synthetic` over the plots themselves.
+    """
+    records: list[dict[str, Any]] = []
+    weights: list[int] = []
+    for provenance, record, n_plots in groups_of_plots:
+        records.append({**record, "provenance": provenance})
+        weights.append(n_plots)
+    return _plot_counts(records, list(groups) if groups is not None else list(FIELD_GROUPS), weights=weights)
 
 
 def _observation_count(observations: pd.DataFrame) -> SyntheticCount | None:

@@ -1,0 +1,221 @@
+"""Peak memory of the batch commands: ``landreg import``, ``enrich``, ``score`` and ``map plots``.
+
+Each command runs as a child process on a GeoPackage registry (the default backend) of ``n``
+generated non-overlapping plots in the Trondheim region (``landreg.testing.make_plot_frame``,
+written first to a GeoPackage file that ``landreg import`` reads), with the bundled layers.
+Measured per command: wall time and the peak resident memory of the process (``ru_maxrss`` from
+``wait4``, the kernel's ``VmHWM`` at exit).
+
+``--code-dir DIR`` runs the commands of another checkout (e.g. ``git worktree add DIR <commit>``)
+with the same interpreter and environment, so an earlier version is measured on the same data;
+``--report`` writes the section ``62_batch_memory`` from the JSON of such runs (``before``/``after``).
+``--compare`` checks that two runs' score tables and stored enrichment are equal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import RESULTS_DIR, machine, write_section
+
+ROOT = Path(__file__).resolve().parents[1]
+LAYERS = ROOT / "layers"
+SECTION = "62_batch_memory"
+#: Grid spacing of the generated plots (each fills 40–90 % of its cell), plots per grid row.
+PLOT_CELL_M, ROW = 60.0, 1_000
+#: Largest registry on which ``landreg map plots`` is measured (the target is stated at 100,000 plots).
+MAP_MAX_N = 100_000
+LIMIT_BYTES = 2 * 1024**3
+MAP_LIMIT_BYTES, MAP_LIMIT_S = 1024**3, 10.0
+_MAIN = "import sys; from landreg.cli import main; sys.argv[0] = 'landreg'; sys.exit(main())"
+
+
+def write_plots_file(path: Path, n: int, *, chunk: int = 100_000) -> Path:
+    """A GeoPackage layer of ``n`` generated plots at ``path``, written ``chunk`` plots at a time."""
+    import pyogrio
+
+    from landreg.testing import TRONDHEIM_ORIGIN_25832, make_plot_frame
+
+    if path.exists():
+        return path
+    tmp = path.with_suffix(".part.gpkg")
+    tmp.unlink(missing_ok=True)
+    for start in range(0, n, chunk):
+        size = min(chunk, n - start)
+        frame = make_plot_frame(
+            size,
+            seed=start,
+            origin=(TRONDHEIM_ORIGIN_25832[0], TRONDHEIM_ORIGIN_25832[1] + start // ROW * PLOT_CELL_M),
+            cell_m=PLOT_CELL_M,
+            columns=ROW,
+            prefix=f"G{start // chunk}",
+            municipality_no=None,
+        )
+        pyogrio.write_dataframe(frame, tmp, layer="plots", append=start > 0)
+    tmp.rename(path)
+    return path
+
+
+def run_command(args: list[str], *, log: Path, code_dir: Path | None = None) -> dict[str, Any]:
+    """Seconds and peak resident bytes of ``landreg ARGS`` in a child process (stderr to ``log``)."""
+    env = dict(os.environ)
+    if code_dir is not None:
+        env["PYTHONPATH"] = str(code_dir)
+    t0 = time.perf_counter()
+    with log.open("w", encoding="utf-8") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _MAIN, *args], stdout=err, stderr=subprocess.STDOUT, env=env, cwd=code_dir or ROOT
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    out = {"seconds": round(seconds, 2), "peak_bytes": int(usage.ru_maxrss) * 1024}
+    if status != 0:  # kept, marked failed: the table says so
+        out["failed"] = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1][:200]
+    return out
+
+
+def measure(n: int, workdir: Path, *, code_dir: Path | None = None, label: str = "after") -> dict[str, Any]:
+    """Import, enrich, score (and map, up to :data:`MAP_MAX_N` plots) a new registry of ``n`` plots."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    source = write_plots_file(workdir.parent / f"plots_{n}.gpkg", n)
+    registry = workdir / f"registry_{n}.gpkg"
+    registry.unlink(missing_ok=True)
+    reg = ["--registry", str(registry)]
+    out: dict[str, Any] = {"n": n, "label": label, "load_before": os.getloadavg()[0]}
+    out["import"] = run_command(
+        ["import", *reg, str(source), "--actor", "bench"], log=workdir / "import.log", code_dir=code_dir
+    )
+    out["enrich"] = run_command(
+        ["enrich", *reg, "--layers", str(LAYERS)], log=workdir / "enrich.log", code_dir=code_dir
+    )
+    out["score"] = run_command(
+        ["score", *reg, "-o", str(workdir / f"scores_{n}.csv")], log=workdir / "score.log", code_dir=code_dir
+    )
+    if n <= MAP_MAX_N:
+        out["map"] = run_command(
+            ["map", "plots", *reg, "--layers", str(LAYERS), "--progress", "-o", str(workdir / f"map_{n}.html")],
+            log=workdir / "map.log",
+            code_dir=code_dir,
+        )
+    out["load_after"] = os.getloadavg()[0]
+    return out
+
+
+def compare(before: Path, after: Path, n: int) -> dict[str, bool]:
+    """Whether two runs' score tables and stored enrichment (computation times aside) are equal."""
+    import pandas as pd
+
+    from landreg.registry import open_registry
+
+    a = pd.read_csv(before / f"scores_{n}.csv").sort_values("plot_id").reset_index(drop=True)
+    b = pd.read_csv(after / f"scores_{n}.csv").sort_values("plot_id").reset_index(drop=True)
+    scores_equal = list(a.columns) == list(b.columns)
+    if scores_equal:
+        ids = dict(zip(a["code"], b["code"], strict=True))  # the plot ids are new on each import: compare by code
+        scores_equal = ids == {k: k for k in ids}
+        keep = [c for c in a.columns if c not in ("plot_id",)]
+        pd.testing.assert_frame_equal(
+            a.sort_values("code")[keep].reset_index(drop=True),
+            b.sort_values("code")[keep].reset_index(drop=True),
+            check_exact=False,
+            rtol=1e-9,
+        )
+
+    def enrichment(run: Path) -> pd.DataFrame:
+        with open_registry(run / f"registry_{n}.gpkg") as reg:
+            codes = reg.query_plots()[["plot_id", "code"]]
+            frame = reg.load_enrichment().drop(columns=["computed_at"])
+        frame = frame.merge(codes, on="plot_id").drop(columns=["plot_id"])
+        return frame.sort_values("code").reset_index(drop=True)
+
+    pd.testing.assert_frame_equal(enrichment(before), enrichment(after), check_exact=False, rtol=1e-9)
+    return {"scores_equal": scores_equal, "enrichment_equal": True}
+
+
+def _mb(value: int) -> str:
+    return f"{value / 1024**2:,.0f} MB"
+
+
+def report(runs: list[dict[str, Any]], *, equal: dict[str, Any] | None = None) -> str:
+    """The section's text from the measured runs (labels ``before`` and ``after``)."""
+    by = {(r["label"], r["n"]): r for r in runs}
+    sizes = sorted({r["n"] for r in runs})
+    lines = [
+        "## Batch commands: peak memory of `landreg import`, `enrich`, `score` and `map plots`",
+        "",
+        f"{machine()}. GeoPackage registry (the default) of generated non-overlapping plots in the Trondheim "
+        "region (`make_plot_frame`, 60 m cells, read by `landreg import` from a GeoPackage file), bundled layers. "
+        "Each command is a child process; peak memory is its `ru_maxrss` (the kernel's VmHWM at exit). "
+        "`before` is the code before this change, run from a checkout of that commit on the same files. "
+        "`bench/bench_memory_batch.py`.",
+        "",
+        "| command | plots | before: time | before: peak | after: time | after: peak | target | met | load avg |",
+        "|---|---:|---:|---:|---:|---:|---|---|---|",
+    ]
+    for command in ("import", "enrich", "score", "map"):
+        for n in sizes:
+            b, a = by.get(("before", n), {}).get(command), by.get(("after", n), {}).get(command)
+            if a is None and b is None:
+                continue
+            if command == "map":
+                target = "< 10 s, < 1 GB" if n == MAP_MAX_N else ""
+                met = a is not None and a["seconds"] < MAP_LIMIT_S and a["peak_bytes"] < MAP_LIMIT_BYTES
+            else:
+                target = "< 2 GB" if n >= 1_000_000 else ""
+                met = a is not None and a["peak_bytes"] < LIMIT_BYTES
+            load = ", ".join(
+                f"{r['load_before']:.1f}" for r in (by.get(("before", n)), by.get(("after", n))) if r is not None
+            )
+            b_time = f"{b['seconds']:.1f} s" if b else "–"
+            a_time = f"{a['seconds']:.1f} s" if a else "–"
+            b_peak = _mb(b["peak_bytes"]) if b else "–"
+            a_peak = f"**{_mb(a['peak_bytes'])}**" if a else "–"
+            verdict = ("yes" if met else "NO") if target else ""
+            lines.append(
+                f"| `{command}` | {n:,} | {b_time} | {b_peak} | {a_time} | {a_peak} | {target} | {verdict} | {load} |"
+            )
+    if equal:
+        lines += ["", "Outputs of before and after compared: " + ", ".join(f"{k} {v}" for k, v in equal.items()) + "."]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated plot counts")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/landreg-bench-batch"))
+    parser.add_argument("--code-dir", type=Path, default=None, help="checkout whose landreg is measured")
+    parser.add_argument("--label", default="after")
+    parser.add_argument("--report", action="store_true", help="write the section from the stored JSON")
+    parser.add_argument("--compare", type=int, default=None, help="compare before/after outputs at this size")
+    args = parser.parse_args()
+    store = RESULTS_DIR / f"{SECTION}.json"
+    runs: list[dict[str, Any]] = json.loads(store.read_text()) if store.exists() else []
+    if args.compare is not None:
+        equal = compare(args.workdir / "before", args.workdir / "after", args.compare)
+        print(equal)
+        (args.workdir / "equal.json").write_text(json.dumps({**equal, "n": args.compare}))
+        return
+    if not args.report:
+        for n in (int(s) for s in args.sizes.split(",")):
+            result = measure(n, args.workdir / args.label, code_dir=args.code_dir, label=args.label)
+            print(json.dumps(result), flush=True)
+            runs = [r for r in runs if (r["label"], r["n"]) != (args.label, n)] + [result]
+            RESULTS_DIR.mkdir(exist_ok=True)
+            store.write_text(json.dumps(runs, indent=1))
+    equal_file = args.workdir / "equal.json"
+    equal = json.loads(equal_file.read_text()) if equal_file.exists() else None
+    text = report(runs, equal=equal)
+    print(text)
+    if args.report:
+        write_section(SECTION, text)
+
+
+if __name__ == "__main__":
+    main()
