@@ -12,6 +12,7 @@ from bench import (
     bench_memory,
     bench_postgis,
     bench_registry,
+    bench_scale,
     bench_scoring,
     bench_stored_results,
 )
@@ -30,6 +31,7 @@ def main() -> None:
         bench_api,
         bench_maps,
         bench_memory,
+        bench_scale,
     ):
         print(f"running {module.__name__} …", flush=True)
         print(module._report(module.run()))

@@ -119,8 +119,13 @@ def _memory_bytes(pid: int, key: str) -> int:
     raise RuntimeError(f"no {key} in /proc/{pid}/status")
 
 
-def serve_and_load(registry: Path, *, plots: int, env: dict[str, str] | None = None) -> MemoryRun:
-    """Serve ``registry`` with uvicorn, send 8 concurrent requests to each endpoint, measure the server's memory."""
+def serve_and_load(
+    registry: Path | str, *, plots: int, env: dict[str, str] | None = None, extra_gets: tuple[str, ...] = ()
+) -> MemoryRun:
+    """Serve ``registry`` with uvicorn, send 8 concurrent requests to each endpoint, measure the server's memory.
+
+    ``registry`` is a GeoPackage or a ``postgresql://`` URL; ``extra_gets`` are more paths (with query) to GET.
+    """
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     server_env = {
@@ -141,7 +146,7 @@ def serve_and_load(registry: Path, *, plots: int, env: dict[str, str] | None = N
         run.start_rss_bytes = _memory_bytes(proc.pid, "VmRSS")
         with open_client() as client:
             first = client.get(f"{url}/collections/plots/items", params={"limit": 1}).json()["features"][0]["id"]
-            for method, path, body in endpoints(first):
+            for method, path, body in [*endpoints(first), *(("GET", extra, None) for extra in extra_gets)]:
                 codes: dict[int, int] = {}
 
                 def ask(_: int, method: str = method, path: str = path, body: Any = body) -> tuple[int, float]:

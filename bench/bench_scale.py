@@ -54,7 +54,7 @@ def measure(
         ("derived", lambda: ops.add_derived_attributes(registry)),
         ("bbox", lambda: ops.bbox_pages(registry, n)),
         ("tiles", lambda: ops.tile_times(registry, n)),
-        ("edit", lambda: ops.edit_time(registry)),
+        ("edit", lambda: ops.edit_time(registry, n)),
         ("supply", lambda: ops.supply_after_edit(registry)),
         ("map", lambda: ops.map_plots(registry, workdir=workdir)),
         ("map_limit", lambda: ops.map_plots(registry, workdir=workdir, limit=10_000)),
@@ -69,6 +69,7 @@ def measure(
     for name, step in steps:
         if name.split("_limit")[0] in skip:
             fig["steps"][name] = {"skipped": True}
+            save(fig)
             continue
         if name == "map_limit" and fig["steps"].get("map", {}).get("exit") == 0:
             continue  # the whole map was drawn; no need for a part of it
@@ -163,8 +164,12 @@ def run(
     out_dir: Path = RESULTS_DIR,
     history_plots: int = 10_000,
     write: bool = True,
+    template: Path | None = None,
 ) -> dict[str, Any]:
-    """Measure every size on every backend, each in a child process; merge into ``05_scale.json``."""
+    """Measure every size on every backend, each in a child process; merge into ``05_scale.json``.
+
+    ``template``: the demonstration registry GeoPackage (built from the layers when not given).
+    """
     skip = skip or set()
     path = _json_path(out_dir)
     mine: dict[str, Any] = {"runs": {}}
@@ -195,7 +200,7 @@ def run(
             for backend in backends:
                 if backend == "gpkg":
                     registry = str(workdir / f"scale_{n}.gpkg")
-                    shutil.copy(_template_gpkg(workdir), registry)
+                    shutil.copy(template or _template_gpkg(workdir), registry)
                 else:
                     assert pg is not None
                     registry = pg.registry_for(n)
@@ -232,6 +237,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip", nargs="*", default=[], choices=STEPS, help="steps to leave out")
     parser.add_argument("--history-plots", type=int, default=10_000)
     parser.add_argument("--out-dir", type=Path, default=RESULTS_DIR)
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: copy --out-dir's figures to bench/results and rewrite the section from them",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--registry", help=argparse.SUPPRESS)
@@ -242,6 +252,12 @@ def main(argv: list[str] | None = None) -> None:
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ops.ROOT), os.environ.get("PYTHONPATH")]))
     if args.one:
         _worker(args)
+        return
+    if args.report_only:
+        figures = json.loads(_json_path(args.out_dir).read_text())
+        if args.out_dir.resolve() != RESULTS_DIR.resolve():
+            shutil.copy(_json_path(args.out_dir), _json_path(RESULTS_DIR))
+        print(write_section(NAME, report(figures)))
         return
     sizes = tuple(int(s) for s in args.sizes.split(",") if s)
     backends = tuple(b for b in args.backends.split(",") if b)
