@@ -238,6 +238,9 @@ class SqlReader(Protocol):
     def read_row(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         """The first row of ``sql`` (in the backend's dialect and placeholders), or None when it has none."""
 
+    def read_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Every row of ``sql`` (in the backend's dialect and placeholders)."""
+
 
 @runtime_checkable
 class Registry(PlotStore, PlotEditor, EnrichmentTables, TokenIssuer, EntityTables, PriceRecords, SqlReader, Protocol):

@@ -217,6 +217,11 @@ class GeoPackageRegistry(
             row = self._conn.execute(sql, tuple(params)).fetchone()
         return None if row is None else tuple(row)
 
+    def read_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Every row of a read-only SQLite query on the registry file (``?`` placeholders)."""
+        with self._lock:
+            return self._conn.execute(sql, tuple(params)).fetchall()
+
     # ------------------------------------------------------------------ helpers
     @contextmanager
     def _write_transaction(self) -> Iterator[sqlite3.Connection]:

@@ -1,8 +1,11 @@
 """Mapbox Vector Tiles of plots and business areas on the WebMercatorQuad grid, read per request.
 
 :func:`render_tile` reads the features of one tile through the registry's spatial index and
-encodes them: in the database with ``ST_AsMVT`` on PostGIS, with ``mapbox-vector-tile`` on
-GeoPackage.  A :class:`TileCache` keeps encoded tiles until the registry changes.
+encodes them: in the database with ``ST_AsMVT`` on PostGIS, in process on GeoPackage
+(:mod:`landreg.tiles.mvt`).  Plots too small to see at a zoom are points; a tile over
+:data:`FEATURE_BUDGET` plots carries counts per grid cell (:mod:`landreg.tiles.aggregate`).  A
+:class:`TileCache` keeps encoded tiles until the registry changes, and computes each tile once
+however many requests ask for it at the same time.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 from typing import Protocol
 
 from landreg.registry.base import SqlReader
+from landreg.tiles.aggregate import COUNT_PROPERTY, encode_aggregate_tile, plots_over_budget
 from landreg.tiles.cache import TileCache, registry_change_key
 from landreg.tiles.grid import (
+    FEATURE_BUDGET,
     TILE_EXTENT,
     TILE_MATRIX_SET_ID,
     TileAddress,
@@ -34,7 +39,14 @@ class TileSource(LayerSource, SqlReader, Protocol):
 
 
 def render_tile(
-    registry: TileSource, collection_id: str, *, z: int, x: int, y: int, cache: TileCache | None = None
+    registry: TileSource,
+    collection_id: str,
+    *,
+    z: int,
+    x: int,
+    y: int,
+    cache: TileCache | None = None,
+    budget: int = FEATURE_BUDGET,
 ) -> bytes:
     """One vector tile of a collection as it is in the registry now.
 
@@ -47,7 +59,11 @@ def render_tile(
     z, x, y : int
         WebMercatorQuad zoom, column and row (row 0 at the top).
     cache : TileCache, optional
-        Tiles kept from earlier calls; emptied when the registry has changed since.
+        Tiles kept from earlier calls (emptied when the registry has changed since); concurrent
+        calls for the same tile compute it once.
+    budget : int
+        Most plots drawn one by one in a tile; a tile with more carries plot counts per grid cell
+        (:mod:`landreg.tiles.aggregate`).
 
     Returns
     -------
@@ -61,27 +77,29 @@ def render_tile(
     """
     layer = tile_layer(collection_id)
     tile = tile_address(z, x=x, y=y)
-    key = (collection_id, z, x, y)
-    change_key = registry_change_key(registry) if cache is not None else ()
-    if cache is not None:
-        cached = cache.get(key, change_key=change_key)
-        if cached is not None:
-            return cached
-    encoded = _encode(registry, layer, tile)
-    if cache is not None:
-        cache.put(key, encoded, change_key=change_key)
-    return encoded
+    if cache is None:
+        return _encode(registry, layer, tile, budget=budget)
+    return cache.get_or_compute(
+        (collection_id, z, x, y, budget),
+        lambda: _encode(registry, layer, tile, budget=budget),
+        change_key=registry_change_key(registry),
+    )
 
 
-def _encode(registry: TileSource, layer: TileLayer, tile: TileAddress) -> bytes:
+def _encode(registry: TileSource, layer: TileLayer, tile: TileAddress, *, budget: int) -> bytes:
+    if layer.id == "plots" and plots_over_budget(registry, tile, budget=budget):
+        return encode_aggregate_tile(registry, tile, layer_id=layer.id)
     if registry.backend == "geopackage":
-        return encode_layer_tile(read_layer_frame(registry, layer=layer, tile=tile), layer=layer, tile=tile)
+        geoms, properties = read_layer_frame(registry, layer=layer, tile=tile)
+        return encode_layer_tile(geoms, properties, layer=layer, tile=tile)
     from landreg.tiles.postgis import encode_layer_tile_postgis
 
     return encode_layer_tile_postgis(registry, layer=layer, tile=tile)
 
 
 __all__ = [
+    "COUNT_PROPERTY",
+    "FEATURE_BUDGET",
     "TILE_EXTENT",
     "TILE_LAYERS",
     "TILE_MATRIX_SET_ID",

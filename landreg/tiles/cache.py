@@ -1,10 +1,15 @@
-"""A bounded in-memory cache of encoded tiles, emptied whenever the registry changes."""
+"""A bounded in-memory cache of encoded tiles, emptied whenever the registry changes.
+
+It also makes concurrent requests for one tile share one computation (single flight): the first
+request computes it, the others wait for that result instead of reading the registry again.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from typing import Any
 
 from landreg.registry.base import SqlReader
@@ -34,6 +39,15 @@ def registry_change_key(registry: SqlReader) -> tuple[Any, ...]:
     return registry.read_row(sql) or ()
 
 
+@dataclass
+class _Flight:
+    """One tile being computed, and what its waiters receive."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    tile: bytes | None = None
+    error: BaseException | None = None
+
+
 class TileCache:
     """Encoded tiles by (collection, z, x, y), valid for one registry change key.
 
@@ -49,8 +63,56 @@ class TileCache:
         self._bytes = 0
         self._change_key: tuple[Any, ...] | None = None
         self._lock = threading.Lock()
+        self._flights: dict[tuple[Hashable, tuple[Any, ...]], _Flight] = {}
         self.hits = 0
         self.misses = 0
+        self.computed = 0
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], bytes], *, change_key: tuple[Any, ...]) -> bytes:
+        """The cached tile, else the result of ``compute()``, run once however many threads ask at the same time.
+
+        Parameters
+        ----------
+        key : hashable
+            The tile (and anything else its bytes depend on).
+        compute : callable
+            Returns the encoded tile; runs in the first caller's thread, the others wait for it.
+        change_key : tuple
+            The registry's change key (:func:`registry_change_key`) read before computing.
+
+        Returns
+        -------
+        bytes
+            The tile.  An error raised by ``compute`` is raised in every caller that waited for it.
+        """
+        cached = self.get(key, change_key=change_key)
+        if cached is not None:
+            return cached
+        flight_key = (key, change_key)
+        with self._lock:
+            flight = self._flights.get(flight_key)
+            owner = flight is None
+            if flight is None:
+                flight = self._flights[flight_key] = _Flight()
+        if not owner:
+            flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+            assert flight.tile is not None
+            return flight.tile
+        try:
+            with self._lock:
+                self.computed += 1
+            flight.tile = compute()
+            self.put(key, flight.tile, change_key=change_key)
+            return flight.tile
+        except BaseException as exc:
+            flight.error = exc
+            raise
+        finally:
+            with self._lock:
+                del self._flights[flight_key]
+            flight.done.set()
 
     def get(self, key: Hashable, *, change_key: tuple[Any, ...]) -> bytes | None:
         """The cached tile, or None (a registry change since it was stored empties the cache)."""

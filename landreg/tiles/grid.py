@@ -20,12 +20,15 @@ TILE_BUFFER = 64
 #: Simplification tolerance in tile units: one unit is 1/4096 of the tile width, far below a
 #: screen pixel (1/256 or 1/512 of the tile), so simplified outlines look the same as the originals.
 SIMPLIFY_TILE_UNITS = 1.0
-#: Outlines smaller than this in a tile (tile units², one pixel of a tile drawn at 512 px) are left out, so a
-#: low-zoom tile carries no sub-pixel plots: it stays small however many plots it covers.
-MIN_FEATURE_AREA_UNITS2 = 64.0
-#: Share of :data:`MIN_FEATURE_AREA_UNITS2` below which a plot's stored area (m², EPSG:25832) rules it out
-#: before it is read (allows for the UTM scale error, a few per cent far from the zone's meridian).
-_STORED_AREA_MARGIN = 0.8
+#: A plot whose outline covers less than this in a tile (tile units², one pixel of a tile drawn at 512 px)
+#: is drawn as a point (a point on its surface) with the same properties: it stays visible and clickable.
+POINT_BELOW_AREA_UNITS2 = 64.0
+#: At most this many plots are drawn one by one in a tile (counted on the buffered tile, up to one more);
+#: a tile over it carries grid cells with their plot count instead (see :func:`aggregate_cell_m`).
+FEATURE_BUDGET = 4000
+#: Aggregate cells are ``2**(CELL_EXPONENT_Z0 - z)`` m square in EPSG:25832 at zoom ``z`` (512 m at zoom 10,
+#: about 16 px of a 512-px tile at Trondheim's latitude), never under 1 m.
+CELL_EXPONENT_Z0 = 19
 #: Longitudes (degrees) beyond this distance from the UTM zone 32 central meridian (9° E) do not map to
 #: meaningful EPSG:25832 coordinates; a tile's query box is clamped to this band.
 _MAX_DEGREES_FROM_MERIDIAN = 45.0
@@ -72,19 +75,14 @@ class TileAddress:
         return SIMPLIFY_TILE_UNITS * self.unit_m
 
     @property
-    def min_stored_area_m2(self) -> float:
-        """Plots with a smaller stored area (m²) cannot reach :data:`MIN_FEATURE_AREA_UNITS2` in this tile.
+    def point_below_area_m2(self) -> float:
+        """Outlines smaller than this in EPSG:3857 m² are drawn as points (:data:`POINT_BELOW_AREA_UNITS2`)."""
+        return POINT_BELOW_AREA_UNITS2 * self.unit_m**2
 
-        Web Mercator enlarges areas by 1/cos²(latitude), least at the tile's edge nearest the equator.
-        """
-        import math
-
-        minx, miny, _, maxy = self.bounds_3857
-        lat_a = _transformer(3857, 4326).transform(minx, miny)[1]
-        lat_b = _transformer(3857, 4326).transform(minx, maxy)[1]
-        lowest = 0.0 if lat_a <= 0.0 <= lat_b else min(abs(lat_a), abs(lat_b))
-        enlargement = 1.0 / math.cos(math.radians(lowest)) ** 2
-        return _STORED_AREA_MARGIN * MIN_FEATURE_AREA_UNITS2 * self.unit_m**2 / enlargement
+    @property
+    def aggregate_cell_m(self) -> float:
+        """Side of this zoom's aggregate cells in EPSG:25832 metres (a power of two)."""
+        return aggregate_cell_m(self.z)
 
     @property
     def buffered_bounds_3857(self) -> tuple[float, float, float, float]:
@@ -136,14 +134,19 @@ def _transformer(src: int, dst: int) -> Transformer:
     return Transformer.from_crs(src, dst, always_xy=True)
 
 
-def query_box_25832(tile: TileAddress) -> tuple[float, float, float, float] | None:
+def aggregate_cell_m(z: int) -> float:
+    """Side in EPSG:25832 metres of the grid cells that aggregate plots at zoom ``z`` (a power of two, ≥ 1 m)."""
+    return float(2.0 ** max(CELL_EXPONENT_Z0 - z, 0))
+
+
+def query_box_25832(tile: TileAddress, *, buffered: bool = True) -> tuple[float, float, float, float] | None:
     """The EPSG:25832 box that holds every stored geometry reaching into the (buffered) tile.
 
-    The buffered tile is taken to longitude/latitude, clamped to the band where EPSG:25832 is
-    meaningful, and its densified outline transformed to EPSG:25832.  None when the tile lies
-    wholly outside that band.
+    The tile (grown by its buffer unless ``buffered`` is false) is taken to longitude/latitude,
+    clamped to the band where EPSG:25832 is meaningful, and its densified outline transformed to
+    EPSG:25832.  None when the tile lies wholly outside that band.
     """
-    minx, miny, maxx, maxy = tile.buffered_bounds_3857
+    minx, miny, maxx, maxy = tile.buffered_bounds_3857 if buffered else tile.bounds_3857
     lon0, lat0, lon1, lat1 = _transformer(3857, 4326).transform_bounds(minx, miny, maxx, maxy, densify_pts=21)
     lon0 = max(lon0, _CENTRAL_MERIDIAN_DEG - _MAX_DEGREES_FROM_MERIDIAN)
     lon1 = min(lon1, _CENTRAL_MERIDIAN_DEG + _MAX_DEGREES_FROM_MERIDIAN)

@@ -2,13 +2,14 @@
 
 The same layers as the in-process encoder (:mod:`landreg.tiles.layers`): simplified with the
 zoom's tolerance, clipped to the tile plus its buffer, quantised to 4096 units, found through
-the GiST index with the tile's EPSG:25832 query box.
+the GiST index with the tile's EPSG:25832 query box; an outline smaller than
+:data:`~landreg.tiles.grid.POINT_BELOW_AREA_UNITS2` in the tile is a point on its surface.
 """
 
 from __future__ import annotations
 
 from landreg.registry.base import SqlReader
-from landreg.tiles.grid import MIN_FEATURE_AREA_UNITS2, TILE_BUFFER, TILE_EXTENT, TileAddress, query_box_25832
+from landreg.tiles.grid import TILE_BUFFER, TILE_EXTENT, TileAddress, query_box_25832
 from landreg.tiles.layers import TileLayer
 
 
@@ -52,15 +53,13 @@ def encode_layer_tile_postgis(registry: SqlReader, *, layer: TileLayer, tile: Ti
     live = " AND valid_to IS NULL" if layer.id == "plots" else ""
     sql = (
         f"SELECT ST_AsMVT(t, %s, {TILE_EXTENT}, 'geom') FROM ("
-        "SELECT ST_AsMVTGeom(ST_SimplifyPreserveTopology(ST_Transform(geom, 3857), %s), "
+        "SELECT ST_AsMVTGeom(CASE WHEN ST_Area(g) < %s THEN ST_Transform(ST_PointOnSurface(geom), 3857) "
+        "ELSE ST_SimplifyPreserveTopology(g, %s) END, "
         f"ST_MakeEnvelope(%s, %s, %s, %s, 3857), {TILE_EXTENT}, {TILE_BUFFER}, true) AS geom, "
-        f"{_select_list(layer)} FROM {table} "
-        f"WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s, 25832){live}"
-        f") t WHERE geom IS NOT NULL AND ST_Area(geom) >= {MIN_FEATURE_AREA_UNITS2}"
+        f"{_select_list(layer)} FROM (SELECT *, ST_Transform(geom, 3857) AS g FROM {table} "
+        f"WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s, 25832){live}) s"
+        ") t WHERE geom IS NOT NULL"
     )
-    params = [layer.id, tile.simplify_tolerance_m, *tile.bounds_3857, *box]
-    if layer.id == "plots":
-        sql = sql.replace(" AND valid_to IS NULL", " AND valid_to IS NULL AND area_m2 >= %s")
-        params.append(tile.min_stored_area_m2)
+    params = [layer.id, tile.point_below_area_m2, tile.simplify_tolerance_m, *tile.bounds_3857, *box]
     row = registry.read_row(sql, params)  # in the registry's schema
     return bytes(row[0]) if row and row[0] is not None else b""

@@ -51,6 +51,11 @@ class PostGISReads:
         def _connection(self) -> AbstractContextManager[Any]:
             raise NotImplementedError
 
+    def read_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Every row of a read-only SQL query in the registry's schema (``%s`` placeholders)."""
+        with self._connection() as conn:
+            return [tuple(row) for row in conn.execute(sql, list(params)).fetchall()]
+
     def _row_to_plot(self, row: Sequence[Any]) -> Plot:
         return record_to_plot(*rows_to_records([row], _NAMES, decode=from_wkb))
 

@@ -1,6 +1,10 @@
-"""Vector tiles of plots and business areas: the features of a bbox query, simplified per zoom, cached until an edit."""
+"""Vector tiles of plots and business areas: the features of a bbox query, simplified per zoom, cached until an edit;
+plots too small to see are points, and a tile over the feature budget counts its plots per grid cell."""
 
 from __future__ import annotations
+
+import threading
+from collections import Counter
 
 import geopandas as gpd
 import mapbox_vector_tile
@@ -15,10 +19,11 @@ from landreg.errors import EntityNotFoundError
 from landreg.registry import PlotQuery
 from landreg.testing import make_plot_frame
 from landreg.tiles import TILE_EXTENT, TileCache, render_tile, tile_address
-from landreg.tiles.grid import MIN_FEATURE_AREA_UNITS2, TILE_BUFFER
+from landreg.tiles.grid import POINT_BELOW_AREA_UNITS2, TILE_BUFFER, aggregate_cell_m
 
 TMS = morecantile.tms.get("WebMercatorQuad")
 TO_LONLAT = Transformer.from_crs(25832, 4326, always_xy=True)
+FROM_3857 = Transformer.from_crs(3857, 25832, always_xy=True)
 
 
 def _decode(tile: bytes) -> dict:
@@ -57,11 +62,11 @@ def test_tile_holds_the_plots_of_its_bbox_with_their_attributes(grid):
         pad = TILE_BUFFER * tile.unit_m
         minx, miny, maxx, maxy = tile.bounds_3857
         expected = stored[stored.intersects(shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad))]
-        # Pieces clearly above the one-pixel minimum must be there; slivers near it may go either way.
+        # Pieces clearly above a pixel must be there; slivers that vanish on the integer grid may go either way.
         piece_units2 = shapely.area(shapely.clip_by_rect(expected.geometry.values, *tile.buffered_bounds_3857))
         piece_units2 = piece_units2 / tile.unit_m**2
         got = {f["properties"]["plot_id"] for f in features}
-        assert set(expected["plot_id"][piece_units2 >= 2 * MIN_FEATURE_AREA_UNITS2]) <= got <= set(expected["plot_id"])
+        assert set(expected["plot_id"][piece_units2 >= 2 * POINT_BELOW_AREA_UNITS2]) <= got <= set(expected["plot_id"])
         by_id = expected.set_index("plot_id")
         for f in features:
             row = by_id.loc[f["properties"]["plot_id"]]
@@ -166,25 +171,143 @@ def test_business_areas_tile(registry):
     assert feature["properties"]["name"] == "Torgård nord"
 
 
-def test_low_zoom_tiles_leave_out_plots_under_a_pixel(registry):
+def _features(registry, z: int, **kwargs) -> list[dict]:
+    out = []
+    for x, y in _tiles_over(registry, z):
+        decoded = _decode(render_tile(registry, "plots", z=z, x=x, y=y, **kwargs))
+        out += [{**f, "tile": (x, y)} for f in decoded.get("plots", {}).get("features", [])]
+    return out
+
+
+def test_plots_under_a_pixel_are_points_with_their_properties(registry):
     """At zoom 9 one pixel (64 tile units²) is about 4,700 m² on the ground at Trondheim's latitude (63.4° N)."""
     small = make_plot_frame(4, seed=1, cell_m=40.0)  # plots of at most 36 m x 36 m
     large = make_plot_frame(4, seed=2, cell_m=200.0, origin=(567000.0, 7021000.0), prefix="L")  # at least 80 m x 80 m
     registry.add_plots(pd.concat([small, large], ignore_index=True), actor="fixture")
-    stored = registry.query_plots()
-    z = 9
-    drawn: set[str] = set()
+    stored = registry.query_plots().set_index("code")
+    features = _features(registry, 9)
+    kinds = {f["properties"]["code"]: f["geometry"]["type"] for f in features}
+    assert kinds == {code: "Polygon" if area > 6000 else "Point" for code, area in stored["area_m2"].items()}
+    assert set(kinds.values()) == {"Point", "Polygon"}
+    for f in features:
+        row = stored.loc[f["properties"]["code"]]
+        assert (f["properties"]["plot_id"], f["properties"]["status"]) == (row["plot_id"], row["status"])
+        if f["geometry"]["type"] == "Point":  # drawn inside the plot (to the integer grid's precision)
+            tile = tile_address(9, x=f["tile"][0], y=f["tile"][1])
+            point = shapely.transform(_to_3857(f["geometry"], tile), lambda xy: np.column_stack(FROM_3857.transform(*xy.T)))
+            assert row.geometry.distance(point) <= 2 * tile.unit_m
+    # Zoomed in, every plot is an outline.
+    assert {f["geometry"]["type"] for f in _features(registry, 16)} == {"Polygon"}
+
+
+def _cells_by_tile(plots: gpd.GeoDataFrame, z: int) -> dict[tuple[int, int], Counter]:
+    """Independent reference: each plot in the cell of its south-west corner, each cell in the tile of its centre."""
+    cell = aggregate_cell_m(z)
+    bounds = shapely.bounds(plots.geometry.values)
+    i, j = np.floor(bounds[:, 0] / cell).astype(int), np.floor(bounds[:, 1] / cell).astype(int)
+    out: dict[tuple[int, int], Counter] = {}
+    for ci, cj in zip(i, j, strict=True):
+        t = TMS.tile(*TO_LONLAT.transform((ci + 0.5) * cell, (cj + 0.5) * cell), z)
+        out.setdefault((t.x, t.y), Counter())[(ci, cj)] += 1
+    return out
+
+
+def _decoded_cells(features: list[dict], z: int) -> dict[tuple[int, int], Counter]:
+    cell = aggregate_cell_m(z)
+    out: dict[tuple[int, int], Counter] = {}
+    for f in features:
+        tile = tile_address(z, x=f["tile"][0], y=f["tile"][1])
+        x, y = FROM_3857.transform(*_to_3857(f["geometry"], tile).coords[0])
+        key = (int(np.floor(x / cell)), int(np.floor(y / cell)))
+        out.setdefault(f["tile"], Counter())[key] += f["properties"]["plot_count"]
+    return out
+
+
+@pytest.mark.parametrize("z", [12, 14])
+def test_tiles_over_the_budget_count_every_live_plot_once(registry, z):
+    registry.add_plots(make_plot_frame(150, seed=5, cell_m=60.0), actor="fixture")
+    gone = registry.query_plots(PlotQuery(limit=1)).iloc[0]
+    registry.end_plot(gone["plot_id"], expected_version=int(gone["version"]), actor="test")
+    live = registry.query_plots()
+    features = _features(registry, z, budget=0)  # every tile with a plot is aggregated
+    assert features and all(f["geometry"]["type"] == "Point" and set(f["properties"]) == {"plot_count"} for f in features)
+    assert sum(f["properties"]["plot_count"] for f in features) == len(live) == 149
+    assert _decoded_cells(features, z) == _cells_by_tile(live, z)
+
+
+def test_only_tiles_over_the_budget_are_aggregated(registry):
+    registry.add_plots(make_plot_frame(150, seed=5, cell_m=60.0), actor="fixture")
+    z, budget = 16, 12
+    kinds = set()
     for x, y in _tiles_over(registry, z):
-        decoded = _decode(render_tile(registry, "plots", z=z, x=x, y=y))
-        drawn |= {f["properties"]["code"] for f in decoded.get("plots", {}).get("features", [])}
-    assert drawn == set(stored["code"][stored["area_m2"] > 6000])
-    assert drawn and all(c.startswith("L") for c in drawn)
-    # Zoomed in, every plot is drawn again.
-    z = 16
-    for x, y in _tiles_over(registry, z):
-        decoded = _decode(render_tile(registry, "plots", z=z, x=x, y=y))
-        drawn |= {f["properties"]["code"] for f in decoded.get("plots", {}).get("features", [])}
-    assert drawn == set(stored["code"])
+        tile = tile_address(z, x=x, y=y)
+        decoded = _decode(render_tile(registry, "plots", z=z, x=x, y=y, budget=budget))
+        features = [{**f, "tile": (x, y)} for f in decoded.get("plots", {}).get("features", [])]
+        near = registry.query_plots(PlotQuery(bbox=_box_25832(tile.buffered_bounds_3857)))
+        if len(near) > budget:  # the reference counts plots of the tile's cells, from a bbox query around them
+            around = registry.query_plots(PlotQuery(bbox=_box_25832(tile.bounds_3857, grow_m=aggregate_cell_m(z))))
+            assert _decoded_cells(features, z).get((x, y), Counter()) == _cells_by_tile(around, z).get((x, y), Counter())
+            kinds.add("counts")
+        else:
+            assert {f["properties"]["plot_id"] for f in features} <= set(near["plot_id"])
+            kinds.add("plots")
+    assert kinds == {"counts", "plots"}
+
+
+def _box_25832(bounds_3857, *, grow_m: float = 0.0) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = FROM_3857.transform_bounds(*bounds_3857, densify_pts=21)
+    return (x0 - grow_m, y0 - grow_m, x1 + grow_m, y1 + grow_m)
+
+
+def test_concurrent_requests_for_one_tile_compute_it_once(registry):
+    registry.add_plots(make_plot_frame(400, seed=9, cell_m=30.0), actor="fixture")
+    lon0, lat0, lon1, lat1 = TO_LONLAT.transform_bounds(*registry.plots_extent())
+    t = TMS.tile((lon0 + lon1) / 2, (lat0 + lat1) / 2, 15)
+    cache = TileCache()
+    start = threading.Barrier(8)
+    results: list[bytes] = []
+
+    def ask() -> None:
+        start.wait()
+        results.append(render_tile(registry, "plots", z=15, x=t.x, y=t.y, cache=cache))
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 8 and results[0] and len(set(results)) == 1
+    assert cache.computed == 1
+    assert results[0] == render_tile(registry, "plots", z=15, x=t.x, y=t.y)
+
+
+def test_a_failed_computation_reaches_every_waiter():
+    cache = TileCache()
+    release = threading.Event()
+    calls: list[int] = []
+    errors: list[BaseException] = []
+
+    def compute() -> bytes:
+        calls.append(1)
+        release.wait(5)
+        raise RuntimeError("registry unreachable")
+
+    def ask() -> None:
+        try:
+            cache.get_or_compute(("plots", 1, 0, 0), compute, change_key=(1,))
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    while len(cache._flights) == 0:  # the first caller is computing
+        threading.Event().wait(0.001)
+    release.set()
+    for thread in threads:
+        thread.join()
+    assert len(errors) == 4 and calls  # every caller hears of the failure; none waits forever
+    assert cache.get_or_compute(("plots", 1, 0, 0), lambda: b"tile", change_key=(1,)) == b"tile"
 
 
 @pytest.mark.parametrize("backend", ["geopackage"])
