@@ -28,6 +28,7 @@ from landreg.indicators.prices import (
     price_index_value,
     price_observations_as_of,
 )
+from landreg.indicators.supply_history import SupplyHistory
 from landreg.indicators.uptake import read_history, uptake_events
 from landreg.municipalities import known_municipalities_text, municipality_no_from_ref
 from landreg.prices.observations import select_prices
@@ -182,10 +183,11 @@ def compute_indicators(
     start = min(history["recorded"]).date() if len(history) else None
     if start is not None and len(events):  # the window observed starts at the earliest dated change anywhere
         start = min(start, min(events["date"]))
+    over_time = SupplyHistory(history, events, as_of=when, municipality_no=wanted)  # before events are filtered
     if wanted:
         events = events[events["municipality_no"].astype(str).isin(wanted)]
     used_layers = _layers_used(plots, layers)
-    ctx = FigureContext(when, frame, events, start, registry.load_decisions(), used_layers)
+    ctx = FigureContext(when, frame, events, start, registry.load_decisions(), used_layers, supply=over_time)
     region = list(ctx.figures(np.ones(len(frame), dtype=bool)))
     observations = price_observations_as_of(registry, plots=plots, as_of=when)
     index, price_class, note = price_index_value(observations)

@@ -67,6 +67,15 @@ DEFINITIONS: dict[str, tuple[str, str, str]] = {
         "Available decares now divided by the average yearly uptake of the last 10 years.",
         "Ledige dekar nå delt på gjennomsnittlig årlig opptak de siste 10 årene.",
     ),
+    "supply_daa_by_year": (
+        "daa",
+        "Decares by status (available now, available later, reserved, locked, sold) at the end of each year "
+        "from the first year of the registry's recorded history, and at the reference date for its year, as the "
+        "registry recorded them then; with the years of supply at the uptake of the 5 years before each.",
+        "Dekar etter status (ledig nå, ledig senere, reservert, låst, solgt) ved utgangen av hvert år fra det "
+        "første året i registerets historikk, og på referansedatoen for dens år, slik registeret hadde dem da; "
+        "med år med tilbud ved opptaket de 5 årene før hvert.",
+    ),
     "asking_price_nok_m2": (
         "NOK/m²",
         "Median and quartiles of current asking prices (midpoint of the asking range) of available and "

@@ -12,6 +12,7 @@ import pandas as pd
 from landreg.indicators.definitions import definition_of
 from landreg.indicators.model import Figure
 from landreg.indicators.prices import asking_price_groups
+from landreg.indicators.supply_history import SupplyHistory
 from landreg.indicators.synthetic import SyntheticIndex
 from landreg.indicators.uptake import uptake_rates
 from landreg.provenance import SyntheticSummary, summarize_synthetic
@@ -35,8 +36,11 @@ class FigureContext:
         history_start: dt.date | None,
         decisions: Sequence[Any],
         layers: dict[str, bool],
+        *,
+        supply: SupplyHistory | None = None,
     ) -> None:
         self.when = when
+        self.supply = supply
         self.frame = frame
         self.events = events
         self.history_empty = history_start is None
@@ -145,6 +149,8 @@ class FigureContext:
             )
         )
         out += self._uptake_figures(daa(mask & self.now_mask), supply_mask=mask & self.now_mask, muni=muni, area=area)
+        if self.supply is not None:
+            out.append(self._supply_figure(muni=muni, area=area))
         offered = mask & np.isin(status, OFFERED_STATUSES)
         asking = offered & np.isin(status, ("available", "planned"))
         out.append(
@@ -174,14 +180,51 @@ class FigureContext:
             )
         return tuple(out)
 
-    def _uptake_figures(
-        self, available_now: float, *, supply_mask: np.ndarray, muni: str | None, area: str | None
-    ) -> list[Figure]:
+    def _events_in(self, *, muni: str | None, area: str | None) -> np.ndarray:
         in_scope = np.ones(len(self.events), dtype=bool)
         if muni is not None:
             in_scope &= (self.events["municipality_no"].astype(str) == muni).to_numpy()
         if area is not None:
             in_scope &= (self.events["business_area_id"].astype(str) == area).to_numpy()
+        return in_scope
+
+    def _supply_figure(self, *, muni: str | None, area: str | None) -> Figure:
+        """Decares by status at each year end and years of supply then (:class:`SupplyHistory`)."""
+        assert self.supply is not None
+        series, versions = self.supply.series(muni=muni, area=area)
+        events = self.event_synthetic.summary(self._events_in(muni=muni, area=area), groups=["status", "firms"])
+        ends = self.supply.ends
+        note: dict[str, str] = {}
+        if not ends:
+            note = {
+                "en": f"nothing was recorded in the registry before {self.when.date()}",
+                "nb": f"ingenting var registrert før {self.when.date()}",
+            }
+        elif len(ends) == 1:
+            start = self.supply.first_recorded
+            note = {
+                "en": f"the registry's recorded history begins {start}: no earlier year end can be shown",
+                "nb": f"registerets historikk begynner {start}: ingen tidligere årsskifter kan vises",
+            }
+        detail = {
+            "ends": {str(e.year): e.isoformat() for e in ends},
+            "first_recorded": self.supply.first_recorded.isoformat(),
+            "years_of_supply_window_years": 5,
+        }
+        return self._figure(
+            "supply_daa_by_year",
+            series,
+            mask=None,
+            groups=[],
+            extra=SyntheticSummary(self.supply.synthetic_of(versions).counts + events.counts),
+            detail=detail,
+            note=note,
+        )
+
+    def _uptake_figures(
+        self, available_now: float, *, supply_mask: np.ndarray, muni: str | None, area: str | None
+    ) -> list[Figure]:
+        in_scope = self._events_in(muni=muni, area=area)
         ev = self.events[in_scope]
         rates = uptake_rates(ev, history_start=self.history_start, as_of=self.when.date(), windows=WINDOWS)
         used = self.event_synthetic.summary(in_scope, groups=["status", "firms"])

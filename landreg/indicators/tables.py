@@ -17,7 +17,13 @@ from landreg.indicators.model import Figure, IndicatorReport, ScopeIndicators
 from landreg.indicators.rounding import SHARE_DECIMALS, rounded
 
 #: Figures whose value is a table of its own (not one number).
-TABLE_FIGURES = ("uptake_daa_per_year", "asking_price_nok_m2", "price_index", "price_references")
+TABLE_FIGURES = (
+    "uptake_daa_per_year",
+    "supply_daa_by_year",
+    "asking_price_nok_m2",
+    "price_index",
+    "price_references",
+)
 #: The scopes' names per language.
 SCOPE_NAMES = {
     "region": {"nb": "region", "en": "region"},
@@ -168,6 +174,50 @@ def _uptake_table(report: IndicatorReport) -> IndicatorTable:
     )
 
 
+def _supply_table(report: IndicatorReport) -> IndicatorTable:
+    rows, used = [], []
+    statuses = ("available_now_daa", "available_later_daa", "reserved_daa", "locked_daa", "sold_daa")
+    for scope, fig in _each(report, "supply_daa_by_year"):
+        used.append(fig)
+        ends = fig.detail.get("ends", {})
+        for year, point in (fig.value or {}).items():
+            rows.append(
+                {
+                    **_scope_row(scope, fig),
+                    "year": int(year),
+                    "at": str(ends.get(year, ""))[:10],
+                    **{s: rounded(point.get(s), unit="daa") for s in statuses},
+                    "years_of_supply_5y": rounded(point.get("years_of_supply_5y"), unit="years"),
+                }
+            )
+    columns = (
+        *_SCOPE_COLUMNS,
+        Column("year", "år", "year"),
+        Column("at", "dato", "date"),
+        Column("available_now_daa", "ledig_nå_daa", "available_now_daa"),
+        Column("available_later_daa", "ledig_senere_daa", "available_later_daa"),
+        Column("reserved_daa", "reservert_daa", "reserved_daa"),
+        Column("locked_daa", "låst_daa", "locked_daa"),
+        Column("sold_daa", "solgt_daa", "sold_daa"),
+        Column("years_of_supply_5y", "år_med_tilbud_5_år", "years_of_supply_5y"),
+        _SHARE,
+    )
+    return IndicatorTable(
+        "supply_over_time",
+        {"nb": "ledig_areal_over_tid", "en": "supply_over_time"},
+        {"nb": "Ledig areal over tid", "en": "Available land over time"},
+        {
+            "nb": "Dekar etter status ved utgangen av hvert år (det siste året på referansedatoen), slik "
+            "registeret hadde dem da, og år med tilbud ved opptaket de 5 årene før.",
+            "en": "Decares by status at the end of each year (the last year at the reference date), as the "
+            "registry recorded them then, and years of supply at the uptake of the 5 years before.",
+        },
+        columns,
+        pd.DataFrame(rows, columns=[c.key for c in columns]),
+        _share(used),
+    )
+
+
 def _asking_table(report: IndicatorReport) -> IndicatorTable:
     rows, used = [], []
     for scope, fig in _each(report, "asking_price_nok_m2"):
@@ -297,6 +347,7 @@ def _references_table(report: IndicatorReport) -> IndicatorTable:
 TABLE_BUILDERS: tuple[Callable[[IndicatorReport], IndicatorTable], ...] = (
     _figures_table,
     _uptake_table,
+    _supply_table,
     _asking_table,
     _index_table,
     _locked_table,

@@ -23,7 +23,17 @@ if TYPE_CHECKING:
     from landreg.registry.base import PlotStore
 
 #: Columns of :func:`uptake_events`.
-EVENT_COLUMNS = ("plot_id", "code", "date", "year", "area_daa", "municipality_no", "business_area_id", "provenance")
+EVENT_COLUMNS = (
+    "plot_id",
+    "code",
+    "date",
+    "year",
+    "area_daa",
+    "municipality_no",
+    "business_area_id",
+    "provenance",
+    "recorded",
+)
 
 
 def _occupied(value: Any) -> bool:
@@ -79,7 +89,8 @@ def uptake_events(history: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns :data:`EVENT_COLUMNS`; ``area_daa`` is the plot's area in the version of the event.
+        Columns :data:`EVENT_COLUMNS`; ``area_daa`` is the plot's area in the version of the event,
+        ``recorded`` the time that version was recorded (UTC).
     """
     if not len(history):
         return pd.DataFrame(columns=list(EVENT_COLUMNS))
@@ -107,6 +118,7 @@ def uptake_events(history: pd.DataFrame) -> pd.DataFrame:
             "municipality_no": rows["municipality_no"].to_numpy(),
             "business_area_id": rows["business_area_id"].to_numpy(),
             "provenance": rows["provenance"].to_numpy(),
+            "recorded": pd.to_datetime(rows["recorded_at"], utc=True, format="ISO8601").to_numpy(),
         },
         columns=list(EVENT_COLUMNS),
     )

@@ -87,10 +87,43 @@ def test_each_figure_in_the_csv_equals_the_computed_one(exported):
     assert [float(r["indeks"]) for r in index] == pytest.approx([w["index"] for w in want], abs=0.05)
 
 
+def test_the_supply_over_time_table_holds_each_scope_and_year_of_the_figure(exported):
+    report, catalogue = exported
+    rows = _rows(catalogue.path.parent / "ledig_areal_over_tid.csv")
+    assert list(rows[0]) == ["nivå", "kode", "navn", "år", "dato", "ledig_nå_daa", "ledig_senere_daa", "reservert_daa",
+                             "låst_daa", "solgt_daa", "år_med_tilbud_5_år", "syntetisk_andel"]  # fmt: skip
+    levels = {"region": "region", "municipality": "kommune", "business_area": "næringsområde"}
+    got = {(r["nivå"], r["kode"], r["år"]): r for r in rows}
+    n = 0
+    for scope in report.scopes:
+        fig = scope.figure("supply_daa_by_year")
+        for year, point in fig.value.items():
+            row = got[(levels[scope.scope], scope.key, year)]
+            for key, column in (
+                ("available_now_daa", "ledig_nå_daa"),
+                ("sold_daa", "solgt_daa"),
+                ("locked_daa", "låst_daa"),
+            ):
+                assert float(row[column]) == pytest.approx(point[key], abs=5e-4)
+            years = point["years_of_supply_5y"]
+            assert (
+                row["år_med_tilbud_5_år"] == ""
+                if years is None
+                else float(row["år_med_tilbud_5_år"]) == pytest.approx(years, abs=0.05)
+            )
+            assert float(row["syntetisk_andel"]) == pytest.approx(fig.synthetic_share, abs=5e-5)
+            n += 1
+    assert n == len(rows) > 0
+    region = report.scope("region").figure("supply_daa_by_year").value[str(report.as_of.year)]
+    assert region["available_now_daa"] == pytest.approx(report.scope("region").figure("available_now_daa").value)
+    entry = next(d for d in catalogue.datasets if d.id == "supply_over_time")
+    assert entry.synthetic_share == 1.0 and {p.suffix for p in entry.files} == {".csv", ".xlsx"}
+
+
 def test_the_spreadsheets_hold_the_csv_rows_and_both_languages_of_the_columns(exported):
     _report, catalogue = exported
     out = catalogue.path.parent
-    for name in ("indikatorer", "prisantydning", "laast_areal"):
+    for name in ("indikatorer", "prisantydning", "laast_areal", "ledig_areal_over_tid"):
         rows = _rows(out / f"{name}.csv")
         book = load_workbook(out / f"{name}.xlsx", read_only=True)
         sheet = book[book.sheetnames[0]]
@@ -133,7 +166,7 @@ def test_the_catalogue_is_json_ld_naming_licence_source_dates_and_synthetic_shar
     assert len(on_disk) == len(graph) > 0
     catalogs = list(graph.subjects(RDF.type, DCAT.Catalog))
     datasets = list(graph.subjects(RDF.type, DCAT.Dataset))
-    assert len(catalogs) == 1 and len(datasets) == len(catalogue.datasets) == 7
+    assert len(catalogs) == 1 and len(datasets) == len(catalogue.datasets) == 8
     licences = set()
     for ds in datasets:
         licence = graph.value(ds, DCTERMS.license)
