@@ -7,7 +7,6 @@ problem of every record at once; the registry writes nothing when it raises.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,21 +14,29 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import pydantic
 import shapely
 
-from landreg.crs import REGION_EXTENT_25832, to_storage_crs
+from landreg.crs import REGION_EXTENT_25832
 from landreg.errors import Problem, ValidationError, _ProblemList
-from landreg.model.plot import INPUT_FIELDS, JSON_FIELDS, PlotAttributes
+from landreg.model.plot import INPUT_FIELDS, PlotAttributes
+from landreg.plot_input import (
+    BadJSON,
+    PlotRecords,
+    column_values,
+    crs_of,
+    geometries_to_storage_crs,
+    record_columns,
+)
 
 #: Columns accepted on input but not taken from it (computed or managed by the registry).
 #: Columns the registry derives (area, versions, the export's ``synthetic`` column): ignored on input.
 IGNORED_INPUT_COLUMNS = frozenset(
     {"area_m2", "area_daa", "version", "valid_to", "updated_at", "updated_by", "fid", "synthetic"}
 )
-_ID_LIKE = ("code", "municipality_no", "plan_id", "business_area_id", "decision_id", "plot_id")
 _POLYGONAL = {"Polygon", "MultiPolygon"}
+_POLYGON_TYPE_ID = 3  # shapely.get_type_id
+_POLYGONAL_TYPE_IDS = (3, 6)  # Polygon, MultiPolygon
 MIN_AREA_M2 = 1.0
 
 #: Returns, for candidate geometries, the (index, plot_id, overlap_m2) of live plots they overlap.
@@ -57,30 +64,6 @@ class ValidatedPlots:
         return len(self.attributes)
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and value.strip() == ""
-
-
-def _normalise_value(name: str, value: Any) -> Any:
-    if _is_missing(value):
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if name in _ID_LIKE and isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(int(value)) if float(value).is_integer() else str(value)
-    if name in JSON_FIELDS and isinstance(value, str):
-        value = json.loads(value)  # a JSONDecodeError is reported by the caller
-    if name in JSON_FIELDS and isinstance(value, np.ndarray):
-        value = value.tolist()
-    return value
-
-
 def record_label(index: int, code: Any) -> str:
     """How a record is named in error messages: its row (1 = the first record) and code."""
     if isinstance(code, str) and code:
@@ -88,57 +71,70 @@ def record_label(index: int, code: Any) -> str:
     return f"row {index + 1}"
 
 
-def _check_geometry(geoms_in: np.ndarray, labels: list[str], problems: _ProblemList, *, repair: bool) -> np.ndarray:
-    """Per-row geometry checks in the input CRS; returns 2-D, possibly repaired geometries."""
-    out = np.empty(len(geoms_in), dtype=object)
-    for i, geom in enumerate(geoms_in):
-        label = labels[i]
-        if geom is None:
+def _check_geometry(geoms_in: np.ndarray, labels: _Labels, problems: _ProblemList, *, repair: bool) -> np.ndarray:
+    """Geometry checks in the input CRS, the whole batch at once; returns 2-D, possibly repaired geometries.
+
+    Only a record that fails a check is looked at on its own (to say why, or to repair it).
+    """
+    n = len(geoms_in)
+    out = np.empty(n, dtype=object)
+    if n == 0:
+        return out
+    given = ~shapely.is_missing(geoms_in)
+    type_ids = shapely.get_type_id(geoms_in)
+    polygonal = np.isin(type_ids, _POLYGONAL_TYPE_IDS)
+    empty = np.zeros(n, dtype=bool)
+    empty[polygonal] = shapely.is_empty(geoms_in[polygonal])
+    finite = np.ones(n, dtype=bool)
+    candidates = np.flatnonzero(polygonal & ~empty)
+    coords, owner = shapely.get_coordinates(geoms_in[candidates], return_index=True)
+    finite[candidates[np.unique(owner[~np.isfinite(coords).all(axis=1)])]] = False
+    good = candidates[finite[candidates]]
+    flat = shapely.force_2d(geoms_in[good])
+    valid = shapely.is_valid(flat)
+    out[good[valid]] = flat[valid]
+    bad = np.ones(n, dtype=bool)
+    bad[good[valid]] = False
+    repaired = dict(zip(good[~valid].tolist(), flat[~valid].tolist(), strict=True))
+    for i in np.flatnonzero(bad).tolist():
+        label, geom = labels[i], geoms_in[i]
+        if not given[i]:
             problems.add(label, "geometry", "geometry is missing; expected a Polygon or MultiPolygon")
-            continue
-        if geom.geom_type not in _POLYGONAL:
+        elif not polygonal[i]:
             problems.add(label, "geometry", f"expected a Polygon or MultiPolygon, got a {geom.geom_type}")
-            continue
-        if geom.is_empty:
+        elif empty[i]:
             problems.add(label, "geometry", "geometry is empty; expected a non-empty polygon")
-            continue
-        coords = shapely.get_coordinates(geom)
-        if not np.isfinite(coords).all():
+        elif not finite[i]:
             problems.add(label, "geometry", "geometry has NaN or infinite coordinates")
-            continue
-        geom = shapely.force_2d(geom)
-        if not geom.is_valid:
-            reason = shapely.is_valid_reason(geom)
-            if not repair:
-                problems.add(
-                    label,
-                    "geometry",
-                    f"invalid geometry: {reason} (input coordinates); fix it or import with repair",
-                )
-                continue
-            fixed = shapely.make_valid(geom)
-            polys = [g for g in shapely.get_parts(fixed) if g.geom_type in _POLYGONAL and not g.is_empty]
-            if not polys:
-                problems.add(label, "geometry", f"invalid geometry ({reason}) could not be repaired to a polygon")
-                continue
-            geom = shapely.union_all(polys)
-        out[i] = geom
+        else:
+            out[i] = _repaired(repaired[i], label, problems, repair=repair)
     return out
 
 
+def _repaired(geom: Any, label: str, problems: _ProblemList, *, repair: bool) -> Any:
+    """An invalid 2-D polygon made valid (with ``repair``), else None with the reason noted."""
+    reason = shapely.is_valid_reason(geom)
+    if not repair:
+        problems.add(label, "geometry", f"invalid geometry: {reason} (input coordinates); fix it or import with repair")
+        return None
+    fixed = shapely.make_valid(geom)
+    polys = [g for g in shapely.get_parts(fixed) if g.geom_type in _POLYGONAL and not g.is_empty]
+    if not polys:
+        problems.add(label, "geometry", f"invalid geometry ({reason}) could not be repaired to a polygon")
+        return None
+    return shapely.union_all(polys)
+
+
 def _to_multipolygon(geoms: np.ndarray) -> np.ndarray:
-    res = np.empty(len(geoms), dtype=object)
-    for i, g in enumerate(geoms):
-        if g is None:
-            res[i] = None
-        elif g.geom_type == "Polygon":
-            res[i] = shapely.MultiPolygon([g])
-        else:
-            res[i] = g
+    """Polygons as one-part MultiPolygons (the storage type); MultiPolygons and None as they are."""
+    res = np.asarray(geoms, dtype=object).copy()
+    polys = np.flatnonzero(shapely.get_type_id(res) == _POLYGON_TYPE_ID)
+    if len(polys):
+        res[polys] = shapely.multipolygons(res[polys], indices=np.arange(len(polys)))
     return res
 
 
-def _check_overlaps_within(geoms: np.ndarray, labels: list[str], problems: _ProblemList, tol_m2: float) -> None:
+def _check_overlaps_within(geoms: np.ndarray, labels: _Labels, problems: _ProblemList, tol_m2: float) -> None:
     ok = np.array([g is not None for g in geoms])
     idx = np.flatnonzero(ok)
     if len(idx) < 2:
@@ -156,7 +152,7 @@ def _check_overlaps_within(geoms: np.ndarray, labels: list[str], problems: _Prob
 
 
 def validate_plots(
-    frame: gpd.GeoDataFrame,
+    frame: gpd.GeoDataFrame | PlotRecords,
     *,
     repair: bool = False,
     extent: tuple[float, float, float, float] = REGION_EXTENT_25832,
@@ -170,9 +166,11 @@ def validate_plots(
 
     Parameters
     ----------
-    frame : GeoDataFrame
+    frame : GeoDataFrame or PlotRecords
         Plot attributes (see :data:`landreg.model.INPUT_FIELDS`) and polygon
         geometries, in any declared CRS.  ``plot_id`` may be given to keep an id.
+        A few plots (one edit) are checked as :class:`~landreg.plot_input.PlotRecords`
+        without building a frame; the checks and messages are the same.
     repair : bool
         Repair invalid geometries with ``make_valid`` instead of rejecting them.
     extent : tuple
@@ -196,25 +194,37 @@ def validate_plots(
         Listing every problem in every record; nothing may be written.
     """
     problems = _ProblemList()
-    n = len(frame)
-    codes = frame["code"].tolist() if "code" in frame.columns else [None] * n
-    labels = [record_label(i, c) for i, c in enumerate(codes)]
-
-    geom_col = _geometry_column(frame)
     allowed = set(INPUT_FIELDS) | IGNORED_INPUT_COLUMNS | {"plot_id"}
-    _check_columns(frame, geom_col=geom_col, allowed=allowed, problems=problems)
-    if geom_col is None:
-        raise ValidationError(
-            [Problem("all records", "geometry", "input has no geometry column", whole_input=True)], context=context
-        )
+    if isinstance(frame, PlotRecords):
+        names = list(dict.fromkeys(k for rec in frame.records for k in rec))
+        _check_columns(names, allowed=allowed, problems=problems)
+        geoms_in = np.empty(len(frame), dtype=object)
+        geoms_in[:] = list(frame.geometries)
+        codes = [rec.get("code") for rec in frame.records]
+        crs = crs_of(frame.crs)
+        columns = [c for c in names if c not in IGNORED_INPUT_COLUMNS and c in allowed]
+        values = record_columns(frame.records, columns)
+    else:
+        geom_col = _geometry_column(frame)
+        _check_columns([c for c in frame.columns if c != geom_col], allowed=allowed, problems=problems)
+        if geom_col is None:
+            raise ValidationError(
+                [Problem("all records", "geometry", "input has no geometry column", whole_input=True)],
+                context=context,
+            )
+        codes = frame["code"].tolist() if "code" in frame.columns else [None] * len(frame)
+        geoms_in = np.asarray(frame.geometry.values, dtype=object)
+        crs = frame.crs
+        # An unknown column is reported once above, not again in every record.
+        columns = [c for c in frame.columns if c != geom_col and c not in IGNORED_INPUT_COLUMNS and c in allowed]
+        values = {c: column_values(c, frame[c]) for c in columns}
+    n = len(codes)
+    labels = _Labels(codes)
     if n == 0:
         return ValidatedPlots([], np.empty(0, dtype=object), np.empty(0), [])
 
-    stored = _storage_geometries(frame, labels, problems, repair=repair, extent=extent, context=context)
-
-    # An unknown column is reported once above, not again in every record.
-    columns = [c for c in frame.columns if c != geom_col and c not in IGNORED_INPUT_COLUMNS and c in allowed]
-    attributes, plot_ids = _check_attributes(frame, columns, labels, problems)
+    stored = _storage_geometries(geoms_in, crs, labels, problems, repair=repair, extent=extent, context=context)
+    attributes, plot_ids = _check_attributes(values, n, labels, problems)
 
     _check_identifiers(codes, plot_ids, labels, problems, existing_ids=existing_ids, existing_codes=existing_codes)
     _check_overlaps(
@@ -231,10 +241,23 @@ def validate_plots(
     )
 
 
-def _check_columns(frame: gpd.GeoDataFrame, *, geom_col: str | None, allowed: set[str], problems: _ProblemList) -> None:
+class _Labels:
+    """How each record is named in messages (:func:`record_label`), made only for records that need one."""
+
+    def __init__(self, codes: Sequence[Any]) -> None:
+        self._codes = codes
+
+    def __getitem__(self, index: int) -> str:
+        return record_label(int(index), self._codes[index])
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+
+def _check_columns(names: Sequence[Any], *, allowed: set[str], problems: _ProblemList) -> None:
     """Report every column that is neither a plot field nor the geometry, once for the whole input."""
-    for col in frame.columns:
-        if col != geom_col and col not in allowed:
+    for col in names:
+        if col not in allowed:
             problems.add(
                 "all records",
                 str(col),
@@ -244,8 +267,9 @@ def _check_columns(frame: gpd.GeoDataFrame, *, geom_col: str | None, allowed: se
 
 
 def _storage_geometries(
-    frame: gpd.GeoDataFrame,
-    labels: list[str],
+    geoms_in: np.ndarray,
+    crs: Any,
+    labels: _Labels,
     problems: _ProblemList,
     *,
     repair: bool,
@@ -256,32 +280,31 @@ def _storage_geometries(
 
     Returns MultiPolygons in EPSG:25832, None where a record's geometry was refused.
     """
-    raw = np.asarray(frame.geometry.values, dtype=object)
-    checked = _check_geometry(raw, labels, problems, repair=repair)
-    in_crs = gpd.GeoDataFrame(geometry=gpd.GeoSeries(checked, crs=frame.crs))
-    stored = np.asarray(to_storage_crs(in_crs, where=context or "input").geometry.values, dtype=object)
+    checked = _check_geometry(geoms_in, labels, problems, repair=repair)
+    stored = geometries_to_storage_crs(checked, crs, where=context or "input")
     minx, miny, maxx, maxy = extent
-    for i, g in enumerate(stored):
-        if g is None:
-            continue
-        bx0, by0, bx1, by1 = g.bounds
-        if bx0 < minx or by0 < miny or bx1 > maxx or by1 > maxy:
+    bounds = shapely.bounds(stored)
+    with np.errstate(invalid="ignore"):
+        outside = (bounds[:, 0] < minx) | (bounds[:, 1] < miny) | (bounds[:, 2] > maxx) | (bounds[:, 3] > maxy)
+        small = shapely.area(stored) < MIN_AREA_M2
+    for i in np.flatnonzero(outside | small).tolist():
+        g = stored[i]
+        if outside[i]:
+            bx0, by0, bx1, by1 = g.bounds
             problems.add(
                 labels[i],
                 "geometry",
                 f"lies outside the region extent {extent} (EPSG:25832); its bounds are "
-                f"({bx0:.0f}, {by0:.0f}, {bx1:.0f}, {by1:.0f}) — is the declared CRS ({frame.crs.to_string()}) right?",
+                f"({bx0:.0f}, {by0:.0f}, {bx1:.0f}, {by1:.0f}) — is the declared CRS ({crs.to_string()}) right?",
             )
-            stored[i] = None
-            continue
-        if g.area < MIN_AREA_M2:
+        else:
             problems.add(labels[i], "geometry", f"area {g.area:.3f} m² is below the minimum {MIN_AREA_M2} m²")
-            stored[i] = None
+        stored[i] = None
     return _to_multipolygon(stored)
 
 
 def _check_attributes(
-    frame: gpd.GeoDataFrame, columns: list[str], labels: list[str], problems: _ProblemList
+    values: dict[str, list[Any]], n: int, labels: _Labels, problems: _ProblemList
 ) -> tuple[list[PlotAttributes | None], list[str | None]]:
     """Attributes, one record at a time, every error kept.
 
@@ -289,36 +312,36 @@ def _check_attributes(
     """
     attributes: list[PlotAttributes | None] = []
     plot_ids: list[str | None] = []
-    records = frame[columns].to_dict(orient="records") if columns else [{} for _ in range(len(frame))]
-    for i, rec in enumerate(records):
-        attrs, pid = _record_attributes(rec, labels[i], problems)
+    names = list(values)
+    for i, row in enumerate(zip(*values.values(), strict=True) if names else ((),) * n):
+        attrs, pid = _record_attributes(dict(zip(names, row, strict=True)), i, labels, problems)
         attributes.append(attrs)
         plot_ids.append(pid)
     return attributes, plot_ids
 
 
 def _record_attributes(
-    rec: dict[str, Any], label: str, problems: _ProblemList
+    rec: dict[str, Any], index: int, labels: _Labels, problems: _ProblemList
 ) -> tuple[PlotAttributes | None, str | None]:
-    """Normalise and validate one record; returns its attributes (None when refused) and its given id."""
-    data: dict[str, Any] = {}
+    """Validate one record's normalised values; returns its attributes (None when refused) and its given id."""
     bad_json = False
     for key, value in rec.items():
-        try:
-            data[key] = _normalise_value(key, value)
-        except (json.JSONDecodeError, TypeError) as exc:
-            problems.add(label, key, f"expected JSON (a list or object), got {value!r} ({exc})")
+        if isinstance(value, BadJSON):
+            problems.add(labels[index], key, f"expected JSON (a list or object), got {value.text!r} ({value.error})")
             bad_json = True
-    pid = data.pop("plot_id", None)
+    pid = rec.pop("plot_id", None)
+    if isinstance(pid, BadJSON):
+        pid = None
     if pid is not None and not isinstance(pid, str):
-        problems.add(label, "plot_id", f"expected a string id, got {pid!r}")
+        problems.add(labels[index], "plot_id", f"expected a string id, got {pid!r}")
         pid = None
     if bad_json:
         return None, pid
-    data = {k: v for k, v in data.items() if v is not None}
+    data = {k: v for k, v in rec.items() if v is not None}
     try:
         return PlotAttributes.model_validate(data), pid
     except pydantic.ValidationError as exc:
+        label = labels[index]
         for err in exc.errors():
             field = ".".join(str(p) for p in err["loc"]) or "record"
             value = err.get("input")
@@ -330,7 +353,7 @@ def _record_attributes(
 def _check_identifiers(
     codes: list[Any],
     plot_ids: list[str | None],
-    labels: list[str],
+    labels: _Labels,
     problems: _ProblemList,
     *,
     existing_ids: Callable[[Sequence[str]], set[str]] | None,
@@ -354,7 +377,7 @@ def _check_identifiers(
 def _check_overlaps(
     stored: np.ndarray,
     plot_ids: list[str | None],
-    labels: list[str],
+    labels: _Labels,
     problems: _ProblemList,
     *,
     overlap_lookup: OverlapLookup | None,
@@ -376,7 +399,7 @@ def _geometry_column(frame: gpd.GeoDataFrame) -> str | None:
         return None
 
 
-def _check_unique(values: list[Any], labels: list[str], field: str, problems: _ProblemList) -> None:
+def _check_unique(values: list[Any], labels: _Labels, field: str, problems: _ProblemList) -> None:
     seen: dict[Any, int] = {}
     for i, v in enumerate(values):
         if v is None or (isinstance(v, float) and math.isnan(v)):

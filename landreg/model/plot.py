@@ -9,6 +9,7 @@ from input.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema, field_validator, model_validator
@@ -100,6 +101,16 @@ MANAGED_FIELDS: tuple[str, ...] = (
 )
 
 
+#: Each utility's place in the order utilities are listed in.
+_UTILITY_ORDER = {u: i for i, u in enumerate(Utility)}
+
+
+@functools.cache
+def _provenance_keys() -> frozenset[str]:
+    """The keys a plot's provenance may have: its attributes, ``geometry``, ``price_history`` and ``'*'``."""
+    return frozenset(PlotAttributes.model_fields) | {"*", "geometry", "price_history"}
+
+
 class PlotAttributes(BaseModel):
     """The attributes of a plot that a user or an import may set."""
 
@@ -153,13 +164,12 @@ class PlotAttributes(BaseModel):
     @field_validator("utilities")
     @classmethod
     def _unique_utilities(cls, value: list[Utility]) -> list[Utility]:
-        return sorted(set(value), key=list(Utility).index)
+        return sorted(set(value), key=_UTILITY_ORDER.__getitem__)
 
     @field_validator("provenance")
     @classmethod
     def _provenance_keys(cls, value: dict[str, FieldProvenance]) -> dict[str, FieldProvenance]:
-        allowed = set(PlotAttributes.model_fields) | {"*", "geometry", "price_history"}
-        unknown = sorted(set(value) - allowed)
+        unknown = sorted(set(value) - _provenance_keys())
         if unknown:
             raise ValueError(f"provenance names unknown field(s) {unknown}; expected plot field names or '*'")
         return value

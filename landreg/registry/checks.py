@@ -10,6 +10,7 @@ import numpy as np
 import shapely
 
 from landreg.gpkg.geometry import decode_geometries
+from landreg.plot_input import PlotRecords
 from landreg.registry._state import RegistryState
 from landreg.registry.tables import PLOTS
 from landreg.validation import ValidatedPlots, validate_plots
@@ -72,7 +73,7 @@ class StoredStateChecks(RegistryState):
 
     def _validate(
         self,
-        frame: gpd.GeoDataFrame,
+        frame: gpd.GeoDataFrame | PlotRecords,
         *,
         repair: bool,
         context: str,

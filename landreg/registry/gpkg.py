@@ -27,7 +27,6 @@ from landreg.errors import (
 )
 from landreg.gpkg.connection import connect, write_transaction
 from landreg.gpkg.geometry import encode_geometries
-from landreg.gpkg.schema import update_contents_extent
 from landreg.model.enums import ChangeOp
 from landreg.model.plot import Plot
 from landreg.registry.auth import TokenStore
@@ -241,7 +240,11 @@ class GeoPackageRegistry(
         grown, self._pending_bounds = self._pending_bounds, None
         rescan, self._extent_rescan = self._extent_rescan, False
         if rescan:
-            update_contents_extent(self._conn, PLOTS)
+            self._conn.execute(
+                "UPDATE gpkg_contents SET min_x=?, min_y=?, max_x=?, max_y=?, "
+                "last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name=?",
+                (*self._index_extent(near=self.plots_extent()), PLOTS),
+            )
             return
         if grown is None:
             return
@@ -253,6 +256,35 @@ class GeoPackageRegistry(
             "last_change=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name=?",
             (*grown, PLOTS),
         )
+
+    def _index_extent(
+        self, *, near: tuple[float, float, float, float] | None
+    ) -> tuple[float | None, float | None, float | None, float | None]:
+        """The extent of the plots' R-tree, read near each edge of ``near`` rather than by a scan of it all.
+
+        Each side is the smallest (largest) bound among the entries within a band of that edge of
+        ``near``; the band widens until it holds an entry, so the answer is that of a full scan while
+        the R-tree visits only the nodes along the edge.
+        """
+        table = f'"rtree_{PLOTS}_geom"'
+        if near is None:
+            row = self._conn.execute(f"SELECT min(minx), min(miny), max(maxx), max(maxy) FROM {table}").fetchone()
+            return (row[0], row[1], row[2], row[3])
+        sides = []
+        for column, edge, inward in (
+            ("minx", near[0], 1),
+            ("miny", near[1], 1),
+            ("maxx", near[2], -1),
+            ("maxy", near[3], -1),
+        ):
+            agg, op = ("min", "<=") if inward > 0 else ("max", ">=")
+            band_m, value = 16.0, None
+            while value is None and band_m < 1e8:
+                sql = f"SELECT {agg}({column}) FROM {table} WHERE {column} {op} ?"
+                value = self._conn.execute(sql, (edge + inward * band_m,)).fetchone()[0]
+                band_m *= 8
+            sides.append(value)
+        return (sides[0], sides[1], sides[2], sides[3])
 
     def _grow_extent(self, geoms: Any, *, replaced: Any = None) -> None:
         """Note geometries written (and the one they replace) for :meth:`_after_plot_writes`."""

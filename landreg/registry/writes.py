@@ -24,6 +24,7 @@ from landreg.crs import STORAGE_CRS
 from landreg.errors import PlotEndedError, Problem, ValidationError, VersionConflictError
 from landreg.model.enums import ChangeOp
 from landreg.model.plot import INPUT_FIELDS, MANAGED_FIELDS, Plot
+from landreg.plot_input import PlotRecords
 from landreg.provenance.entries import edit_provenance_fields
 from landreg.registry.codec import PLOT_COLUMNS, format_datetime, to_storage_value
 from landreg.registry.lineage import merge_geometry, split_geometry
@@ -107,7 +108,7 @@ class PlotWrites:
 
         def _validate(
             self,
-            frame: gpd.GeoDataFrame,
+            frame: gpd.GeoDataFrame | PlotRecords,
             *,
             repair: bool,
             context: str,
@@ -166,7 +167,7 @@ class PlotWrites:
 
     def add_plots(
         self,
-        frame: gpd.GeoDataFrame,
+        frame: gpd.GeoDataFrame | PlotRecords,
         *,
         actor: str,
         repair: bool = False,
@@ -177,7 +178,7 @@ class PlotWrites:
 
         Parameters
         ----------
-        frame : GeoDataFrame
+        frame : GeoDataFrame or PlotRecords
             Plot attributes and polygons in any declared CRS; ``plot_id`` may be
             given (it must be new).  ``area_m2`` in the input is ignored.
         actor : str
@@ -234,8 +235,8 @@ class PlotWrites:
         self, attributes: Mapping[str, Any], geometry: Any, *, crs: Any, actor: str, repair: bool = False
     ) -> Plot:
         """Add one plot (``geometry`` in ``crs``) and return it as stored."""
-        frame = gpd.GeoDataFrame([dict(attributes)], geometry=[geometry], crs=crs)
-        (plot_id,) = self.add_plots(frame, actor=actor, repair=repair, context="add")
+        given = PlotRecords([dict(attributes)], [geometry], crs)
+        (plot_id,) = self.add_plots(given, actor=actor, repair=repair, context="add")
         return self.get_plot(plot_id)
 
     def update_plot(
@@ -296,12 +297,10 @@ class PlotWrites:
                     raise ValidationError(
                         [Problem(plot_id, "geometry", "a new geometry needs its crs")], context="update"
                     )
-                geom_frame = gpd.GeoDataFrame([attrs], geometry=[changes["geometry"]], crs=crs)
+                given = PlotRecords([attrs], [changes["geometry"]], crs)
             else:
-                geom_frame = gpd.GeoDataFrame([attrs], geometry=[plot.geometry], crs=STORAGE_CRS)
-            checked = self._validate(
-                geom_frame, repair=repair, context="update", exclude_ids=[plot_id], check_ids=False
-            )
+                given = PlotRecords([attrs], [plot.geometry], STORAGE_CRS)
+            checked = self._validate(given, repair=repair, context="update", exclude_ids=[plot_id], check_ids=False)
             now, now_text = self._transaction_time()
             new = checked.attributes[0].model_dump()
             new.update(
@@ -447,8 +446,7 @@ class PlotWrites:
         now_text: str,
         note: str,
     ) -> list[Plot]:
-        frame = gpd.GeoDataFrame(rows, geometry=list(geoms), crs=STORAGE_CRS)
-        checked = self._validate(frame, repair=False, context=op.value)
+        checked = self._validate(PlotRecords(rows, list(geoms), STORAGE_CRS), repair=False, context=op.value)
         values = []
         for attrs, area in zip(checked.attributes, checked.area_m2, strict=True):
             v = attrs.model_dump()

@@ -187,3 +187,32 @@ def test_every_kind_of_problem_is_reported_in_order():
     assert [(r, f) for r, f, _ in found] == [(r, f) for r, f, _ in expected]
     for (_, _, message), (_, _, start) in zip(found, expected, strict=True):
         assert message.startswith(start), message
+
+
+def test_one_record_is_validated_without_building_frames(monkeypatch):
+    """An edit checks its one plot as a record: the same result as through a frame, and no DataFrame built."""
+    import pandas as pd
+
+    from landreg.plot_input import PlotRecords
+    from landreg.validation import validate_plots
+
+    frame = make_plot_frame(3, seed=5)
+    records = [{k: v for k, v in row.items() if k != "geometry"} for row in frame.to_dict(orient="records")]
+    given = PlotRecords(records, list(frame.geometry), 25832)
+    built: list[str] = []
+    original = pd.DataFrame.__init__
+
+    def counting_init(self, *args, **kwargs):
+        built.append(type(self).__name__)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "__init__", counting_init)
+    as_records = validate_plots(given)
+    assert built == []
+    monkeypatch.setattr(pd.DataFrame, "__init__", original)
+    as_frame = validate_plots(frame)
+    assert [a.model_dump() for a in as_records.attributes] == [a.model_dump() for a in as_frame.attributes]
+    assert shapely.equals(as_records.geometries, as_frame.geometries).all()
+    bad = PlotRecords([{**records[0], "status": "for_sale"}], [frame.geometry.iloc[0]], 25832)
+    with pytest.raises(ValidationError, match="status"):
+        validate_plots(bad)

@@ -33,6 +33,7 @@ from landreg.errors import (
 )
 from landreg.model.enums import ChangeOp
 from landreg.model.plot import Plot
+from landreg.plot_input import PlotRecords
 from landreg.registry.codec import format_datetime, parse_datetime
 from landreg.registry.counts import CountCache
 from landreg.registry.history import delta_before, history_values, next_base_version
@@ -424,7 +425,7 @@ class PostGISRegistry(
 
     def _validate(
         self,
-        frame: gpd.GeoDataFrame,
+        frame: gpd.GeoDataFrame | PlotRecords,
         *,
         repair: bool,
         context: str,

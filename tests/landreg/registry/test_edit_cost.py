@@ -95,3 +95,21 @@ def test_number_matched_is_counted_once_while_nothing_changes(registry, backend,
 
 def _same_postgis_registry(registry):
     return open_registry(registry.url, schema=registry.schema)
+
+
+@pytest.mark.parametrize("backend", ["geopackage"])
+def test_an_edit_on_the_extent_edge_reads_the_spatial_index_near_the_edge_only(registry):
+    ids = registry.add_plots(make_plot_frame(36, seed=12), actor="test")
+    plots = {pid: registry.get_plot(pid) for pid in ids}
+    west = min(ids, key=lambda pid: plots[pid].geometry.bounds[0])
+    statements: list[str] = []
+    registry._conn.set_trace_callback(statements.append)
+    registry.update_plot(
+        west, {"geometry": translate(plots[west].geometry, xoff=3.0)}, expected_version=1, actor="t", crs=STORAGE_CRS
+    )
+    registry._conn.set_trace_callback(None)
+    assert registry.plots_extent() == _scanned_extent(registry)  # the western edge moved in by the next plot
+    reads = [s for s in statements if "rtree_plots_geom" in s and s.lstrip().upper().startswith("SELECT")]
+    extent_reads = [s for s in reads if "min(" in s.replace(" ", "") or "max(" in s.replace(" ", "")]
+    assert extent_reads, "the extent was not refreshed from the spatial index"
+    assert all("WHERE" in s.upper() for s in extent_reads), "an edit on the edge scanned the whole spatial index"
