@@ -71,6 +71,7 @@ def score_registry(
     weights: Mapping[str, float] | None = None,
     statuses: Sequence[str] | None = DEFAULT_SCORED_STATUSES,
     municipality_no: Sequence[str] = (),
+    columns: Sequence[str] | None = None,
 ) -> ScoreResult:
     """Attractiveness scores of the registry's live plots (``statuses=None`` scores all).
 
@@ -78,13 +79,21 @@ def score_registry(
     occupied ones too) and the criteria no plot can score come from the whole registry
     (:func:`build_registry_scoring_context`); only ranks and percentiles are over the plots returned.
     A GeoPackage or PostGIS registry is read and scored a page of plots at a time
-    (:func:`landreg.results.score_registry_in_pages`), so memory follows the result, not the registry.
+    (:func:`landreg.results.score_registry_in_pages`), so memory follows the result, not the registry;
+    with ``columns`` (e.g. :data:`landreg.results.ordered.RANKED_COLUMNS`) only those are kept per plot
+    there, and :func:`landreg.results.ordered.scored_rows_in_order` makes the full rows again when needed.
     """
     from landreg.results import score_registry_in_pages, supports_stored_results
 
     if supports_stored_results(registry):
+        keep = None if columns is None else list(columns)
         return score_registry_in_pages(
-            registry, profile=profile, weights=weights, statuses=statuses, municipality_no=municipality_no
+            registry,
+            profile=profile,
+            weights=weights,
+            statuses=statuses,
+            municipality_no=municipality_no,
+            reduce=None if keep is None else (lambda frame: frame[[c for c in keep if c in frame.columns]]),
         )
     plots = load_enriched_plots(registry)
     context = build_registry_scoring_context(registry, profile=profile, plots=plots)

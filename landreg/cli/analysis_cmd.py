@@ -115,17 +115,22 @@ def score_cmd(
     """
     from landreg.analysis import score_registry
     from landreg.engine import open_engine
-    from landreg.scoring import parse_weights, rank_stability
+    from landreg.scoring import parse_weights
 
     options: dict[str, Any] = {
         "profile": resolve_profile(profile, profiles_file),
         "weights": parse_weights(weights),
         "statuses": None if status == "all" else status.split(","),
     }
+    # A table (or none) keeps only the ranked columns per plot; its full rows are made again a page at
+    # a time as they are written (landreg.results.ordered), so memory does not grow with every column.
+    from landreg.results.ordered import RANKED_COLUMNS
+
+    ranked_only = output is None or output.suffix.lower() == ".csv"
     with open_engine(engine, scheduler=scheduler, n_workers=n_workers) as runner, open_from_cli(registry_path) as reg:
         with progress_bar(None, "score", unit="steps") as bar:
             if runner is None:
-                result = score_registry(reg, **options)
+                result = score_registry(reg, **options, columns=RANKED_COLUMNS if ranked_only else None)
             else:
                 from landreg.engine.score import score_registry_distributed
 
@@ -133,6 +138,26 @@ def score_cmd(
             bar.update(1)
             notice = _notice(reg)
             bar.update(1)
+        _score_report(result, output, n_draws=n_draws, seed=seed, top=top, notice=notice, registry=reg, **options)
+
+
+def _score_report(
+    result: Any,
+    output: Path | None,
+    *,
+    n_draws: int,
+    seed: int,
+    top: int,
+    notice: Any,
+    registry: Any,
+    profile: Any,
+    weights: Any,
+    statuses: Any,
+) -> None:
+    """Print the scores' summary and best plots; write ``output`` (a CSV of ranked rows a page at a time)."""
+    from landreg.results.ordered import scored_rows_in_order
+    from landreg.scoring import rank_stability
+
     plots = result.frame
     rec = result.profile.record()
     click.echo(
@@ -166,7 +191,16 @@ def score_cmd(
             n=top,
         )
     )
-    _write(frame, output, payload=result.to_dict(), notice=notice)
+    if output is not None and output.suffix.lower() == ".csv" and "provenance" not in frame.columns:
+        from landreg.io.write import write_table_pages
+
+        if notice.any_synthetic:
+            click.echo(notice.text())
+        pages = scored_rows_in_order(registry, frame, profile=profile, weights=weights)
+        write_table_pages(pages, output)
+        click.echo(f"wrote {output}", err=True)
+        return
+    _write(frame, output, payload=result.to_dict() if output is not None else None, notice=notice)
 
 
 @click.command("clusters")

@@ -6,6 +6,7 @@ import json
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -40,10 +41,10 @@ def _flatten(frame: _Frame) -> _Frame:
 SYNTHETIC_COLUMN = "synthetic"
 
 
-def _with_synthetic(frame: _Frame) -> tuple[_Frame, Any]:
+def _with_synthetic(frame: _Frame, *, summary: bool = True) -> tuple[_Frame, Any]:
     """The frame with :data:`SYNTHETIC_COLUMN` (from each plot's provenance) and the frame's synthetic summary.
 
-    A frame without ``provenance`` is returned as it is, with no summary.
+    A frame without ``provenance`` is returned as it is, with no summary (nor with ``summary=False``).
     """
     if "provenance" not in frame.columns:
         return frame, None
@@ -52,7 +53,7 @@ def _with_synthetic(frame: _Frame) -> tuple[_Frame, Any]:
     plain = pd.DataFrame(frame.drop(columns=frame.geometry.name) if isinstance(frame, gpd.GeoDataFrame) else frame)
     out = frame.copy()
     out[SYNTHETIC_COLUMN] = [", ".join(synthetic_groups_of(r)) or None for r in plain.to_dict(orient="records")]
-    return out, summarize_synthetic(plain)
+    return out, summarize_synthetic(plain) if summary else None
 
 
 def write_plots(
@@ -156,7 +157,7 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
             f"cannot write {path.name!r}: GeoJSON needs geometries and this table has none (use .csv)"
         )
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame, _ = _with_synthetic(frame)
+    frame, _ = _with_synthetic(frame, summary=False)
     if suffix == ".geojson":
         write_geojson(frame, path)
         return path
@@ -165,6 +166,41 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
         table.to_csv(path, index=False, encoding="utf-8")
     else:
         table.to_excel(path, index=False, engine="openpyxl")
+    return path
+
+
+def write_table_pages(pages: Iterable[pd.DataFrame], path: str | Path) -> Path:
+    """Write a result table given a page of rows at a time as CSV, each page as it comes.
+
+    The file equals :func:`write_table` of the pages joined (header once, the same columns and
+    values), with one page in memory at a time.
+
+    Parameters
+    ----------
+    pages : iterable of DataFrame or GeoDataFrame
+        The table's rows in order, with the same columns in each page.
+    path : str or Path
+        A ``.csv`` file.
+
+    Returns
+    -------
+    Path
+        The file written.
+
+    Raises
+    ------
+    UnsupportedFormatError
+        For another suffix than ``.csv``.
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raise UnsupportedFormatError(f"cannot write {path.name!r} a page at a time: expected a .csv file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        for k, frame in enumerate(pages):
+            frame, _ = _with_synthetic(frame, summary=False)
+            table = _flatten(pd.DataFrame(frame.drop(columns="geometry", errors="ignore")))
+            table.to_csv(out, index=False, header=k == 0)
     return path
 
 

@@ -44,18 +44,23 @@ def _pages(registry: Any, *, page_size: int) -> Iterator[gpd.GeoDataFrame]:
         plots = registry.query_plots(PlotQuery(limit=page_size, offset=start))
         if len(plots) == 0:
             return
-        derived = registry.load_enrichment(plots["plot_id"].astype(str).tolist())
-        keep = [c for c in derived.columns if c not in ("plot_id", "plot_version")]
-        derived = derived.rename(columns={"plot_version": "version"})[["plot_id", "version", *keep]]
-        derived = derived.drop(columns=[c for c in keep if c in plots.columns])
-        derived["plot_id"] = derived["plot_id"].astype(object)
-        derived["version"] = derived["version"].astype("int64")
-        merged = plots.merge(derived, on=["plot_id", "version"], how="left")
-        merged.index = pd.RangeIndex(start, start + len(merged))
-        yield gpd.GeoDataFrame(merged, geometry="geometry", crs=f"EPSG:{STORAGE_EPSG}")
+        yield with_enrichment(registry, plots, index=pd.RangeIndex(start, start + len(plots)))
         if len(plots) < page_size:
             return
         start += page_size
+
+
+def with_enrichment(registry: Any, plots: gpd.GeoDataFrame, *, index: Any) -> gpd.GeoDataFrame:
+    """``plots`` (as read from the registry) joined with their stored enrichment, indexed by ``index``."""
+    derived = registry.load_enrichment(plots["plot_id"].astype(str).tolist())
+    keep = [c for c in derived.columns if c not in ("plot_id", "plot_version")]
+    derived = derived.rename(columns={"plot_version": "version"})[["plot_id", "version", *keep]]
+    derived = derived.drop(columns=[c for c in keep if c in plots.columns])
+    derived["plot_id"] = derived["plot_id"].astype(object)
+    derived["version"] = derived["version"].astype("int64")
+    merged = plots.merge(derived, on=["plot_id", "version"], how="left")
+    merged.index = index
+    return gpd.GeoDataFrame(merged, geometry="geometry", crs=f"EPSG:{STORAGE_EPSG}")
 
 
 def _registry_inputs(registry: Any, *, page_size: int) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
@@ -178,6 +183,7 @@ def score_registry_in_pages(
         return score_plots(registry.query_plots(), profile=prof, weights=weights, context=ScoringContext())
     frame = pd.concat(frames) if len(frames) > 1 else frames[0]
     frames.clear()
-    frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=f"EPSG:{STORAGE_EPSG}")
+    if "geometry" in frame.columns:  # (``reduce`` may have kept no geometry)
+        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=f"EPSG:{STORAGE_EPSG}")
     assign_ranks(frame)
     return ScoreResult(frame=frame, profile=last.profile, values=np.vstack(values), not_applicable=last.not_applicable)
