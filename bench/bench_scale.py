@@ -115,7 +115,7 @@ def _template_gpkg(workdir: Path) -> Path:
 class _PostGIS:
     """A local PostgreSQL cluster with the demonstration registry as a template database."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, *, template: Path) -> None:
         from landreg.registry.postgis.cluster import init_cluster
 
         root = workdir / "pg"
@@ -126,7 +126,7 @@ class _PostGIS:
         self.cluster.start()
         demo = self.cluster.create_database("scale_demo")
         subprocess.run(
-            [sys.executable, "-c", ops._CLI, "init", "--registry", demo, "--layers", str(ops.LAYERS)],
+            [sys.executable, "-c", ops._CLI, "db", "copy", str(template), demo],
             check=True,
             stdout=subprocess.DEVNULL,
         )
@@ -190,7 +190,9 @@ def run(
     workdir = Path(tempfile.mkdtemp(prefix="landreg-bench-scale-"))
     if os.geteuid() == 0:
         os.chmod(workdir, 0o755)
-    pg = _PostGIS(workdir) if "postgis" in backends else None
+    if backends:
+        template = template or _template_gpkg(workdir)
+    pg = _PostGIS(workdir, template=template) if template and "postgis" in backends else None
     try:
         if "history" not in skip:
             print(f"history at {history_plots:,} plots …", flush=True)
@@ -200,7 +202,7 @@ def run(
             for backend in backends:
                 if backend == "gpkg":
                     registry = str(workdir / f"scale_{n}.gpkg")
-                    shutil.copy(template or _template_gpkg(workdir), registry)
+                    shutil.copy(template, registry)
                 else:
                     assert pg is not None
                     registry = pg.registry_for(n)
