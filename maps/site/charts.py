@@ -35,17 +35,17 @@ class Chart:
     svg : Markup
         The ``<svg>`` element.
     columns : tuple of str
-        Header of the table (category, value).
-    rows : tuple of (str, str)
-        The table rows: label and formatted value.
+        Header of the table: the category, then one column per value drawn for it.
+    rows : tuple of tuple of str
+        The table rows: label, then each formatted value.
     """
 
     chart_id: str
     title: str
     description: str
     svg: Markup
-    columns: tuple[str, str]
-    rows: tuple[tuple[str, str], ...]
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
 
 
 def _nice_max(value: float) -> float:
@@ -207,4 +207,97 @@ def column_chart(
     parts.append(f'<line x1="{left}" y1="{base}" x2="{WIDTH_PX - right}" y2="{base}" stroke="{TEXT_COLOR}"/>')
     parts.append("</svg>")
     rows = tuple((label, value_text(v)) for label, v in zip(labels, values, strict=True))
+    return Chart(chart_id, title, description, Markup("".join(parts)), columns, rows)
+
+
+def stacked_column_chart(
+    labels: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[float | None]]],
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    category: str,
+    value_text: Callable[[float | None], str],
+    axis_text: Callable[[float], str],
+    extra: Sequence[tuple[str, Sequence[str]]] = (),
+) -> Chart:
+    """Vertical columns over ordered categories (such as years), each stacked from several parts, with a legend.
+
+    Parameters
+    ----------
+    labels : sequence of str
+        Categories in order (e.g. years).
+    series : sequence of (str, str, sequence of float or None)
+        Each part: its name (already translated), its colour and one value per label (None: nothing).
+        Drawn bottom up in this order; the legend lists them in the same order.
+    chart_id : str
+        Unique id within the page.
+    title, description : str
+        The chart's title and its description in words.
+    category : str
+        Header of the table's first column (e.g. "Year"); the other headers are the parts' names.
+    value_text : callable
+        Formats a value for the table.
+    axis_text : callable
+        Formats the value axis' ticks.
+    extra : sequence of (str, sequence of str)
+        Columns of the table that are not drawn: header and one formatted text per label.
+
+    Returns
+    -------
+    Chart
+    """
+    for name, values in [*((n, v) for n, _, v in series), *extra]:
+        if len(values) != len(labels):
+            raise ValueError(
+                f"stacked_column_chart: {len(labels)} labels but {len(values)} values of {name!r}; "
+                "expected one value per label"
+            )
+    legend_rows = math.ceil(len(series) / 3)
+    height, left, right, top, bottom = 260 + 22 * legend_rows, 70, 10, 12, 40 + 22 * legend_rows
+    totals = [
+        sum(max(float(v), 0.0) for _, _, values in series if (v := values[i]) is not None and math.isfinite(float(v)))
+        for i in range(len(labels))
+    ]
+    top_value = _nice_max(max(totals, default=0.0))
+    plot_w, plot_h = WIDTH_PX - left - right, height - top - bottom
+    parts = _open_svg(chart_id, title, description, height)
+    for k in range(5):  # value axis: 0, ¼, ½, ¾ and the top
+        tick = top_value * k / 4
+        y = top + plot_h - plot_h * k / 4
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{WIDTH_PX - right}" y2="{y:.1f}" stroke="{GRID_COLOR}"/>')
+        parts.append(_text(left - 6, y + 4, axis_text(tick), anchor="end", size=12))
+    n = max(len(labels), 1)
+    slot = plot_w / n
+    width = max(min(slot * 0.7, 80.0), 1.0)
+    every = max(1, math.ceil(n / 12))  # at most about twelve category labels
+    base = top + plot_h
+    for i, label in enumerate(labels):
+        x = left + slot * i
+        if i % every == 0:
+            parts.append(_text(x + slot / 2, base + 18, label, anchor="middle", size=12))
+        y = float(base)
+        for _, color, values in series:
+            value = values[i]
+            if value is None or not math.isfinite(float(value)) or float(value) <= 0:
+                continue
+            h = float(value) / top_value * plot_h
+            y -= h
+            parts.append(
+                f'<rect x="{x + (slot - width) / 2:.1f}" y="{y:.1f}" width="{width:.1f}" height="{h:.1f}" '
+                f'fill="{escape(color)}" stroke="#ffffff" stroke-width="0.5"/>'
+            )
+    parts.append(f'<line x1="{left}" y1="{base}" x2="{WIDTH_PX - right}" y2="{base}" stroke="{TEXT_COLOR}"/>')
+    for j, (name, color, _) in enumerate(series):  # legend below the axis, three to a row
+        lx = left + (j % 3) * (plot_w / 3)
+        ly = base + 34 + 22 * (j // 3)
+        parts.append(f'<rect x="{lx:.1f}" y="{ly - 11:.1f}" width="14" height="14" fill="{escape(color)}"/>')
+        parts.append(_text(lx + 20, ly, name, size=12))
+    parts.append("</svg>")
+    columns = (category, *(name for name, _, _ in series), *(name for name, _ in extra))
+    rows = tuple(
+        (label, *(value_text(values[i]) for _, _, values in series), *(texts[i] for _, texts in extra))
+        for i, label in enumerate(labels)
+    )
     return Chart(chart_id, title, description, Markup("".join(parts)), columns, rows)

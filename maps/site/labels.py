@@ -40,6 +40,7 @@ FIGURE_LABELS: dict[str, str] = {
 #: Names of the figures that are tables or series rather than one number.
 OTHER_LABELS: dict[str, str] = {
     "uptake_daa_per_year": N_("Uptake per year"),
+    "supply_daa_by_year": N_("Available land over time"),
     "asking_price_nok_m2": N_("Asking prices"),
     "price_index": N_("Price index"),
     "price_references": N_("Cited land prices"),

@@ -9,7 +9,7 @@ from typing import Any
 
 from landreg.i18n import code_label, format_date, format_nok_m2, format_number
 from landreg.indicators import IndicatorReport, ScopeIndicators
-from maps.site.charts import Chart, column_chart, hbar_chart
+from maps.site.charts import Chart, column_chart, hbar_chart, stacked_column_chart
 from maps.site.labels import FIGURE_LABELS, STATUS_FIGURES, format_figure, format_value, label_of, share_text
 
 
@@ -140,6 +140,46 @@ class ScopeView:
             value_text=lambda v: format_value(v, "daa", self.lang, self._),
             axis_text=lambda v: format_number(v, self.lang),
         )
+
+    def supply_chart(self, chart_id: str) -> Chart:
+        """Decares by status at the end of each year (the last column at the figures' date), stacked columns."""
+        figure = self.scope.figure("supply_daa_by_year")
+        per_year: dict[str, Any] = figure.value or {}
+        years = sorted(per_year)
+        current = str(figure.as_of.year)  # the figures' own year is shown at their date, not its end
+        labels = [self._("%(year)s (now)") % {"year": y} if y == current else y for y in years]
+        series = [(self._(label), color, [per_year[y].get(fid) for y in years]) for fid, label, color in STATUS_FIGURES]
+        date = as_of_text(figure.as_of, self.lang)
+        daa = lambda v: format_value(v, "daa", self.lang, self._)  # noqa: E731
+        now = [per_year[y].get("available_now_daa") for y in years]
+        summary = self._("Decares by status at the end of each year, the last column at %(date)s.") % {"date": date}
+        if years:
+            summary += " " + self._("Available now: %(first)s at the end of %(year)s, %(last)s at %(date)s.") % {
+                "first": daa(now[0]),
+                "year": years[0],
+                "last": daa(now[-1]),
+                "date": date,
+            }
+        supply_years = [format_value(per_year[y].get("years_of_supply_5y"), "years", self.lang, self._) for y in years]
+        return stacked_column_chart(
+            labels,
+            series,
+            chart_id=chart_id,
+            title=self._("Available land over time"),
+            description=summary,
+            category=self._("Year"),
+            value_text=daa,
+            axis_text=lambda v: format_number(v, self.lang),
+            extra=[(self._("Years of supply (5-year uptake)"), supply_years)],
+        )
+
+    def note(self, figure_id: str) -> str:
+        """A figure's caveat in the page's language (empty when none)."""
+        return self.scope.figure(figure_id).note.get(self.lang, "")
+
+    def share(self, figure_id: str) -> str:
+        """A figure's synthetic share as the page shows it (``100 %``)."""
+        return share_text(self.scope.figure(figure_id), self.lang)
 
     def prices(self) -> list[dict[str, str]]:
         """Median and quartiles of asking prices per zoning, readiness and price basis."""

@@ -23,6 +23,16 @@ def _figures(scale: float) -> tuple[Figure, ...]:
         detail: dict = {}
         if fid == "uptake_daa_per_year":
             value = {"2024": 10.0 * scale, "2025": 30.0 * scale}
+        elif fid == "supply_daa_by_year":
+            value = {
+                "2024": {"available_now_daa": 300.0 * scale, "available_later_daa": 50.0, "reserved_daa": 20.0,
+                         "locked_daa": 40.0, "sold_daa": 100.0, "years_of_supply_5y": 12.5},
+                "2025": {"available_now_daa": 250.0 * scale, "available_later_daa": 50.0, "reserved_daa": 25.0,
+                         "locked_daa": 40.0, "sold_daa": 150.0, "years_of_supply_5y": None},
+                "2026": {"available_now_daa": 1234.5 * scale, "available_later_daa": 1234.5 * scale,
+                         "reserved_daa": 1234.5 * scale, "locked_daa": 1234.5 * scale, "sold_daa": 1234.5 * scale,
+                         "years_of_supply_5y": 1234.5 * scale},
+            }  # fmt: skip
         elif fid == "asking_price_nok_m2":
             value = [
                 {

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from maps.site.charts import column_chart, hbar_chart
+from maps.site.charts import column_chart, hbar_chart, stacked_column_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -69,3 +69,32 @@ def test_text_is_escaped_and_lengths_must_match():
     assert "<b>&" not in str(chart.svg)
     with pytest.raises(ValueError, match="2 labels but 1 values"):
         hbar_chart(["a", "b"], [1.0], chart_id="x", title="t", description="d", columns=("a", "b"), value_text=_text)
+
+
+def test_stacked_columns_pile_the_parts_in_proportion_with_a_legend_and_every_value_in_the_table():
+    chart = stacked_column_chart(
+        ["2024", "2025"],
+        [("Ledig nå", "#1a7a3a", [30.0, 10.0]), ("Solgt", "#555555", [10.0, None])],
+        chart_id="c3",
+        title="Ledig areal over tid",
+        description="…",
+        category="År",
+        value_text=_text,
+        axis_text=lambda v: f"{v:g}",
+        extra=[("År med tilbud", ["4,0 år", "–"])],
+    )
+    svg = _svg(chart)
+    assert svg.get("role") == "img" and svg.find(f"{SVG}title").text == "Ledig areal over tid"
+    bars = [r for r in svg.iter(f"{SVG}rect") if float(r.get("width")) > 14]  # not the legend's swatches
+    assert [r.get("fill") for r in bars] == ["#1a7a3a", "#555555", "#1a7a3a"]  # 2025 has no sold part
+    first, sold, second = (float(r.get("height")) for r in bars)
+    assert first / sold == pytest.approx(3.0) and first / second == pytest.approx(3.0)
+    assert float(bars[1].get("y")) + sold == pytest.approx(float(bars[0].get("y")))  # sold sits on available
+    assert {"Ledig nå", "Solgt", "2024", "2025", "0", "50"} <= {t.text for t in svg.iter(f"{SVG}text")}  # top: 50
+    assert chart.columns == ("År", "Ledig nå", "Solgt", "År med tilbud")
+    assert chart.rows == (("2024", "30.0 daa", "10.0 daa", "4,0 år"), ("2025", "10.0 daa", "–", "–"))
+    with pytest.raises(ValueError, match="one value per label"):
+        stacked_column_chart(
+            ["2024"], [("Solgt", "#555555", [1.0, 2.0])], chart_id="c4", title="t", description="d",
+            category="År", value_text=_text, axis_text=str,
+        )  # fmt: skip

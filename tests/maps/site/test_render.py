@@ -10,7 +10,7 @@ from dataclasses import replace
 import lxml.html
 import pytest
 
-from landreg.i18n import NBSP
+from landreg.i18n import NBSP, format_decares
 from maps.site.render import SITE_ASSETS, relative_url, render_site
 
 PAGES = ("index.html", "kommune/5001.html", "kommune/5031.html", "omrade/torgard.html", "metode.html", "apne-data.html")
@@ -91,7 +91,7 @@ def test_figures_in_norwegian_and_english_formats(files, site_data):
 def test_charts_have_text_alternatives_and_data_tables(files):
     doc = _doc(files, "index.html")
     charts = doc.xpath("//figure[contains(@class, 'chart-figure')]")
-    assert len(charts) == 3  # status, uptake, price index
+    assert len(charts) == 4  # status, supply over time, uptake, price index
     for fig in charts:
         svg = fig.xpath(".//svg")[0]
         assert svg.get("role") == "img"
@@ -100,6 +100,26 @@ def test_charts_have_text_alternatives_and_data_tables(files):
         assert fig.xpath(".//table//tbody/tr")
     uptake = doc.xpath("//figure[@id='chart-uptake']//tbody/tr")
     assert [r.xpath("./th")[0].text_content() for r in uptake] == ["2024", "2025"]
+
+
+def test_supply_over_time_is_a_chart_with_its_table_on_every_page_with_figures(files):
+    for path, scale in (("index.html", 2.0), ("kommune/5001.html", 1.0), ("omrade/torgard.html", 0.5)):
+        doc = _doc(files, path)
+        fig = doc.xpath("//figure[@id='chart-supply']")[0]
+        assert fig.xpath(".//svg/*[local-name()='title']")[0].text == "Ledig areal over tid"
+        heads = [th.text_content() for th in fig.xpath(".//thead//th")]
+        assert heads == ["År", "Ledig nå", "Ledig senere", "Reservert", "Låst i påvente av vedtak", "Solgt",
+                         "År med tilbud (opptak siste 5 år)"]  # fmt: skip
+        rows = [[c.text_content() for c in r.xpath("./th|./td")] for r in fig.xpath(".//tbody/tr")]
+        assert [r[0] for r in rows] == ["2024", "2025", "2026 (nå)"]
+        assert rows[0][1] == format_decares(300_000.0 * scale, "nb") and rows[1][-1] == "–"
+        assert rows[0][-1] == f"12,5{NBSP}år"
+        desc = fig.xpath(".//svg/*[local-name()='desc']")[0].text
+        assert desc.startswith("Dekar etter status ved utgangen av hvert år, den siste søylen per 24. november 2026.")
+        assert f"Syntetisk andel: 75{NBSP}%." in fig.getparent().text_content()
+    en = _doc(files, "en/index.html").xpath("//figure[@id='chart-supply']")[0]
+    assert en.xpath(".//thead//th")[0].text_content() == "Year"
+    assert en.xpath(".//tbody/tr")[-1].xpath("./th")[0].text_content() == "2026 (now)"
 
 
 def test_every_municipality_has_a_page_also_without_plots(files):
