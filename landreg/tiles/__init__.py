@@ -32,6 +32,7 @@ from landreg.tiles.layers import (
     read_layer_frame,
     tile_layer,
 )
+from landreg.tiles.sample import tile_sample, time_tiles
 
 
 class TileSource(LayerSource, SqlReader, Protocol):
@@ -113,4 +114,6 @@ __all__ = [
     "tile_address",
     "tile_layer",
     "tile_matrix_set_document",
+    "tile_sample",
+    "time_tiles",
 ]

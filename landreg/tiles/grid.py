@@ -24,8 +24,9 @@ SIMPLIFY_TILE_UNITS = 1.0
 #: is drawn as a point (a point on its surface) with the same properties: it stays visible and clickable.
 POINT_BELOW_AREA_UNITS2 = 64.0
 #: At most this many plots are drawn one by one in a tile (counted on the buffered tile, up to one more);
-#: a tile over it carries grid cells with their plot count instead (see :func:`aggregate_cell_m`).
-FEATURE_BUDGET = 4000
+#: a tile over it carries grid cells with their plot count instead (see :func:`aggregate_cell_m`).  2,000
+#: plots with their properties make a tile of about 330 KB, under the 500 KB that tippecanoe allows a tile.
+FEATURE_BUDGET = 2000
 #: Aggregate cells are ``2**(CELL_EXPONENT_Z0 - z)`` m square in EPSG:25832 at zoom ``z`` (512 m at zoom 10,
 #: about 16 px of a 512-px tile at Trondheim's latitude), never under 1 m.
 CELL_EXPONENT_Z0 = 19

@@ -51,13 +51,15 @@ def encode_layer_tile_postgis(registry: SqlReader, *, layer: TileLayer, tile: Ti
         return b""
     table = "plots" if layer.id == "plots" else "business_areas"
     live = " AND valid_to IS NULL" if layer.id == "plots" else ""
+    columns = ", ".join(f'"{n}"' for n in layer.properties)
     sql = (
         f"SELECT ST_AsMVT(t, %s, {TILE_EXTENT}, 'geom') FROM ("
         "SELECT ST_AsMVTGeom(CASE WHEN ST_Area(g) < %s THEN ST_Transform(ST_PointOnSurface(geom), 3857) "
-        "ELSE ST_SimplifyPreserveTopology(g, %s) END, "
+        "WHEN ST_NPoints(g) <= 5 THEN g ELSE ST_SimplifyPreserveTopology(g, %s) END, "
         f"ST_MakeEnvelope(%s, %s, %s, %s, 3857), {TILE_EXTENT}, {TILE_BUFFER}, true) AS geom, "
-        f"{_select_list(layer)} FROM (SELECT *, ST_Transform(geom, 3857) AS g FROM {table} "
-        f"WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s, 25832){live}) s"
+        f"{_select_list(layer)} FROM (SELECT geom, {columns}, "
+        f"ST_Transform(geom, 3857) AS g FROM {table} "
+        f"WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s, 25832){live} OFFSET 0) s"  # one transform per row
         ") t WHERE geom IS NOT NULL"
     )
     params = [layer.id, tile.point_below_area_m2, tile.simplify_tolerance_m, *tile.bounds_3857, *box]

@@ -1,0 +1,216 @@
+"""Vector-tile benchmark: cold tile render times at zoom 10, 13 and 16 on GeoPackage and PostGIS.
+
+N generated non-overlapping plots (60 m grid, as the registry and PostGIS benchmarks) are bulk
+imported into a GeoPackage registry and a PostGIS registry (a cluster started on 127.0.0.1 from
+Debian's packages).  For each backend and zoom, :func:`landreg.tiles.tile_sample` picks up to
+``tiles`` tiles over the plots' extent and each is rendered once without a cache (what a request
+for a tile nobody asked for yet costs).  Baseline, in the same run on the GeoPackage registry: the
+same tiles read with ``query_plots`` and encoded with ``mapbox-vector-tile``, what landreg did
+before.  Also: eight threads asking at once for one cold tile (single flight: one computation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pwd
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.common import RESULTS_DIR, machine, write_section
+from landreg import open_registry
+from landreg.testing import make_plot_frame
+from landreg.tiles import FEATURE_BUDGET, TileCache, render_tile, tile_sample, time_tiles
+from landreg.tiles.aggregate import plots_over_budget
+
+ORIGIN = (520_000.0, 6_950_000.0)
+CELL_M = 60.0
+ZOOMS = (10, 13, 16)
+SECTION = "55_tiles"
+
+
+def _percentiles(seconds: list[float]) -> dict[str, float]:
+    ms = np.asarray(seconds) * 1000
+    return {"p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95)), "max_ms": float(ms.max())}
+
+
+def _zoom_figures(registry: Any, *, zoom: int, tiles: int, seed: int) -> dict[str, Any]:
+    sample = tile_sample(registry, zoom, tiles, seed=seed)
+    timed = time_tiles(registry, sample)
+    sizes = [b for _, b in timed]
+    aggregated = sum(plots_over_budget(registry, t) for t in sample)
+    return {
+        "tiles": len(sample),
+        **_percentiles([s for s, _ in timed]),
+        "size_p50_kb": statistics.median(sizes) / 1024,
+        "size_max_kb": max(sizes) / 1024,
+        "aggregated_tiles": aggregated,
+    }
+
+
+def _baseline(registry: Any, *, zoom: int, tiles: int, seed: int) -> dict[str, Any]:
+    """The same tiles as ``query_plots`` + ``mapbox-vector-tile`` (every plot drawn, no aggregation)."""
+    import mapbox_vector_tile
+    import shapely
+
+    from landreg.registry import PlotQuery
+    from landreg.tiles.grid import query_box_25832, to_3857
+
+    seconds = []
+    for tile in tile_sample(registry, zoom, tiles, seed=seed):
+        t0 = time.perf_counter()
+        box = query_box_25832(tile)
+        frame = registry.query_plots(PlotQuery(bbox=box))
+        geoms = shapely.clip_by_rect(to_3857(np.asarray(frame.geometry.values)), *tile.buffered_bounds_3857)
+        minx, miny, _, _ = tile.bounds_3857
+        geoms = shapely.transform(geoms, lambda xy, minx=minx, miny=miny, u=tile.unit_m: (xy - (minx, miny)) / u)
+        names = ["plot_id", "code", "name", "status", "zoning", "readiness", "area_m2", "price_min_nok_m2"]
+        feats = [
+            {"geometry": g, "properties": dict(zip(names, row, strict=True))}
+            for g, row in zip(geoms, frame[names].itertuples(index=False, name=None), strict=True)
+            if not g.is_empty
+        ]
+        mapbox_vector_tile.encode(
+            [{"name": "plots", "features": feats}], default_options={"quantize_bounds": None, "y_coord_down": False}
+        )
+        seconds.append(time.perf_counter() - t0)
+    return {"tiles": len(seconds), **_percentiles(seconds)}
+
+
+def _single_flight(registry: Any, *, zoom: int, clients: int = 8) -> dict[str, Any]:
+    """``clients`` threads ask at once for one cold tile through one cache: computations and wall time."""
+    (tile,) = tile_sample(registry, zoom, 1, seed=99)
+    cache = TileCache()
+    start = threading.Barrier(clients)
+
+    def ask() -> None:
+        start.wait()
+        render_tile(registry, "plots", z=tile.z, x=tile.x, y=tile.y, cache=cache)
+
+    threads = [threading.Thread(target=ask) for _ in range(clients)]
+    t0 = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return {"clients": clients, "computations": cache.computed, "wall_ms": (time.perf_counter() - t0) * 1000}
+
+
+def _backend_figures(registry: Any, *, tiles: int, seed: int) -> dict[str, Any]:
+    render_tile(registry, "plots", z=14, x=0, y=0)  # warm-up: connections, transformers
+    out: dict[str, Any] = {str(z): _zoom_figures(registry, zoom=z, tiles=tiles, seed=seed) for z in ZOOMS}
+    out["single_flight"] = _single_flight(registry, zoom=13)
+    return out
+
+
+def run_one(n: int, *, tiles: int = 40, seed: int = 42, backends: tuple[str, ...] = ("geopackage", "postgis")) -> dict:
+    """Import ``n`` generated plots into each backend and time tiles at every zoom of :data:`ZOOMS`."""
+    frame = make_plot_frame(n, seed=seed, origin=ORIGIN, cell_m=CELL_M, prefix="B")
+    figures: dict[str, Any] = {"n": n, "budget": FEATURE_BUDGET, "load_before": os.getloadavg()[0]}
+    root = Path(tempfile.mkdtemp(prefix="landreg-bench-tiles-"))
+    try:
+        if "geopackage" in backends:
+            with open_registry(root / "tiles.gpkg", create=True) as reg:
+                reg.add_plots(frame, actor="bench")
+                figures["geopackage"] = _backend_figures(reg, tiles=tiles, seed=seed)
+                figures["geopackage"]["baseline"] = {
+                    str(z): _baseline(reg, zoom=z, tiles=min(tiles, 10), seed=seed) for z in (13, 16)
+                }
+        if "postgis" in backends:
+            from landreg.registry.postgis.cluster import init_cluster
+
+            if os.geteuid() == 0:
+                os.chown(root, pwd.getpwnam("postgres").pw_uid, -1)
+            cluster = init_cluster(root / "pg")
+            cluster.start()
+            try:
+                with open_registry(cluster.create_database("tiles"), create=True) as reg:
+                    reg.add_plots(frame, actor="bench")
+                    figures["postgis"] = _backend_figures(reg, tiles=tiles, seed=seed)
+            finally:
+                cluster.stop()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    figures["load_after"] = os.getloadavg()[0]
+    return figures
+
+
+def run(ns: tuple[int, ...] = (100_000,), *, tiles: int = 40, write: bool = True) -> dict:
+    """Run at each size; writes ``bench/results/55_tiles.{md,json}`` when ``write``."""
+    path = RESULTS_DIR / f"{SECTION}.json"
+    kept = json.loads(path.read_text()) if path.exists() else {}
+    for n in ns:
+        kept[str(n)] = run_one(n, tiles=tiles)
+    if write:
+        RESULTS_DIR.mkdir(exist_ok=True)
+        path.write_text(json.dumps(kept, indent=2) + "\n")
+        write_section(SECTION, _report(kept))
+    return kept
+
+
+def _report(kept: dict) -> str:
+    lines = [
+        "## Vector tiles: cold render time per zoom (GeoPackage and PostGIS)",
+        "",
+        f"Generated non-overlapping plots on a {CELL_M:.0f} m grid; each sampled tile over the plots' extent "
+        "rendered once without a cache (`landreg.tiles.tile_sample`, `time_tiles`). A tile with more than "
+        f"{FEATURE_BUDGET:,} plots carries plot counts per grid cell (aggregated); plots under a pixel are points. "
+        "Target: p95 < 100 ms at every zoom on 1,000,000 plots. Load average (1 min) before and after each run "
+        "is given: the machine is shared, so times on a loaded machine are longer than on an idle one.",
+        "",
+        "| plots | backend | zoom | tiles | p50 ms | p95 ms | max ms | size p50 KB | size max KB | aggregated |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, f in sorted(kept.items(), key=lambda kv: int(kv[0])):
+        for backend in ("geopackage", "postgis"):
+            for z in map(str, ZOOMS):
+                if backend not in f:
+                    continue
+                r = f[backend][z]
+                lines.append(
+                    f"| {int(n):,} | {backend} | {z} | {r['tiles']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+                    f"{r['max_ms']:.1f} | {r['size_p50_kb']:.1f} | {r['size_max_kb']:.1f} | {r['aggregated_tiles']} |"
+                )
+    lines += ["", "Baseline (GeoPackage, same tiles): `query_plots` + `mapbox-vector-tile`, every plot drawn.", ""]
+    lines += [
+        "| plots | zoom | baseline p50 ms | baseline p95 ms | landreg p50 ms | ratio (p50) |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, f in sorted(kept.items(), key=lambda kv: int(kv[0])):
+        for z, b in f.get("geopackage", {}).get("baseline", {}).items():
+            mine = f["geopackage"][z]["p50_ms"]
+            lines.append(
+                f"| {int(n):,} | {z} | {b['p50_ms']:.1f} | {b['p95_ms']:.1f} | {mine:.1f} | {b['p50_ms'] / mine:.1f}× |"
+            )
+    lines += ["", "Eight threads asking at once for one cold zoom-13 tile through one cache:", ""]
+    for n, f in sorted(kept.items(), key=lambda kv: int(kv[0])):
+        for backend in ("geopackage", "postgis"):
+            if backend in f:
+                s = f[backend]["single_flight"]
+                lines.append(
+                    f"- {int(n):,} plots, {backend}: {s['computations']} computation for {s['clients']} clients, "
+                    f"all answered in {s['wall_ms']:.0f} ms"
+                )
+        lines.append(f"- load average {f['load_before']:.1f} before, {f['load_after']:.1f} after the {int(n):,} run")
+    lines += ["", f"Machine: {machine()}."]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, action="append", help="plot count (repeatable; default 100,000)")
+    parser.add_argument("--tiles", type=int, default=40, help="tiles sampled per zoom and backend")
+    args = parser.parse_args()
+    print(_report(run(tuple(args.n or (100_000,)), tiles=args.tiles)))
+
+
+if __name__ == "__main__":
+    main()
