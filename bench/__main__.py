@@ -15,6 +15,7 @@ from bench import (
     bench_scale,
     bench_scoring,
     bench_stored_results,
+    bench_tiles,
 )
 
 
@@ -30,6 +31,7 @@ def main() -> None:
         bench_stored_results,
         bench_api,
         bench_maps,
+        bench_tiles,
         bench_memory,
         bench_scale,
     ):
