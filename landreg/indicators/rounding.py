@@ -32,6 +32,8 @@ def _decimals_for_key(key: str, inherited: int) -> int:
         return DECIMALS_BY_UNIT["NOK/m²"]
     if key.endswith("daa") or key.endswith("daa_per_year"):
         return DECIMALS_BY_UNIT["daa"]
+    if key.startswith("years_of_supply"):
+        return DECIMALS_BY_UNIT["years"]
     if key == "index":
         return DECIMALS_BY_UNIT["index"]
     if key.endswith("share"):

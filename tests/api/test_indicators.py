@@ -71,3 +71,17 @@ def test_one_municipality_by_name_and_bad_input_in_the_users_terms(read_api):
 def test_a_time_in_the_future_is_refused(read_api):
     r = read_api.client.get(f"{read_api.url}/analysis/indicators", params={"as_of": "2999-01-01T00:00:00Z"})
     assert 400 <= r.status_code < 500 and "in the future" in r.json()["description"]
+
+
+def test_each_scope_carries_its_supply_over_time_ending_at_its_status_figures(read_api):
+    body = read_api.client.get(f"{read_api.url}/analysis/indicators").json()
+    year = body["as_of"][:4]
+    for scope in body["scopes"]:
+        figures = {f["id"]: f for f in scope["figures"]}
+        supply = figures["supply_daa_by_year"]
+        assert supply["unit"] == "daa" and supply["synthetic_share"] == 1.0  # the demo's synthetic plots and sales
+        last = supply["value"][year]
+        for status in ("available_now_daa", "available_later_daa", "reserved_daa", "locked_daa", "sold_daa"):
+            assert last[status] == figures[status]["value"], (scope["key"], status)
+        years = last["years_of_supply_5y"]
+        assert years == figures["years_of_supply_5y"]["value"] and (years is None or round(years, 1) == years)
