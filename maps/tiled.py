@@ -22,9 +22,9 @@ if TYPE_CHECKING:
 
 #: Above this many live plots the service draws the plot map from vector tiles.
 TILED_MAP_MIN_PLOTS = 20_000
-#: Plots are drawn from this zoom level on (about 1:70,000); farther out the map shows the business areas,
-#: so the browser never asks for the large tiles that cover a whole region of plots.
-PLOTS_MIN_ZOOM = 12
+#: Plots are drawn from this zoom level on (about 1:1,000,000, the whole region); where a tile would hold more
+#: plots than it draws one by one, it shows their counts per grid cell (landreg.tiles.aggregate).
+PLOTS_MIN_ZOOM = 9
 VECTORGRID_JS = "vectorgrid/Leaflet.VectorGrid.bundled.min.js"
 #: Default tile and details URLs of the service (root-relative).
 TILES_URL = "/collections/{collection}/tiles/WebMercatorQuad/{z}/{y}/{x}"
@@ -50,11 +50,23 @@ _SCRIPT = """
     rendererFactory: L.svg.tile, interactive: true, maxNativeZoom: 16, minZoom: %(plots_min_zoom)s,
     getFeatureId: function (f) { return f.properties.plot_id; },
     vectorTileLayerStyles: {plots: function (p) {
-      return {weight: 1, color: "#333", fill: true, fillColor: colors[p.status] || missing, fillOpacity: 0.7};
+      if (p.plot_count != null) {  /* a grid cell of a tile with too many plots to draw: its count */
+        return {radius: Math.min(3 + Math.sqrt(p.plot_count), 16), weight: 1, color: "#1f4e79", fill: true,
+                fillColor: "#5b8fc7", fillOpacity: 0.6};
+      }  /* a plot (a point when it is under a pixel) */
+      return {radius: 3, weight: 1, color: "#333", fill: true, fillColor: colors[p.status] || missing,
+              fillOpacity: 0.7};
     }}
   });
   plots.on("click", function (e) {
     var id = e.layer.properties.plot_id;
+    if (id == null) {
+      if (e.layer.properties.plot_count != null) {
+        L.popup().setLatLng(e.latlng).setContent('<div class="landreg-tile-popup">' +
+          text(words.count.replace("{n}", number(e.layer.properties.plot_count))) + "</div>").openOn(map);
+      }
+      return;
+    }
     fetch(%(details_url)s.replace("{id}", encodeURIComponent(id)), {headers: {Accept: "application/geo+json"}})
       .then(function (r) { return r.json(); })
       .then(function (f) {
@@ -95,7 +107,8 @@ def build_tiled_plot_map(
 ) -> Any:
     """A Leaflet map that draws plots (coloured by status) and business areas from vector tiles.
 
-    Plots appear from zoom :data:`PLOTS_MIN_ZOOM` on; business areas at every zoom.
+    Plots appear from zoom :data:`PLOTS_MIN_ZOOM` on, as circles with their count where a tile
+    aggregates them (a click tells the count); business areas at every zoom.
 
     Parameters
     ----------
@@ -155,6 +168,7 @@ def build_tiled_plot_map(
                 "area": _("Area"),
                 "plots": _("Plots (from zoom {zoom})").format(zoom=PLOTS_MIN_ZOOM),
                 "areas": _("Business areas"),
+                "count": _("Plots ({n})"),
                 "locale": "nb-NO" if lang == "nb" else "en-GB",
             }
         ),

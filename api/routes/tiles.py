@@ -19,11 +19,13 @@ from api.params import collection_param
 from api.settings import ApiSettings
 from landreg.registry.base import FeatureSource
 from landreg.tiles import (
+    COUNT_PROPERTY,
     TILE_LAYERS,
     TILE_MATRIX_SET_ID,
     TileCache,
     TileSource,
     check_tile_matrix_set,
+    generalisation_note,
     render_tile,
     tile_layer,
     tile_matrix_set_document,
@@ -160,9 +162,23 @@ def collection_tileset(
             "title": "Mapbox vector tile",
         }
     )
-    schema = {"type": "object", "properties": {name: {"title": name} for name in layer.all_properties}}
+    properties: dict[str, Any] = {name: {"title": name} for name in layer.all_properties}
+    if layer.id == "plots":
+        properties[COUNT_PROPERTY] = {
+            "title": COUNT_PROPERTY,
+            "type": "integer",
+            "description": "Live plots in the grid cell (only on aggregated tiles, which carry no other property)",
+        }
+    note = generalisation_note(coll.id)
+    body["description"] = note
     body["layers"] = [
-        {"id": layer.id, "title": layer.title, "dataType": "vector", "geometryDimension": 2, "propertiesSchema": schema}
+        {
+            "id": layer.id,
+            "title": layer.title,
+            "description": note,
+            "dataType": "vector",
+            "propertiesSchema": {"type": "object", "properties": properties},
+        }
     ]
     return json_response(body)
 
@@ -189,7 +205,9 @@ def collection_tile(
     """One Mapbox Vector Tile (a layer named after the collection), read from the registry as it is now.
 
     Plots carry code, status, zoning, readiness, area (m² and decares) and asking price with its
-    price class; business areas their id, name and type.  Geometry is simplified for the zoom level.
+    price class; business areas their id, name and type.  Geometry is simplified for the zoom level;
+    plots under a pixel are points, and a tile over the feature budget carries plot counts per grid
+    cell (the tileset metadata describes both).  Concurrent requests for one tile compute it once.
     204 when the tile holds no feature; 404 for a tile outside the tile matrix set.
     """
     check_tile_matrix_set(tile_matrix_set_id)

@@ -16,7 +16,11 @@ from landreg.registry.base import SqlReader
 from landreg.tiles.aggregate import COUNT_PROPERTY, encode_aggregate_tile, plots_over_budget
 from landreg.tiles.cache import TileCache, registry_change_key
 from landreg.tiles.grid import (
+    CELL_EXPONENT_Z0,
     FEATURE_BUDGET,
+    POINT_BELOW_AREA_UNITS2,
+    SIMPLIFY_TILE_UNITS,
+    TILE_BUFFER,
     TILE_EXTENT,
     TILE_MATRIX_SET_ID,
     TileAddress,
@@ -87,6 +91,31 @@ def render_tile(
     )
 
 
+def generalisation_note(collection_id: str) -> str:
+    """How a collection's tiles are generalised at low zooms, in words (for tileset metadata and layer descriptions).
+
+    Raises
+    ------
+    EntityNotFoundError
+        For a collection without tiles.
+    """
+    layer = tile_layer(collection_id)
+    note = (
+        f"Outlines are simplified to {SIMPLIFY_TILE_UNITS:g} tile unit (1/{TILE_EXTENT} of the tile) and clipped "
+        f"to the tile plus {TILE_BUFFER} units."
+    )
+    if layer.id != "plots":
+        return note
+    return note + (
+        f" A plot covering less than {POINT_BELOW_AREA_UNITS2:g} tile units² (one pixel of a 512-pixel tile) is a "
+        "point on its surface with the same properties. A tile reaching more than "
+        f"{FEATURE_BUDGET:,} live plots carries instead one point per grid cell with the property "
+        f"'{COUNT_PROPERTY}': cells are squares of 2^({CELL_EXPONENT_Z0} - zoom) m on the EPSG:25832 grid "
+        "(at least 1 m), a plot is counted in the cell holding the south-west corner of its bounding box and a "
+        "cell belongs to the tile holding its centre, so every live plot is counted once per zoom level."
+    )
+
+
 def _encode(registry: TileSource, layer: TileLayer, tile: TileAddress, *, budget: int) -> bytes:
     if layer.id == "plots" and plots_over_budget(registry, tile, budget=budget):
         return encode_aggregate_tile(registry, tile, layer_id=layer.id)
@@ -109,6 +138,7 @@ __all__ = [
     "TileLayer",
     "TileSource",
     "check_tile_matrix_set",
+    "generalisation_note",
     "registry_change_key",
     "render_tile",
     "tile_address",

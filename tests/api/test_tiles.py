@@ -86,6 +86,8 @@ def test_collection_links_to_its_tilesets_and_their_metadata(tile_api):
     assert {"code", "status", "zoning", "area_daa", "price_class"} <= set(
         meta["layers"][0]["propertiesSchema"]["properties"]
     )
+    assert meta["layers"][0]["propertiesSchema"]["properties"]["plot_count"]["type"] == "integer"
+    assert "plot_count" in meta["description"] and "2^(19 - zoom) m" in meta["layers"][0]["description"]
     areas = tile_api.client.get(f"{tile_api.url}/collections/business_areas/tiles/WebMercatorQuad").json()
     assert areas["layers"][0]["id"] == "business_areas"
 
