@@ -153,9 +153,14 @@ def test_municipality_page_renders_with_its_figures_offline_and_accessibly(brows
     assert dict(shown) == {fid: format_figure(scope.figure(fid), "nb", gettext) for fid in FIGURE_LABELS}
     assert page.locator("h1").inner_text() == scope.name
     charts = page.locator("svg.chart[role=img]")
-    assert charts.count() == 2
-    for i in range(2):
+    assert charts.count() == 3  # status, supply over time, uptake
+    for i in range(3):
         assert charts.nth(i).is_visible() and charts.nth(i).bounding_box()["width"] > 200
+    supply = page.eval_on_selector_all(
+        "#chart-supply tbody tr:last-child td", "cells => cells.map(c => c.textContent)"
+    )  # the last year is the page's date: the status figures of its table
+    statuses = ("available_now_daa", "available_later_daa", "reserved_daa", "locked_daa", "sold_daa")
+    assert supply[:5] == [format_figure(scope.figure(fid), "nb", gettext) for fid in statuses]
     assert page.locator("#site-map.leaflet-container").is_visible()
     credits = page.locator(".leaflet-control-attribution").inner_text()
     assert "© Kartverket" in credits and "© OpenStreetMap contributors" in credits
