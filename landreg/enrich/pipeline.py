@@ -242,21 +242,23 @@ def enrich_registry(
     if (decided := decisions_fingerprint(decisions)) is not None:
         inputs.layer_versions["decided_outcomes"] = decided
     versions = _versions_json(inputs, params)
+    # ids, versions and positions of the plots, and of each stored row its version and whether it came
+    # from these layers: no geometry and no derived value is read here (each chunk reads its own plots)
     if plot_ids is None:
-        plots, stored = registry.query_plots(), registry.load_enrichment()
+        plots, stored = registry.plot_positions(), registry.enrichment_states(versions)
     else:
         wanted = sorted(set(plot_ids))
         if not wanted:
             return EnrichReport(n_plots=0, layer_versions=json.loads(versions))
-        plots, stored = registry.query_plots(plot_ids=wanted), registry.load_enrichment(wanted)
+        plots, stored = registry.plot_positions(wanted), registry.enrichment_states(versions, wanted)
     report = EnrichReport(n_plots=len(plots), layer_versions=json.loads(versions))
     current = stored.set_index("plot_id")
     if force or current.empty:
         todo = np.ones(len(plots), dtype=bool)
     else:
         old_version = current["plot_version"].reindex(plots["plot_id"]).to_numpy()
-        old_layers = current["layer_versions"].reindex(plots["plot_id"]).to_numpy()
-        todo = ~((old_version == plots["version"].to_numpy()) & (old_layers == versions))
+        same_layers = current["current"].reindex(plots["plot_id"], fill_value=False).to_numpy(dtype=bool)
+        todo = ~((old_version == plots["version"].to_numpy()) & same_layers)
     gone = sorted(set(current.index) - set(plots["plot_id"]))
     if gone:
         report.n_removed = registry.delete_enrichment(gone)
@@ -270,41 +272,76 @@ def enrich_registry(
             report.network = enricher.network.summary.to_text()
             report.network_summary = enricher.network.summary
         counts: dict[str, dict[str, int]] = {}
-        for chunk, derived in _derived_chunks(work, enricher=enricher, engine=engine):
-            frame = pd.concat(
-                [
-                    pd.DataFrame(
-                        {"plot_id": chunk["plot_id"], "plot_version": chunk["version"], "layer_versions": versions},
-                        index=chunk.index,
-                    ),
-                    derived,
-                ],
-                axis=1,
-            )
-            registry.save_enrichment(frame)
-            for col in (c for c in derived.columns if c.endswith("_status")):
-                for key, n in derived[col].value_counts().items():
-                    counts.setdefault(col, {}).setdefault(str(key), 0)
-                    counts[col][str(key)] += int(n)
-            report.n_computed += len(chunk)
+        for done in _stored_chunks(registry, work, enricher=enricher, versions=versions, engine=engine):
+            for col, col_counts in done.status_counts.items():
+                for key, n in col_counts.items():
+                    counts.setdefault(col, {}).setdefault(key, 0)
+                    counts[col][key] += n
+            report.n_computed += done.n_plots
             if progress is not None:
-                progress(len(chunk))
+                progress(done.n_plots)
         report.status_counts = counts
     return report
 
 
-def _derived_chunks(
-    work: gpd.GeoDataFrame, *, enricher: _Enricher, engine: Any
-) -> Iterator[tuple[gpd.GeoDataFrame, pd.DataFrame]]:
-    """Chunks of ``work`` and their derived attributes: in this process, or in spatial partitions on ``engine``."""
+@dataclass
+class ChunkDone:
+    """What :func:`enrich_and_store` did for one chunk: plots enriched, and how many had each status value."""
+
+    n_plots: int = 0
+    status_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def enrich_and_store(
+    registry: EnrichedPlotStore, plot_ids: Sequence[str], *, enricher: Any, versions: str
+) -> ChunkDone:
+    """Read the live plots of ``plot_ids``, compute their derived attributes and store them (one transaction).
+
+    The one step of every enrichment, in this process and on each worker of a cluster alike.
+
+    Parameters
+    ----------
+    registry : EnrichedPlotStore
+        The registry the plots are read from and their rows written to.
+    plot_ids : sequence of str
+        The chunk (a spatially compact one reads local windows of the layers).
+    enricher : object
+        The graph, the node times to every target and the layers (built once per run).
+    versions : str
+        The layer versions and parameters (JSON) stored with every row.
+
+    Returns
+    -------
+    ChunkDone
+    """
+    plots = registry.query_plots(plot_ids=list(plot_ids))
+    derived = enricher.run(plots)
+    keys = pd.DataFrame(
+        {"plot_id": plots["plot_id"], "plot_version": plots["version"], "layer_versions": versions}, index=plots.index
+    )
+    registry.save_enrichment(pd.concat([keys, derived], axis=1))
+    counts = {
+        str(col): {str(k): int(n) for k, n in derived[col].value_counts().items()}
+        for col in derived.columns
+        if str(col).endswith("_status")
+    }
+    return ChunkDone(n_plots=len(plots), status_counts=counts)
+
+
+def _stored_chunks(
+    registry: EnrichedPlotStore, work: pd.DataFrame, *, enricher: _Enricher, versions: str, engine: Any
+) -> Iterator[ChunkDone]:
+    """Enrich and store ``work`` (ids and positions) in spatial chunks: in this process, or on ``engine``'s workers."""
     if engine is not None:
         from landreg.engine.enrich import enrich_partitions
 
-        yield from enrich_partitions(work, enricher=enricher, engine=engine)
+        yield from enrich_partitions(registry, work, enricher=enricher, versions=versions, engine=engine)
         return
-    for start in range(0, len(work), _CHUNK):
-        chunk = work.iloc[start : start + _CHUNK]
-        yield chunk, enricher.run(chunk)
+    from landreg.engine.partition import spatial_partitions
+
+    ids = work["plot_id"].to_numpy()
+    for rows in spatial_partitions(work, max_plots=_CHUNK):
+        yield enrich_and_store(registry, ids[rows].tolist(), enricher=enricher, versions=versions)
 
 
 def enriched_plots(registry: EnrichedPlotStore, *, columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:

@@ -63,6 +63,9 @@ class PlotStore(Protocol):
     def plots_extent(self) -> tuple[float, float, float, float] | None:
         """Bounds (minx, miny, maxx, maxy) of the live plots in EPSG:25832, or None when there are none."""
 
+    def plot_positions(self, plot_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """``plot_id``, ``version`` and the centre of the bounds (``x_m``, ``y_m``) of live plots, no geometry read."""
+
 
 @runtime_checkable
 class PlotEditor(Protocol):
@@ -146,6 +149,9 @@ class EnrichmentTables(Protocol):
 
     def delete_enrichment(self, plot_ids: Sequence[str]) -> int:
         """Drop the derived attributes of these plots; returns how many rows went."""
+
+    def enrichment_states(self, layer_versions: str, plot_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """``plot_id``, ``plot_version`` and ``current`` (stored ``layer_versions`` equal to these) of each row."""
 
 
 @runtime_checkable

@@ -60,6 +60,21 @@ def _value(v: Any) -> Any:
     return v
 
 
+def _column_values(series: pd.Series) -> list[Any]:
+    """A column's values as :func:`_value` gives them, converted a column at a time for plain numeric columns."""
+    kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else ""
+    if kind == "f":
+        values = series.to_numpy()
+        out = values.astype(object)
+        out[np.isnan(values)] = None
+        return list(out)
+    if kind in ("i", "u"):
+        return series.to_numpy().tolist()
+    if kind == "b":
+        return series.to_numpy().astype(np.int64).tolist()
+    return [_value(v) for v in series]
+
+
 class DerivedStore(RegistryState):
     """Enrichment-table methods of the GeoPackage registry (mixed into it)."""
 
@@ -122,7 +137,7 @@ class DerivedStore(RegistryState):
             f'INSERT INTO "{ENRICHMENT}" ({quoted}) VALUES ({", ".join("?" * len(cols))}) '
             f"ON CONFLICT(plot_id) DO UPDATE SET {updates}"
         )
-        rows = [[_value(v) for v in rec] for rec in frame.itertuples(index=False, name=None)]
+        rows = list(zip(*(_column_values(frame[c]) for c in cols), strict=True))
         with self._lock, write_transaction(self._conn):
             ids = frame["plot_id"].astype(str).tolist()
             known = self._existing_ids(sorted(set(ids)))
@@ -136,6 +151,38 @@ class DerivedStore(RegistryState):
                 (ENRICHMENT,),
             )
         return len(rows)
+
+    def enrichment_states(self, layer_versions: str, plot_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """Which plots have stored derived attributes, of which version, from these layers (no other column read).
+
+        Parameters
+        ----------
+        layer_versions : str
+            The layer versions and parameters (JSON text) of an enrichment run.
+        plot_ids : sequence of str, optional
+            Only these plots (default every row).
+
+        Returns
+        -------
+        DataFrame
+            ``plot_id``, ``plot_version`` and ``current`` (the row's ``layer_versions`` equal
+            ``layer_versions``), ordered by ``plot_id``.
+        """
+        select = f'SELECT plot_id, plot_version, layer_versions = ? FROM "{ENRICHMENT}"'
+        with self._lock:
+            if not self._enrichment_columns():
+                rows: list[Any] = []
+            elif plot_ids is None:
+                rows = self._conn.execute(select + " ORDER BY plot_id", (layer_versions,)).fetchall()
+            else:
+                rows, ids = [], list(plot_ids)
+                for i in range(0, len(ids), _CHUNK):
+                    part = ids[i : i + _CHUNK]
+                    rows += self._conn.execute(
+                        select + f" WHERE plot_id IN ({','.join('?' * len(part))})", [layer_versions, *part]
+                    ).fetchall()
+                rows.sort(key=lambda r: r[0])
+        return _states_frame(rows)
 
     def load_enrichment(self, plot_ids: Sequence[str] | None = None) -> pd.DataFrame:
         """Stored derived attributes (all plots, or the given ids), ordered by ``plot_id``.
@@ -186,3 +233,14 @@ class DerivedStore(RegistryState):
                 )
                 removed += cur.rowcount
         return removed
+
+
+def _states_frame(rows: Sequence[Sequence[Any]]) -> pd.DataFrame:
+    """The frame of :meth:`enrichment_states` from (plot_id, plot_version, current) rows."""
+    return pd.DataFrame(
+        {
+            "plot_id": pd.Series([r[0] for r in rows], dtype=object),
+            "plot_version": pd.Series([r[1] for r in rows], dtype="int64"),
+            "current": pd.Series([bool(r[2]) for r in rows], dtype=bool),
+        }
+    )

@@ -20,7 +20,7 @@ import pandas as pd
 
 from landreg.errors import PlotNotFoundError
 from landreg.registry.codec import format_datetime
-from landreg.registry.derived import _KEYS, _NAME, _sql_type, _value
+from landreg.registry.derived import _KEYS, _NAME, _sql_type, _states_frame, _value
 
 
 class PostGISDerived:
@@ -97,6 +97,21 @@ class PostGISDerived:
                 rows,
             )
         return len(rows)
+
+    def enrichment_states(self, layer_versions: str, plot_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """``plot_id``, ``plot_version`` and ``current`` (stored ``layer_versions`` equal to these), by ``plot_id``.
+
+        See :meth:`landreg.registry.gpkg.GeoPackageRegistry.enrichment_states`; no other column is read.
+        """
+        select = "SELECT plot_id, plot_version, layer_versions = %s FROM plot_enrichment"
+        with self._connection() as conn:
+            if plot_ids is None:
+                rows = conn.execute(select + " ORDER BY plot_id", (layer_versions,)).fetchall()
+            else:
+                rows = conn.execute(
+                    select + " WHERE plot_id = ANY(%s) ORDER BY plot_id", (layer_versions, list(plot_ids))
+                ).fetchall()
+        return _states_frame(rows)
 
     def load_enrichment(self, plot_ids: Sequence[str] | None = None) -> pd.DataFrame:
         """Stored derived attributes (all plots, or the given ids), ordered by ``plot_id``.
