@@ -71,14 +71,16 @@ class DaskEngine:
         return max(1, min(MAX_PARTITION_PLOTS, max(MIN_PARTITION_PLOTS, target)))
 
     def map_partitions(
-        self, func: Callable[..., Any], parts: Iterable[Any], *, shared: Sequence[Any] = ()
+        self, func: Callable[..., Any], parts: Iterable[Any], *, shared: Sequence[Any] = (), small_parts: bool = False
     ) -> Iterator[tuple[int, Any, Any]]:
         """``func(part, *shared)`` for every part on the workers, yielded as each finishes.
 
-        Each part is sent to the cluster as data of its own (never inside the task graph), and
-        only :data:`IN_FLIGHT_PER_WORKER` parts per worker are out at a time: the next part is
-        taken from ``parts`` when a result comes back, so a lazy iterable of parts is never held
-        whole, here or on the workers.
+        Large parts (frames of plots) are each sent to the cluster as data of their own (never
+        inside the task graph), and only :data:`IN_FLIGHT_PER_WORKER` parts per worker are out at
+        a time: the next part is taken from ``parts`` when a result comes back, so a lazy iterable
+        of parts is never held whole, here or on the workers.  Small parts (the plot ids of a
+        partition whose worker reads the plots itself) go inside their tasks, all submitted at
+        once, so a worker never waits for the driver between tasks.
 
         Parameters
         ----------
@@ -88,6 +90,8 @@ class DaskEngine:
             The partitions (each sent to one task); may be a generator.
         shared : sequence
             Objects every task needs; each is sent to every worker once.
+        small_parts : bool
+            Whether the parts are small enough to travel inside their tasks.
 
         Yields
         ------
@@ -107,15 +111,15 @@ class DaskEngine:
             item = next(queue, None)
             if item is None:
                 return False
-            data = client.scatter(item[1], hash=False)
+            data = item[1] if small_parts else client.scatter(item[1], hash=False)
             task = client.submit(func, data, *scattered, pure=False)
             running[task] = item
             done.add(task)
             return True
 
-        for _ in range(IN_FLIGHT_PER_WORKER * self.n_workers):
-            if not submit_next():
-                break
+        ahead = IN_FLIGHT_PER_WORKER * self.n_workers
+        while (small_parts or len(running) < ahead) and submit_next():
+            pass
         for task in done:
             number, part = running.pop(task)
             result = task.result()

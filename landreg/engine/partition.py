@@ -1,6 +1,7 @@
 """Spatial partitions of plots: grid cells in Z order, cut into blocks of at most so many plots.
 
-Each plot falls in the grid cell (``cell_m`` metres, EPSG:25832) of the centre of its bounds;
+Each plot falls in the grid cell (``cell_m`` metres, EPSG:25832) of the centre of its bounds (from
+the geometry, or from the registry's spatial index without reading the geometry);
 cells are ordered along a Z-order (Morton) curve, so consecutive cells are near each other,
 and the ordered plots are cut into blocks.  A block is a compact piece of the region: the
 layers a worker reads for it (raster windows, hazard polygons) are local, and a criterion
@@ -46,11 +47,27 @@ def grid_cell_keys(geometries: np.ndarray, *, cell_m: float = DEFAULT_CELL_M) ->
     ndarray of uint64
     """
     bounds = shapely.bounds(np.asarray(geometries, dtype=object))
-    cx = (bounds[:, 0] + bounds[:, 2]) / 2.0
-    cy = (bounds[:, 1] + bounds[:, 3]) / 2.0
+    return cell_keys_from_xy((bounds[:, 0] + bounds[:, 2]) / 2.0, (bounds[:, 1] + bounds[:, 3]) / 2.0, cell_m=cell_m)
+
+
+def cell_keys_from_xy(x_m: np.ndarray, y_m: np.ndarray, *, cell_m: float = DEFAULT_CELL_M) -> np.ndarray:
+    """Z-order key of the grid cell of each point (EPSG:25832 metres); NaN points share key 0.
+
+    Parameters
+    ----------
+    x_m, y_m : ndarray of float
+        Easting and northing (e.g. the centres of the plots' bounds).
+    cell_m : float
+        Grid cell size in metres.
+
+    Returns
+    -------
+    ndarray of uint64
+    """
+    cx, cy = np.asarray(x_m, dtype=float), np.asarray(y_m, dtype=float)
     ok = np.isfinite(cx) & np.isfinite(cy)
     if not ok.any():
-        return np.zeros(len(bounds), dtype=np.uint64)
+        return np.zeros(len(cx), dtype=np.uint64)
     ix = np.floor((np.where(ok, cx, 0.0) - np.nanmin(cx[ok])) / cell_m).astype(np.int64)
     iy = np.floor((np.where(ok, cy, 0.0) - np.nanmin(cy[ok])) / cell_m).astype(np.int64)
     keys = _spread_bits(np.clip(ix, 0, None)) | (_spread_bits(np.clip(iy, 0, None)) << np.uint64(1))
@@ -62,8 +79,9 @@ def spatial_partitions(frame: pd.DataFrame, *, max_plots: int, cell_m: float = D
 
     Parameters
     ----------
-    frame : GeoDataFrame
-        Plots in EPSG:25832.
+    frame : DataFrame
+        Plots in EPSG:25832: a GeoDataFrame, or a frame of positions with ``x_m`` and ``y_m``
+        (the centres of the plots' bounds, as ``plot_positions`` of a registry gives them).
     max_plots : int
         Largest block (at least 1).
     cell_m : float
@@ -77,7 +95,10 @@ def spatial_partitions(frame: pd.DataFrame, *, max_plots: int, cell_m: float = D
     """
     if len(frame) == 0:
         return []
-    keys = grid_cell_keys(frame.geometry.to_numpy(), cell_m=cell_m)
+    if "x_m" in frame.columns and "y_m" in frame.columns:
+        keys = cell_keys_from_xy(frame["x_m"].to_numpy(), frame["y_m"].to_numpy(), cell_m=cell_m)
+    else:
+        keys = grid_cell_keys(frame.geometry.to_numpy(), cell_m=cell_m)
     order = np.argsort(keys, kind="stable")
     size = max(1, int(max_plots))
     return [order[start : start + size] for start in range(0, len(order), size)]

@@ -34,7 +34,7 @@ from landreg.registry.postgis.sql import (
     where_clause,
 )
 from landreg.registry.query import PlotQuery
-from landreg.registry.reads import VERSION_TABLE_COLUMNS, RecordPage, record_to_plot, rows_to_table
+from landreg.registry.reads import VERSION_TABLE_COLUMNS, RecordPage, positions_frame, record_to_plot, rows_to_table
 
 _SELECT = f"SELECT {stored_select(COLS)}"
 _NAMES = ["geom", *COLS]
@@ -207,6 +207,26 @@ class PostGISReads:
                 "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e FROM plots) t"
             ).fetchone()
         return None if row is None or row[0] is None else (row[0], row[1], row[2], row[3])
+
+    def plot_positions(self, plot_ids: Sequence[str] | None = None) -> pd.DataFrame:
+        """Id, version and the centre of the bounds of every live plot (or of these ids), no geometry read.
+
+        Returns
+        -------
+        DataFrame
+            As the GeoPackage registry's :meth:`~landreg.registry.reads.PlotReads.plot_positions`.
+        """
+        sql = (
+            "SELECT plot_id, version, (ST_XMin(geom) + ST_XMax(geom)) / 2, (ST_YMin(geom) + ST_YMax(geom)) / 2 "
+            "FROM plots WHERE valid_to IS NULL"
+        )
+        params: list[Any] = []
+        if plot_ids is not None:
+            sql += " AND plot_id = ANY(%s)"
+            params.append(sorted(set(plot_ids)))
+        with self._connection() as conn:
+            rows = conn.execute(sql + " ORDER BY fid", params).fetchall()
+        return positions_frame(rows)
 
     def plot_history(self, plot_id: str) -> gpd.GeoDataFrame:
         """Every version of a plot, oldest first, with op, actor, time, changed fields, before and after."""

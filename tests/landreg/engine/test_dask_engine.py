@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,8 @@ from landreg.engine import open_engine
 from landreg.engine.score import score_registry_distributed
 from landreg.enrich import enrich_registry
 from landreg.registry import open_registry
+from landreg.testing import make_plot_frame
+from tests.postgis_server import drop_schema, fresh_schema_name
 
 LAYERS = Path(__file__).resolve().parents[3] / "layers"
 pytestmark = pytest.mark.slow  # two local clusters of worker processes: about 30 s on a quiet machine
@@ -48,6 +51,40 @@ def test_enrich_on_dask_equals_single_process(demo_registry_file, tmp_path, engi
     assert got.status_counts == want.status_counts and got.network == want.network
     assert len(done) == -(-got.n_plots // 60)  # one save per partition
     pd.testing.assert_frame_equal(_stored(distributed), _stored(local), check_exact=True)
+
+
+@pytest.fixture(params=["geopackage-wal", pytest.param("postgis", marks=pytest.mark.db)])
+def generated_registry(request, tmp_path):
+    """300 generated plots in a GeoPackage in WAL mode, or in a fresh schema of the test database."""
+    if request.param == "geopackage-wal":
+        reg = open_registry(tmp_path / "wal.gpkg", create=True, journal_mode="wal")
+        cleanup = reg.close
+    else:
+        url, schema = request.getfixturevalue("postgis_url"), fresh_schema_name()
+        reg = open_registry(url, create=True, schema=schema)
+
+        def cleanup():
+            reg.close()
+            drop_schema(url, schema)
+
+    try:
+        reg.add_plots(make_plot_frame(300, seed=5, cell_m=60.0, municipality_no=None), actor="test")
+        yield reg
+    finally:
+        cleanup()
+
+
+def test_workers_read_and_write_the_registry_themselves(generated_registry, engine):
+    reg = generated_registry
+    want_report = enrich_registry(reg, layers_dir=LAYERS, force=True)
+    want = reg.load_enrichment().drop(columns="computed_at")
+    assert reg.delete_enrichment(want["plot_id"].tolist()) == 300
+    got_report = enrich_registry(reg, layers_dir=LAYERS, engine=engine)  # rows written by the workers alone
+    assert got_report.n_computed == 300 and got_report.status_counts == want_report.status_counts
+    pd.testing.assert_frame_equal(reg.load_enrichment().drop(columns="computed_at"), want, check_exact=True)
+    if reg.backend == "geopackage":  # the workers opened the file in the journal mode it has
+        with sqlite3.connect(reg.path) as conn:
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 @pytest.mark.parametrize(
