@@ -61,7 +61,9 @@ def encode_layer(name: str, geometries: Any, properties: Mapping[str, Any], *, e
     kept = np.flatnonzero(kinds > 0)
     if not len(kept):
         return b""
-    keys, values, tags = _tag_streams({k: np.asarray(v, dtype=object)[kept] for k, v in properties.items()})
+    keys, values, tags = _tag_streams(
+        {k: np.asarray(v, dtype=object)[kept] for k, v in properties.items()}, n=len(kept)
+    )
     layer = [b"\x78\x02", _field_bytes(1, name.encode())]
     for k, at in enumerate(kept.tolist()):
         feature = _field_bytes(2, tags[k]) + b"\x18" + bytes((int(kinds[at]),)) + _field_bytes(4, streams[at])
@@ -156,12 +158,11 @@ def _polygon_streams(geometries: np.ndarray, is_polygon: np.ndarray) -> dict[int
     return {int(index[f]): data[a:b] for f, a, b in zip(features, byte_starts, byte_ends, strict=True)}
 
 
-def _tag_streams(properties: Mapping[str, np.ndarray]) -> tuple[list[str], list[bytes], list[bytes]]:
+def _tag_streams(properties: Mapping[str, np.ndarray], *, n: int) -> tuple[list[str], list[bytes], list[bytes]]:
     """Keys, encoded values and each feature's packed tags (key index, value index pairs)."""
     keys: list[str] = []
     values: list[bytes] = []
     columns: list[np.ndarray] = []
-    n = len(next(iter(properties.values()))) if properties else 0
     for name, column in properties.items():
         kind = pd.api.types.infer_dtype(column, skipna=True)
         if kind in ("floating", "mixed-integer-float"):
