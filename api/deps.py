@@ -13,13 +13,13 @@ from landreg.registry.base import Registry, TokenIssuer
 from landreg.tokens import Principal
 
 
-def get_registry(request: Request) -> Registry:
+async def get_registry(request: Request) -> Registry:
     """The registry opened in the app's lifespan."""
     registry: Registry = request.app.state.registry
     return registry
 
 
-def settings_dep(request: Request) -> ApiSettings:
+async def settings_dep(request: Request) -> ApiSettings:
     """The settings the app was built with (:func:`api.main.create_app`), else those of the environment.
 
     Read from ``app.state`` rather than through ``app.dependency_overrides``: with any override in

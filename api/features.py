@@ -17,6 +17,7 @@ from landreg.model.plot import JSON_FIELDS
 GEOJSON = "application/geo+json"
 _JSON_FIELDS = {"utilities", "occupants", "provenance", "previously_part_of", "outcomes"}
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+_PLAIN_OR_PARSED = _PLAIN | {list, dict}
 
 
 def records_to_features(
@@ -33,7 +34,11 @@ def records_to_features(
     for rec, text in zip(records, texts, strict=True):
         # Registry records hold plain values and JSON parsed from text; orjson writes them as they
         # are (NaN and infinity as null, as json_value would); anything else is made JSON-safe.
-        props = {k: v if type(v) in _PLAIN or k in JSON_FIELDS else json_value(v) for k, v in rec.items()}
+        # A record of plain values only (lists and dicts: parsed JSON) is copied in one call.
+        if _PLAIN_OR_PARSED.issuperset(map(type, rec.values())):
+            props = dict(rec)
+        else:
+            props = {k: v if type(v) in _PLAIN or k in JSON_FIELDS else json_value(v) for k, v in rec.items()}
         if props.get("area_m2") is not None:
             props["area_daa"] = round(props["area_m2"] / 1000.0, 3)
         out.append(

@@ -2,13 +2,16 @@
 
 Each dependency declares its parameters (they appear in the OpenAPI document) and
 returns them checked and converted: a bad value is a 400 that names the parameter.
+They read no files or database and are ``async``, so they run on the event loop: a plain
+``def`` dependency is sent to a worker thread and back, one round trip per dependency and
+request (eight for an items page, more than its serialisation costs).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -116,7 +119,7 @@ def typed_property(name: str, text: str, *, kind: str) -> Any:
     return text
 
 
-def collection_param(request: Request, collection_id: str) -> Any:
+async def collection_param(request: Request, collection_id: str) -> Any:
     """The collection named in the path (404 when unknown)."""
     for coll in request.app.state.collections:
         if coll.id == collection_id:
@@ -125,12 +128,12 @@ def collection_param(request: Request, collection_id: str) -> Any:
     raise EntityNotFoundError(f"no collection {collection_id!r}; available: {known}")
 
 
-def crs_param(crs: str | None = Query(None, description="Output CRS URI; default CRS84")) -> str:
+async def crs_param(crs: str | None = Query(None, description="Output CRS URI; default CRS84")) -> str:
     """The output CRS as a canonical URI (CRS84 when not given)."""
     return normalise_crs_uri(crs)
 
 
-def bbox_param(
+async def bbox_param(
     bbox: str | None = Query(None, description="minx,miny,maxx,maxy in bbox-crs (default CRS84)"),
     bbox_crs: str | None = Query(None, alias="bbox-crs"),
 ) -> shapely.Geometry | None:
@@ -139,7 +142,7 @@ def bbox_param(
     return None if box is None else bbox_to_storage(box, normalise_crs_uri(bbox_crs, param="bbox-crs"))
 
 
-def filter_param(
+async def filter_param(
     filter: str | None = Query(None, description="CQL2 filter"),
     filter_lang: Literal["cql2-text", "cql2-json"] = Query("cql2-text", alias="filter-lang"),
     filter_crs: str | None = Query(None, alias="filter-crs"),
@@ -152,21 +155,21 @@ def filter_param(
     return None if ast is None else CqlFilter(ast, crs_uri)
 
 
-def datetime_param(
+async def datetime_param(
     datetime: str | None = Query(None, description="Validity instant or interval (start/end, '..' open)"),
 ) -> tuple[dt.datetime | None, dt.datetime | None] | None:
     """The ``datetime`` instant or interval, or ``None``."""
     return parse_interval(datetime)
 
 
-def as_of_param(
+async def as_of_param(
     as_of: str | None = Query(None, description="Read the registry as recorded at this time (plots)"),
 ) -> dt.datetime | None:
     """The ``as_of`` time (aware, UTC), or ``None``."""
     return None if as_of is None else parse_datetime_param(as_of, name="as_of")
 
 
-def items_query_param(settings: ApiSettings) -> Callable[..., ItemsQuery]:
+def items_query_param(settings: ApiSettings) -> Callable[..., Awaitable[ItemsQuery]]:
     """The dependency that reads an items request, with ``limit``'s default and maximum from ``settings``.
 
     A ``limit`` above the maximum is served with the maximum, not refused: OGC API – Features
@@ -182,7 +185,7 @@ def items_query_param(settings: ApiSettings) -> Callable[..., ItemsQuery]:
         "a larger limit is served with the maximum)",
     )
 
-    def items_query(
+    async def items_query(
         request: Request,
         coll: Any = Depends(collection_param),
         limit: int = limit_query,

@@ -126,15 +126,18 @@ class PostGISReads:
         if query.offset:
             inner += " OFFSET %s"
             params.append(query.offset)
-        sql = f"SELECT {stored_select(COLS)}, fid FROM ({inner}) AS page ORDER BY fid"
+        # The registry's change key comes with the page (same statement, same snapshot): no round trip of its own.
+        sql = f"SELECT {stored_select(COLS)}, fid, ({CHANGE_KEY_SQL}) FROM ({inner}) AS page ORDER BY fid"
         with self._connection() as conn:
             rows = conn.execute(sql, params).fetchall()
+            change_key = rows[0][-1] if rows else None
+            rows = [row[:-1] for row in rows]
             more = query.limit is not None and len(rows) > query.limit
             rows = rows[: query.limit] if more else rows
             next_key = int(rows[-1][-1]) if more and rows else None
             if query.limit is None and not query.offset and query.after_fid is None:
                 return rows, len(rows), None
-            return rows, self._count(conn, replace(query, after_fid=None)), next_key
+            return rows, self._count(conn, replace(query, after_fid=None), change_key=change_key), next_key
 
     def _spatial_page_rows(self, query: PlotQuery) -> tuple[list[tuple[Any, ...]], int, int | None]:
         """:meth:`_page_rows` of a live query with a bbox or geometry: page and count in one statement.
@@ -147,8 +150,10 @@ class PostGISReads:
         inner, params = self._query_sql(query, select="fid, count(*) OVER () AS n_matched")
         inner += " ORDER BY fid LIMIT %s OFFSET %s"  # one row more than the page tells whether another follows
         params += [query.limit + 1, query.offset]
+        # The change key is read in the same statement, so the count is kept under the key of the
+        # snapshot it was counted in (and no round trip of its own is needed).
         sql = (
-            f"SELECT {stored_select(COLS)}, page.fid, page.n_matched FROM ({inner}) AS page "
+            f"SELECT {stored_select(COLS)}, page.fid, page.n_matched, ({CHANGE_KEY_SQL}) FROM ({inner}) AS page "
             "JOIN plots USING (fid) ORDER BY page.fid"
         )
         with self._connection() as conn:
@@ -156,23 +161,33 @@ class PostGISReads:
             whole = replace(query, after_fid=None)
             if not rows:  # none matched, or the offset is past the last match: count apart
                 return [], (0 if not query.offset else self._count(conn, whole)), None
-            matched = int(rows[0][-1])
+            matched = int(rows[0][-2])
             count_sql, count_params = self._query_sql(whole, select="count(*)")
-            in_write = getattr(getattr(self, "_local", None), "conn", None) is not None
-            change_key = None if in_write else conn.execute(CHANGE_KEY_SQL).fetchone()[0]
             self._counts.count(
-                (count_sql, hashable_params(count_params)), change_key=change_key, compute=lambda: matched
+                (count_sql, hashable_params(count_params)),
+                change_key=None if self._in_write() else rows[0][-1],
+                compute=lambda: matched,
             )
-        rows = [row[:-1] for row in rows]
+        rows = [row[:-2] for row in rows]
         more = len(rows) > query.limit
         rows = rows[: query.limit] if more else rows
         return rows, matched, (int(rows[-1][-1]) if more and rows else None)
 
-    def _count(self, conn: Any, query: PlotQuery) -> int:
-        """How many plots match ``query``, kept while the registry is unchanged (never inside a write)."""
+    def _in_write(self) -> bool:
+        """Whether this thread is inside a write transaction (whose counts may be rolled back)."""
+        return getattr(getattr(self, "_local", None), "conn", None) is not None
+
+    def _count(self, conn: Any, query: PlotQuery, *, change_key: Any = None) -> int:
+        """How many plots match ``query``, kept while the registry is unchanged (never inside a write).
+
+        ``change_key`` is the registry's change key read no later than the count's snapshot (the
+        page's own statement); by default it is read here.
+        """
         sql, params = self._query_sql(query, select="count(*)")
-        in_write = getattr(getattr(self, "_local", None), "conn", None) is not None
-        change_key = None if in_write else conn.execute(CHANGE_KEY_SQL).fetchone()[0]
+        if self._in_write():
+            change_key = None
+        elif change_key is None:
+            change_key = conn.execute(CHANGE_KEY_SQL).fetchone()[0]
         return self._counts.count(
             (sql, hashable_params(params)),
             change_key=change_key,
