@@ -43,9 +43,19 @@ def _json_path(out_dir: Path) -> Path:
 
 
 def measure(
-    n: int, backend: str, *, registry: str, workdir: Path, skip: set[str], save: Callable[[dict], None]
+    n: int,
+    backend: str,
+    *,
+    registry: str,
+    workdir: Path,
+    skip: set[str],
+    save: Callable[[dict], None],
+    deadline: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """Import ``n`` plots into ``registry`` (a copy of the demonstration registry) and measure every step on it."""
+    """Import ``n`` plots into ``registry`` (a copy of the demonstration registry) and measure every step on it.
+
+    Steps not started by ``deadline`` (UTC) are recorded as not run.
+    """
     started = dt.datetime.now(dt.UTC)
     fig: dict[str, Any] = {"n": n, "backend": backend, "started": started.isoformat(timespec="seconds"), "steps": {}}
     source = ops.write_plots_file(workdir / f"plots_{n}.parquet", n)
@@ -56,10 +66,10 @@ def measure(
         ("tiles", lambda: ops.tile_times(registry, n)),
         ("edit", lambda: ops.edit_time(registry, n)),
         ("supply", lambda: ops.supply_after_edit(registry)),
-        ("map", lambda: ops.map_plots(registry, workdir=workdir)),
-        ("map_limit", lambda: ops.map_plots(registry, workdir=workdir, limit=10_000)),
         ("http_edits", lambda: ops.reads_during_edits(registry, n, workdir=workdir)),
         ("server_memory", lambda: ops.server_memory(registry, n)),
+        ("map", lambda: ops.map_plots(registry, workdir=workdir)),
+        ("map_limit", lambda: ops.map_plots(registry, workdir=workdir, limit=max(1, min(10_000, n // 10)))),
     ]
     if backend == "gpkg":
         steps += [
@@ -73,6 +83,10 @@ def measure(
             continue
         if name == "map_limit" and fig["steps"].get("map", {}).get("exit") == 0:
             continue  # the whole map was drawn; no need for a part of it
+        if deadline is not None and dt.datetime.now(dt.UTC) > deadline:
+            fig["steps"][name] = {"not_run": f"out of time (the run had to end by {deadline:%H:%M} UTC)"}
+            save(fig)
+            continue
         print(f"{n:,} {backend}: {name} …", flush=True)
         t0 = time.perf_counter()
         try:
@@ -124,12 +138,16 @@ class _PostGIS:
             os.chown(root, pwd.getpwnam("postgres").pw_uid, -1)
         self.cluster = init_cluster(root / "data")
         self.cluster.start()
-        demo = self.cluster.create_database("scale_demo")
-        subprocess.run(
-            [sys.executable, "-c", ops._CLI, "db", "copy", str(template), demo],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
+        try:
+            demo = self.cluster.create_database("scale_demo")
+            subprocess.run(
+                [sys.executable, "-c", ops._CLI, "db", "copy", str(template), demo],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        except BaseException:
+            self.cluster.stop()
+            raise
 
     def registry_for(self, n: int) -> str:
         import psycopg
@@ -153,7 +171,44 @@ def _worker(args: argparse.Namespace) -> None:
     def save(fig: dict[str, Any]) -> None:
         out.write_text(json.dumps(fig, indent=1, default=str))
 
-    measure(args.one, args.backend, registry=args.registry, workdir=Path(args.workdir), skip=set(args.skip), save=save)
+    deadline = dt.datetime.fromisoformat(args.deadline) if args.deadline else None
+    measure(
+        args.one,
+        args.backend,
+        registry=args.registry,
+        workdir=Path(args.workdir),
+        skip=set(args.skip),
+        save=save,
+        deadline=deadline,
+    )
+
+
+def _merge(mine: dict[str, Any], *, out_dir: Path, write: bool) -> dict[str, Any]:
+    """Merge a run's figures into the file (another run may have written other sizes meanwhile)."""
+    path = _json_path(out_dir)
+    figures: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"runs": {}}
+    figures["machine"] = machine()
+    figures["runs"].update(mine["runs"])
+    if "history" in mine:
+        figures["history"] = mine["history"]
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
+    if write:
+        write_section(NAME, report(figures))
+    return figures
+
+
+def _run_worker(
+    n: int, backend: str, *, registry: str, workdir: Path, skip: set[str], deadline: dt.datetime | None
+) -> dict[str, Any] | None:
+    """One size and backend in a child process; its figures (also those of an interrupted child), or None."""
+    part = workdir / f"figures_{n}_{backend}.json"
+    cmd = [sys.executable, "-m", "bench.bench_scale", "--one", str(n), "--backend", backend]
+    cmd += ["--registry", registry, "--workdir", str(workdir), "--out", str(part)]
+    cmd += ["--skip", *sorted(skip)] if skip else []
+    cmd += ["--deadline", deadline.isoformat()] if deadline else []
+    status = subprocess.run(cmd, cwd=ops.ROOT).returncode
+    return {**json.loads(part.read_text()), "worker_exit": status} if part.exists() else None
 
 
 def run(
@@ -165,35 +220,27 @@ def run(
     history_plots: int = 10_000,
     write: bool = True,
     template: Path | None = None,
+    deadline: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Measure every size on every backend, each in a child process; merge into ``05_scale.json``.
 
     ``template``: the demonstration registry GeoPackage (built from the layers when not given).
     """
     skip = skip or set()
-    path = _json_path(out_dir)
     mine: dict[str, Any] = {"runs": {}}
 
     def save() -> dict[str, Any]:
-        """Merge this run's figures into the file (another run may have written other sizes meanwhile)."""
-        figures: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {"runs": {}}
-        figures["machine"] = machine()
-        figures["runs"].update(mine["runs"])
-        if "history" in mine:
-            figures["history"] = mine["history"]
-        out_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(figures, indent=1, default=str) + "\n", encoding="utf-8")
-        if write:
-            write_section(NAME, report(figures))
-        return figures
+        return _merge(mine, out_dir=out_dir, write=write)
 
     workdir = Path(tempfile.mkdtemp(prefix="landreg-bench-scale-"))
     if os.geteuid() == 0:
         os.chmod(workdir, 0o755)
-    if backends:
-        template = template or _template_gpkg(workdir)
-    pg = _PostGIS(workdir, template=template) if template and "postgis" in backends else None
+    pg = None
     try:
+        if backends:
+            template = template or _template_gpkg(workdir)
+        if template and "postgis" in backends:
+            pg = _PostGIS(workdir, template=template)
         if "history" not in skip:
             print(f"history at {history_plots:,} plots …", flush=True)
             mine["history"] = history_figures(history_plots)
@@ -202,17 +249,13 @@ def run(
             for backend in backends:
                 if backend == "gpkg":
                     registry = str(workdir / f"scale_{n}.gpkg")
-                    shutil.copy(template, registry)
+                    shutil.copy(template, registry)  # type: ignore[arg-type]
                 else:
                     assert pg is not None
                     registry = pg.registry_for(n)
-                part = workdir / f"figures_{n}_{backend}.json"
-                cmd = [sys.executable, "-m", "bench.bench_scale", "--one", str(n), "--backend", backend]
-                cmd += ["--registry", registry, "--workdir", str(workdir), "--out", str(part)]
-                cmd += ["--skip", *sorted(skip)] if skip else []
-                status = subprocess.run(cmd, cwd=ops.ROOT).returncode
-                if part.exists():
-                    mine["runs"][f"{n}/{backend}"] = {**json.loads(part.read_text()), "worker_exit": status}
+                found = _run_worker(n, backend, registry=registry, workdir=workdir, skip=skip, deadline=deadline)
+                if found is not None:
+                    mine["runs"][f"{n}/{backend}"] = found
                 save()
                 if backend == "gpkg":
                     Path(registry).unlink(missing_ok=True)
@@ -244,6 +287,7 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="measure nothing: copy --out-dir's figures to bench/results and rewrite the section from them",
     )
+    parser.add_argument("--deadline", help="UTC time (HH:MM) after which no step starts; later steps are reported")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--registry", help=argparse.SUPPRESS)
@@ -262,6 +306,10 @@ def main(argv: list[str] | None = None) -> None:
         print(write_section(NAME, report(figures)))
         return
     sizes = tuple(int(s) for s in args.sizes.split(",") if s)
+    deadline = None
+    if args.deadline:
+        hour, minute = (int(v) for v in args.deadline.split(":"))
+        deadline = dt.datetime.now(dt.UTC).replace(hour=hour, minute=minute, second=0, microsecond=0)
     backends = tuple(b for b in args.backends.split(",") if b)
     unknown = set(backends) - set(BACKENDS)
     if unknown:
@@ -273,6 +321,7 @@ def main(argv: list[str] | None = None) -> None:
         out_dir=args.out_dir,
         history_plots=args.history_plots,
         write=args.out_dir.resolve() == RESULTS_DIR.resolve(),
+        deadline=deadline,
     )
     print(report(figures))
 
