@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from landreg.indicators.synthetic import SyntheticIndex
-from landreg.indicators.uptake import uptake_rates
 from landreg.provenance import SyntheticSummary
+from landreg.provenance.entries import FIELD_GROUPS
 
 #: Status columns of the series, in the order of the page's status chart.
 SUPPLY_STATUSES = ("available_now_daa", "available_later_daa", "reserved_daa", "locked_daa", "sold_daa")
@@ -49,10 +49,12 @@ def series_ends(history: pd.DataFrame, *, as_of: dt.datetime) -> list[dt.datetim
     list of datetime
         Empty when nothing was recorded by ``as_of``.
     """
-    recorded = history["recorded"][history["recorded"] <= pd.Timestamp(as_of)] if len(history) else []
+    if not len(history):
+        return []
+    recorded = history["recorded"][history["recorded"] <= pd.Timestamp(as_of)]
     if not len(recorded):
         return []
-    first = pd.Timestamp(min(recorded)).year
+    first = pd.Timestamp(recorded.min()).year
     return [*(year_end(y) for y in range(first, as_of.year)), as_of]
 
 
@@ -132,7 +134,7 @@ def sweep_history(history: pd.DataFrame, *, ends: Sequence[dt.datetime]) -> Supp
     SupplySweep
     """
     ends_ns = np.array([pd.Timestamp(e).value for e in ends], dtype=np.int64)
-    recorded = pd.to_datetime(history["recorded"], utc=True).to_numpy(dtype="datetime64[ns]").view(np.int64)
+    recorded = _ns(history["recorded"])
     superseded = pd.to_datetime(history["superseded_at"], utc=True, format="ISO8601")
     never = np.iinfo(np.int64).max
     sup = np.where(superseded.isna(), never, superseded.to_numpy(dtype="datetime64[ns]").view(np.int64))
@@ -180,19 +182,34 @@ def years_of_supply_over_time(
     list of float or None
         None where the window holds no observed year or no uptake.
     """
+    n = len(events)
+    years = events["year"].to_numpy(dtype=np.int64) if n else np.zeros(0, dtype=np.int64)
+    area = events["area_daa"].to_numpy(dtype=float) if n else np.zeros(0)
+    recorded = _ns(events["recorded"]) if n else np.zeros(0, dtype=np.int64)
     out: list[float | None] = []
-    recorded = events["recorded"] if len(events) else pd.Series([], dtype="datetime64[ns, UTC]")
     for end, start, available in zip(ends, history_starts, available_now_daa, strict=True):
-        known = events[(recorded <= pd.Timestamp(end)).to_numpy()] if len(events) else events
-        rates = uptake_rates(known, history_start=start, as_of=end.date(), windows=(window_years,))
-        avg = rates.averages[window_years]
+        known = recorded <= pd.Timestamp(end).value
+        first = min([start.year, *([int(years[known].min())] if known.any() else [])])
+        span = [y for y in range(end.year - window_years, end.year) if y >= first]
+        if not span:
+            out.append(None)
+            continue
+        inside = known & (years >= span[0]) & (years <= span[-1])
+        per_year = np.zeros(len(span))
+        np.add.at(per_year, years[inside] - span[0], area[inside])  # in event order, as uptake_rates adds them
+        avg = sum(float(v) for v in per_year) / len(span)
         out.append(float(available) / avg if avg else None)
     return out
 
 
+def _ns(values: pd.Series) -> np.ndarray:
+    """UTC timestamps as int64 nanoseconds."""
+    return pd.to_datetime(values, utc=True).to_numpy(dtype="datetime64[ns]").view(np.int64)
+
+
 def history_starts(history: pd.DataFrame, events: pd.DataFrame, *, ends: Sequence[dt.datetime]) -> list[dt.date]:
     """Per end, the first day the history recorded by then covers: its first version, or an earlier event date."""
-    recorded = np.sort(pd.to_datetime(history["recorded"], utc=True).to_numpy(dtype="datetime64[ns]").view(np.int64))
+    recorded = np.sort(_ns(history["recorded"]))
     first_day = pd.Timestamp(int(recorded[0]), tz="UTC").date() if len(recorded) else None
     out = []
     for end in ends:
@@ -231,12 +248,13 @@ class SupplyHistory:
         self._sweep = sweep
         self._muni, self._area = muni[used], _keys(history["business_area_id"])[used]
         self._rows = np.flatnonzero(used)
-        self._synthetic = SyntheticIndex(history.iloc[self._rows], groups=("plots", "status"))
+        fields = ["provenance", *(f for f in (*FIELD_GROUPS["plots"], *FIELD_GROUPS["status"]) if f != "geometry")]
+        self._synthetic = SyntheticIndex(history.iloc[self._rows][fields], groups=("plots", "status"))
         ev_muni = events["municipality_no"].astype(str).to_numpy() if len(events) else np.array([], dtype=str)
         self._events = events[np.isin(ev_muni, list(wanted))] if wanted and len(events) else events
         self.starts = history_starts(history, events, ends=self.ends)
         recorded = history["recorded"] if len(history) else pd.Series([pd.Timestamp(as_of)])
-        self.first_recorded: dt.date = pd.Timestamp(min(recorded)).date()
+        self.first_recorded: dt.date = pd.Timestamp(recorded.min()).date()
 
     def series(
         self, *, muni: str | None = None, area: str | None = None

@@ -10,7 +10,8 @@ with array sums.  The counts are those :func:`summarize_synthetic` gives for the
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,19 +50,22 @@ class SyntheticIndex:
                 "pass the plots as read from the registry"
             )
         self.n_rows = len(rows)
-        provs = [parse_provenance(v) for v in rows["provenance"]]
-        columns = [c for c in rows.columns if c != "provenance"]
-        records = rows[columns].to_dict(orient="records") if len(rows) else []
+        provs = [_entries(v) for v in rows["provenance"]]
         self._valued: dict[str, np.ndarray] = {}
         self._synthetic: dict[str, np.ndarray] = {}
         self._source: dict[str, np.ndarray] = {}
+        presence: dict[str, list[bool]] = {}
         for group in groups if groups is not None else list(FIELD_GROUPS):
             fields = FIELD_GROUPS[group]
+            for f in fields:
+                if f not in presence:
+                    values = rows[f] if f in rows.columns else [None] * self.n_rows
+                    presence[f] = [has_value({f: v}, f) for v in values]
             valued = np.zeros(self.n_rows, dtype=bool)
             synthetic = np.zeros(self.n_rows, dtype=bool)
             source = np.empty(self.n_rows, dtype=object)
-            for i, (record, prov) in enumerate(zip(records, provs, strict=True)):
-                present = [f for f in fields if has_value(record, f)]
+            for i, prov in enumerate(provs):
+                present = [f for f in fields if presence[f][i]]
                 if not present:
                     continue
                 entries = [entry_of(prov, f) for f in present]
@@ -103,3 +107,14 @@ class SyntheticIndex:
         for group, valued in self._valued.items():
             flags |= valued & self._synthetic[group]
         return [bool(f) for f in flags]
+
+
+def _entries(value: Any) -> Mapping[str, Mapping[str, Any]]:
+    """A provenance whose entries can be read as they are: a dict of plain dicts is used without a copy.
+
+    Reading an entry gives the same answer as on :func:`parse_provenance`'s copy (which only drops
+    ``None`` values, read as missing either way); any other form is parsed.
+    """
+    if isinstance(value, dict) and all(type(e) is dict and None not in e.values() for e in value.values()):
+        return value
+    return parse_provenance(value)
