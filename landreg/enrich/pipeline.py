@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -85,6 +86,9 @@ class EnrichReport:
         One line on the road graph (empty when not built).
     network_summary : NetworkSummary or None
     layer_versions : dict
+    step_s : dict
+        Seconds spent in each step of the chunks (``read``, ``compute``, ``write``) and the CPU
+        seconds of the process meanwhile (``cpu``), summed over them (on a cluster, over every worker).
     """
 
     n_plots: int = 0
@@ -95,6 +99,17 @@ class EnrichReport:
     network: str = ""
     network_summary: NetworkSummary | None = None
     layer_versions: dict[str, str] = field(default_factory=dict)
+    step_s: dict[str, float] = field(default_factory=dict)
+
+    def add_chunk(self, done: ChunkDone) -> None:
+        """Count a stored chunk: its plots, their status values and the seconds of its steps."""
+        self.n_computed += done.n_plots
+        for col, col_counts in done.status_counts.items():
+            for key, n in col_counts.items():
+                self.status_counts.setdefault(col, {}).setdefault(key, 0)
+                self.status_counts[col][key] += n
+        for step, seconds in done.step_s.items():
+            self.step_s[step] = self.step_s.get(step, 0.0) + seconds
 
     def to_text(self) -> str:
         """A short summary for the CLI."""
@@ -271,16 +286,10 @@ def enrich_registry(
         if enricher.network is not None:
             report.network = enricher.network.summary.to_text()
             report.network_summary = enricher.network.summary
-        counts: dict[str, dict[str, int]] = {}
         for done in _stored_chunks(registry, work, enricher=enricher, versions=versions, engine=engine):
-            for col, col_counts in done.status_counts.items():
-                for key, n in col_counts.items():
-                    counts.setdefault(col, {}).setdefault(key, 0)
-                    counts[col][key] += n
-            report.n_computed += done.n_plots
+            report.add_chunk(done)
             if progress is not None:
                 progress(done.n_plots)
-        report.status_counts = counts
     return report
 
 
@@ -290,6 +299,7 @@ class ChunkDone:
 
     n_plots: int = 0
     status_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    step_s: dict[str, float] = field(default_factory=dict)
 
 
 def enrich_and_store(
@@ -314,18 +324,27 @@ def enrich_and_store(
     -------
     ChunkDone
     """
+    started, cpu = time.perf_counter(), time.process_time()
     plots = registry.query_plots(plot_ids=list(plot_ids))
+    read = time.perf_counter()
     derived = enricher.run(plots)
+    computed = time.perf_counter()
     keys = pd.DataFrame(
         {"plot_id": plots["plot_id"], "plot_version": plots["version"], "layer_versions": versions}, index=plots.index
     )
     registry.save_enrichment(pd.concat([keys, derived], axis=1))
+    step_s = {
+        "read": read - started,
+        "compute": computed - read,
+        "write": time.perf_counter() - computed,
+        "cpu": time.process_time() - cpu,
+    }
     counts = {
         str(col): {str(k): int(n) for k, n in derived[col].value_counts().items()}
         for col in derived.columns
         if str(col).endswith("_status")
     }
-    return ChunkDone(n_plots=len(plots), status_counts=counts)
+    return ChunkDone(n_plots=len(plots), status_counts=counts, step_s=step_s)
 
 
 def _stored_chunks(
