@@ -132,3 +132,21 @@ def test_available_from_moves_a_plot_from_later_to_now_at_the_year_end_on_or_aft
     assert now.tolist() == [0.0, 0.0, 2.0, 3.0, 3.0]  # 2 daa from 31.12.2020, 1 daa from 2021
     assert later.tolist() == [0.0, 3.0, 1.0, 0.0, 0.0]
     assert reserved.tolist() == [0.0, 4.0, 4.0, 0.0, 0.0] and sold.tolist() == [0.0, 0.0, 0.0, 4.0, 4.0]
+
+
+def _flat(series: dict, years=None) -> dict:
+    return {(y, k): v for y, point in series.items() if years is None or y in years for k, v in point.items()}
+
+
+def test_a_report_of_one_municipality_or_a_past_date_holds_the_same_series(demo_over_years):
+    report = compute_registry_indicators(demo_over_years, layers_dir=LAYERS)
+    trondheim = report.scope("municipality", "5001").figure("supply_daa_by_year").value
+    alone = compute_registry_indicators(demo_over_years, layers_dir=LAYERS, municipality_no=["Trondheim"])
+    assert _flat(alone.scope("region").figure("supply_daa_by_year").value) == pytest.approx(_flat(trondheim))
+    past = compute_registry_indicators(demo_over_years, layers_dir=LAYERS, as_of=dt.datetime(2019, 7, 1, tzinfo=dt.UTC))
+    then = past.scope("region").figure("supply_daa_by_year")
+    assert list(then.value) == [str(y) for y in range(2010, 2020)] and not then.note
+    whole = report.scope("region").figure("supply_daa_by_year").value
+    before = set(then.value) - {"2019"}  # year ends before the report's date
+    assert _flat(then.value, before) == pytest.approx(_flat(whole, before))
+    assert then.value["2019"]["sold_daa"] == pytest.approx(past.scope("region").figure("sold_daa").value)
