@@ -59,7 +59,7 @@ def hide_actors(records: Iterable[MutableMapping[str, Any]]) -> None:
 
     def replace_in_provenance(provenance: MutableMapping[str, Any]) -> None:
         for entry in provenance.values():
-            if isinstance(entry, MutableMapping) and entry.get("editor") is not None:
+            if _is_mapping(entry) and entry.get("editor") is not None:
                 if entry.get("source") == entry["editor"]:
                     entry["source"] = alias(entry["source"])
                 entry["editor"] = alias(entry["editor"])
@@ -73,7 +73,9 @@ def hide_actors(records: Iterable[MutableMapping[str, Any]]) -> None:
 def _edit_json(record: MutableMapping[str, Any], name: str, edit: Callable[[MutableMapping[str, Any]], None]) -> None:
     """Apply ``edit`` to the object ``record[name]``, also when it is held as JSON text."""
     value = record.get(name)
-    if isinstance(value, MutableMapping):
+    if value is None:
+        return
+    if _is_mapping(value):
         edit(value)
     elif isinstance(value, str) and value.startswith("{"):
         try:
@@ -83,6 +85,11 @@ def _edit_json(record: MutableMapping[str, Any], name: str, edit: Callable[[Muta
         if isinstance(parsed, dict):
             edit(parsed)
             record[name] = json.dumps(parsed, ensure_ascii=False)
+
+
+def _is_mapping(value: Any) -> bool:
+    """Whether ``value`` is a mutable mapping (a plain dict answered without the slower ABC check)."""
+    return type(value) is dict or isinstance(value, MutableMapping)
 
 
 def hide_actors_unless_allowed(request: Request, records: Iterable[MutableMapping[str, Any]]) -> None:

@@ -44,10 +44,13 @@ def parse_provenance(value: Any) -> dict[str, dict[str, Any]]:
         if not value.strip():
             return {}
         value = json.loads(value)
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise ValueError(f"provenance must be a JSON object of field -> entry, got {type(value).__name__}")
     out: dict[str, dict[str, Any]] = {}
     for key, entry in value.items():
+        if type(entry) is dict:  # parsed JSON, the common case: no model or ABC checks
+            out[str(key)] = {k: v for k, v in entry.items() if v is not None}
+            continue
         if hasattr(entry, "model_dump"):
             entry = entry.model_dump(mode="json", exclude_none=True)
         out[str(key)] = {k: v for k, v in entry.items() if v is not None} if isinstance(entry, Mapping) else {}

@@ -180,17 +180,19 @@ def _plot_counts(
         provs = [parse_provenance(r["provenance"]) for r in plots]
     # One pass over the plots; each distinct entry of a plot (most fields share the "*" default)
     # is judged once. Per group: plots with a value in it, those with a synthetic value, sources.
-    fields_of = [(group, FIELD_GROUPS[group]) for group in groups]
+    # Fields that always hold a value are not asked; most missing values are None (answered without a call).
+    fields_of = [(group, [(f, f in ALWAYS_VALUED) for f in FIELD_GROUPS[group]]) for group in groups]
     tallies: dict[str, tuple[list[int], Counter[str]]] = {group: ([0, 0], Counter()) for group in groups}
     for k, (record, prov) in enumerate(zip(records, provs, strict=True)):
         weight = 1 if weights is None else weights[k]
         judged: dict[int, tuple[bool, str]] = {}
+        default = prov.get("*")
         for group, fields in fields_of:
             first = chosen = None
-            for f in fields:
-                if (f not in ALWAYS_VALUED and record.get(f) is None) or not has_value(record, f):
-                    continue  # (most missing values are None: answered without the call)
-                entry = entry_of(prov, f)
+            for f, always in fields:
+                if not always and (record.get(f) is None or not has_value(record, f)):
+                    continue
+                entry = prov.get(f) or default  # entry_of(prov, f)
                 verdict = judged.get(id(entry))
                 if verdict is None:
                     verdict = judged[id(entry)] = (entry_is_synthetic(entry), entry_source(entry))
