@@ -275,8 +275,10 @@ def stacked_column_chart(
     base = top + plot_h
     for i, label in enumerate(labels):
         x = left + slot * i
-        if i % every == 0:
-            parts.append(_text(x + slot / 2, base + 18, label, anchor="middle", size=12))
+        if i % every == 0:  # kept inside the chart (about 6.5 px per character at 12 px)
+            half = len(label) * 3.25
+            cx = min(max(x + slot / 2, left + half), WIDTH_PX - right - half)
+            parts.append(_text(cx, base + 18, label, anchor="middle", size=12))
         y = float(base)
         for _, color, values in series:
             value = values[i]
