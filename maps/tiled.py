@@ -42,16 +42,20 @@ _SCRIPT = """
   function number(value) {  /* 1 290 in bokmål, 1,290 in English */
     return typeof value === "number" ? value.toLocaleString(words.locale, {maximumFractionDigits: 0}) : value;
   }
+  /* Tile layers live in the tile pane, under the base map's polygons (land, built-up areas): their own pane
+     above the overlays keeps plots visible and clickable wherever they lie. */
+  map.createPane("landregTiles").style.zIndex = 450;
   var areas = L.vectorGrid.protobuf(%(areas_url)s, {
-    rendererFactory: L.canvas.tile, interactive: false, maxNativeZoom: 16,
+    rendererFactory: L.canvas.tile, interactive: false, maxNativeZoom: 16, pane: "landregTiles",
     vectorTileLayerStyles: {business_areas: {weight: 2, color: "#444", dashArray: "4", fill: false}}
   });
   var plots = L.vectorGrid.protobuf(%(plots_url)s, {
     rendererFactory: L.svg.tile, interactive: true, maxNativeZoom: 16, minZoom: %(plots_min_zoom)s,
+    pane: "landregTiles",
     getFeatureId: function (f) { return f.properties.plot_id; },
     vectorTileLayerStyles: {plots: function (p) {
       if (p.plot_count != null) {  /* a grid cell of a tile with too many plots to draw: its count */
-        return {radius: Math.min(3 + Math.sqrt(p.plot_count), 16), weight: 1, color: "#1f4e79", fill: true,
+        return {radius: Math.min(2 + 0.6 * Math.sqrt(p.plot_count), 7), weight: 1, color: "#1f4e79", fill: true,
                 fillColor: "#5b8fc7", fillOpacity: 0.6};
       }  /* a plot (a point when it is under a pixel) */
       return {radius: 3, weight: 1, color: "#333", fill: true, fillColor: colors[p.status] || missing,

@@ -68,6 +68,14 @@ def test_tiled_map_draws_tiles_and_fetches_details_on_click(browser, map_server,
     page.wait_for_load_state("networkidle", timeout=15_000)
     page.wait_for_timeout(500)
     assert 200 in tiles  # tiles with plots came from the service
+    # Plots are drawn above the base map's polygons (land, built-up areas), which live in the overlay pane.
+    assert page.evaluate(
+        """() => {
+            const plots = window.landregTiles.plots, map = plots._map;
+            const z = (pane) => Number(getComputedStyle(pane).zIndex);
+            return z(plots.getPane()) > z(map.getPane("overlayPane"));
+        }"""
+    )
     page.mouse.click(point[0], point[1])
     popup = page.locator(".landreg-tile-popup")
     popup.wait_for(timeout=5_000)
