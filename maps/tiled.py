@@ -22,9 +22,10 @@ if TYPE_CHECKING:
 
 #: Above this many live plots the service draws the plot map from vector tiles.
 TILED_MAP_MIN_PLOTS = 20_000
-#: Plots are drawn from this zoom level on (about 1:1,000,000, the whole region); where a tile would hold more
-#: plots than it draws one by one, it shows their counts per grid cell (landreg.tiles.aggregate).
-PLOTS_MIN_ZOOM = 9
+#: Plots are drawn from this zoom level on (about 1:500,000); where a tile would hold more plots than it draws
+#: one by one, it shows their counts per grid cell (landreg.tiles.aggregate), whose cost grows with the plots
+#: under the tile, so the whole region's plots are never counted for one tile.
+PLOTS_MIN_ZOOM = 10
 VECTORGRID_JS = "vectorgrid/Leaflet.VectorGrid.bundled.min.js"
 #: Default tile and details URLs of the service (root-relative).
 TILES_URL = "/collections/{collection}/tiles/WebMercatorQuad/{z}/{y}/{x}"
