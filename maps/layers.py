@@ -51,10 +51,12 @@ def _geojson(
         return base
 
     kwargs: dict[str, Any] = {}
-    tip = [(c, a) for c, a in fields if c in web.columns]
+    # Tooltips and popups name fields of the features: a layer with no feature (e.g. no hot spot) has none.
+    has_features = len(web) > 0
+    tip = [(c, a) for c, a in fields if c in web.columns and has_features]
     if tip:
         kwargs["tooltip"] = folium.GeoJsonTooltip(fields=[c for c, _ in tip], aliases=[a for _, a in tip], sticky=True)
-    pop = [(c, a) for c, a in popup_fields if c in web.columns]
+    pop = [(c, a) for c, a in popup_fields if c in web.columns and has_features]
     if pop:
         kwargs["popup"] = folium.GeoJsonPopup(fields=[c for c, _ in pop], aliases=[a for _, a in pop], max_width=360)
     if marker is not None:

@@ -98,9 +98,11 @@ def idw_interpolate(
     targets = np.asarray(targets, dtype=float).reshape(-1, 2)
     if len(xy) == 0:
         raise InsufficientPriceDataError("IDW needs at least one data point")
-    tree = cKDTree(xy)
     k = len(xy) if k is None else min(int(k), len(xy))
     out = np.empty(len(targets))
+    if k == len(xy):  # every point counts: distances to all of them, a block of targets at a time
+        return _idw_all(xy, values, targets, power=power, out=out)
+    tree = cKDTree(xy)
     for start in range(0, len(targets), 4096):
         d, idx = tree.query(targets[start : start + 4096], k=k)
         d, idx = d.reshape(len(d), -1), idx.reshape(len(idx), -1)
@@ -113,6 +115,29 @@ def idw_interpolate(
         if exact.any():
             interp[exact] = np.sum(np.where(zero, v, 0.0), axis=1)[exact] / zero.sum(axis=1)[exact]
         out[start : start + len(d)] = interp
+    return out
+
+
+#: Target-to-point distances computed at once by :func:`_idw_all` (memory: 8 bytes each, a few arrays).
+_BLOCK_DISTANCES = 1_000_000
+
+
+def _idw_all(xy: np.ndarray, values: np.ndarray, targets: np.ndarray, *, power: float, out: np.ndarray) -> np.ndarray:
+    """IDW over every point (what a nearest-``k`` query with ``k = n`` gives, without sorting each target's points)."""
+    step = max(1, _BLOCK_DISTANCES // len(xy))
+    for start in range(0, len(targets), step):
+        t = targets[start : start + step]
+        dx, dy = t[:, 0:1] - xy[:, 0], t[:, 1:2] - xy[:, 1]
+        d2 = dx * dx + dy * dy  # squared distances: 1 / d ** power = d2 ** (-power / 2)
+        zero = d2 == 0
+        d2[zero] = 1.0
+        w = np.reciprocal(d2, out=d2) if power == 2 else np.power(d2, -power / 2, out=d2)
+        w[zero] = 0.0
+        interp = (w @ values) / w.sum(axis=1)
+        exact = zero.any(axis=1)
+        if exact.any():
+            interp[exact] = (zero[exact] @ values) / zero[exact].sum(axis=1)
+        out[start : start + len(t)] = interp
     return out
 
 
