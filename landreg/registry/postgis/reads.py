@@ -36,7 +36,7 @@ from landreg.registry.postgis.sql import (
 from landreg.registry.query import PlotQuery
 from landreg.registry.reads import VERSION_TABLE_COLUMNS, RecordPage, positions_frame, record_to_plot, rows_to_table
 
-_SELECT = f"SELECT {stored_select(COLS)}"
+_SELECT = f"SELECT {stored_select(COLS)}"  # built once: every page starts with it
 _NAMES = ["geom", *COLS]
 
 
@@ -127,7 +127,7 @@ class PostGISReads:
             inner += " OFFSET %s"
             params.append(query.offset)
         # The registry's change key comes with the page (same statement, same snapshot): no round trip of its own.
-        sql = f"SELECT {stored_select(COLS)}, fid, ({CHANGE_KEY_SQL}) FROM ({inner}) AS page ORDER BY fid"
+        sql = f"{_SELECT}, fid, ({CHANGE_KEY_SQL}) FROM ({inner}) AS page ORDER BY fid"
         with self._connection() as conn:
             rows = conn.execute(sql, params).fetchall()
             change_key = rows[0][-1] if rows else None
@@ -153,7 +153,7 @@ class PostGISReads:
         # The change key is read in the same statement, so the count is kept under the key of the
         # snapshot it was counted in (and no round trip of its own is needed).
         sql = (
-            f"SELECT {stored_select(COLS)}, page.fid, page.n_matched, ({CHANGE_KEY_SQL}) FROM ({inner}) AS page "
+            f"{_SELECT}, page.fid, page.n_matched, ({CHANGE_KEY_SQL}) FROM ({inner}) AS page "
             "JOIN plots USING (fid) ORDER BY page.fid"
         )
         with self._connection() as conn:
