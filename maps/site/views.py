@@ -153,7 +153,11 @@ class ScopeView:
         daa = lambda v: format_value(v, "daa", self.lang, self._)  # noqa: E731
         now = [per_year[y].get("available_now_daa") for y in years]
         summary = self._("Decares by status at the end of each year, the last column at %(date)s.") % {"date": date}
-        if years:
+        if years:  # the series starts where the registry's recorded history does; earlier years are not known
+            summary += " " + self._("The registry's history begins in %(year)s, so the series starts there.") % {
+                "year": years[0]
+            }
+        if len(years) > 1:
             summary += " " + self._("Available now: %(first)s at the end of %(year)s, %(last)s at %(date)s.") % {
                 "first": daa(now[0]),
                 "year": years[0],
