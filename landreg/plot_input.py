@@ -96,9 +96,9 @@ class BadJSON:
 def column_values(name: str, series: pd.Series) -> list[Any]:
     """The values of one input column as :func:`normalise_value` gives them, a column at a time.
 
-    A JSON cell that does not parse becomes a :class:`BadJSON`.  Parsed JSON of a text seen
-    before in the column is parsed again (each record gets its own lists and objects), but
-    a text that failed once is not retried.
+    A JSON cell that does not parse becomes a :class:`BadJSON`.  JSON text is parsed once per
+    distinct text in the column; records with the same text share the parsed value, which
+    validation reads and never changes.
     """
     missing = series.isna().to_numpy()
     values = series.tolist()
@@ -108,23 +108,23 @@ def column_values(name: str, series: pd.Series) -> list[Any]:
         if name in ID_LIKE:
             return [None if v is None else normalise_value(name, v) for v in out]
         return out
-    out = []
-    for v, m in zip(values, missing, strict=True):
-        if m:
-            out.append(None)
-        elif type(v) is str:
-            out.append(_text_value(name, v))
-        else:
-            out.append(_checked(name, v))
-    return out
-
-
-def _text_value(name: str, text: str) -> Any:
-    if not text.strip():
-        return None
     if name in JSON_FIELDS:
-        return _checked(name, text)
-    return text
+        parsed: dict[str, Any] = {}
+        out = []
+        for v, m in zip(values, missing, strict=True):
+            if m:
+                out.append(None)
+            elif type(v) is str:
+                if v not in parsed:
+                    parsed[v] = _checked(name, v)
+                out.append(parsed[v])
+            else:
+                out.append(_checked(name, v))
+        return out
+    return [
+        None if m else ((v if v.strip() else None) if type(v) is str else _checked(name, v))
+        for v, m in zip(values, missing, strict=True)
+    ]
 
 
 def _checked(name: str, value: Any) -> Any:

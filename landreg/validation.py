@@ -8,7 +8,7 @@ problem of every record at once; the registry writes nothing when it raises.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,19 +25,15 @@ from landreg.plot_input import (
     PlotRecords,
     column_values,
     crs_of,
-    geometries_to_storage_crs,
     record_columns,
 )
+from landreg.validation_geometry import check_overlaps_within, storage_geometries
 
 #: Columns accepted on input but not taken from it (computed or managed by the registry).
 #: Columns the registry derives (area, versions, the export's ``synthetic`` column): ignored on input.
 IGNORED_INPUT_COLUMNS = frozenset(
     {"area_m2", "area_daa", "version", "valid_to", "updated_at", "updated_by", "fid", "synthetic"}
 )
-_POLYGONAL = {"Polygon", "MultiPolygon"}
-_POLYGON_TYPE_ID = 3  # shapely.get_type_id
-_POLYGONAL_TYPE_IDS = (3, 6)  # Polygon, MultiPolygon
-MIN_AREA_M2 = 1.0
 
 #: Returns, for candidate geometries, the (index, plot_id, overlap_m2) of live plots they overlap.
 OverlapLookup = Callable[[np.ndarray, Sequence[str | None]], list[tuple[int, str, float]]]
@@ -69,86 +65,6 @@ def record_label(index: int, code: Any) -> str:
     if isinstance(code, str) and code:
         return f"row {index + 1} ({code})"
     return f"row {index + 1}"
-
-
-def _check_geometry(geoms_in: np.ndarray, labels: _Labels, problems: _ProblemList, *, repair: bool) -> np.ndarray:
-    """Geometry checks in the input CRS, the whole batch at once; returns 2-D, possibly repaired geometries.
-
-    Only a record that fails a check is looked at on its own (to say why, or to repair it).
-    """
-    n = len(geoms_in)
-    out = np.empty(n, dtype=object)
-    if n == 0:
-        return out
-    given = ~shapely.is_missing(geoms_in)
-    type_ids = shapely.get_type_id(geoms_in)
-    polygonal = np.isin(type_ids, _POLYGONAL_TYPE_IDS)
-    empty = np.zeros(n, dtype=bool)
-    empty[polygonal] = shapely.is_empty(geoms_in[polygonal])
-    finite = np.ones(n, dtype=bool)
-    candidates = np.flatnonzero(polygonal & ~empty)
-    coords, owner = shapely.get_coordinates(geoms_in[candidates], return_index=True)
-    finite[candidates[np.unique(owner[~np.isfinite(coords).all(axis=1)])]] = False
-    good = candidates[finite[candidates]]
-    flat = shapely.force_2d(geoms_in[good])
-    valid = shapely.is_valid(flat)
-    out[good[valid]] = flat[valid]
-    bad = np.ones(n, dtype=bool)
-    bad[good[valid]] = False
-    repaired = dict(zip(good[~valid].tolist(), flat[~valid].tolist(), strict=True))
-    for i in np.flatnonzero(bad).tolist():
-        label, geom = labels[i], geoms_in[i]
-        if not given[i]:
-            problems.add(label, "geometry", "geometry is missing; expected a Polygon or MultiPolygon")
-        elif not polygonal[i]:
-            problems.add(label, "geometry", f"expected a Polygon or MultiPolygon, got a {geom.geom_type}")
-        elif empty[i]:
-            problems.add(label, "geometry", "geometry is empty; expected a non-empty polygon")
-        elif not finite[i]:
-            problems.add(label, "geometry", "geometry has NaN or infinite coordinates")
-        else:
-            out[i] = _repaired(repaired[i], label, problems, repair=repair)
-    return out
-
-
-def _repaired(geom: Any, label: str, problems: _ProblemList, *, repair: bool) -> Any:
-    """An invalid 2-D polygon made valid (with ``repair``), else None with the reason noted."""
-    reason = shapely.is_valid_reason(geom)
-    if not repair:
-        problems.add(label, "geometry", f"invalid geometry: {reason} (input coordinates); fix it or import with repair")
-        return None
-    fixed = shapely.make_valid(geom)
-    polys = [g for g in shapely.get_parts(fixed) if g.geom_type in _POLYGONAL and not g.is_empty]
-    if not polys:
-        problems.add(label, "geometry", f"invalid geometry ({reason}) could not be repaired to a polygon")
-        return None
-    return shapely.union_all(polys)
-
-
-def _to_multipolygon(geoms: np.ndarray) -> np.ndarray:
-    """Polygons as one-part MultiPolygons (the storage type); MultiPolygons and None as they are."""
-    res = np.asarray(geoms, dtype=object).copy()
-    polys = np.flatnonzero(shapely.get_type_id(res) == _POLYGON_TYPE_ID)
-    if len(polys):
-        res[polys] = shapely.multipolygons(res[polys], indices=np.arange(len(polys)))
-    return res
-
-
-def _check_overlaps_within(geoms: np.ndarray, labels: _Labels, problems: _ProblemList, tol_m2: float) -> None:
-    ok = np.array([g is not None for g in geoms])
-    idx = np.flatnonzero(ok)
-    if len(idx) < 2:
-        return
-    tree = shapely.STRtree(geoms[idx])
-    left, right = tree.query(geoms[idx], predicate="intersects")
-    mask = left < right
-    left, right = left[mask], right[mask]
-    if not len(left):
-        return
-    inter = shapely.area(shapely.intersection(geoms[idx][left], geoms[idx][right]))
-    for a, b, area in zip(left, right, inter, strict=True):
-        if area > tol_m2:
-            problems.add(labels[idx[b]], "geometry", f"overlaps {labels[idx[a]]} in the same batch by {area:.1f} m²")
 
 
 def validate_plots(
@@ -193,52 +109,149 @@ def validate_plots(
     ValidationError
         Listing every problem in every record; nothing may be written.
     """
+    parts = list(
+        validate_plot_chunks(
+            frame,
+            chunk_rows=max(1, len(frame)),
+            repair=repair,
+            extent=extent,
+            overlap_lookup=overlap_lookup,
+            overlap_tolerance_m2=overlap_tolerance_m2,
+            existing_ids=existing_ids,
+            existing_codes=existing_codes,
+            context=context,
+        )
+    )
+    if not parts:
+        return ValidatedPlots([], np.empty(0, dtype=object), np.empty(0), [])
+    return parts[0]
+
+
+def validate_plot_chunks(
+    frame: gpd.GeoDataFrame | PlotRecords,
+    *,
+    chunk_rows: int = 25_000,
+    repair: bool = False,
+    extent: tuple[float, float, float, float] = REGION_EXTENT_25832,
+    overlap_lookup: OverlapLookup | None = None,
+    overlap_tolerance_m2: float = 1.0,
+    existing_ids: Callable[[Sequence[str]], set[str]] | None = None,
+    existing_codes: Callable[[Sequence[str]], set[str]] | None = None,
+    context: str = "",
+) -> Iterator[ValidatedPlots]:
+    """Validate a batch as :func:`validate_plots` does, handing it on a chunk of records at a time.
+
+    The checks that need the whole batch (geometries, CRS and extent, unique codes and ids,
+    overlaps in the batch and with stored plots) run first, with the whole batch's arrays;
+    then the attributes are checked ``chunk_rows`` records at a time, and each chunk is yielded
+    as soon as it passed while nothing before it failed, so a caller can store it while the
+    next one is checked.  After the first problem nothing more is yielded but every record is
+    still checked; at the end :class:`ValidationError` lists every problem, in the order
+    :func:`validate_plots` gives them.  A caller that stored chunks must therefore write them
+    inside one transaction and roll it back when this raises.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame or PlotRecords
+        As for :func:`validate_plots`.
+    chunk_rows : int
+        Records per yielded chunk.
+    repair, extent, overlap_lookup, overlap_tolerance_m2, existing_ids, existing_codes, context
+        As for :func:`validate_plots`.
+
+    Yields
+    ------
+    ValidatedPlots
+        The chunks in input order.
+
+    Raises
+    ------
+    CRSError
+        When the frame has no CRS or one that cannot be transformed (before any chunk).
+    ValidationError
+        After the last chunk, listing every problem in every record; nothing may be kept.
+    """
+    given = _given(frame, context=context)
+    n = len(given.codes)
+    if n == 0:
+        if given.problems:
+            raise ValidationError(given.problems.items, context=context)
+        return
+    labels = _Labels(given.codes)
+    geometry_problems, attribute_problems, stored_problems = _ProblemList(), _ProblemList(), _ProblemList()
+    stored = storage_geometries(
+        given.geometries, given.crs, labels, geometry_problems, repair=repair, extent=extent, context=context
+    )
+    area_m2 = shapely.area(stored)
+    plot_ids = [p if isinstance(p, str) else None for p in given.column("plot_id", 0, n)]
+    _check_identifiers(
+        given.codes, plot_ids, labels, stored_problems, existing_ids=existing_ids, existing_codes=existing_codes
+    )
+    _check_overlaps(
+        stored, plot_ids, labels, stored_problems, overlap_lookup=overlap_lookup, tolerance_m2=overlap_tolerance_m2
+    )
+    clean = not (given.problems or geometry_problems or stored_problems)
+    for start in range(0, n, chunk_rows):
+        end = min(n, start + chunk_rows)
+        values = {c: given.column(c, start, end) for c in given.columns}
+        attributes = _check_attributes(values, start, end - start, labels, attribute_problems)
+        if clean and not attribute_problems:
+            yield ValidatedPlots(
+                attributes=[a for a in attributes if a is not None],
+                geometries=stored[start:end],
+                area_m2=area_m2[start:end],
+                plot_ids=plot_ids[start:end],
+            )
+    everything = given.problems.items + geometry_problems.items + attribute_problems.items + stored_problems.items
+    if everything:
+        raise ValidationError(everything, context=context)
+
+
+@dataclass
+class _Given:
+    """A batch as given: codes, geometries and CRS, problems of its columns, and its values column by column."""
+
+    codes: list[Any]
+    geometries: np.ndarray
+    crs: Any
+    columns: list[str]
+    problems: _ProblemList
+    column: Callable[[str, int, int], list[Any]]
+
+
+def _given(frame: gpd.GeoDataFrame | PlotRecords, *, context: str) -> _Given:
+    """What validation reads from a frame or from records; the column checks done once for the whole input."""
     problems = _ProblemList()
     allowed = set(INPUT_FIELDS) | IGNORED_INPUT_COLUMNS | {"plot_id"}
     if isinstance(frame, PlotRecords):
-        names = list(dict.fromkeys(k for rec in frame.records for k in rec))
+        records = frame.records
+        names = list(dict.fromkeys(k for rec in records for k in rec))
         _check_columns(names, allowed=allowed, problems=problems)
-        geoms_in = np.empty(len(frame), dtype=object)
-        geoms_in[:] = list(frame.geometries)
-        codes = [rec.get("code") for rec in frame.records]
-        crs = crs_of(frame.crs)
+        geoms = np.empty(len(records), dtype=object)
+        geoms[:] = list(frame.geometries)
+
+        def from_records(name: str, start: int, end: int) -> list[Any]:
+            return record_columns(records[start:end], [name])[name]
+
         columns = [c for c in names if c not in IGNORED_INPUT_COLUMNS and c in allowed]
-        values = record_columns(frame.records, columns)
-    else:
-        geom_col = _geometry_column(frame)
-        _check_columns([c for c in frame.columns if c != geom_col], allowed=allowed, problems=problems)
-        if geom_col is None:
-            raise ValidationError(
-                [Problem("all records", "geometry", "input has no geometry column", whole_input=True)],
-                context=context,
-            )
-        codes = frame["code"].tolist() if "code" in frame.columns else [None] * len(frame)
-        geoms_in = np.asarray(frame.geometry.values, dtype=object)
-        crs = frame.crs
-        # An unknown column is reported once above, not again in every record.
-        columns = [c for c in frame.columns if c != geom_col and c not in IGNORED_INPUT_COLUMNS and c in allowed]
-        values = {c: column_values(c, frame[c]) for c in columns}
-    n = len(codes)
-    labels = _Labels(codes)
-    if n == 0:
-        return ValidatedPlots([], np.empty(0, dtype=object), np.empty(0), [])
+        codes = [rec.get("code") for rec in records]
+        return _Given(codes, geoms, crs_of(frame.crs), columns, problems, from_records)
+    geom_col = _geometry_column(frame)
+    _check_columns([c for c in frame.columns if c != geom_col], allowed=allowed, problems=problems)
+    if geom_col is None:
+        raise ValidationError(
+            [Problem("all records", "geometry", "input has no geometry column", whole_input=True)], context=context
+        )
 
-    stored = _storage_geometries(geoms_in, crs, labels, problems, repair=repair, extent=extent, context=context)
-    attributes, plot_ids = _check_attributes(values, n, labels, problems)
+    def from_frame(name: str, start: int, end: int) -> list[Any]:
+        if name not in frame.columns:
+            return [None] * (end - start)
+        return column_values(name, frame[name].iloc[start:end])
 
-    _check_identifiers(codes, plot_ids, labels, problems, existing_ids=existing_ids, existing_codes=existing_codes)
-    _check_overlaps(
-        stored, plot_ids, labels, problems, overlap_lookup=overlap_lookup, tolerance_m2=overlap_tolerance_m2
-    )
-
-    if problems:
-        raise ValidationError(problems.items, context=context)
-    return ValidatedPlots(
-        attributes=[a for a in attributes if a is not None],
-        geometries=stored,
-        area_m2=shapely.area(stored),
-        plot_ids=plot_ids,
-    )
+    # An unknown column is reported once above, not again in every record.
+    columns = [c for c in frame.columns if c != geom_col and c not in IGNORED_INPUT_COLUMNS and c in allowed]
+    codes = frame["code"].tolist() if "code" in frame.columns else [None] * len(frame)
+    return _Given(codes, np.asarray(frame.geometry.values, dtype=object), frame.crs, columns, problems, from_frame)
 
 
 class _Labels:
@@ -266,80 +279,38 @@ def _check_columns(names: Sequence[Any], *, allowed: set[str], problems: _Proble
             )
 
 
-def _storage_geometries(
-    geoms_in: np.ndarray,
-    crs: Any,
-    labels: _Labels,
-    problems: _ProblemList,
-    *,
-    repair: bool,
-    extent: tuple[float, float, float, float],
-    context: str,
-) -> np.ndarray:
-    """Geometry checks in the input CRS, then transform to EPSG:25832 and check extent and size.
-
-    Returns MultiPolygons in EPSG:25832, None where a record's geometry was refused.
-    """
-    checked = _check_geometry(geoms_in, labels, problems, repair=repair)
-    stored = geometries_to_storage_crs(checked, crs, where=context or "input")
-    minx, miny, maxx, maxy = extent
-    bounds = shapely.bounds(stored)
-    with np.errstate(invalid="ignore"):
-        outside = (bounds[:, 0] < minx) | (bounds[:, 1] < miny) | (bounds[:, 2] > maxx) | (bounds[:, 3] > maxy)
-        small = shapely.area(stored) < MIN_AREA_M2
-    for i in np.flatnonzero(outside | small).tolist():
-        g = stored[i]
-        if outside[i]:
-            bx0, by0, bx1, by1 = g.bounds
-            problems.add(
-                labels[i],
-                "geometry",
-                f"lies outside the region extent {extent} (EPSG:25832); its bounds are "
-                f"({bx0:.0f}, {by0:.0f}, {bx1:.0f}, {by1:.0f}) — is the declared CRS ({crs.to_string()}) right?",
-            )
-        else:
-            problems.add(labels[i], "geometry", f"area {g.area:.3f} m² is below the minimum {MIN_AREA_M2} m²")
-        stored[i] = None
-    return _to_multipolygon(stored)
-
-
 def _check_attributes(
-    values: dict[str, list[Any]], n: int, labels: _Labels, problems: _ProblemList
-) -> tuple[list[PlotAttributes | None], list[str | None]]:
-    """Attributes, one record at a time, every error kept.
+    values: dict[str, list[Any]], offset: int, n: int, labels: _Labels, problems: _ProblemList
+) -> list[PlotAttributes | None]:
+    """Attributes of ``n`` records (the first is record ``offset``), one record at a time, every error kept.
 
-    Returns the validated attributes (None for a refused record) and the ids given on input.
+    Returns the validated attributes (None for a refused record).
     """
     attributes: list[PlotAttributes | None] = []
-    plot_ids: list[str | None] = []
     names = list(values)
-    for i, row in enumerate(zip(*values.values(), strict=True) if names else ((),) * n):
-        attrs, pid = _record_attributes(dict(zip(names, row, strict=True)), i, labels, problems)
-        attributes.append(attrs)
-        plot_ids.append(pid)
-    return attributes, plot_ids
+    rows = zip(*values.values(), strict=True) if names else iter([()] * n)
+    for i, row in enumerate(rows, start=offset):
+        attributes.append(_record_attributes(dict(zip(names, row, strict=True)), i, labels, problems))
+    return attributes
 
 
 def _record_attributes(
     rec: dict[str, Any], index: int, labels: _Labels, problems: _ProblemList
-) -> tuple[PlotAttributes | None, str | None]:
-    """Validate one record's normalised values; returns its attributes (None when refused) and its given id."""
+) -> PlotAttributes | None:
+    """Validate one record's normalised values; returns its attributes (None when refused)."""
     bad_json = False
     for key, value in rec.items():
         if isinstance(value, BadJSON):
             problems.add(labels[index], key, f"expected JSON (a list or object), got {value.text!r} ({value.error})")
             bad_json = True
     pid = rec.pop("plot_id", None)
-    if isinstance(pid, BadJSON):
-        pid = None
-    if pid is not None and not isinstance(pid, str):
+    if pid is not None and not isinstance(pid, (str, BadJSON)):
         problems.add(labels[index], "plot_id", f"expected a string id, got {pid!r}")
-        pid = None
     if bad_json:
-        return None, pid
+        return None
     data = {k: v for k, v in rec.items() if v is not None}
     try:
-        return PlotAttributes.model_validate(data), pid
+        return PlotAttributes.model_validate(data)
     except pydantic.ValidationError as exc:
         label = labels[index]
         for err in exc.errors():
@@ -347,7 +318,7 @@ def _record_attributes(
             value = err.get("input")
             shown = "" if isinstance(value, dict) else f" (got {value!r})"
             problems.add(label, field, f"{err['msg']}{shown}")
-        return None, pid
+        return None
 
 
 def _check_identifiers(
@@ -384,7 +355,7 @@ def _check_overlaps(
     tolerance_m2: float,
 ) -> None:
     """Overlaps, within the batch and with live plots already stored."""
-    _check_overlaps_within(stored, labels, problems, tolerance_m2)
+    check_overlaps_within(stored, labels, problems, tolerance_m2)
     if overlap_lookup is not None:
         for i, other, area in overlap_lookup(stored, plot_ids):
             if area > tolerance_m2:

@@ -30,6 +30,7 @@ class RegistryState:
     _conn: sqlite3.Connection
     _lock: threading.RLock
     _counts: CountCache
+    validation_chunk_rows: int
 
     @contextmanager
     def transaction(self) -> Iterator[RegistryState]:

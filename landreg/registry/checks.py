@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -13,7 +13,7 @@ from landreg.gpkg.geometry import decode_geometries
 from landreg.plot_input import PlotRecords
 from landreg.registry._state import RegistryState
 from landreg.registry.tables import PLOTS
-from landreg.validation import ValidatedPlots, validate_plots
+from landreg.validation import ValidatedPlots, validate_plot_chunks, validate_plots
 
 _CHUNK = 900  # SQLite host-parameter limit is 999 in old builds
 
@@ -70,6 +70,21 @@ class StoredStateChecks(RegistryState):
             return []
         areas = shapely.area(shapely.intersection(np.asarray(geoms, dtype=object)[idx][left], others[right]))
         return [(int(idx[a]), rows[b][0], float(ar)) for a, b, ar in zip(left, right, areas, strict=True)]
+
+    def _validate_chunks(
+        self, frame: gpd.GeoDataFrame | PlotRecords, *, repair: bool, context: str
+    ) -> Iterator[ValidatedPlots]:
+        return validate_plot_chunks(
+            frame,
+            chunk_rows=self.validation_chunk_rows,
+            repair=repair,
+            extent=self.extent,
+            overlap_tolerance_m2=self.overlap_tolerance_m2,
+            overlap_lookup=self._overlaps,
+            existing_ids=self._existing_ids,
+            existing_codes=self._live_codes,
+            context=context,
+        )
 
     def _validate(
         self,

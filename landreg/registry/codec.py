@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import types
 import typing
@@ -87,6 +88,95 @@ def to_storage_value(name: str, value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def storage_converters() -> dict[str, Callable[[Any], Any]]:
+    """Per plot column, a function giving what :func:`to_storage_value` gives for a validated plot's value.
+
+    Each is chosen once for its column's type, so writing many rows costs no type tests per cell;
+    JSON values seen before (the same utilities, the same provenance) are written once.  Use a
+    fresh set per batch: the JSON text is kept for the batch.
+
+    Returns
+    -------
+    dict
+        Column name to converter, for every column of :data:`PLOT_COLUMNS`.
+    """
+    out: dict[str, Callable[[Any], Any]] = {}
+    for name, sql_type in PLOT_COLUMNS:
+        if name in JSON_FIELDS:
+            out[name] = _cached_json(name)
+        elif sql_type == "BOOLEAN":
+            out[name] = _bool_to_storage
+        elif sql_type == "DATETIME":
+            out[name] = _datetime_to_storage
+        elif sql_type == "DATE":
+            out[name] = _date_to_storage
+        elif sql_type == "TEXT":
+            out[name] = _text_to_storage
+        else:
+            out[name] = functools.partial(to_storage_value, name)
+    return out
+
+
+def _bool_to_storage(value: Any) -> Any:
+    if value is None:
+        return None
+    return int(value) if type(value) is bool else to_storage_value("", value)
+
+
+def _datetime_to_storage(value: Any) -> Any:
+    if value is None:
+        return None
+    return format_datetime(value) if isinstance(value, dt.datetime) else to_storage_value("", value)
+
+
+def _date_to_storage(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    return to_storage_value("", value)
+
+
+def _text_to_storage(value: Any) -> Any:
+    if value is None or type(value) is str:
+        return value
+    return value.value if isinstance(value, Enum) else to_storage_value("", value)
+
+
+def _cached_json(name: str) -> Callable[[Any], Any]:
+    """:func:`to_storage_value` of a JSON field, its text kept per distinct value of plain parts."""
+    seen: dict[Any, str] = {}
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            key = _json_key(value)
+            text = seen.get(key)
+        except TypeError:  # a part that cannot be a key: written every time
+            return to_storage_value(name, value)
+        if text is None:
+            text = seen[key] = to_storage_value(name, value)
+        return text
+
+    return convert
+
+
+def _json_key(value: Any) -> Any:
+    """A hashable key equal for values that give the same JSON (raises TypeError when there is none)."""
+    kind = type(value)
+    if kind is list:
+        return ("list", *map(_json_key, value))
+    if kind is dict:
+        return ("dict", *((k, _json_key(v)) for k, v in value.items()))
+    if hasattr(value, "__pydantic_fields__"):  # a model of plain values: its type and fields
+        key = (kind, tuple(value.__dict__.items()))
+        hash(key)
+        return key
+    hash(value)
+    return (kind, value)
 
 
 def _jsonable(value: Any) -> Any:

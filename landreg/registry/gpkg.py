@@ -34,7 +34,7 @@ from landreg.registry.checks import StoredStateChecks
 from landreg.registry.codec import (
     format_datetime,
     parse_datetime,
-    to_storage_value,
+    storage_converters,
 )
 from landreg.registry.counts import CountCache
 from landreg.registry.decisions import DecisionWrites
@@ -333,11 +333,13 @@ class GeoPackageRegistry(
     ) -> None:
         blobs = encode_geometries(geoms, STORAGE_EPSG)
         self._grow_extent(geoms)
+        convert = [storage_converters()[c] for c in _COLS]
         batch = 5_000
         for start in range(0, len(values), batch):
             chunk = values[start : start + batch]
             plot_rows = [
-                [blobs[start + k]] + [to_storage_value(c, v.get(c)) for c in _COLS] for k, v in enumerate(chunk)
+                [blobs[start + k], *(f(v.get(c)) for c, f in zip(_COLS, convert, strict=True))]
+                for k, v in enumerate(chunk)
             ]
             self._conn.executemany(_INSERT_PLOT, plot_rows)
             # a new plot's first version: its own columns are the "after" state

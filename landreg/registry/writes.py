@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
@@ -101,6 +101,9 @@ def geometries_to_storage(geoms: Sequence[Any], crs: Any) -> list[Any]:
 class PlotWrites:
     """Add, update, end, split and merge plots with history (mixed into a registry backend)."""
 
+    #: A bulk add is validated and handed to storage this many plots at a time.
+    validation_chunk_rows = 25_000
+
     if TYPE_CHECKING:  # the storage steps each backend provides
 
         def _write_transaction(self) -> AbstractContextManager[Any]:
@@ -115,6 +118,11 @@ class PlotWrites:
             exclude_ids: Sequence[str] = (),
             check_ids: bool = True,
         ) -> ValidatedPlots:
+            raise NotImplementedError
+
+        def _validate_chunks(
+            self, frame: gpd.GeoDataFrame | PlotRecords, *, repair: bool, context: str
+        ) -> Iterator[ValidatedPlots]:
             raise NotImplementedError
 
         def _read_current(self, plot_id: str) -> Plot:
@@ -200,26 +208,45 @@ class PlotWrites:
         ValidationError
             Listing every bad record; nothing is written.
         """
+        ids: list[str] = []
         with self._write_transaction():
-            checked = self._validate(frame, repair=repair, context=context)
             now, now_text = self._transaction_time()
-            values = []
-            for attrs, area, pid in zip(checked.attributes, checked.area_m2, checked.plot_ids, strict=True):
-                v = attrs.model_dump()
-                v.update(
-                    plot_id=pid or str(uuid.uuid4()),
-                    version=1,
-                    area_m2=float(area),
-                    updated_at=now,
-                    updated_by=actor,
-                    valid_to=None,
-                )
-                v["valid_from"] = v.get("valid_from") or now
-                values.append(v)
-            self._insert(values, checked.geometries, op=ChangeOp.ADD, actor=actor, now_text=now_text, progress=progress)
-            if values:
+
+            def stored_rows() -> Iterator[tuple[list[dict[str, Any]], np.ndarray]]:
+                for checked in self._validate_chunks(frame, repair=repair, context=context):
+                    values = []
+                    for attrs, area, pid in zip(checked.attributes, checked.area_m2, checked.plot_ids, strict=True):
+                        v = {name: getattr(attrs, name) for name in INPUT_FIELDS}
+                        v.update(
+                            plot_id=pid or str(uuid.uuid4()),
+                            version=1,
+                            area_m2=float(area),
+                            updated_at=now,
+                            updated_by=actor,
+                            valid_to=None,
+                        )
+                        v["valid_from"] = v["valid_from"] or now
+                        values.append(v)
+                    ids.extend(v["plot_id"] for v in values)
+                    yield values, checked.geometries
+
+            self._insert_chunks(stored_rows(), op=ChangeOp.ADD, actor=actor, now_text=now_text, progress=progress)
+            if ids:
                 self._after_plot_writes()
-        return [v["plot_id"] for v in values]
+        return ids
+
+    def _insert_chunks(
+        self,
+        chunks: Iterable[tuple[list[dict[str, Any]], np.ndarray]],
+        *,
+        op: ChangeOp,
+        actor: str,
+        now_text: str,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Insert new plots chunk by chunk as validation hands them on (a backend may overlap the two)."""
+        for values, geoms in chunks:
+            self._insert(values, geoms, op=op, actor=actor, now_text=now_text, progress=progress)
 
     def check_plots(self, frame: gpd.GeoDataFrame, *, repair: bool = False, context: str = "import") -> None:
         """Check a batch of new plots as :meth:`add_plots` would (stored overlaps and codes too), writing nothing.

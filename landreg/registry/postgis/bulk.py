@@ -1,14 +1,19 @@
-"""Bulk writes to PostGIS: new plots streamed with COPY, then one INSERT … SELECT into plots and history.
+"""Bulk writes to PostGIS: new plots streamed with COPY into history, then moved into plots, chunk by chunk.
 
-The rows go into a temporary staging table (dropped at commit) with ``COPY … FROM STDIN``;
-two set-based statements then move them into ``plots`` and write their history rows.  All of
-it runs in the caller's write transaction, so a failure anywhere (a broken connection, a
-constraint, an exception while streaming) leaves neither plots nor history behind.
+Each chunk's rows go straight into ``plot_versions`` (their first history rows) with
+``COPY … FROM STDIN``; one set-based ``INSERT … SELECT`` then copies those rows' plot columns
+into ``plots``, so a row is formatted and sent once.  The chunks are written by a thread of
+their own while the caller validates the next chunk: the database ingests one chunk (another
+process, so another core) while Python checks the next.  All of it runs in the caller's write
+transaction, so a failure anywhere (a broken connection, a constraint, an exception while
+streaming, a problem found in a later chunk) leaves neither plots nor history behind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -16,14 +21,15 @@ import shapely
 
 from landreg.crs import STORAGE_EPSG
 from landreg.model.enums import ChangeOp
-from landreg.registry.postgis.sql import COLS, HIST, param, quoted
+from landreg.registry.codec import BOOL_FIELDS, storage_converters
+from landreg.registry.postgis.sql import COLS, HIST, quoted
 from landreg.registry.writes import added_fields, dumps_json
 
 #: Rows streamed between two ``progress`` calls.
 COPY_CHUNK_ROWS = 5_000
 
-_STAGE = "landreg_plot_stage"
 _COLUMNS = ", ".join(map(quoted, COLS))
+_HISTORY = ", ".join(map(quoted, HIST))
 
 
 def copy_new_plots(
@@ -42,7 +48,7 @@ def copy_new_plots(
     Parameters
     ----------
     conn : psycopg.Connection
-        A connection inside the registry's write transaction.
+        A connection inside the registry's write transaction (holding its write lock).
     values : list of dict
         The plots' column values (model form), in the order they get their row ids.
     geoms : array of shapely geometries
@@ -55,26 +61,102 @@ def copy_new_plots(
     hex_wkb = shapely.to_wkb(
         shapely.set_srid(np.asarray(geoms, dtype=object), STORAGE_EPSG), hex=True, include_srid=True
     )
-    conn.execute(
-        f"CREATE TEMP TABLE {_STAGE} ON COMMIT DROP AS "
-        f"SELECT 0::bigint AS ord, geom, {_COLUMNS}, changed_fields FROM plot_versions WITH NO DATA"
-    )
+    to_param = _param_converters()
     with conn.cursor() as cur:
-        with cur.copy(f"COPY {_STAGE} (ord, geom, {_COLUMNS}, changed_fields) FROM STDIN") as copy:
+        # writers queue on the registry's lock, so the rows after this id are this COPY's
+        after = cur.execute("SELECT coalesce(max(fid), 0) FROM plot_versions").fetchone()[0]
+        with cur.copy(f"COPY plot_versions (geom, {_COLUMNS}, {_HISTORY}) FROM STDIN") as copy:
             for start in range(0, len(values), COPY_CHUNK_ROWS):
                 chunk = values[start : start + COPY_CHUNK_ROWS]
                 for k, v in enumerate(chunk):
-                    i = start + k
-                    copy.write_row([i, hex_wkb[i], *(param(c, v.get(c)) for c in COLS), dumps_json(added_fields(v))])
+                    copy.write_row(
+                        [
+                            hex_wkb[start + k],
+                            *(f(v.get(c)) for c, f in to_param),
+                            op.value,
+                            actor,
+                            now_text,
+                            None,
+                            dumps_json(added_fields(v)),
+                            None,
+                            None,
+                            note,
+                            None,
+                        ]
+                    )
                 if progress is not None:
                     progress(len(chunk))
-        cur.execute(f"INSERT INTO plots (geom, {_COLUMNS}) SELECT geom, {_COLUMNS} FROM {_STAGE} ORDER BY ord")
-        history = {"op": "%(op)s", "actor": "%(actor)s", "recorded_at": "%(now)s::timestamptz"}
-        history |= {"superseded_at": "NULL", "changed_fields": "changed_fields", "before": "NULL", "after": "NULL"}
-        history |= {"note": "%(note)s", "base_version": "NULL"}
         cur.execute(
-            f"INSERT INTO plot_versions (geom, {_COLUMNS}, {', '.join(map(quoted, HIST))}) "
-            f"SELECT geom, {_COLUMNS}, {', '.join(history[h] for h in HIST)} FROM {_STAGE} ORDER BY ord",
-            {"op": op.value, "actor": actor, "now": now_text, "note": note},
+            f"INSERT INTO plots (geom, {_COLUMNS}) SELECT geom, {_COLUMNS} FROM plot_versions "
+            "WHERE fid > %s ORDER BY fid",
+            (after,),
         )
-        cur.execute(f"DROP TABLE {_STAGE}")
+
+
+def _param_converters() -> list[tuple[str, Callable[[Any], Any]]]:
+    """Per column, a function giving what :func:`~landreg.registry.postgis.sql.param` gives (one batch's cache)."""
+    convert = storage_converters()
+
+    def boolean(f: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        return lambda value: stored_param_bool(f(value))
+
+    return [(c, boolean(convert[c]) if c in BOOL_FIELDS else convert[c]) for c in COLS]
+
+
+def stored_param_bool(stored: Any) -> bool | None:
+    """A stored boolean (0/1) as the parameter of a ``boolean`` column."""
+    return None if stored is None else bool(stored)
+
+
+def copy_plot_chunks(
+    conn: Any,
+    chunks: Iterable[tuple[list[dict[str, Any]], np.ndarray]],
+    *,
+    op: ChangeOp,
+    actor: str,
+    now_text: str,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write chunks of new plots with :func:`copy_new_plots` on a thread of their own while ``chunks`` makes the next.
+
+    At most one chunk waits while another is written, so memory stays bounded.  An error of the
+    writer (or of ``progress``) is raised here; an error of ``chunks`` stops the writer after
+    the chunk it is writing.  Either way the caller's transaction must roll back.
+
+    Returns
+    -------
+    int
+        The number of plots written.
+    """
+    waiting: queue.Queue[tuple[list[dict[str, Any]], np.ndarray] | None] = queue.Queue(maxsize=1)
+    failed: list[BaseException] = []
+    stop = threading.Event()
+    written = 0
+
+    def write() -> None:
+        nonlocal written
+        while (item := waiting.get()) is not None:
+            if failed or stop.is_set():
+                continue  # drain, so the producer never blocks
+            try:
+                copy_new_plots(conn, item[0], item[1], op=op, actor=actor, now_text=now_text, progress=progress)
+                written += len(item[0])
+            except BaseException as exc:  # raised again in the caller's thread
+                failed.append(exc)
+
+    writer = threading.Thread(target=write, name="landreg-copy", daemon=True)
+    writer.start()
+    try:
+        for item in chunks:
+            if failed:
+                break
+            waiting.put(item)
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        waiting.put(None)
+        writer.join()
+    if failed:
+        raise failed[0]
+    return written

@@ -12,8 +12,9 @@ or changes tables.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -37,7 +38,7 @@ from landreg.plot_input import PlotRecords
 from landreg.registry.codec import format_datetime, parse_datetime
 from landreg.registry.counts import CountCache
 from landreg.registry.history import delta_before, history_values, next_base_version
-from landreg.registry.postgis.bulk import copy_new_plots
+from landreg.registry.postgis.bulk import copy_new_plots, copy_plot_chunks
 from landreg.registry.postgis.decisions import PostGISDecisions
 from landreg.registry.postgis.derived import PostGISDerived
 from landreg.registry.postgis.entities import PostGISEntities
@@ -47,7 +48,7 @@ from landreg.registry.postgis.roads import PostGISRoads
 from landreg.registry.postgis.sql import COLS, GEOM_IN, HIST, param, placeholder, quoted, stored_param, stored_select
 from landreg.registry.postgis.tokens import PostGISTokens
 from landreg.registry.writes import PlotWrites, added_fields, dumps_json, version_change
-from landreg.validation import ValidatedPlots, validate_plots
+from landreg.validation import ValidatedPlots, validate_plot_chunks, validate_plots
 
 _ALL = COLS + HIST
 _INSERT_PLOT = (
@@ -345,6 +346,32 @@ class PostGISRegistry(
                 cur.execute("ANALYZE plots")
                 cur.execute("ANALYZE plot_versions")
 
+    def _insert_chunks(
+        self,
+        chunks: Iterable[tuple[list[dict[str, Any]], np.ndarray]],
+        *,
+        op: ChangeOp,
+        actor: str,
+        now_text: str,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """A few plots with INSERTs; a bulk add streamed with COPY while validation checks the next chunk."""
+        rest = iter(chunks)
+        first = next(rest, None)
+        if first is None:
+            return
+        if len(first[0]) < _COPY_FROM_ROWS:  # a short first chunk is the only one
+            for values, geoms in itertools.chain([first], rest):
+                self._insert(values, geoms, op=op, actor=actor, now_text=now_text, progress=progress)
+            return
+        with self._connection() as conn:
+            rows = copy_plot_chunks(
+                conn, itertools.chain([first], rest), op=op, actor=actor, now_text=now_text, progress=progress
+            )
+            if rows >= _ANALYZE_AFTER_ROWS:  # fresh statistics for the new size
+                conn.execute("ANALYZE plots")
+                conn.execute("ANALYZE plot_versions")
+
     def _new_version(
         self,
         plot: Plot,
@@ -411,8 +438,16 @@ class PostGISRegistry(
         if not index:
             return []
         skip = sorted(set(exclude) | {p for p in plot_ids if p})
-        wkbs = shapely.to_wkb(np.asarray([geoms[i] for i in index], dtype=object))
+        batch = np.asarray([geoms[i] for i in index], dtype=object)
+        wkbs = shapely.to_wkb(batch)
         with self._connection() as conn:
+            near = conn.execute(  # one index probe: a batch far from every stored plot is not joined row by row
+                "SELECT EXISTS (SELECT 1 FROM plots WHERE valid_to IS NULL "
+                "AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 25832))",
+                [float(v) for v in shapely.total_bounds(batch)],
+            ).fetchone()[0]
+            if not near:
+                return []
             rows = conn.execute(
                 "WITH batch AS (SELECT ord, ST_GeomFromWKB(wkb, 25832) AS g "
                 "FROM unnest(%s::bytea[]) WITH ORDINALITY AS t(wkb, ord)) "
@@ -422,6 +457,21 @@ class PostGISRegistry(
                 (list(wkbs), skip),
             ).fetchall()
         return [(index[int(ord_) - 1], pid, float(area)) for ord_, pid, area in rows]
+
+    def _validate_chunks(
+        self, frame: gpd.GeoDataFrame | PlotRecords, *, repair: bool, context: str
+    ) -> Iterator[ValidatedPlots]:
+        return validate_plot_chunks(
+            frame,
+            chunk_rows=self.validation_chunk_rows,
+            repair=repair,
+            extent=self.extent,
+            overlap_tolerance_m2=self.overlap_tolerance_m2,
+            overlap_lookup=self._overlaps,
+            existing_ids=self._existing_ids,
+            existing_codes=self._live_codes,
+            context=context,
+        )
 
     def _validate(
         self,
