@@ -231,8 +231,10 @@ class AnalysedRegistry(AnalysisSource, SqlReader, Protocol):
     """A registry the service analyses: what the analyses read, and its database (the change key of cached answers)."""
 
 
-def check_analysis_size(request: Request, registry: PlotStore, *, bytes_per_plot: float = 0.0) -> int:
-    """The number of live plots, once an analysis over them is within the limits (413 otherwise).
+def check_analysis_size(
+    request: Request, registry: PlotStore, *, bytes_per_plot: float = 0.0, plots_read: int | None = None
+) -> int:
+    """The number of plots the analysis reads, once that is within the limits (413 otherwise).
 
     Parameters
     ----------
@@ -243,9 +245,12 @@ def check_analysis_size(request: Request, registry: PlotStore, *, bytes_per_plot
     bytes_per_plot : float
         Estimated working memory of the analysis per plot, for analyses whose memory grows
         faster than the plot count (0 when the plot limit alone bounds it).
+    plots_read : int, optional
+        The plots the analysis really reads and computes over (e.g. only those edited since its
+        kept results); default every live plot.
     """
     settings: ApiSettings = request.app.state.settings
-    plots = int(registry.count_plots())
+    plots = int(registry.count_plots()) if plots_read is None else int(plots_read)
     if plots > settings.max_analysis_plots:
         raise WorkTooLargeError(
             f"this analysis would cover {plots} live plots; the service analyses at most "

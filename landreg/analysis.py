@@ -177,6 +177,20 @@ def compute_registry_supply(
     )
 
 
+def count_registry_supply_plots(registry: AnalysisSource, *, profile: str | ScoringProfile = "general") -> int:
+    """How many plots :func:`compute_registry_supply` would read and score now (its cost, before running it).
+
+    From kept results (a built-in profile): none when they are current, the plots edited since
+    when they can be patched, every live plot for a first or full build; from scratch: every live plot.
+    """
+    from landreg.results import supports_stored_results
+    from landreg.results.refresh import planned_refresh
+
+    if isinstance(profile, str) and supports_stored_results(registry):
+        return int(planned_refresh(registry, profile=profile)["plots"])
+    return int(registry.count_plots())
+
+
 def search_registry(
     registry: AnalysisSource, *, requirements: SiteRequirements, profiles: Mapping[str, Any] | None = None
 ) -> SearchResult:

@@ -172,7 +172,8 @@ def supply(
 ) -> Response:
     """Supply in decares by status and effective supply per municipality, business area and region."""
 
-    check_analysis_size(request, registry)  # 413 before any work over too many plots
+    # 413 before any work over too many plots: those it reads (none or the edited ones from kept results)
+    check_analysis_size(request, registry, plots_read=analysis.count_registry_supply_plots(registry, profile=profile))
 
     def build() -> Response:
         result = analysis.compute_registry_supply(

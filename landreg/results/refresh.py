@@ -279,18 +279,52 @@ def refresh_results(registry: Any, *, profile: str = "general") -> dict[str, Any
     """
     prof = load_profile(profile)
     table = ResultsTable(registry)
+    mode, changed, state, marks = _plan(table, prof)
+    if mode == "current":
+        return {"mode": "current", "plots": 0}
+    if mode == "incremental" and state is not None and changed is not None:
+        done = _patch(table, registry, profile=prof, state=state, marks=marks, changed=changed)
+        if done is not None:
+            return {"mode": "incremental", "plots": done}
+    return {"mode": "full", "plots": _full_build(table, registry, profile=prof, marks=marks, before=state)}
+
+
+def _plan(
+    table: ResultsTable, prof: ScoringProfile
+) -> tuple[str, list[str] | None, dict[str, Any] | None, dict[str, Any]]:
+    """What a refresh has to do: ``current``, ``incremental`` (the changed plots) or ``full``; the state and marks."""
     marks = table.change_marks()
     state = table.load_state(prof.name)
     if state is not None and state.get("format") == FORMAT and state["fingerprint"] == prof.fingerprint():
         if state["marks"] == marks:
-            return {"mode": "current", "plots": 0}
+            return "current", [], state, marks
         if state["marks"]["areas"] == marks["areas"]:
             changed = _changed_ids(table, state, marks)
             if changed is not None:
-                done = _patch(table, registry, profile=prof, state=state, marks=marks, changed=changed)
-                if done is not None:
-                    return {"mode": "incremental", "plots": done}
-    return {"mode": "full", "plots": _full_build(table, registry, profile=prof, marks=marks, before=state)}
+                return "incremental", changed, state, marks
+    return "full", None, state, marks
+
+
+def planned_refresh(registry: Any, *, profile: str = "general") -> dict[str, Any]:
+    """What :func:`refresh_results` would do now, without doing it (the registry is only read).
+
+    Parameters
+    ----------
+    registry : GeoPackageRegistry or PostGISRegistry
+        An open registry.
+    profile : str
+        A built-in profile name.
+
+    Returns
+    -------
+    dict
+        ``mode`` (``"current"``, ``"incremental"`` or ``"full"``) and ``plots``: the plots it would
+        read and score (none, the changed ones — at most :data:`MAX_INCREMENTAL` —, or every live plot).
+    """
+    prof = load_profile(profile)
+    mode, changed, _, _ = _plan(ResultsTable(registry), prof)
+    plots = int(registry.count_plots()) if mode == "full" or changed is None else len(changed)
+    return {"mode": mode, "plots": plots}
 
 
 def _patch(
