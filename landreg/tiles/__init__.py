@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Protocol
 
 from landreg.registry.base import SqlReader
-from landreg.tiles.aggregate import COUNT_PROPERTY, encode_aggregate_tile, plots_over_budget
-from landreg.tiles.cache import TileCache, registry_change_key
+from landreg.tiles.aggregate import COUNT_PROPERTY, cell_window, encode_aggregate_tile, plots_over_budget
+from landreg.tiles.cache import TileCache, changed_plot_boxes, registry_change_key
 from landreg.tiles.grid import (
     CELL_EXPONENT_Z0,
     FEATURE_BUDGET,
@@ -25,6 +25,7 @@ from landreg.tiles.grid import (
     TILE_MATRIX_SET_ID,
     TileAddress,
     check_tile_matrix_set,
+    query_box_25832,
     tile_address,
     tile_matrix_set_document,
 )
@@ -88,7 +89,22 @@ def render_tile(
         (collection_id, z, x, y, budget),
         lambda: _encode(registry, layer, tile, budget=budget),
         change_key=registry_change_key(registry),
+        box=_depends_on(layer, tile),
+        changes=lambda old, new: changed_plot_boxes(registry, old, new),
     )
+
+
+def _depends_on(layer: TileLayer, tile: TileAddress) -> tuple[float, float, float, float] | None:
+    """Where (EPSG:25832) a changed plot can change this tile: its query box and its aggregate cells.
+
+    None for business areas: their tiles are dropped on any change of the registry.
+    """
+    if layer.id != "plots":
+        return None
+    box, cells = query_box_25832(tile), cell_window(tile)
+    if box is None or cells is None:
+        return box
+    return (min(box[0], cells[0]), min(box[1], cells[1]), max(box[2], cells[2]), max(box[3], cells[3]))
 
 
 def generalisation_note(collection_id: str) -> str:

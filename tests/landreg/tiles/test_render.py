@@ -194,7 +194,9 @@ def test_plots_under_a_pixel_are_points_with_their_properties(registry):
         assert (f["properties"]["plot_id"], f["properties"]["status"]) == (row["plot_id"], row["status"])
         if f["geometry"]["type"] == "Point":  # drawn inside the plot (to the integer grid's precision)
             tile = tile_address(9, x=f["tile"][0], y=f["tile"][1])
-            point = shapely.transform(_to_3857(f["geometry"], tile), lambda xy: np.column_stack(FROM_3857.transform(*xy.T)))
+            point = shapely.transform(
+                _to_3857(f["geometry"], tile), lambda xy: np.column_stack(FROM_3857.transform(*xy.T))
+            )
             assert row.geometry.distance(point) <= 2 * tile.unit_m
     # Zoomed in, every plot is an outline.
     assert {f["geometry"]["type"] for f in _features(registry, 16)} == {"Polygon"}
@@ -230,7 +232,9 @@ def test_tiles_over_the_budget_count_every_live_plot_once(registry, z):
     registry.end_plot(gone["plot_id"], expected_version=int(gone["version"]), actor="test")
     live = registry.query_plots()
     features = _features(registry, z, budget=0)  # every tile with a plot is aggregated
-    assert features and all(f["geometry"]["type"] == "Point" and set(f["properties"]) == {"plot_count"} for f in features)
+    assert features and all(
+        f["geometry"]["type"] == "Point" and set(f["properties"]) == {"plot_count"} for f in features
+    )
     assert sum(f["properties"]["plot_count"] for f in features) == len(live) == 149
     assert _decoded_cells(features, z) == _cells_by_tile(live, z)
 
@@ -246,7 +250,9 @@ def test_only_tiles_over_the_budget_are_aggregated(registry):
         near = registry.query_plots(PlotQuery(bbox=_box_25832(tile.buffered_bounds_3857)))
         if len(near) > budget:  # the reference counts plots of the tile's cells, from a bbox query around them
             around = registry.query_plots(PlotQuery(bbox=_box_25832(tile.bounds_3857, grow_m=aggregate_cell_m(z))))
-            assert _decoded_cells(features, z).get((x, y), Counter()) == _cells_by_tile(around, z).get((x, y), Counter())
+            assert _decoded_cells(features, z).get((x, y), Counter()) == _cells_by_tile(around, z).get(
+                (x, y), Counter()
+            )
             kinds.add("counts")
         else:
             assert {f["properties"]["plot_id"] for f in features} <= set(near["plot_id"])
@@ -334,3 +340,61 @@ def test_an_edit_by_another_connection_invalidates_the_cache(grid):
     with open_registry(registry.path) as other:
         other.update_plot(plot["plot_id"], {"status": new_status}, expected_version=int(plot["version"]), actor="other")
     assert status_in_tile() == new_status
+
+
+def _tile_of(geometry, z: int) -> tuple[int, int]:
+    t = TMS.tile(*TO_LONLAT.transform(*shapely.centroid(geometry).coords[0]), z)
+    return (t.x, t.y)
+
+
+@pytest.fixture
+def far_apart(registry):
+    """Two groups of plots 5 km apart (different tiles at zoom 14); returns (registry, plot near, plot far)."""
+    near = make_plot_frame(4, seed=1, cell_m=100.0)
+    far = make_plot_frame(4, seed=2, cell_m=100.0, origin=(574000.0, 7030000.0), prefix="F")
+    registry.add_plots(pd.concat([near, far], ignore_index=True), actor="fixture")
+    plots = registry.query_plots().set_index("code")
+    return registry, plots.loc["T-000000"], plots.loc["F-000000"]
+
+
+def test_an_edit_drops_only_the_tiles_it_reaches(far_apart):
+    registry, near, far = far_apart
+    z = 14
+    near_tile, far_tile = _tile_of(near.geometry, z), _tile_of(far.geometry, z)
+    assert near_tile != far_tile
+    cache = TileCache()
+    for x, y in (near_tile, far_tile):
+        render_tile(registry, "plots", z=z, x=x, y=y, cache=cache)
+    registry.update_plot(near["plot_id"], {"status": "sold"}, expected_version=int(near["version"]), actor="test")
+    computed = cache.computed
+    far_again = render_tile(registry, "plots", z=z, x=far_tile[0], y=far_tile[1], cache=cache)
+    assert cache.computed == computed and far_again == render_tile(registry, "plots", z=z, x=far_tile[0], y=far_tile[1])
+    near_again = render_tile(registry, "plots", z=z, x=near_tile[0], y=near_tile[1], cache=cache)
+    assert cache.computed == computed + 1
+    statuses = {f["properties"]["plot_id"]: f["properties"]["status"] for f in _decode(near_again)["plots"]["features"]}
+    assert statuses[near["plot_id"]] == "sold"
+
+
+def test_a_moved_plot_drops_the_tiles_of_its_old_and_new_place(far_apart):
+    """The plot moves from one group to the other: the tiles of both places are drawn anew, no other."""
+    registry, near, far = far_apart
+    z = 14
+    near_tile, far_tile = _tile_of(near.geometry, z), _tile_of(far.geometry, z)
+    cache = TileCache()
+    counts = {}
+    for x, y in (near_tile, far_tile):
+        counts[(x, y)] = len(_decode(render_tile(registry, "plots", z=z, x=x, y=y, cache=cache))["plots"]["features"])
+    moved = shapely.affinity.translate(
+        near.geometry,
+        xoff=far.geometry.centroid.x - near.geometry.centroid.x + 400.0,
+        yoff=far.geometry.centroid.y - near.geometry.centroid.y,
+    )
+    registry.update_plot(
+        near["plot_id"], {"geometry": moved}, expected_version=int(near["version"]), actor="test", crs=25832
+    )
+    after = {
+        (x, y): len(_decode(render_tile(registry, "plots", z=z, x=x, y=y, cache=cache))["plots"]["features"])
+        for x, y in (near_tile, far_tile)
+    }
+    assert after == {near_tile: counts[near_tile] - 1, far_tile: counts[far_tile] + 1}
+    assert cache.computed == 4
