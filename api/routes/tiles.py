@@ -1,7 +1,7 @@
 """OGC API – Tiles: vector tiles (Mapbox Vector Tile) of plots and business areas on WebMercatorQuad.
 
 Tiles are read from the registry on request (through its spatial index) and kept in a cache
-that the next change to the registry empties; a tile with no feature answers 204.
+until an edit reaches them; a tile with no feature answers 204.
 """
 
 from __future__ import annotations
