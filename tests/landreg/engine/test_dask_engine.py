@@ -74,12 +74,25 @@ def generated_registry(request, tmp_path):
         cleanup()
 
 
+class _NoPlotFrames:
+    """The registry, refusing to hand out plots: the command's side of a dask enrichment must not read them."""
+
+    def __init__(self, registry):
+        self._registry = registry
+
+    def query_plots(self, *args, **kwargs):
+        raise AssertionError("the plots were read where the command runs")
+
+    def __getattr__(self, name):
+        return getattr(self._registry, name)
+
+
 def test_workers_read_and_write_the_registry_themselves(generated_registry, engine):
     reg = generated_registry
     want_report = enrich_registry(reg, layers_dir=LAYERS, force=True)
     want = reg.load_enrichment().drop(columns="computed_at")
     assert reg.delete_enrichment(want["plot_id"].tolist()) == 300
-    got_report = enrich_registry(reg, layers_dir=LAYERS, engine=engine)  # rows written by the workers alone
+    got_report = enrich_registry(_NoPlotFrames(reg), layers_dir=LAYERS, engine=engine)  # read, written by workers
     assert got_report.n_computed == 300 and got_report.status_counts == want_report.status_counts
     pd.testing.assert_frame_equal(reg.load_enrichment().drop(columns="computed_at"), want, check_exact=True)
     if reg.backend == "geopackage":  # the workers opened the file in the journal mode it has
