@@ -52,16 +52,27 @@ def _folded_p(sim: np.ndarray, observed: np.ndarray) -> np.ndarray:
 
 
 def _random_neighbour_values(
-    y: np.ndarray, k: int, permutations: int, rng: np.random.Generator, chunk: int = 256
+    y: np.ndarray, k: int, permutations: int, rng: np.random.Generator, *, reduce: str, chunk: int = 256
 ) -> np.ndarray:
-    """(n, P, k) values of ``k`` random other observations per observation and permutation."""
+    """(n, P) ``reduce`` (``"mean"`` or ``"sum"``) of the values of ``k`` random other observations per
+    observation and permutation.
+
+    The draws are those of ``argsort(rng.random((P, n - 1)))[:, :k]`` (without replacement), taken
+    one permutation's row at a time, and the (n, P, k) values are reduced a chunk of observations
+    at a time: memory grows with n × P, not n × P × k.
+    """
     n = len(y)
-    draws = np.argsort(rng.random((permutations, n - 1)), axis=1)[:, :k]  # (P, k), without replacement
-    out = np.empty((n, permutations, k))
+    draws = np.empty((permutations, k), dtype=np.int64)
+    for p in range(permutations):  # rng.random fills row by row: the same numbers as one (P, n - 1) call
+        r = rng.random(n - 1)
+        smallest = np.argpartition(r, k - 1)[:k] if k < n - 1 else np.arange(n - 1)
+        draws[p] = smallest[np.argsort(r[smallest])]
+    out = np.empty((n, permutations))
     for start in range(0, n, chunk):
         i = np.arange(start, min(n, start + chunk))[:, None, None]
         idx = draws[None, :, :] + (draws[None, :, :] >= i)  # skip observation i itself
-        out[start : start + len(i)] = y[idx]
+        values = y[idx]
+        out[start : start + len(i)] = values.mean(axis=2) if reduce == "mean" else values.sum(axis=2)
     return out
 
 
@@ -92,7 +103,7 @@ def local_moran(
     p = np.full(n, np.nan)
     if permutations:
         rng = np.random.default_rng(seed)
-        sim_lag = _random_neighbour_values(z, k, permutations, rng).mean(axis=2)
+        sim_lag = _random_neighbour_values(z, k, permutations, rng, reduce="mean")
         sim = (n - 1) * z[:, None] * sim_lag / den
         p = _folded_p(sim, moran_i)
     return moran_i, p, quadrant
@@ -116,7 +127,7 @@ def local_gistar(
     p = np.full(n, np.nan)
     if permutations:
         rng = np.random.default_rng(seed)
-        sim = (_random_neighbour_values(y, k, permutations, rng).sum(axis=2) + y[:, None]) / (k + 1) / total
+        sim = (_random_neighbour_values(y, k, permutations, rng, reduce="sum") + y[:, None]) / (k + 1) / total
         p = _folded_p(sim, g)
     return g, zs, p
 
