@@ -54,7 +54,7 @@ from landreg.registry.tables import (
     create_registry_tables,
     upgrade_registry_tables,
 )
-from landreg.registry.writes import PlotWrites, added_fields, dumps_json, version_change
+from landreg.registry.writes import PlotWrites, added_fields_texts, dumps_json, version_change
 from landreg.tokens import unregister_token_table
 
 _HIST = [n for n, _ in HISTORY_COLUMNS]
@@ -333,19 +333,21 @@ class GeoPackageRegistry(
     ) -> None:
         blobs = encode_geometries(geoms, STORAGE_EPSG)
         self._grow_extent(geoms)
-        convert = [storage_converters()[c] for c in _COLS]
+        converters = storage_converters()
         batch = 5_000
         for start in range(0, len(values), batch):
             chunk = values[start : start + batch]
-            plot_rows = [
-                [blobs[start + k], *(f(v.get(c)) for c, f in zip(_COLS, convert, strict=True))]
-                for k, v in enumerate(chunk)
-            ]
+            columns: list[list[Any]] = [list(blobs[start : start + len(chunk)])]
+            for name in _COLS:  # a column at a time
+                column = [v.get(name) for v in chunk]
+                columns.append(column if column.count(None) == len(column) else list(map(converters[name], column)))
+            plot_rows = list(zip(*columns, strict=True))
             self._conn.executemany(_INSERT_PLOT, plot_rows)
             # a new plot's first version: its own columns are the "after" state
+            history = (op.value, actor, now_text, None)
             hist_rows = [
-                [*row, op.value, actor, now_text, None, dumps_json(added_fields(v)), None, None, note, None]
-                for row, v in zip(plot_rows, chunk, strict=True)
+                (*row, *history, changed, None, None, note, None)
+                for row, changed in zip(plot_rows, added_fields_texts(chunk), strict=True)
             ]
             self._conn.executemany(_INSERT_VERSION, hist_rows)
             if progress is not None:

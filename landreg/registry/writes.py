@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from landreg.validation import ValidatedPlots
 
 _COLS = [n for n, _ in PLOT_COLUMNS]
+_INPUT_BY_NAME = tuple(sorted(INPUT_FIELDS))
 #: How far (metres, EPSG:25832) a vertex may move and the geometry still be the one stored: a plot
 #: sent back as it was read, through CRS84 and back, moves by nanometres, which is no edit.
 SAME_GEOMETRY_TOLERANCE_M = 0.001
@@ -60,8 +61,24 @@ def dumps_json(value: Any) -> str | None:
 
 
 def added_fields(values: Mapping[str, Any]) -> list[str]:
-    """The input fields an added plot sets (its first history row's ``changed_fields``)."""
-    return sorted(c for c in INPUT_FIELDS if values.get(c) not in (None, [], {}))
+    """The input fields an added plot sets (its first history row's ``changed_fields``), in name order."""
+    return [c for c in _INPUT_BY_NAME if not _is_unset(values.get(c))]
+
+
+def added_fields_texts(values: Sequence[Mapping[str, Any]]) -> list[str | None]:
+    """:func:`added_fields` of each of many plots as JSON text (each distinct list written once)."""
+    texts: dict[tuple[str, ...], str | None] = {}
+    out = []
+    for v in values:
+        key = tuple(added_fields(v))
+        if key not in texts:
+            texts[key] = dumps_json(list(key))
+        out.append(texts[key])
+    return out
+
+
+def _is_unset(value: Any) -> bool:
+    return value is None or (type(value) in (list, dict) and not value)
 
 
 def version_change(

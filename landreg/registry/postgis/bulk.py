@@ -11,6 +11,7 @@ streaming, a problem found in a later chunk) leaves neither plots nor history be
 
 from __future__ import annotations
 
+import itertools
 import queue
 import threading
 from collections.abc import Callable, Iterable
@@ -23,7 +24,7 @@ from landreg.crs import STORAGE_EPSG
 from landreg.model.enums import ChangeOp
 from landreg.registry.codec import BOOL_FIELDS, storage_converters
 from landreg.registry.postgis.sql import COLS, HIST, quoted
-from landreg.registry.writes import added_fields, dumps_json
+from landreg.registry.writes import added_fields_texts
 
 #: Rows streamed between two ``progress`` calls.
 COPY_CHUNK_ROWS = 5_000
@@ -61,29 +62,15 @@ def copy_new_plots(
     hex_wkb = shapely.to_wkb(
         shapely.set_srid(np.asarray(geoms, dtype=object), STORAGE_EPSG), hex=True, include_srid=True
     )
-    to_param = _param_converters()
+    rows = _rows(values, hex_wkb, history=[op.value, actor, now_text, None], tail=[None, None, note, None])
     with conn.cursor() as cur:
         # writers queue on the registry's lock, so the rows after this id are this COPY's
         after = cur.execute("SELECT coalesce(max(fid), 0) FROM plot_versions").fetchone()[0]
         with cur.copy(f"COPY plot_versions (geom, {_COLUMNS}, {_HISTORY}) FROM STDIN") as copy:
-            for start in range(0, len(values), COPY_CHUNK_ROWS):
-                chunk = values[start : start + COPY_CHUNK_ROWS]
-                for k, v in enumerate(chunk):
-                    copy.write_row(
-                        [
-                            hex_wkb[start + k],
-                            *(f(v.get(c)) for c, f in to_param),
-                            op.value,
-                            actor,
-                            now_text,
-                            None,
-                            dumps_json(added_fields(v)),
-                            None,
-                            None,
-                            note,
-                            None,
-                        ]
-                    )
+            for start in range(0, len(rows), COPY_CHUNK_ROWS):
+                chunk = rows[start : start + COPY_CHUNK_ROWS]
+                for row in chunk:
+                    copy.write_row(row)
                 if progress is not None:
                     progress(len(chunk))
         cur.execute(
@@ -91,6 +78,21 @@ def copy_new_plots(
             "WHERE fid > %s ORDER BY fid",
             (after,),
         )
+
+
+def _rows(values: list[dict[str, Any]], hex_wkb: np.ndarray, *, history: list[Any], tail: list[Any]) -> list[tuple]:
+    """The plots' history rows as COPY takes them, converted a column at a time.
+
+    ``history`` holds the values between the plot columns and ``changed_fields``; ``tail`` those after it.
+    """
+    columns: list[Any] = [hex_wkb]
+    for name, convert in _param_converters():
+        column = [v.get(name) for v in values]
+        columns.append(column if column.count(None) == len(column) else list(map(convert, column)))
+    columns += [itertools.repeat(h) for h in history]
+    columns.append(added_fields_texts(values))
+    columns += [itertools.repeat(t) for t in tail]
+    return list(zip(*columns, strict=False))  # the constant columns repeat without end
 
 
 def _param_converters() -> list[tuple[str, Callable[[Any], Any]]]:
