@@ -27,9 +27,11 @@ from landreg.registry.query import PlotQuery
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYERS = ROOT / "layers"
-#: Generated plots lie east of the demonstration plots, in 60 m cells (EPSG:25832).
+#: Generated plots lie east of the demonstration plots, in 60 m cells (EPSG:25832), in rows of at most
+#: :data:`MAX_COLUMNS` so that a million of them stay inside the region's extent (x ≤ 646,000 m, y ≤ 7,093,000 m).
 ORIGIN = (605_000.0, 6_990_000.0)
 CELL_M = 60.0
+MAX_COLUMNS = 650
 BOX_M = 2000.0
 TILE_ZOOMS = (10, 13, 16)
 _CLI = "import sys; from landreg.cli import main; sys.argv[0] = 'landreg'; sys.exit(main())"
@@ -46,9 +48,13 @@ def quantile_ms(seconds: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(np.ceil(q * len(values))) - 1)] * 1000
 
 
+def _columns(n: int) -> int:
+    return min(MAX_COLUMNS, max(1, int(np.ceil(np.sqrt(n)))))
+
+
 def plot_bounds(n: int) -> tuple[float, float, float, float]:
     """The extent of the ``n`` generated plots (a square grid of cells from :data:`ORIGIN`)."""
-    cols = max(1, int(np.ceil(np.sqrt(n))))
+    cols = _columns(n)
     rows = int(np.ceil(n / cols))
     return (ORIGIN[0], ORIGIN[1], ORIGIN[0] + cols * CELL_M, ORIGIN[1] + rows * CELL_M)
 
@@ -58,7 +64,9 @@ def write_plots_file(path: Path, n: int, *, seed: int = 5) -> Path:
     from landreg.testing import make_plot_frame
 
     if not path.exists():
-        frame = make_plot_frame(n, seed=seed, origin=ORIGIN, cell_m=CELL_M, prefix="S", municipality_no=None)
+        frame = make_plot_frame(
+            n, seed=seed, origin=ORIGIN, cell_m=CELL_M, columns=_columns(n), prefix="S", municipality_no=None
+        )
         frame.to_parquet(path.with_suffix(".tmp"))
         path.with_suffix(".tmp").rename(path)
     return path
