@@ -3,7 +3,8 @@
 * :mod:`~landreg.results.store` holds the tables on either backend;
 * :mod:`~landreg.results.refresh` rescores only the plots an edit reaches;
 * :mod:`~landreg.results.read` answers supply from the stored rows;
-* :mod:`~landreg.results.chunked` scores a registry a page of plots at a time.
+* :mod:`~landreg.results.chunked` scores a registry a page of plots at a time;
+* :mod:`~landreg.results.ordered` makes the full scored rows again, best first, a page at a time.
 """
 
 from __future__ import annotations
