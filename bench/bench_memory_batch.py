@@ -114,19 +114,17 @@ def compare(before: Path, after: Path, n: int) -> dict[str, bool]:
 
     from landreg.registry import open_registry
 
-    a = pd.read_csv(before / f"scores_{n}.csv").sort_values("plot_id").reset_index(drop=True)
-    b = pd.read_csv(after / f"scores_{n}.csv").sort_values("plot_id").reset_index(drop=True)
-    scores_equal = list(a.columns) == list(b.columns)
-    if scores_equal:
-        ids = dict(zip(a["code"], b["code"], strict=True))  # the plot ids are new on each import: compare by code
-        scores_equal = ids == {k: k for k in ids}
-        keep = [c for c in a.columns if c not in ("plot_id",)]
-        pd.testing.assert_frame_equal(
-            a.sort_values("code")[keep].reset_index(drop=True),
-            b.sort_values("code")[keep].reset_index(drop=True),
-            check_exact=False,
-            rtol=1e-9,
-        )
+    a = pd.read_csv(before / f"scores_{n}.csv")
+    b = pd.read_csv(after / f"scores_{n}.csv")
+    # The plot ids and times are new on each import: rows are matched by code, times left out
+    keep = [c for c in a.columns if c not in ("plot_id", "valid_from", "updated_at", "computed_at")]
+    scores_equal = list(a.columns) == list(b.columns) and a["code"].tolist() == b["code"].tolist()
+    pd.testing.assert_frame_equal(
+        a.sort_values("code")[keep].reset_index(drop=True),
+        b.sort_values("code")[keep].reset_index(drop=True),
+        check_exact=False,
+        rtol=1e-9,
+    )
 
     def enrichment(run: Path) -> pd.DataFrame:
         with open_registry(run / f"registry_{n}.gpkg") as reg:
@@ -173,8 +171,8 @@ def report(runs: list[dict[str, Any]], *, equal: dict[str, Any] | None = None) -
             load = ", ".join(
                 f"{r['load_before']:.1f}" for r in (by.get(("before", n)), by.get(("after", n))) if r is not None
             )
-            b_time = f"{b['seconds']:.1f} s" if b else "–"
-            a_time = f"{a['seconds']:.1f} s" if a else "–"
+            b_time = (f"{b['seconds']:.1f} s" + (" (failed or stopped)" if b.get("failed") else "")) if b else "–"
+            a_time = (f"{a['seconds']:.1f} s" + (" (failed or stopped)" if a.get("failed") else "")) if a else "–"
             b_peak = _mb(b["peak_bytes"]) if b else "–"
             a_peak = f"**{_mb(a['peak_bytes'])}**" if a else "–"
             verdict = ("yes" if met else "NO") if target else ""
@@ -206,6 +204,7 @@ def main() -> None:
         for n in (int(s) for s in args.sizes.split(",")):
             result = measure(n, args.workdir / args.label, code_dir=args.code_dir, label=args.label)
             print(json.dumps(result), flush=True)
+            runs = json.loads(store.read_text()) if store.exists() else []  # (other runs may have written since)
             runs = [r for r in runs if (r["label"], r["n"]) != (args.label, n)] + [result]
             RESULTS_DIR.mkdir(exist_ok=True)
             store.write_text(json.dumps(runs, indent=1))
