@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import geopandas as gpd
 import numpy as np
 import shapely
 
@@ -34,11 +33,11 @@ from landreg.errors import (
 )
 from landreg.model.enums import ChangeOp
 from landreg.model.plot import Plot
-from landreg.plot_input import PlotRecords
 from landreg.registry.codec import format_datetime, parse_datetime
 from landreg.registry.counts import CountCache
 from landreg.registry.history import delta_before, history_values, next_base_version
 from landreg.registry.postgis.bulk import copy_new_plots, copy_plot_chunks
+from landreg.registry.postgis.checks import PostGISChecks
 from landreg.registry.postgis.decisions import PostGISDecisions
 from landreg.registry.postgis.derived import PostGISDerived
 from landreg.registry.postgis.entities import PostGISEntities
@@ -48,7 +47,6 @@ from landreg.registry.postgis.roads import PostGISRoads
 from landreg.registry.postgis.sql import COLS, GEOM_IN, HIST, param, placeholder, quoted, stored_param, stored_select
 from landreg.registry.postgis.tokens import PostGISTokens
 from landreg.registry.writes import PlotWrites, added_fields, dumps_json, version_change
-from landreg.validation import ValidatedPlots, validate_plot_chunks, validate_plots
 
 _ALL = COLS + HIST
 _INSERT_PLOT = (
@@ -127,7 +125,14 @@ def connect_database(url: str, *, timeout_s: float = 10.0) -> Any:
 
 
 class PostGISRegistry(
-    PlotWrites, PostGISReads, PostGISEntities, PostGISDecisions, PostGISRoads, PostGISTokens, PostGISDerived
+    PlotWrites,
+    PostGISChecks,
+    PostGISReads,
+    PostGISEntities,
+    PostGISDecisions,
+    PostGISRoads,
+    PostGISTokens,
+    PostGISDerived,
 ):
     """Plot registry in a PostgreSQL/PostGIS schema (EPSG:25832), for many concurrent editors.
 
@@ -392,16 +397,14 @@ class PostGISRegistry(
             if cur.rowcount != 1:
                 current = conn.execute("SELECT version FROM plots WHERE plot_id = %s", (plot.plot_id,)).fetchone()
                 raise VersionConflictError(plot.plot_id, plot.version, current[0] if current else -1)
-            previous = conn.execute(
-                "SELECT base_version FROM plot_versions WHERE plot_id = %s AND version = %s",
-                (plot.plot_id, plot.version),
-            ).fetchone()
+            superseded = conn.execute(  # the version replaced, and what it was based on, in one round trip
+                "UPDATE plot_versions SET superseded_at = %s::timestamptz WHERE plot_id = %s AND superseded_at IS NULL "
+                "RETURNING version, base_version",
+                (now_text, plot.plot_id),
+            ).fetchall()
+            previous = [b for v, b in superseded if v == plot.version]
             base = next_base_version(plot.version, previous[0] if previous else None)
             kept = history_values(new_vals, base_version=base)
-            conn.execute(
-                "UPDATE plot_versions SET superseded_at = %s::timestamptz WHERE plot_id = %s AND superseded_at IS NULL",
-                (now_text, plot.plot_id),
-            )
             history = [
                 op.value,
                 actor,
@@ -415,83 +418,6 @@ class PostGISRegistry(
             ]
             stored_wkb = wkb if base is None or "geometry" in changed else None
             conn.execute(_INSERT_VERSION, [stored_wkb, *(stored_param(c, kept[c]) for c in COLS), *history])
-
-    # ------------------------------------------------------------------ checks against what is stored
-    def _existing_ids(self, ids: Sequence[str]) -> set[str]:
-        with self._connection() as conn:
-            rows = conn.execute("SELECT plot_id FROM plots WHERE plot_id = ANY(%s)", (list(ids),)).fetchall()
-        return {r[0] for r in rows}
-
-    def _live_codes(self, codes: Sequence[str], *, exclude: Sequence[str] = ()) -> set[str]:
-        with self._connection() as conn:
-            rows = conn.execute(
-                "SELECT code FROM plots WHERE valid_to IS NULL AND code = ANY(%s) AND NOT plot_id = ANY(%s)",
-                (list(codes), list(exclude)),
-            ).fetchall()
-        return {r[0] for r in rows}
-
-    def _overlaps(
-        self, geoms: np.ndarray, plot_ids: Sequence[str | None], *, exclude: Sequence[str] = ()
-    ) -> list[tuple[int, str, float]]:
-        """(batch index, other plot id, overlap m²) for live stored plots that a batch geometry overlaps."""
-        index = [i for i, g in enumerate(geoms) if g is not None]
-        if not index:
-            return []
-        skip = sorted(set(exclude) | {p for p in plot_ids if p})
-        batch = np.asarray([geoms[i] for i in index], dtype=object)
-        wkbs = shapely.to_wkb(batch)
-        with self._connection() as conn:
-            near = conn.execute(  # one index probe: a batch far from every stored plot is not joined row by row
-                "SELECT EXISTS (SELECT 1 FROM plots WHERE valid_to IS NULL "
-                "AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 25832))",
-                [float(v) for v in shapely.total_bounds(batch)],
-            ).fetchone()[0]
-            if not near:
-                return []
-            rows = conn.execute(
-                "WITH batch AS (SELECT ord, ST_GeomFromWKB(wkb, 25832) AS g "
-                "FROM unnest(%s::bytea[]) WITH ORDINALITY AS t(wkb, ord)) "
-                "SELECT batch.ord, p.plot_id, ST_Area(ST_Intersection(p.geom, batch.g)) "
-                "FROM batch JOIN plots p ON p.valid_to IS NULL AND ST_Intersects(p.geom, batch.g) "
-                "WHERE NOT p.plot_id = ANY(%s) ORDER BY batch.ord, p.fid",
-                (list(wkbs), skip),
-            ).fetchall()
-        return [(index[int(ord_) - 1], pid, float(area)) for ord_, pid, area in rows]
-
-    def _validate_chunks(
-        self, frame: gpd.GeoDataFrame | PlotRecords, *, repair: bool, context: str
-    ) -> Iterator[ValidatedPlots]:
-        return validate_plot_chunks(
-            frame,
-            chunk_rows=self.validation_chunk_rows,
-            repair=repair,
-            extent=self.extent,
-            overlap_tolerance_m2=self.overlap_tolerance_m2,
-            overlap_lookup=self._overlaps,
-            existing_ids=self._existing_ids,
-            existing_codes=self._live_codes,
-            context=context,
-        )
-
-    def _validate(
-        self,
-        frame: gpd.GeoDataFrame | PlotRecords,
-        *,
-        repair: bool,
-        context: str,
-        exclude_ids: Sequence[str] = (),
-        check_ids: bool = True,
-    ) -> ValidatedPlots:
-        return validate_plots(
-            frame,
-            repair=repair,
-            extent=self.extent,
-            overlap_tolerance_m2=self.overlap_tolerance_m2,
-            overlap_lookup=lambda g, ids: self._overlaps(g, ids, exclude=exclude_ids),
-            existing_ids=self._existing_ids if check_ids else None,
-            existing_codes=lambda codes: self._live_codes(codes, exclude=exclude_ids),
-            context=context,
-        )
 
 
 def _unique_violation(exc: Any) -> ValidationError:
