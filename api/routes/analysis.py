@@ -151,8 +151,8 @@ def hotspots(
     registry: AnalysedRegistry = Depends(get_registry),
 ) -> Response:
     """Price hot and cold spots of the asking prices (Local Moran's I and Gi*, FDR-corrected, seeded)."""
-    # the permutation test holds (plots x permutations x (k + 2)) numbers at once
-    check_analysis_size(request, registry, bytes_per_plot=HOTSPOT_PERMUTATIONS * (k + 2) * 8)
+    # the permutation test holds about three (plots x permutations) arrays of numbers at once, whatever k
+    check_analysis_size(request, registry, bytes_per_plot=HOTSPOT_PERMUTATIONS * 3 * 8)
 
     def build() -> Response:
         result = analysis.find_registry_price_hotspots(

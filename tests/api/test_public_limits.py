@@ -8,6 +8,7 @@ import time
 import httpx
 
 from landreg.registry import open_registry
+from landreg.testing import make_plot_frame
 
 
 def _assert_error(r, status: int, code: str, *fragments: str) -> dict:
@@ -45,13 +46,17 @@ def test_an_analysis_over_more_plots_than_the_limit_is_a_413_before_any_work(mak
 
 
 def test_the_hot_spot_test_is_refused_when_its_memory_would_pass_the_budget(make_api):
-    api = make_api(max_analysis_memory_mb=64)
+    api = make_api(max_analysis_memory_mb=16)
+    with open_registry(api.registry_path) as reg:  # east of the demonstration plots
+        reg.add_plots(make_plot_frame(300, origin=(605_000.0, 6_990_000.0), cell_m=60.0), actor="test")
     plots = _live_plots(api.registry_path)
-    need_mb = plots * 999 * (20 + 2) * 8 / 2**20
-    assert need_mb > 64
-    r = api.client.get(f"{api.url}/analysis/hotspots", params={"k": 20})
-    _assert_error(r, 413, "WorkTooLargeError", f"about {need_mb:.0f} MB", "64 MB")
-    assert api.client.get(f"{api.url}/analysis/hotspots", params={"k": 4}).status_code == 200
+    need_mb = plots * 999 * 3 * 8 / 2**20  # three (plots x permutations) arrays, whatever the neighbours
+    assert need_mb > 16
+    for k in (4, 20):
+        r = api.client.get(f"{api.url}/analysis/hotspots", params={"k": k})
+        _assert_error(r, 413, "WorkTooLargeError", f"about {need_mb:.0f} MB", "16 MB")
+    roomier = make_api(max_analysis_memory_mb=64)  # 20 neighbours drawn per permutation need no more
+    assert roomier.client.get(f"{roomier.url}/analysis/hotspots", params={"k": 20}).status_code == 200
 
 
 def test_answers_are_cached_and_an_edit_empties_the_cache(make_api):
