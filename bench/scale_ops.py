@@ -269,7 +269,7 @@ def score_both(registry: str, *, workdir: Path) -> dict[str, Any]:
             args += ["--workers", "2"]
         out[engine] = run_command(args, timeout_s=3600, workdir=workdir)
         if csv.exists():
-            tables[engine] = pd.read_csv(csv).sort_values("plot_id").reset_index(drop=True)
+            tables[engine] = pd.read_csv(csv, low_memory=False).sort_values("plot_id").reset_index(drop=True)
             csv.unlink()
         Path(copy).unlink()
     if len(tables) == 2:

@@ -52,7 +52,14 @@ def _exit(d: dict[str, Any]) -> Any:
         return None
     if d.get("timed_out"):
         return f"stopped after {d['seconds']:.0f} s (not done)"
-    return "drawn" if d["exit"] == 0 else f"refused/failed (exit {d['exit']}): {d.get('stderr_tail', '')[-160:]}"
+    if d["exit"] == -9:
+        return f"killed by SIGKILL after {d['seconds']:.0f} s at {d['peak_mb']:,.0f} MB (the kernel's out-of-memory killer)"
+    last = d.get("stderr_tail", "").split(" / ")[-1].strip()
+    return "drawn" if d["exit"] == 0 else f"refused/failed (exit {d['exit']}): {last[-200:]}"
+
+
+def _page_mb(d: dict[str, Any]) -> Any:
+    return d.get("html_mb") if d.get("exit") == 0 else None
 
 
 GB2 = 2048.0
@@ -116,14 +123,18 @@ MEASURES: list[Measure] = [
         lambda v: v < 1024,
         100_000,
     ),
-    Measure("`landreg map plots`, page size", "map", _sub("html_mb"), "{:.1f} MB", "< 5 MB at 1M", lambda v: v < 5),
+    Measure("`landreg map plots`, page size", "map", _page_mb, "{:.1f} MB", "< 5 MB at 1M", lambda v: v < 5),
     Measure("`landreg map plots`, outcome", "map", _exit, "{}", time_like=False),
     Measure("`landreg map plots --limit` (10,000, at most n/10), wall time", "map_limit", _sub("seconds"), "{:.1f} s"),
     Measure("`landreg map plots --limit`, outcome", "map_limit", _exit, "{}", time_like=False),
     Measure(
         "`landreg map plots --limit`, peak memory / page",
         "map_limit",
-        lambda d: None if "peak_mb" not in d else f"{d['peak_mb']:,.0f} MB / {d['html_mb'] or 0:.1f} MB",
+        lambda d: (
+            None
+            if "peak_mb" not in d
+            else f"{d['peak_mb']:,.0f} MB / " + ("–" if _page_mb(d) is None else f"{_page_mb(d):.1f} MB")
+        ),
         "{}",
         time_like=False,
     ),
@@ -267,6 +278,7 @@ def render(figures: dict[str, Any]) -> str:
         starts = ", ".join(f"{n:,} at {by_n[n].get('started', '?')}" for n in sizes)
         lines += ["", f"Started: {starts}. Load average (1 min) at the end of each step: {loads}."]
     lines += _history(figures.get("history"))
+    lines += ["", *(f"Note: {note}" for note in figures.get("notes", []))] if figures.get("notes") else []
     lines += [
         "",
         "Steps: tiles are `landreg.tiles.render_tile` without the tile cache, at tiles around random points of "
