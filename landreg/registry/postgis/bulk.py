@@ -59,10 +59,21 @@ def copy_new_plots(
     progress : callable, optional
         Called with the number of rows after each chunk streamed.
     """
+    copy_rows(conn, history_rows(values, geoms, op=op, actor=actor, now_text=now_text, note=note), progress=progress)
+
+
+def history_rows(
+    values: list[dict[str, Any]], geoms: np.ndarray, *, op: ChangeOp, actor: str, now_text: str, note: str | None
+) -> list[tuple]:
+    """New plots' first history rows as :func:`copy_rows` takes them (see :func:`copy_new_plots`)."""
     hex_wkb = shapely.to_wkb(
         shapely.set_srid(np.asarray(geoms, dtype=object), STORAGE_EPSG), hex=True, include_srid=True
     )
-    rows = _rows(values, hex_wkb, history=[op.value, actor, now_text, None], tail=[None, None, note, None])
+    return _rows(values, hex_wkb, history=[op.value, actor, now_text, None], tail=[None, None, note, None])
+
+
+def copy_rows(conn: Any, rows: list[tuple], *, progress: Callable[[int], None] | None = None) -> None:
+    """COPY history rows of new plots into ``plot_versions``, then their plot columns into ``plots``."""
     with conn.cursor() as cur:
         # writers queue on the registry's lock, so the rows after this id are this COPY's
         after = cur.execute("SELECT coalesce(max(fid), 0) FROM plot_versions").fetchone()[0]
@@ -119,8 +130,10 @@ def copy_plot_chunks(
     now_text: str,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write chunks of new plots with :func:`copy_new_plots` on a thread of their own while ``chunks`` makes the next.
+    """Write chunks of new plots as :func:`copy_new_plots` does, streamed by a thread of their own.
 
+    This thread takes each chunk from ``chunks`` (validating it there) and makes its rows; the
+    writer thread streams them and waits for the database while this thread makes the next.
     At most one chunk waits while another is written, so memory stays bounded.  An error of the
     writer (or of ``progress``) is raised here; an error of ``chunks`` stops the writer after
     the chunk it is writing.  Either way the caller's transaction must roll back.
@@ -130,7 +143,7 @@ def copy_plot_chunks(
     int
         The number of plots written.
     """
-    waiting: queue.Queue[tuple[list[dict[str, Any]], np.ndarray] | None] = queue.Queue(maxsize=1)
+    waiting: queue.Queue[list[tuple] | None] = queue.Queue(maxsize=1)
     failed: list[BaseException] = []
     stop = threading.Event()
     written = 0
@@ -141,18 +154,18 @@ def copy_plot_chunks(
             if failed or stop.is_set():
                 continue  # drain, so the producer never blocks
             try:
-                copy_new_plots(conn, item[0], item[1], op=op, actor=actor, now_text=now_text, progress=progress)
-                written += len(item[0])
+                copy_rows(conn, item, progress=progress)
+                written += len(item)
             except BaseException as exc:  # raised again in the caller's thread
                 failed.append(exc)
 
     writer = threading.Thread(target=write, name="landreg-copy", daemon=True)
     writer.start()
     try:
-        for item in chunks:
+        for values, geoms in chunks:
             if failed:
                 break
-            waiting.put(item)
+            waiting.put(history_rows(values, geoms, op=op, actor=actor, now_text=now_text, note=None))
     except BaseException:
         stop.set()
         raise
