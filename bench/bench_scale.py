@@ -29,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench import scale_http
 from bench import scale_ops as ops
 from bench.common import RESULTS_DIR, machine, write_section
 
@@ -66,8 +67,8 @@ def measure(
         ("tiles", lambda: ops.tile_times(registry, n)),
         ("edit", lambda: ops.edit_time(registry, n)),
         ("supply", lambda: ops.supply_after_edit(registry)),
-        ("http_edits", lambda: ops.reads_during_edits(registry, n, workdir=workdir)),
-        ("server_memory", lambda: ops.server_memory(registry, n)),
+        ("http_edits", lambda: scale_http.reads_during_edits(registry, n, workdir=workdir)),
+        ("server_memory", lambda: scale_http.server_memory(registry, n)),
         ("map", lambda: ops.map_plots(registry, workdir=workdir)),
         ("map_limit", lambda: ops.map_plots(registry, workdir=workdir, limit=max(1, min(10_000, n // 10)))),
     ]

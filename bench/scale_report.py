@@ -52,6 +52,10 @@ def _exit(d: dict[str, Any]) -> Any:
         return None
     if d.get("timed_out"):
         return f"stopped after {d['seconds']:.0f} s (not done)"
+    if d.get("over_memory_cap"):
+        return f"stopped at the bench's memory cap ({d['memory_cap_mb']:,.0f} MB) after {d['seconds']:.0f} s (not done)"
+    if d["exit"] == -15:
+        return f"stopped by hand (SIGTERM) after {d['seconds']:.0f} s at {d['peak_mb']:,.0f} MB (not done)"
     if d["exit"] == -9:
         return f"killed by SIGKILL after {d['seconds']:.0f} s at {d['peak_mb']:,.0f} MB (the kernel's out-of-memory killer)"
     last = d.get("stderr_tail", "").split(" / ")[-1].strip()
