@@ -233,7 +233,7 @@ class PlotWrites:
                 for checked in self._validate_chunks(frame, repair=repair, context=context):
                     values = []
                     for attrs, area, pid in zip(checked.attributes, checked.area_m2, checked.plot_ids, strict=True):
-                        v = {name: getattr(attrs, name) for name in INPUT_FIELDS}
+                        v = attrs.__dict__.copy()  # the validated fields (pydantic keeps them there), not re-dumped
                         v.update(
                             plot_id=pid or str(uuid.uuid4()),
                             version=1,
