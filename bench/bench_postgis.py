@@ -161,21 +161,34 @@ def _burst(items_url: str, boxes: list[str], *, requests: int, offset: int) -> t
     return done, time.perf_counter() - t0
 
 
-def _http_figures(urls: dict[str, str], boxes: list[str], *, requests: int, rounds: int = 4) -> dict[str, dict]:
+def _cpu_s(pid: int) -> float:
+    """CPU seconds (user and system) that process ``pid`` has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _http_figures(
+    urls: dict[str, str], boxes: list[str], *, requests: int, pids: dict[str, int], rounds: int = 4
+) -> dict[str, dict]:
     """Per server: sequential bbox page p50, throughput at concurrency 8, and the time of a 1,000-item page.
 
     The servers take turns request by request (sequential) and burst by burst (concurrent), so
-    load from elsewhere on the machine falls on both alike.
+    load from elsewhere on the machine falls on both alike.  The server process's CPU time per
+    sequential page (``pids``; the database's own time not included) depends less on that load
+    than the page's wall time.
     """
     seq: dict[str, list[tuple[float, int]]] = {name: [] for name in urls}
     big: dict[str, list[float]] = {name: [] for name in urls}
+    cpu = dict.fromkeys(urls, 0.0)
     with httpx.Client(timeout=60) as client:
         for url in urls.values():
             for b in boxes[:5]:  # warm-up
                 _get(client, url, {"bbox": b, "limit": "100"})
         for b in boxes:
             for name, url in urls.items():
+                before = _cpu_s(pids[name])
                 seq[name].append(_get(client, url, {"bbox": b, "limit": "100"}))
+                cpu[name] += _cpu_s(pids[name]) - before
         for _ in range(5):
             for name, url in urls.items():
                 big[name].append(_get(client, url, {"limit": "1000"})[0])
@@ -189,6 +202,7 @@ def _http_figures(urls: dict[str, str], boxes: list[str], *, requests: int, roun
     return {
         name: {
             "page_p50_ms": statistics.median(t for t, _ in seq[name]) * 1000,
+            "page_server_cpu_ms": cpu[name] / len(seq[name]) * 1000,
             "features_per_page": statistics.mean(n for _, n in seq[name]),
             "rps_c8": done[name] / wall[name],
             "page_1000_ms": statistics.median(big[name]) * 1000,
@@ -254,7 +268,7 @@ def run_one(n: int, *, queries: int = 100, requests: int = 800, box_m: float = 2
             "tipg": f"http://127.0.0.1:{port}/collections/landreg.plots/items",
         }
         load_before = os.getloadavg()
-        served = _http_figures(urls, boxes, requests=requests)
+        served = _http_figures(urls, boxes, requests=requests, pids={"landreg": procs[0].pid, "tipg": procs[1].pid})
         extra = _extra_figures(urls, boxes)
         load_after = os.getloadavg()
         for name in urls:
@@ -331,6 +345,12 @@ def _report(f: dict) -> str:
         rows = [
             ("bbox pages at concurrency 8 (rps, higher is better)", "rps_c8", "{:.0f}", ""),
             ("bbox page, sequential p50", "page_p50_ms", "{:.1f}", " ms"),
+            (
+                "bbox page, server process CPU per page (the database's time not included)",
+                "page_server_cpu_ms",
+                "{:.1f}",
+                " ms",
+            ),
             ("items?limit=1000, median", "page_1000_ms", "{:.0f}", " ms"),
             ("features per bbox page (mean; same answers)", "features_per_page", "{:.1f}", ""),
             ("single item GET, p50", "item_p50_ms", "{:.1f}", " ms"),
