@@ -113,7 +113,7 @@ def storage_converters() -> dict[str, Callable[[Any], Any]]:
         elif sql_type == "DATE":
             out[name] = _date_to_storage
         elif sql_type == "TEXT":
-            out[name] = _text_to_storage
+            out[name] = text_to_storage
         else:
             out[name] = functools.partial(to_storage_value, name)
     return out
@@ -139,7 +139,8 @@ def _date_to_storage(value: Any) -> Any:
     return to_storage_value("", value)
 
 
-def _text_to_storage(value: Any) -> Any:
+def text_to_storage(value: Any) -> Any:
+    """A text column's value as stored: text as it is, an enum as its value (the converter of text columns)."""
     if value is None or type(value) is str:
         return value
     return value.value if isinstance(value, Enum) else to_storage_value("", value)

@@ -66,13 +66,16 @@ def added_fields(values: Mapping[str, Any]) -> list[str]:
 
 
 def added_fields_texts(values: Sequence[Mapping[str, Any]]) -> list[str | None]:
-    """:func:`added_fields` of each of many plots as JSON text (each distinct list written once)."""
-    texts: dict[tuple[str, ...], str | None] = {}
+    """:func:`added_fields` of many plots as JSON text, read a field at a time (each distinct list written once)."""
+    flags = []
+    for name in _INPUT_BY_NAME:
+        column = [v.get(name) for v in values]
+        flags.append([x is not None and (type(x) not in (list, dict) or bool(x)) for x in column])
+    texts: dict[tuple[bool, ...], str | None] = {}
     out = []
-    for v in values:
-        key = tuple(added_fields(v))
+    for key in zip(*flags, strict=True):
         if key not in texts:
-            texts[key] = dumps_json(list(key))
+            texts[key] = dumps_json([name for name, given in zip(_INPUT_BY_NAME, key, strict=True) if given])
         out.append(texts[key])
     return out
 

@@ -22,7 +22,7 @@ import shapely
 
 from landreg.crs import STORAGE_EPSG
 from landreg.model.enums import ChangeOp
-from landreg.registry.codec import BOOL_FIELDS, storage_converters
+from landreg.registry.codec import BOOL_FIELDS, storage_converters, text_to_storage
 from landreg.registry.postgis.sql import COLS, HIST, quoted
 from landreg.registry.writes import added_fields_texts
 
@@ -99,7 +99,12 @@ def _rows(values: list[dict[str, Any]], hex_wkb: np.ndarray, *, history: list[An
     columns: list[Any] = [hex_wkb]
     for name, convert in _param_converters():
         column = [v.get(name) for v in values]
-        columns.append(column if column.count(None) == len(column) else list(map(convert, column)))
+        if column.count(None) == len(column):
+            columns.append(column)
+        elif convert is text_to_storage:  # text as it is; only enums are converted
+            columns.append([x if x is None or type(x) is str else convert(x) for x in column])
+        else:
+            columns.append(list(map(convert, column)))
     columns += [itertools.repeat(h) for h in history]
     columns.append(added_fields_texts(values))
     columns += [itertools.repeat(t) for t in tail]
