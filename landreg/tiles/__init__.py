@@ -1,8 +1,8 @@
 """Mapbox Vector Tiles of plots and business areas on the WebMercatorQuad grid, read per request.
 
 :func:`render_tile` reads the features of one tile through the registry's spatial index and
-encodes them: in the database with ``ST_AsMVT`` on PostGIS, in process on GeoPackage
-(:mod:`landreg.tiles.mvt`).  Plots too small to see at a zoom are points; a tile over
+encodes them in process (:mod:`landreg.tiles.mvt`), or on PostGIS at high zooms in the database
+with ``ST_AsMVT`` (:mod:`landreg.tiles.postgis`).  Plots too small to see at a zoom are points; a tile over
 :data:`FEATURE_BUDGET` plots carries counts per grid cell (:mod:`landreg.tiles.aggregate`).  A
 :class:`TileCache` keeps encoded tiles until the registry changes, and computes each tile once
 however many requests ask for it at the same time.
@@ -138,8 +138,11 @@ def _encode(registry: TileSource, layer: TileLayer, tile: TileAddress, *, budget
     if registry.backend == "geopackage":
         geoms, properties = read_layer_frame(registry, layer=layer, tile=tile)
         return encode_layer_tile(geoms, properties, layer=layer, tile=tile)
-    from landreg.tiles.postgis import encode_layer_tile_postgis
+    from landreg.tiles.postgis import DATABASE_ENCODES_FROM_ZOOM, encode_layer_tile_postgis, read_plot_frame_postgis
 
+    if layer.id == "plots" and tile.z < DATABASE_ENCODES_FROM_ZOOM:
+        geoms, properties = read_plot_frame_postgis(registry, layer=layer, tile=tile)
+        return encode_layer_tile(geoms, properties, layer=layer, tile=tile)
     return encode_layer_tile_postgis(registry, layer=layer, tile=tile)
 
 

@@ -6,9 +6,9 @@ number of plots in it (``plot_count``) instead of the plots.  The cells are squa
 :func:`~landreg.tiles.grid.aggregate_cell_m` metres on the EPSG:25832 grid (the same at every
 tile of a zoom level); a plot is counted in the cell that holds the south-west corner of its
 bounding box, and a cell belongs to the one tile that holds its centre, so every live plot is
-counted exactly once at every aggregated zoom.  The counts come from the spatial index alone
-(the R-tree on GeoPackage, GiST on PostGIS): no geometry is read, so such a tile costs about as
-much as counting the plots under it.
+counted exactly once at every aggregated zoom.  The counts come from an index alone (the R-tree
+on GeoPackage; on PostGIS a B-tree of the live plots' stored corners, read index-only): no
+geometry is read, so such a tile costs about as much as counting the plots under it.
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ from landreg.tiles.mvt import encode_layer
 
 #: The property of an aggregate feature: how many live plots its cell holds.
 COUNT_PROPERTY = "plot_count"
+#: Height (m) of the row bands leading the PostGIS index of live plots' corners (``plots_live_corner_idx``,
+#: migration 0010); the count query names the same expression so that the index serves it.
+CORNER_BAND_M = 64
 
 
 def plots_over_budget(registry: SqlReader, tile: TileAddress, *, budget: int = FEATURE_BUDGET) -> bool:
@@ -60,6 +63,22 @@ def cell_window(tile: TileAddress) -> tuple[float, float, float, float, float] |
     return x0, y0, x1, y1, cell
 
 
+def postgis_cell_count_query(window: tuple[float, float, float, float, float]) -> tuple[str, list[Any]]:
+    """SQL and parameters counting live plots per cell of a :func:`cell_window` on PostGIS: ``(i, j, count)`` rows.
+
+    An index-only scan of the live plots' stored corners (``plots_live_corner_idx``, schema
+    version 10): one short range of the index per 64 m row band of the window, no plot row read.
+    """
+    x0, y0, x1, y1, cell = window
+    bands = list(range(math.floor(y0 / CORNER_BAND_M), math.floor(y1 / CORNER_BAND_M) + 1))
+    sql = (
+        "SELECT floor((sw_x_m - %s) / %s)::int AS i, floor((sw_y_m - %s) / %s)::int AS j, count(*) "
+        f"FROM plots WHERE valid_to IS NULL AND floor(sw_y_m / {CORNER_BAND_M})::integer = ANY(%s::integer[]) "
+        "AND sw_x_m >= %s AND sw_x_m < %s AND sw_y_m >= %s AND sw_y_m < %s GROUP BY i, j"
+    )
+    return sql, [x0, cell, y0, cell, bands, x0, x1, y0, y1]
+
+
 def aggregate_cells(registry: SqlReader, tile: TileAddress) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Centres (EPSG:25832 x and y) and live plot counts of the non-empty cells that belong to ``tile``."""
     window = cell_window(tile)
@@ -83,13 +102,7 @@ def aggregate_cells(registry: SqlReader, tile: TileAddress) -> tuple[np.ndarray,
         )
         rows = rows + ended
     else:
-        rows = registry.read_rows(
-            "SELECT floor((ST_XMin(geom) - %s) / %s)::int AS i, floor((ST_YMin(geom) - %s) / %s)::int AS j, "
-            "count(*) FROM plots WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s, 25832) AND valid_to IS NULL "
-            "AND ST_XMin(geom) >= %s AND ST_XMin(geom) < %s AND ST_YMin(geom) >= %s AND ST_YMin(geom) < %s "
-            "GROUP BY i, j",
-            [x0, cell, y0, cell, x0, y0, x1, y1, x0, x1, y0, y1],
-        )
+        rows = registry.read_rows(*postgis_cell_count_query(window))
     if not rows:
         return np.empty(0), np.empty(0), np.empty(0, dtype=np.int64)
     ij = np.array([(r[0], r[1]) for r in rows], dtype=np.int64)
@@ -114,4 +127,11 @@ def encode_aggregate_tile(registry: SqlReader, tile: TileAddress, *, layer_id: s
     return encode_layer(layer_id, points, {COUNT_PROPERTY: counts.astype(object)}, extent=TILE_EXTENT)
 
 
-__all__ = ["COUNT_PROPERTY", "aggregate_cells", "cell_window", "encode_aggregate_tile", "plots_over_budget"]
+__all__ = [
+    "COUNT_PROPERTY",
+    "aggregate_cells",
+    "cell_window",
+    "encode_aggregate_tile",
+    "plots_over_budget",
+    "postgis_cell_count_query",
+]

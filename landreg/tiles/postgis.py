@@ -1,16 +1,53 @@
-"""Vector tiles encoded by the database on PostGIS registries (``ST_AsMVTGeom`` / ``ST_AsMVT``).
+"""Vector tiles on PostGIS registries: plot rows read for the in-process encoder, or encoded by the database.
 
-The same layers as the in-process encoder (:mod:`landreg.tiles.layers`): simplified with the
-zoom's tolerance, clipped to the tile plus its buffer, quantised to 4096 units, found through
-the GiST index with the tile's EPSG:25832 query box; an outline smaller than
+Both give the same layers as :mod:`landreg.tiles.layers`: simplified with the zoom's tolerance,
+clipped to the tile plus its buffer, quantised to 4096 units, found through the GiST index with
+the tile's EPSG:25832 query box; an outline smaller than
 :data:`~landreg.tiles.grid.POINT_BELOW_AREA_UNITS2` in the tile is a point on its surface.
+Below :data:`DATABASE_ENCODES_FROM_ZOOM` a plot tile holds hundreds to thousands of plots, and
+reading their outlines as WKB for the vectorised encoder (:mod:`landreg.tiles.mvt`) is about
+three times faster than ``ST_AsMVTGeom`` per plot in the database (``bench/bench_tiles.py``);
+from that zoom on a tile holds a few dozen plots and ``ST_AsMVT`` is as fast and spends no
+CPU time in the serving process.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+import shapely
+
 from landreg.registry.base import SqlReader
 from landreg.tiles.grid import TILE_BUFFER, TILE_EXTENT, TileAddress, query_box_25832
-from landreg.tiles.layers import TileLayer
+from landreg.tiles.layers import TileLayer, plot_properties
+
+#: Zoom from which the database encodes plot tiles (``ST_AsMVT``); below it plots are read and encoded in process.
+DATABASE_ENCODES_FROM_ZOOM = 16
+
+
+def read_plot_frame_postgis(
+    registry: SqlReader, *, layer: TileLayer, tile: TileAddress
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """The live plots that may reach into ``tile``: outlines (EPSG:25832) and the layer's property columns.
+
+    Read through the GiST index, only the tile's columns and the outlines as WKB.
+    """
+    box = query_box_25832(tile)
+    if box is None:
+        return np.empty(0, dtype=object), {}
+    columns = ", ".join(f'"{n}"' for n in layer.properties)
+    rows = registry.read_rows(
+        f"SELECT ST_AsBinary(geom), {columns} FROM plots "
+        "WHERE geom && ST_MakeEnvelope(%s, %s, %s, %s, 25832) AND valid_to IS NULL",
+        list(box),
+    )
+    if not rows:
+        return np.empty(0, dtype=object), {}
+    values = list(zip(*rows, strict=True))
+    geoms = shapely.from_wkb(np.asarray([bytes(g) for g in values[0]], dtype=object))
+    props = {n: np.asarray(c, dtype=object) for n, c in zip(layer.properties, values[1:], strict=True)}
+    return geoms, plot_properties(props)
 
 
 def _fees_sql() -> str:

@@ -72,7 +72,7 @@ def test_migrated_tables_match_the_plot_model(registry, postgis_url):
         indexes = {
             r[0] for r in conn.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = %s", (registry.schema,))
         }
-    assert columns == ["fid", "geom", *COLS]
+    assert columns == ["fid", "geom", *COLS, "sw_x_m", "sw_y_m"]  # the last two kept from geom (vector tiles)
     assert geometry == (25832, "MULTIPOLYGON")
     assert any("USING gist (geom)" in d and "plots_geom_idx" in d for d in indexes)
 
