@@ -26,6 +26,9 @@ MAX_PARTITION_PLOTS = 10_000
 MIN_PARTITION_PLOTS = 500
 #: Partitions sent ahead per worker (one running, one waiting), so a worker never idles for data.
 IN_FLIGHT_PER_WORKER = 2
+#: dask settings of the ``LocalCluster``'s workers: no statistical profiler (it samples the running
+#: task's stack every 10 ms and cost the workers about 7 % more CPU on an enrichment of 100,000 plots).
+WORKER_CONFIG: dict[str, Any] = {"distributed": {"worker": {"profile": {"enabled": False}}}}
 
 
 class DaskEngine:
@@ -168,6 +171,7 @@ def open_engine(
         yield None
         return
     try:
+        import dask.config
         from distributed import Client, LocalCluster
     except ImportError:  # pragma: no cover - a declared dependency
         raise EngineUnavailableError(
@@ -186,6 +190,7 @@ def open_engine(
                         dashboard_address=":0",  # a free port: never "8787 in use" beside another cluster
                         worker_dashboard_address=None,
                         silence_logs=logging.CRITICAL,  # a task's error reaches the command through its result
+                        config=dask.config.merge(dask.config.config, WORKER_CONFIG),  # the whole tree, as given
                     )
                 )
                 return stack.enter_context(Client(cluster))

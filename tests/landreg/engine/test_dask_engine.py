@@ -140,6 +140,14 @@ def test_scheduler_needs_the_dask_engine_and_must_answer(demo_registry_file):
     assert "Traceback" not in result.output and "Error" not in result.stderr
 
 
+def test_local_workers_run_without_the_statistical_profiler(engine):
+    import dask.config
+
+    settings = engine.client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
+    assert list(settings.values()) == [False, False]
+    assert engine.client.run(lambda: dask.config.get("distributed.comm.timeouts.connect"))  # the rest kept
+
+
 def test_a_local_cluster_starts_only_when_there_is_work(demo_registry_file, tmp_path):
     registry = tmp_path / "demo.gpkg"
     shutil.copy(demo_registry_file, registry)
