@@ -2,6 +2,7 @@
 
 * :mod:`~landreg.engine.cluster` opens the engine (a ``LocalCluster`` or a scheduler address);
 * :mod:`~landreg.engine.partition` cuts plots into spatially compact partitions (grid cells in Z order);
+* :mod:`~landreg.engine.source` tells the workers where the registry is (they read and write it themselves);
 * :mod:`~landreg.engine.enrich` enriches partitions on the workers;
 * :mod:`~landreg.engine.score` scores partitions on the workers, ranks over all of them.
 
