@@ -128,7 +128,9 @@ def run_one(n: int, *, tiles: int = 40, seed: int = 42, backends: tuple[str, ...
         if "geopackage" in backends:
             with open_registry(root / "tiles.gpkg", create=True) as reg:
                 reg.add_plots(frame, actor="bench")
+                load = os.getloadavg()[0]
                 figures["geopackage"] = _backend_figures(reg, tiles=tiles, seed=seed)
+                figures["geopackage"] |= {"load_before": load, "load_after": os.getloadavg()[0]}
                 figures["geopackage"]["baseline"] = {
                     str(z): _baseline(reg, zoom=z, tiles=min(tiles, 10), seed=seed) for z in (13, 16)
                 }
@@ -142,7 +144,9 @@ def run_one(n: int, *, tiles: int = 40, seed: int = 42, backends: tuple[str, ...
             try:
                 with open_registry(cluster.create_database("tiles"), create=True) as reg:
                     reg.add_plots(frame, actor="bench")
+                    load = os.getloadavg()[0]
                     figures["postgis"] = _backend_figures(reg, tiles=tiles, seed=seed)
+                    figures["postgis"] |= {"load_before": load, "load_after": os.getloadavg()[0]}
             finally:
                 cluster.stop()
     finally:
@@ -151,12 +155,36 @@ def run_one(n: int, *, tiles: int = 40, seed: int = 42, backends: tuple[str, ...
     return figures
 
 
-def run(ns: tuple[int, ...] = (100_000,), *, tiles: int = 40, write: bool = True) -> dict:
-    """Run at each size; writes ``bench/results/55_tiles.{md,json}`` when ``write``."""
+#: Backends as the report names them: ``postgis_before`` is PostGIS schema 9 (every plot tile encoded by
+#: ``ST_AsMVT``, cell counts through the GiST index and the plot rows), measured with that code.
+LABELS = {
+    "geopackage": "geopackage",
+    "postgis_before": "postgis, schema 9 (before)",
+    "postgis": "postgis",
+}
+
+
+def run(
+    ns: tuple[int, ...] = (100_000,),
+    *,
+    tiles: int = 40,
+    write: bool = True,
+    backends: tuple[str, ...] = ("geopackage", "postgis"),
+    before: dict | None = None,
+) -> dict:
+    """Run at each size on ``backends``; writes ``bench/results/55_tiles.{md,json}`` when ``write``.
+
+    Figures of other backends kept from earlier runs stay; ``before`` (a :func:`run_one` result of the
+    schema-9 code, PostGIS only, at one of ``ns``) is kept as ``postgis_before`` beside them.
+    """
     path = RESULTS_DIR / f"{SECTION}.json"
     kept = json.loads(path.read_text()) if path.exists() else {}
     for n in ns:
-        kept[str(n)] = run_one(n, tiles=tiles)
+        new = run_one(n, tiles=tiles, backends=backends)
+        entry = kept.setdefault(str(n), {})
+        entry.update({k: v for k, v in new.items() if k in LABELS} | {"n": n, "budget": new["budget"]})
+        if before is not None and int(before["n"]) == n:
+            entry["postgis_before"] = before["postgis"]
     if write:
         RESULTS_DIR.mkdir(exist_ok=True)
         path.write_text(json.dumps(kept, indent=2) + "\n")
@@ -174,21 +202,25 @@ def _report(kept: dict) -> str:
         "Target: p95 < 100 ms at every zoom on 1,000,000 plots. Load average (1 min) before and after each run "
         "is given: the machine is shared, so times on a loaded machine are longer than on an idle one. CPU is the "
         "benchmark process's own CPU time per tile (on GeoPackage the whole render; on PostGIS only the client's "
-        "part, the server's work is not in it), which contention does not stretch.",
+        'part, the server\'s work is not in it), which contention does not stretch. "postgis, schema 9 (before)" is the '
+        "code before PostGIS schema version 10, measured with that code: every plot tile encoded by `ST_AsMVT` and "
+        "cell counts read through the GiST index and the plot rows. Since schema 10 PostGIS counts cells "
+        "from an index of the live plots' stored corners alone and encodes plot tiles below zoom 16 in process "
+        "(their CPU time now includes the encoding); the 1,000,000-plot PostGIS rows are from before that change.",
         "",
         "| plots | backend | zoom | tiles | p50 ms | p95 ms | max ms | CPU p50 / p95 ms | size p50 KB | size max KB "
         "| aggregated |",
         "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for n, f in sorted(kept.items(), key=lambda kv: int(kv[0])):
-        for backend in ("geopackage", "postgis"):
+        for backend in LABELS:
             for z in map(str, ZOOMS):
                 if backend not in f:
                     continue
                 r = f[backend][z]
                 cpu = f"{r['cpu_p50_ms']:.1f} / {r['cpu_p95_ms']:.1f}" if "cpu_p50_ms" in r else "–"
                 lines.append(
-                    f"| {int(n):,} | {backend} | {z} | {r['tiles']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+                    f"| {int(n):,} | {LABELS[backend]} | {z} | {r['tiles']} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
                     f"{r['max_ms']:.1f} | {cpu} | {r['size_p50_kb']:.1f} | {r['size_max_kb']:.1f} | "
                     f"{r['aggregated_tiles']} |"
                 )
@@ -205,14 +237,24 @@ def _report(kept: dict) -> str:
             )
     lines += ["", "Eight threads asking at once for one cold zoom-13 tile through one cache:", ""]
     for n, f in sorted(kept.items(), key=lambda kv: int(kv[0])):
-        for backend in ("geopackage", "postgis"):
+        for backend in LABELS:
             if backend in f:
                 s = f[backend]["single_flight"]
                 lines.append(
-                    f"- {int(n):,} plots, {backend}: {s['computations']} computation for {s['clients']} clients, "
-                    f"all answered in {s['wall_ms']:.0f} ms"
+                    f"- {int(n):,} plots, {LABELS[backend]}: {s['computations']} computation for {s['clients']} "
+                    f"clients, all answered in {s['wall_ms']:.0f} ms"
                 )
-        lines.append(f"- load average {f['load_before']:.1f} before, {f['load_after']:.1f} after the {int(n):,} run")
+        for backend in LABELS:
+            if "load_before" in f.get(backend, {}):
+                b = f[backend]
+                lines.append(
+                    f"- load average {b['load_before']:.1f} before, {b['load_after']:.1f} after the "
+                    f"{int(n):,} run on {LABELS[backend]}"
+                )
+        if "load_before" in f:
+            lines.append(
+                f"- load average {f['load_before']:.1f} before, {f['load_after']:.1f} after the {int(n):,} run"
+            )
     lines += ["", f"Machine: {machine()}."]
     return "\n".join(lines)
 
@@ -221,8 +263,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, action="append", help="plot count (repeatable; default 100,000)")
     parser.add_argument("--tiles", type=int, default=40, help="tiles sampled per zoom and backend")
+    parser.add_argument(
+        "--backend",
+        choices=("geopackage", "postgis"),
+        action="append",
+        help="backend to run (repeatable; default both)",
+    )
+    parser.add_argument("--before", type=Path, help="JSON of run_one on PostGIS by the schema-9 code (kept beside)")
     args = parser.parse_args()
-    print(_report(run(tuple(args.n or (100_000,)), tiles=args.tiles)))
+    before = json.loads(args.before.read_text()) if args.before else None
+    backends = tuple(args.backend or ("geopackage", "postgis"))
+    print(_report(run(tuple(args.n or (100_000,)), tiles=args.tiles, backends=backends, before=before)))
 
 
 if __name__ == "__main__":

@@ -270,6 +270,7 @@ class PostGISRegistry(
             return
         with self._pool.connection() as conn:
             self._local.conn = conn
+            self._local.vacuum_plots = False
             try:
                 with conn.transaction():
                     conn.execute(
@@ -281,6 +282,8 @@ class PostGISRegistry(
                 raise _unique_violation(exc) from exc
             finally:
                 self._local.conn = None
+            if self._local.vacuum_plots:  # after a bulk add: index-only scans (tile counts) need not visit new rows
+                conn.execute("VACUUM plots")
 
     @contextmanager
     def transaction(self) -> Iterator[PostGISRegistry]:
@@ -332,6 +335,7 @@ class PostGISRegistry(
                 if len(values) >= _ANALYZE_AFTER_ROWS:  # fresh statistics for the new size
                     conn.execute("ANALYZE plots")
                     conn.execute("ANALYZE plot_versions")
+                    self._local.vacuum_plots = True
             return
         wkbs = shapely.to_wkb(np.asarray(geoms, dtype=object))
         batch = 5_000
@@ -376,6 +380,7 @@ class PostGISRegistry(
             if rows >= _ANALYZE_AFTER_ROWS:  # fresh statistics for the new size
                 conn.execute("ANALYZE plots")
                 conn.execute("ANALYZE plot_versions")
+                self._local.vacuum_plots = True
 
     def _new_version(
         self,

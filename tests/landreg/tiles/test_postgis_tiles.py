@@ -57,6 +57,16 @@ def test_postgis_counts_cells_from_the_corner_index_alone(registry, postgis_url)
     assert sum(n for _, _, n in counted) > 0
 
 
+@pytest.mark.parametrize("backend", [pytest.param("postgis", marks=pytest.mark.db)])
+def test_postgis_bulk_add_leaves_the_corner_index_ready_for_index_only_counts(registry):
+    """A bulk add (statistics refreshed) also sets the visibility map: a low-zoom count reads no plot row."""
+    registry.add_plots(make_plot_frame(10_000, seed=8, cell_m=60.0), actor="fixture")
+    x, y = sorted(_tiles_over(registry, 10))[0]
+    sql, params = postgis_cell_count_query(cell_window(tile_address(10, x=x, y=y)))
+    plan = "\n".join(r[0] for r in registry.read_rows("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params))
+    assert "Index Only Scan using plots_live_corner_idx" in plan and "Heap Fetches: 0" in plan
+
+
 def _content(tile: bytes) -> dict[str, tuple[dict, shapely.Geometry]]:
     decoded = mapbox_vector_tile.decode(tile, default_options={"y_coord_down": False})
     features = decoded["plots"]["features"] if decoded else []
