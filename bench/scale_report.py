@@ -285,8 +285,9 @@ def render(figures: dict[str, Any]) -> str:
     lines += ["", *(f"Note: {note}" for note in figures.get("notes", []))] if figures.get("notes") else []
     lines += [
         "",
-        "Steps: tiles are `landreg.tiles.render_tile` without the tile cache, at tiles around random points of "
-        "the generated grid (few distinct tiles at zoom 10, rendered in turn). One edit is a name change through "
+        "Steps: tiles are `landreg.tiles.render_tile` without the tile cache, at tiles of "
+        "`landreg.tiles.sample.tile_sample` (over the registry's extent) that overlap the generated grid (few "
+        "distinct tiles at zoom 10, rendered in turn; 40 renders per zoom). One edit is a name change through "
         "the registry. Supply: the kept results built once, then one edit and one supply call (median of 3). "
         "`map plots` runs without `--limit` first; when it does not draw the whole registry, `--limit` 10,000 (at "
         "most a tenth of the plots) is run too; a run is stopped after 300 s. Scoring (all statuses) and enrichment (`--force`) run on copies of the registry, dask on a "
