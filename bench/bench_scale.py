@@ -36,7 +36,20 @@ from bench.common import RESULTS_DIR, machine, write_section
 NAME = "05_scale"
 BACKENDS = ("gpkg", "postgis")
 #: Steps a run can leave out with ``--skip`` (enrichment at 1,000,000 plots takes 10+ minutes each way).
-STEPS = ("bbox", "tiles", "edit", "supply", "map", "score", "enrich", "http_edits", "server_memory", "history")
+STEPS = (
+    "import",
+    "derived",
+    "bbox",
+    "tiles",
+    "edit",
+    "supply",
+    "map",
+    "score",
+    "enrich",
+    "http_edits",
+    "server_memory",
+    "history",
+)
 
 
 def _json_path(out_dir: Path) -> Path:

@@ -316,5 +316,13 @@ def _history(h: dict[str, Any] | None) -> list[str]:
             for name, r in (("full rows (every version whole)", full), ("compact (changed fields)", compact))
         ),
         "",
-        f"Compact history grows {compact['growth_mb'] / full['growth_mb']:.2f}× as much as full rows.",
+        f"Compact history grows {compact['growth_mb'] / full['growth_mb']:.2f}× as much as full rows."
+        + _estimate(full, compact, n=h["plots"], edits=h["edits"]),
     ]
+
+
+def _estimate(full: dict[str, Any], compact: dict[str, Any], *, n: int, edits: int) -> str:
+    """Below 10,000 plots, the growth at 10,000 plots × 10 edits scaled from this run (``bench_history``)."""
+    from bench.bench_history import _estimate as scaled
+
+    return scaled(full, compact, n=n, edits=edits)
