@@ -151,7 +151,8 @@ def report(runs: list[dict[str, Any]], *, equal: dict[str, Any] | None = None) -
         f"{machine()}. GeoPackage registry (the default) of generated non-overlapping plots in the Trondheim "
         "region (`make_plot_frame`, 60 m cells, read by `landreg import` from a GeoPackage file), bundled layers. "
         "Each command is a child process; peak memory is its `ru_maxrss` (the kernel's VmHWM at exit). "
-        "`before` is the code before this change, run from a checkout of that commit on the same files. "
+        "MB = 2^20 bytes. `before` is the code before this change, run from a checkout of that commit on the same "
+        "files; the two 1,000,000-plot runs ran side by side with other work (load average in the last column). "
         "`bench/bench_memory_batch.py`.",
         "",
         "| command | plots | before: time | before: peak | after: time | after: peak | target | met | load avg |",
@@ -207,7 +208,10 @@ NOTES = (
     "memory in the price layers: the price surface over every point asked a nearest-neighbour query for all "
     "points per target (now blocks of target-to-point distances), and the hot-spot permutations held every "
     "drawn neighbour's value (now reduced as drawn, the same draws); a layer with no feature (no hot spot) "
-    "made the map fail.",
+    "made the map fail (before: `map` at 10,000 plots failed so; at 100,000 it was stopped after 646 s at "
+    "10.5 GB). Not met: `import` of 1,000,000 plots peaks just over 2 GB, most of it the input file read "
+    "whole into one frame (about 1.1 GB retained at 1,000,000 plots); `map plots` of 100,000 plots takes 58 s "
+    "and 1.8 GB, most of it scoring every plot, the price layers and the inline drawing of every plot.",
 )
 
 
