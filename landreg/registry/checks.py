@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import geopandas as gpd
 import numpy as np
 import shapely
 
 from landreg.gpkg.geometry import decode_geometries
-from landreg.plot_input import PlotRecords
 from landreg.registry._state import RegistryState
 from landreg.registry.tables import PLOTS
-from landreg.validation import ValidatedPlots, validate_plot_chunks, validate_plots
+from landreg.registry.validating import BatchValidation
 
 _CHUNK = 900  # SQLite host-parameter limit is 999 in old builds
 
@@ -23,7 +21,7 @@ def _chunks(values: Sequence[Any], size: int = _CHUNK):
         yield values[i : i + size]
 
 
-class StoredStateChecks(RegistryState):
+class StoredStateChecks(BatchValidation, RegistryState):
     """Uniqueness of ids and codes, and overlaps with live plots, checked inside the write transaction."""
 
     def _existing_ids(self, ids: Sequence[str]) -> set[str]:
@@ -70,38 +68,3 @@ class StoredStateChecks(RegistryState):
             return []
         areas = shapely.area(shapely.intersection(np.asarray(geoms, dtype=object)[idx][left], others[right]))
         return [(int(idx[a]), rows[b][0], float(ar)) for a, b, ar in zip(left, right, areas, strict=True)]
-
-    def _validate_chunks(
-        self, frame: gpd.GeoDataFrame | PlotRecords, *, repair: bool, context: str
-    ) -> Iterator[ValidatedPlots]:
-        return validate_plot_chunks(
-            frame,
-            chunk_rows=self.validation_chunk_rows,
-            repair=repair,
-            extent=self.extent,
-            overlap_tolerance_m2=self.overlap_tolerance_m2,
-            overlap_lookup=self._overlaps,
-            existing_ids=self._existing_ids,
-            existing_codes=self._live_codes,
-            context=context,
-        )
-
-    def _validate(
-        self,
-        frame: gpd.GeoDataFrame | PlotRecords,
-        *,
-        repair: bool,
-        context: str,
-        exclude_ids: Sequence[str] = (),
-        check_ids: bool = True,
-    ) -> ValidatedPlots:
-        return validate_plots(
-            frame,
-            repair=repair,
-            extent=self.extent,
-            overlap_tolerance_m2=self.overlap_tolerance_m2,
-            overlap_lookup=lambda g, ids: self._overlaps(g, ids, exclude=exclude_ids),
-            existing_ids=self._existing_ids if check_ids else None,
-            existing_codes=lambda codes: self._live_codes(codes, exclude=exclude_ids),
-            context=context,
-        )

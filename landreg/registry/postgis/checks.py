@@ -6,22 +6,20 @@ until the batch is stored.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
 import shapely
 
-from landreg.plot_input import PlotRecords
-from landreg.validation import ValidatedPlots, validate_plot_chunks, validate_plots
+from landreg.registry.validating import BatchValidation
 
 #: A batch of at least this many geometries is first probed for stored plots in its bounding box.
 _PROBE_FROM_ROWS = 1_000
 
 
-class PostGISChecks:
+class PostGISChecks(BatchValidation):
     """Uniqueness of ids and codes, and overlaps with live plots, checked in the database."""
 
     extent: tuple[float, float, float, float]
@@ -78,39 +76,4 @@ class PostGISChecks:
                 "AND geom && ST_MakeEnvelope(%s, %s, %s, %s, 25832))",
                 [float(v) for v in shapely.total_bounds(batch)],
             ).fetchone()[0]
-        )
-
-    def _validate_chunks(
-        self, frame: gpd.GeoDataFrame | PlotRecords, *, repair: bool, context: str
-    ) -> Iterator[ValidatedPlots]:
-        return validate_plot_chunks(
-            frame,
-            chunk_rows=self.validation_chunk_rows,
-            repair=repair,
-            extent=self.extent,
-            overlap_tolerance_m2=self.overlap_tolerance_m2,
-            overlap_lookup=self._overlaps,
-            existing_ids=self._existing_ids,
-            existing_codes=self._live_codes,
-            context=context,
-        )
-
-    def _validate(
-        self,
-        frame: gpd.GeoDataFrame | PlotRecords,
-        *,
-        repair: bool,
-        context: str,
-        exclude_ids: Sequence[str] = (),
-        check_ids: bool = True,
-    ) -> ValidatedPlots:
-        return validate_plots(
-            frame,
-            repair=repair,
-            extent=self.extent,
-            overlap_tolerance_m2=self.overlap_tolerance_m2,
-            overlap_lookup=lambda g, ids: self._overlaps(g, ids, exclude=exclude_ids),
-            existing_ids=self._existing_ids if check_ids else None,
-            existing_codes=lambda codes: self._live_codes(codes, exclude=exclude_ids),
-            context=context,
         )
