@@ -57,7 +57,7 @@ def read_plots(
     if kind is FileFormat.CSV:
         return _read_csv(path, crs=crs)
     if kind is FileFormat.GEOPARQUET:
-        frame = gpd.read_parquet(path)
+        frame = _read_parquet(path)
     else:
         frame = _read_ogr(path, kind, layer)
         if kind in (FileFormat.SHAPEFILE, FileFormat.SHAPEFILE_ZIP):
@@ -69,9 +69,31 @@ def read_plots(
     return frame
 
 
+def _not_readable(path: Path, kind: FileFormat, reason: object) -> UnsupportedFormatError:
+    """The error for a file that is not in the format its suffix (or ``--format``) names."""
+    said = str(reason).split(";", 1)[0].rstrip(".")  # GDAL's own hint (a driver prefix) is not for our users
+    return UnsupportedFormatError(
+        f"{path.name}: cannot be read as {kind.value} ({said}); check that the file is what its suffix says, "
+        "or name its format (--format geojson, gpkg, shapefile, shapefile-zip, csv, geoparquet)"
+    )
+
+
+def _read_parquet(path: Path) -> gpd.GeoDataFrame:
+    import pyarrow
+
+    try:
+        return gpd.read_parquet(path)
+    except (pyarrow.ArrowException, ValueError, OSError) as exc:  # not Parquet, or Parquet without geometry
+        raise _not_readable(path, FileFormat.GEOPARQUET, exc) from None
+
+
 def _read_ogr(path: Path, kind: FileFormat, layer: str | None) -> gpd.GeoDataFrame:
     if kind is FileFormat.GPKG and layer is None:
-        names = [name for name, geom_type in pyogrio.list_layers(path) if geom_type is not None]
+        try:
+            listed = pyogrio.list_layers(path)
+        except pyogrio.errors.DataSourceError as exc:
+            raise _not_readable(path, kind, exc) from None
+        names = [name for name, geom_type in listed if geom_type is not None]
         layer = "plots" if "plots" in names else (names[0] if len(names) == 1 else None)
         if layer is None:
             raise UnsupportedFormatError(f"{path.name} has several layers {names}; name the one to read")
@@ -85,7 +107,7 @@ def _read_ogr(path: Path, kind: FileFormat, layer: str | None) -> gpd.GeoDataFra
     try:
         return pyogrio.read_dataframe(target, layer=layer, **options)
     except pyogrio.errors.DataSourceError as exc:
-        raise UnsupportedFormatError(f"{path.name}: cannot be read as {kind.value} ({exc})") from exc
+        raise _not_readable(path, kind, exc) from None
     except pyogrio.errors.DataLayerError as exc:
         raise UnsupportedFormatError(f"{path.name}: no layer {layer!r} ({exc})") from exc
     except UnicodeDecodeError as exc:

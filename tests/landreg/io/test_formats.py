@@ -92,6 +92,21 @@ def test_unknown_format(tmp_path):
         write_plots(make_plot_frame(1), tmp_path / "x.kml")
 
 
+@pytest.mark.parametrize("name", ["plots.gpkg", "plots.shp", "plots.parquet"])
+def test_a_file_that_is_not_what_its_suffix_says_is_refused_in_the_users_terms(tmp_path, name):
+    """Text, or GeoParquet named .gpkg: a clear error naming the file and what to do, never GDAL's traceback."""
+    bad = tmp_path / name
+    bad.write_text("not a geodata file", encoding="utf-8")
+    with pytest.raises(UnsupportedFormatError, match=rf"{name}: cannot be read as .*--format") as caught:
+        read_plots(bad)
+    assert "<DRIVER>" not in str(caught.value)
+    parquet_named_gpkg = tmp_path / "real.gpkg"
+    make_plot_frame(3).to_parquet(parquet_named_gpkg)
+    with pytest.raises(UnsupportedFormatError, match="real.gpkg: cannot be read as gpkg"):
+        read_plots(parquet_named_gpkg)
+    assert len(read_plots(parquet_named_gpkg, fmt="geoparquet")) == 3
+
+
 def test_shapefile_export_refuses_to_truncate(registry, tmp_path):
     frame = make_plot_frame(1)
     frame["availability_note"] = "x" * 400
