@@ -421,7 +421,7 @@ _NOTES = [
 
 #: Figures of earlier runs of this benchmark (kept when a run rewrites the section).
 _EARLIER = (
-    "A run of this version 20 minutes earlier (load average 10.6 to 11.5; registry call in process 14.6 ms): "
+    "Runs of this version on the same machine while it was loaded by other work (load average 10.6 to 11.5; registry call in process 14.6 ms): "
     "landreg 74 rps against TiPg's 23 at concurrency 8, bbox page p50 30.2 ms (TiPg 124.9 ms), limit=1000 93 ms "
     "(TiPg 643 ms), single item 2.8 ms (TiPg 5.0 ms), CQL2 page 17.8 ms (TiPg 603 ms), limit=10000 826 ms "
     "(TiPg 2,364 ms). "
