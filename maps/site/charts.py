@@ -131,6 +131,19 @@ def hbar_chart(
     return Chart(chart_id, title, description, Markup("".join(parts)), columns, rows)
 
 
+def _value_axis(
+    top_value: float, *, top: float, plot_h: float, left: float, right: float, axis_text: Callable[[float], str]
+) -> list[str]:
+    """Grid lines and labels of a value axis: 0, ¼, ½, ¾ and the top."""
+    parts = []
+    for k in range(5):
+        tick = top_value * k / 4
+        y = top + plot_h - plot_h * k / 4
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{WIDTH_PX - right}" y2="{y:.1f}" stroke="{GRID_COLOR}"/>')
+        parts.append(_text(left - 6, y + 4, axis_text(tick), anchor="end", size=12))
+    return parts
+
+
 def column_chart(
     labels: Sequence[str],
     values: Sequence[float | None],
@@ -175,11 +188,7 @@ def column_chart(
     top_value = _nice_max(max(finite, default=0.0))
     plot_w, plot_h = WIDTH_PX - left - right, height - top - bottom
     parts = _open_svg(chart_id, title, description, height)
-    for k in range(5):  # value axis: 0, ¼, ½, ¾ and the top
-        tick = top_value * k / 4
-        y = top + plot_h - plot_h * k / 4
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{WIDTH_PX - right}" y2="{y:.1f}" stroke="{GRID_COLOR}"/>')
-        parts.append(_text(left - 6, y + 4, axis_text(tick), anchor="end", size=12))
+    parts += _value_axis(top_value, top=top, plot_h=plot_h, left=left, right=right, axis_text=axis_text)
     n = max(len(labels), 1)
     slot = plot_w / n
     every = max(1, math.ceil(n / 12))  # at most about twelve category labels
@@ -263,11 +272,7 @@ def stacked_column_chart(
     top_value = _nice_max(max(totals, default=0.0))
     plot_w, plot_h = WIDTH_PX - left - right, height - top - bottom
     parts = _open_svg(chart_id, title, description, height)
-    for k in range(5):  # value axis: 0, ¼, ½, ¾ and the top
-        tick = top_value * k / 4
-        y = top + plot_h - plot_h * k / 4
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{WIDTH_PX - right}" y2="{y:.1f}" stroke="{GRID_COLOR}"/>')
-        parts.append(_text(left - 6, y + 4, axis_text(tick), anchor="end", size=12))
+    parts += _value_axis(top_value, top=top, plot_h=plot_h, left=left, right=right, axis_text=axis_text)
     n = max(len(labels), 1)
     slot = plot_w / n
     width = max(min(slot * 0.7, 80.0), 1.0)
